@@ -1,0 +1,11 @@
+/** Jest runs TypeScript through ts-jest; type checking is done once by `tsc --noEmit` in `npm test`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testTimeout: 60000,
+};

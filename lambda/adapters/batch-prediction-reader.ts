@@ -1,0 +1,60 @@
+import { GetBatchPredictionCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
+import { BatchPredictionSnapshot } from '../../lib/contract';
+import {
+  BatchPredictionNotFoundError,
+  InvalidBatchPredictionInputError,
+  MachineLearningRequestError,
+  MachineLearningUnavailableError,
+  PollerAccessDeniedError,
+} from '../domain/errors';
+import { toSnapshot } from '../domain/snapshot';
+import { BatchPredictionSource } from '../ports';
+import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
+
+let defaultClient: MachineLearningClient | undefined;
+
+/** The module-scope client, created on first use and kept for warm starts. */
+function getDefaultClient(): MachineLearningClient {
+  defaultClient ??= new MachineLearningClient({});
+  return defaultClient;
+}
+
+/**
+ * Reads batch predictions with Amazon ML `GetBatchPrediction` and turns SDK errors into the
+ * poller's named errors.
+ */
+export class BatchPredictionReader implements BatchPredictionSource {
+  private readonly client: MachineLearningClient;
+
+  /** @param client an SDK client; a shared default one when omitted */
+  constructor(client?: MachineLearningClient) {
+    this.client = client ?? getDefaultClient();
+  }
+
+  /**
+   * @throws BatchPredictionNotFoundError, InvalidBatchPredictionInputError, PollerAccessDeniedError,
+   *   MachineLearningUnavailableError (retryable), MachineLearningRequestError,
+   *   UnknownBatchPredictionStatusError
+   */
+  async get(batchPredictionId: string): Promise<BatchPredictionSnapshot> {
+    let answer;
+    try {
+      answer = await this.client.send(new GetBatchPredictionCommand({ BatchPredictionId: batchPredictionId }));
+    } catch (error) {
+      throw translate(error, batchPredictionId);
+    }
+    return toSnapshot(batchPredictionId, answer);
+  }
+}
+
+function translate(error: unknown, batchPredictionId: string): Error {
+  const name = sdkErrorName(error);
+  const options = { cause: error };
+  if (name === 'ResourceNotFoundException') return new BatchPredictionNotFoundError(batchPredictionId, options);
+  if (name === 'InvalidInputException') {
+    return new InvalidBatchPredictionInputError(`Amazon ML rejected id "${batchPredictionId}": ${describeSdkError(error)}`, options);
+  }
+  if (isAccessDeniedSdkError(error)) return new PollerAccessDeniedError('machinelearning:GetBatchPrediction', options);
+  if (isTransientSdkError(error)) return new MachineLearningUnavailableError(`GetBatchPrediction failed: ${describeSdkError(error)}`, options);
+  return new MachineLearningRequestError(`GetBatchPrediction failed: ${describeSdkError(error)}`, options);
+}

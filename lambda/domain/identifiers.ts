@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Formats 16 bytes of a SHA-256 digest as a UUID (version nibble 5, RFC 4122 variant) so ids look
+ * like the ones EventBridge users already store, yet are derived from their inputs.
+ */
+function uuidFrom(parts: readonly (string | number | null)[]): string {
+  const bytes = createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The id of a status-change event: the same run, sequence and status always give the same id, so a
+ * transition published twice (a retried poll) can be deduplicated by subscribers.
+ */
+export function statusChangeEventId(runId: string, sequence: number, status: string): string {
+  return uuidFrom(['status-change', runId, sequence, status]);
+}
+
+/** The id of a polling-failed event: one per failed execution. */
+export function pollingFailedEventId(executionId: string, error: string): string {
+  return uuidFrom(['polling-failed', executionId, error]);
+}
+
+/**
+ * The id of a polling run: the ISO start time of the execution that began it, then its name. It
+ * sorts runs of one batch prediction chronologically in the history table, and stays the same
+ * across continue-as-new hand-overs and retried polls.
+ */
+export function runIdFor(executionStartTime: string, executionName: string): string {
+  return `${executionStartTime}/${executionName}`;
+}
+
+/** Suffix separator of hand-over executions; `+` is allowed in execution names but not in ids. */
+const GENERATION_SEPARATOR = '+g';
+
+/**
+ * The execution name for a batch prediction's polling run. Starting a Standard execution twice with
+ * the same name and input is idempotent, so a second start of a running id is a no-op.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+export function executionNameFor(batchPredictionId: string, generation = 1): string {
+  return generation <= 1 ? batchPredictionId : `${batchPredictionId}${GENERATION_SEPARATOR}${generation}`;
+}
+
+/**
+ * A name for starting a run on input whose id is not a valid Amazon ML id (so it cannot serve as a
+ * name); the execution then fails fast with INVALID_INPUT.
+ */
+export function executionNameForInvalidId(rawId: unknown): string {
+  return `invalid-${uuidFrom(['invalid', JSON.stringify(rawId) ?? 'undefined'])}`;
+}

@@ -1,0 +1,62 @@
+import { PollIntervalPolicy } from '../../lib/contract';
+
+/** Step Functions Wait states take whole seconds. */
+const MIN_WAIT_SECONDS = 1;
+
+/**
+ * How many seconds to wait before the next poll.
+ *
+ * @param policy the configured policy
+ * @param secondsSinceTransition seconds since the last observed transition (0 right after one)
+ * @param random a number in [0, 1) used for jitter; injected so tests are deterministic
+ */
+export function nextWaitSeconds(policy: PollIntervalPolicy, secondsSinceTransition: number, random: number): number {
+  if (policy.kind === 'fixed') return policy.intervalSeconds;
+  const base = Math.min(policy.maxSeconds, Math.max(policy.initialSeconds, secondsSinceTransition / 10));
+  const jittered = base * (1 - policy.jitterRatio * random);
+  return Math.max(MIN_WAIT_SECONDS, Math.floor(jittered));
+}
+
+/**
+ * The longest a change can go unobserved under `policy` when it happens `secondsSinceTransition`
+ * after the previous one: max(initial, 10 % of the elapsed time), capped at the policy's maximum.
+ * (Add the poll's own latency, a second or two, for the end-to-end delay.)
+ */
+export function detectionDelayBoundSeconds(policy: PollIntervalPolicy, secondsSinceTransition: number): number {
+  if (policy.kind === 'fixed') return policy.intervalSeconds;
+  return Math.min(policy.maxSeconds, Math.max(policy.initialSeconds, secondsSinceTransition / 10));
+}
+
+/**
+ * Checks a policy and returns the problems found, each naming the value and the fix; empty when it
+ * is valid. Shared by the stack (synth-time validation) and the handler (start-up validation).
+ */
+export function pollIntervalPolicyProblems(policy: unknown): string[] {
+  if (typeof policy !== 'object' || policy === null) return ['poll interval policy must be an object'];
+  const p = policy as Record<string, unknown>;
+  const problems: string[] = [];
+  const wholeSeconds = (key: string, min: number, max: number) => {
+    const v = p[key];
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max)) {
+      problems.push(`'${key}' must be a whole number of seconds from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    }
+  };
+  // A Wait state may last up to a year, but a batch prediction lasts at most 7 days: an interval
+  // beyond a day would miss whole jobs.
+  if (p.kind === 'fixed') {
+    wholeSeconds('intervalSeconds', 1, 86400);
+  } else if (p.kind === 'adaptive') {
+    wholeSeconds('initialSeconds', 1, 86400);
+    wholeSeconds('maxSeconds', 1, 86400);
+    if (typeof p.initialSeconds === 'number' && typeof p.maxSeconds === 'number' && p.maxSeconds < p.initialSeconds) {
+      problems.push(`'maxSeconds' (${p.maxSeconds}) must not be below 'initialSeconds' (${p.initialSeconds})`);
+    }
+    const j = p.jitterRatio;
+    if (!(typeof j === 'number' && j >= 0 && j < 1)) {
+      problems.push(`'jitterRatio' must be a number from 0 up to (not including) 1, got ${JSON.stringify(j)}`);
+    }
+  } else {
+    problems.push(`'kind' must be "adaptive" or "fixed", got ${JSON.stringify(p.kind)}`);
+  }
+  return problems;
+}

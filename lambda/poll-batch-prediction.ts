@@ -1,0 +1,143 @@
+import {
+  DetailType,
+  PollIntervalPolicy,
+  PollState,
+  isTerminalStatus,
+} from '../lib/contract';
+import { PollingDeadlineExceededError } from './domain/errors';
+import { EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
+import { executionNameFor, runIdFor } from './domain/identifiers';
+import { nextWaitSeconds } from './domain/poll-interval';
+import { parsePollStateInput } from './domain/poll-state';
+import { Transition, detectTransition } from './domain/transition';
+import { BatchPredictionSource, EventSink, ExecutionContext, TransitionHistory, TransitionRecord } from './ports';
+
+/** What one poll needs besides its input. */
+export interface PollDependencies {
+  readonly source: BatchPredictionSource;
+  readonly history: TransitionHistory;
+  readonly sink: EventSink;
+  readonly target: EventTarget;
+  readonly policy: PollIntervalPolicy;
+  readonly maxRunSeconds: number;
+  readonly maxPollsPerExecution: number;
+  readonly now: () => Date;
+  readonly random: () => number;
+}
+
+/** What the state machine hands the poll task. */
+export interface PollRequest {
+  readonly state: unknown;
+  readonly execution: ExecutionContext;
+}
+
+/** What happened in one poll, for logging. */
+export interface PollOutcome {
+  readonly state: PollState;
+  readonly published: readonly TransitionRecord[];
+}
+
+/**
+ * One iteration of the wait loop: validate the state, read the batch prediction, record and publish
+ * every transition not yet published, and compute the next loop state.
+ *
+ * Crash safety (outbox on the history item): a transition is first written conditionally with
+ * `published: false`, then published, then flagged. A retried poll that finds the item already
+ * written re-publishes its stored event (same `eventId`) if the flag is still false, and goes on
+ * from the stored status, so no transition is lost, none is written twice, and an event is sent
+ * twice only if the crash fell between `PutEvents` and the flag (subscribers dedupe by `eventId`).
+ */
+export async function pollBatchPrediction(request: PollRequest, deps: PollDependencies): Promise<PollOutcome> {
+  const input = parsePollStateInput(request.state);
+  const id = input.batchPredictionId;
+  const runStartedAt = input.runStartedAt ?? request.execution.startTime;
+  const runId = input.runId ?? runIdFor(request.execution.startTime, request.execution.name);
+  const generation = input.generation ?? 1;
+
+  const now = deps.now();
+  if (secondsBetween(runStartedAt, now) > deps.maxRunSeconds) {
+    throw new PollingDeadlineExceededError(runStartedAt, deps.maxRunSeconds);
+  }
+
+  const snapshot = await deps.source.get(id);
+  const observedAt = now.toISOString();
+
+  let lastStatus = input.lastStatus ?? null;
+  let sequence = input.sequence ?? 0;
+  let lastTransitionAt = input.lastTransitionAt ?? null;
+  const published: TransitionRecord[] = [];
+
+  let transition: Transition | undefined = detectTransition(lastStatus, snapshot.status, sequence);
+  while (transition !== undefined) {
+    const detail = buildStatusChangeDetail(transition, snapshot, runId, observedAt);
+    const record: TransitionRecord = {
+      batchPredictionId: id,
+      transitionKey: transitionKeyOf(runId, transition.sequence),
+      runId,
+      sequence: transition.sequence,
+      status: transition.status,
+      previousStatus: transition.previousStatus,
+      eventId: detail.eventId,
+      observedAt,
+      snapshot,
+      event: toEventEntry(DetailType.STATUS_CHANGE, detail, deps.target),
+      published: false,
+    };
+    const outcome = await deps.history.record(record);
+    const effective = outcome.created ? record : outcome.existing;
+    if (!effective.published) {
+      await deps.sink.publish([effective.event]);
+      await deps.history.markPublished(effective);
+      published.push(effective);
+    }
+    lastStatus = effective.status;
+    sequence = effective.sequence;
+    lastTransitionAt = effective.observedAt;
+    // A retried poll may find an older transition of this run already written; the status seen now
+    // may have moved on since, which is one more transition.
+    transition = outcome.created ? undefined : detectTransition(lastStatus, snapshot.status, sequence);
+  }
+
+  const polls = (input.polls ?? 0) + 1;
+  const pollsThisExecution = (numberOr(request.state, 'pollsThisExecution') ?? 0) + 1;
+  const terminal = isTerminalStatus(snapshot.status);
+  const continueAsNew = !terminal && pollsThisExecution >= deps.maxPollsPerExecution;
+  const sinceTransition = lastTransitionAt === null ? 0 : secondsBetween(lastTransitionAt, now);
+  const state: PollState = {
+    batchPredictionId: id,
+    runId,
+    runStartedAt,
+    lastStatus,
+    lastTransitionAt,
+    sequence,
+    generation,
+    polls,
+    pollsThisExecution,
+    waitSeconds: nextWaitSeconds(deps.policy, sinceTransition, deps.random()),
+    terminal,
+    continueAsNew,
+    ...(continueAsNew
+      ? {
+          continuation: {
+            executionName: executionNameFor(id, generation + 1),
+            input: { batchPredictionId: id, runId, runStartedAt, lastStatus, lastTransitionAt, sequence, generation: generation + 1, polls },
+          },
+        }
+      : {}),
+  };
+  return { state, published };
+}
+
+/** The history table's sort key: run id, then the sequence zero-padded so it sorts numerically. */
+export function transitionKeyOf(runId: string, sequence: number): string {
+  return `${runId}#${String(sequence).padStart(6, '0')}`;
+}
+
+function secondsBetween(fromIso: string, to: Date): number {
+  return (to.getTime() - Date.parse(fromIso)) / 1000;
+}
+
+function numberOr(state: unknown, key: string): number | undefined {
+  const value = (state as Record<string, unknown>)[key];
+  return typeof value === 'number' ? value : undefined;
+}

@@ -1,0 +1,303 @@
+/**
+ * The contract shared by the stack, the Lambda handlers, the local runtime and subscribers.
+ *
+ * This module imports nothing from `aws-cdk-lib` or `@aws-sdk/*` so that it bundles into the
+ * Lambda for free and subscribers can import the event types without pulling in CDK.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Every status Amazon ML reports for a batch prediction.
+ * @see ../../../shared/reference/get-batch-prediction.rst
+ */
+export const BatchPredictionStatus = {
+  PENDING: 'PENDING',
+  INPROGRESS: 'INPROGRESS',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED',
+  DELETED: 'DELETED',
+} as const;
+
+/** One of {@link BatchPredictionStatus}. */
+export type BatchPredictionStatus = (typeof BatchPredictionStatus)[keyof typeof BatchPredictionStatus];
+
+/** All statuses, in the order a batch prediction normally moves through them. */
+export const ALL_STATUSES: readonly BatchPredictionStatus[] = Object.values(BatchPredictionStatus);
+
+/** Statuses after which Amazon ML never changes the batch prediction again, so polling stops. */
+export const TERMINAL_STATUSES: readonly BatchPredictionStatus[] = [
+  BatchPredictionStatus.COMPLETED,
+  BatchPredictionStatus.FAILED,
+  BatchPredictionStatus.DELETED,
+];
+
+/** True when `value` is a status this contract knows. */
+export function isBatchPredictionStatus(value: unknown): value is BatchPredictionStatus {
+  return typeof value === 'string' && (ALL_STATUSES as readonly string[]).includes(value);
+}
+
+/** True when polling stops at `status`. */
+export function isTerminalStatus(status: BatchPredictionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/**
+ * The `source` of every event the poller publishes unless configured otherwise.
+ * EventBridge reserves sources starting with `aws.` for AWS services.
+ */
+export const DEFAULT_EVENT_SOURCE = 'batch-prediction-poller';
+
+/** The `detail-type` values the poller publishes. */
+export const DetailType = {
+  /** A batch prediction changed status (or was observed for the first time in a run). */
+  STATUS_CHANGE: 'Batch Prediction Status Change',
+  /** A polling run ended without reaching a terminal status. */
+  POLLING_FAILED: 'Batch Prediction Polling Failed',
+} as const;
+
+/** One of {@link DetailType}. */
+export type DetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** Why a polling run failed, as carried in {@link PollingFailedDetail.reason}. */
+export const PollingFailureReason = {
+  /** Amazon ML does not know the batch prediction id. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The run's input was malformed (bad or missing id, unknown keys). */
+  INVALID_INPUT: 'INVALID_INPUT',
+  /** The run outlived its deadline without reaching a terminal status. */
+  TIMED_OUT: 'TIMED_OUT',
+  /** Anything else: access denied, retries exhausted, an unexpected answer. */
+  ERROR: 'ERROR',
+} as const;
+
+/** One of {@link PollingFailureReason}. */
+export type PollingFailureReason = (typeof PollingFailureReason)[keyof typeof PollingFailureReason];
+
+/**
+ * Names of the environment variables through which the stack configures the Lambda handlers.
+ */
+export const EnvVar = {
+  /** Name of the event bus events are published to. */
+  EVENT_BUS_NAME: 'POLLER_EVENT_BUS_NAME',
+  /** The `source` of published events. */
+  EVENT_SOURCE: 'POLLER_EVENT_SOURCE',
+  /** Name of the DynamoDB history table. */
+  HISTORY_TABLE_NAME: 'POLLER_HISTORY_TABLE_NAME',
+  /** JSON of {@link PollIntervalPolicy}. */
+  POLL_INTERVAL_POLICY: 'POLLER_POLL_INTERVAL_POLICY',
+  /** Whole seconds a polling run may last before it fails with reason TIMED_OUT. */
+  MAX_RUN_SECONDS: 'POLLER_MAX_RUN_SECONDS',
+  /** Polls one execution makes before it continues as a new execution. */
+  MAX_POLLS_PER_EXECUTION: 'POLLER_MAX_POLLS_PER_EXECUTION',
+  /** Account id, used to build batch prediction ARNs for the events' `resources`. */
+  ACCOUNT_ID: 'POLLER_ACCOUNT_ID',
+  /** Partition (`aws`, `aws-cn`, ...), used to build ARNs. */
+  PARTITION: 'POLLER_PARTITION',
+} as const;
+
+/**
+ * How long the state machine waits between polls.
+ *
+ * - `adaptive`: the first poll happens at once; after every poll that sees no change the wait is a
+ *   tenth of the time since the last observed transition, never below `initialSeconds` and never
+ *   above `maxSeconds`, so it grows geometrically (×1.1 per poll) while nothing happens and resets on
+ *   every transition. Up to `jitterRatio` of the wait is taken off at random so that runs started
+ *   together do not poll in lockstep; taking it off (never adding) keeps the detection-delay bound.
+ * - `fixed`: always `intervalSeconds`.
+ */
+export type PollIntervalPolicy =
+  | {
+      readonly kind: 'adaptive';
+      readonly initialSeconds: number;
+      readonly maxSeconds: number;
+      readonly jitterRatio: number;
+    }
+  | { readonly kind: 'fixed'; readonly intervalSeconds: number };
+
+/** The poll-interval policy used when none is configured. */
+export const DEFAULT_POLL_INTERVAL_POLICY: PollIntervalPolicy = {
+  kind: 'adaptive',
+  initialSeconds: 30,
+  maxSeconds: 300,
+  jitterRatio: 0.1,
+};
+
+/**
+ * Amazon ML batch predictions run at most 7 days; a run gets an hour more before it is declared
+ * TIMED_OUT.
+ */
+export const DEFAULT_MAX_RUN_SECONDS = 7 * 24 * 3600 + 3600;
+
+/**
+ * Polls one execution makes before continuing as a new one. A poll costs about 9 history events
+ * (task: 5, choice: 2, wait: 2); 1,000 polls stay far below Step Functions' 25,000-event limit even
+ * with retries. @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export const DEFAULT_MAX_POLLS_PER_EXECUTION = 1000;
+
+/**
+ * Key attribute names and layout of the history table.
+ *
+ * One item per transition: partition key `batchPredictionId`, sort key `transitionKey` =
+ * `<runId>#<sequence, 6 digits>`. Because a run id starts with the run's ISO start time, a query on
+ * one batch prediction returns every transition of every run in order, and the last item is the
+ * latest known status.
+ */
+export const HistoryTable = {
+  PARTITION_KEY: 'batchPredictionId',
+  SORT_KEY: 'transitionKey',
+} as const;
+
+/** Amazon ML batch prediction ids: 1 to 64 characters of letters, digits, `_`, `.` and `-`. */
+export const BATCH_PREDICTION_ID_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
+
+/**
+ * A batch prediction as published in events: every `GetBatchPrediction` field in camelCase, dates
+ * as ISO-8601 strings, and `logUri` without its presigned query string.
+ */
+export interface BatchPredictionSnapshot {
+  readonly batchPredictionId: string;
+  readonly mlModelId?: string;
+  readonly batchPredictionDataSourceId?: string;
+  readonly inputDataLocationS3?: string;
+  readonly createdByIamUser?: string;
+  readonly createdAt?: string;
+  readonly lastUpdatedAt?: string;
+  readonly name?: string;
+  readonly status: BatchPredictionStatus;
+  readonly outputUri?: string;
+  /** The log file's location with the presigned query string removed. */
+  readonly logUri?: string;
+  readonly message?: string;
+  readonly computeTime?: number;
+  readonly finishedAt?: string;
+  readonly startedAt?: string;
+  readonly totalRecordCount?: number;
+  readonly invalidRecordCount?: number;
+}
+
+/** `detail` of a `Batch Prediction Status Change` event. */
+export interface StatusChangeDetail {
+  readonly batchPredictionId: string;
+  /** The status seen before, or `null` on the run's first observation. */
+  readonly previousStatus: BatchPredictionStatus | null;
+  readonly status: BatchPredictionStatus;
+  /** Deterministic: the same transition always carries the same id, so subscribers can dedupe. */
+  readonly eventId: string;
+  /** 1-based number of this transition within the run. */
+  readonly sequence: number;
+  /** When the poller observed the new status (ISO-8601). */
+  readonly observedAt: string;
+  /** The polling run: stays the same across continue-as-new hand-overs. */
+  readonly runId: string;
+  readonly batchPrediction: BatchPredictionSnapshot;
+}
+
+/** `detail` of a `Batch Prediction Polling Failed` event. */
+export interface PollingFailedDetail {
+  readonly batchPredictionId: string;
+  readonly reason: PollingFailureReason;
+  /** The error name the run failed with, e.g. `BatchPredictionNotFoundError`. */
+  readonly error: string;
+  /** Human-readable cause. */
+  readonly cause: string;
+  /** The last status observed in the run, or `null` if none was. */
+  readonly lastStatus: BatchPredictionStatus | null;
+  /** The polling run, or `null` if it failed before its first poll. */
+  readonly runId: string | null;
+  readonly observedAt: string;
+  readonly eventId: string;
+}
+
+/**
+ * The loop state the state machine carries between polls (and across continue-as-new
+ * hand-overs). A run is started with just `{ "batchPredictionId": "..." }`.
+ */
+export interface PollState {
+  readonly batchPredictionId: string;
+  readonly runId: string;
+  readonly runStartedAt: string;
+  readonly lastStatus: BatchPredictionStatus | null;
+  readonly lastTransitionAt: string | null;
+  readonly sequence: number;
+  /** 1 for the execution that started the run, +1 per continue-as-new hand-over. */
+  readonly generation: number;
+  readonly pollsThisExecution: number;
+  readonly polls: number;
+  readonly waitSeconds: number;
+  readonly terminal: boolean;
+  readonly continueAsNew: boolean;
+  /** Present when `continueAsNew` is true: the next execution's name and input. */
+  readonly continuation?: { readonly executionName: string; readonly input: PollStateInput };
+}
+
+/** The keys a run's input may carry: the id alone, or the state handed over by a previous execution. */
+export type PollStateInput = Pick<PollState, 'batchPredictionId'> &
+  Partial<Pick<PollState, 'runId' | 'runStartedAt' | 'lastStatus' | 'lastTransitionAt' | 'sequence' | 'generation' | 'polls'>>;
+
+/**
+ * Keys allowed in a run's input or loop state; anything else (a typo such as `batchPredictionID`)
+ * is rejected as INVALID_INPUT. Keys the handler computes itself are accepted and recomputed.
+ */
+export const POLL_STATE_INPUT_KEYS: readonly string[] = [
+  'batchPredictionId',
+  'runId',
+  'runStartedAt',
+  'lastStatus',
+  'lastTransitionAt',
+  'sequence',
+  'generation',
+  'polls',
+  'pollsThisExecution',
+  'waitSeconds',
+  'terminal',
+  'continueAsNew',
+  'continuation',
+];
+
+/**
+ * Names of the errors the handlers throw. Step Functions matches `Retry` and `Catch` on them, so
+ * they are part of the contract between the Lambda and the state machine.
+ */
+export const PollerErrorName = {
+  INVALID_INPUT: 'InvalidBatchPredictionInputError',
+  NOT_FOUND: 'BatchPredictionNotFoundError',
+  UNKNOWN_STATUS: 'UnknownBatchPredictionStatusError',
+  ACCESS_DENIED: 'PollerAccessDeniedError',
+  MACHINE_LEARNING_UNAVAILABLE: 'MachineLearningUnavailableError',
+  MACHINE_LEARNING_REQUEST: 'MachineLearningRequestError',
+  HISTORY_STORE_UNAVAILABLE: 'HistoryStoreUnavailableError',
+  HISTORY_STORE_REQUEST: 'HistoryStoreRequestError',
+  EVENT_PUBLISH: 'EventPublishError',
+  EVENT_BUS_NOT_FOUND: 'EventBusNotFoundError',
+  EVENT_REJECTED: 'EventRejectedError',
+  DEADLINE_EXCEEDED: 'PollingDeadlineExceededError',
+  CONFIGURATION: 'PollerConfigurationError',
+} as const;
+
+/** Errors worth retrying: the dependency may answer next time. */
+export const TRANSIENT_ERROR_NAMES: readonly string[] = [
+  PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+  PollerErrorName.HISTORY_STORE_UNAVAILABLE,
+  PollerErrorName.EVENT_PUBLISH,
+];
+
+/**
+ * Errors the Lambda service itself raises; retried as the Step Functions best practice says.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+ */
+export const LAMBDA_SERVICE_ERROR_NAMES: readonly string[] = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+/** The error an execution ends with when its polling run failed. */
+export const POLLING_FAILED_ERROR = 'BatchPredictionPollingFailed';
+
+/** The ARN of a batch prediction, used as the events' `resources`. */
+export function batchPredictionArn(partition: string, region: string, account: string, id: string): string {
+  return `arn:${partition}:machinelearning:${region}:${account}:batchprediction/${id}`;
+}
