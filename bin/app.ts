@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { BatchPredictionPollerStack } from '../lib/batch-prediction-poller-stack';
+import { readPollerAppConfig } from '../lib/config';
+
+/**
+ * The CDK app: context → validated config → stack. Kept as a function so tests and the local
+ * runtime synthesize exactly what `cdk deploy` does.
+ */
+export function buildApp(app: App = new App()): { app: App; stack: BatchPredictionPollerStack } {
+  const config = readPollerAppConfig((key) => app.node.tryGetContext(key));
+  const stack = new BatchPredictionPollerStack(app, 'BatchPredictionPoller', {
+    config,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    description: 'Polls Amazon ML batch predictions and publishes status changes to EventBridge',
+  });
+  return { app, stack };
+}
+
+if (require.main === module) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,41 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { Construct } from 'constructs';
+import { BatchPredictionPoller } from './batch-prediction-poller';
+import { PollerAppConfig } from './config';
+
+/** Properties of {@link BatchPredictionPollerStack}. */
+export interface BatchPredictionPollerStackProps extends StackProps {
+  /** The validated app configuration (see `lib/config.ts`). */
+  readonly config: PollerAppConfig;
+}
+
+/** Names of the stack outputs; the CLI and the local runtime find resources through them. */
+export const StackOutput = {
+  STATE_MACHINE_ARN: 'StateMachineArn',
+  EVENT_BUS_NAME: 'EventBusName',
+  HISTORY_TABLE_NAME: 'HistoryTableName',
+  ALERT_TOPIC_ARN: 'AlertTopicArn',
+} as const;
+
+/** The deployable app: one {@link BatchPredictionPoller} and its outputs. */
+export class BatchPredictionPollerStack extends Stack {
+  /** The poller. */
+  readonly poller: BatchPredictionPoller;
+
+  constructor(scope: Construct, id: string, props: BatchPredictionPollerStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.poller = new BatchPredictionPoller(this, 'Poller', {
+      eventBus: config.eventBusName === undefined ? undefined : events.EventBus.fromEventBusName(this, 'ExistingBus', config.eventBusName),
+      eventSource: config.eventSource,
+      alertEmail: config.alertEmail,
+      pollInterval: config.pollInterval,
+      maxPollsPerExecution: config.maxPollsPerExecution,
+    });
+    new CfnOutput(this, StackOutput.STATE_MACHINE_ARN, { value: this.poller.stateMachine.stateMachineArn, description: 'Start a run here' });
+    new CfnOutput(this, StackOutput.EVENT_BUS_NAME, { value: this.poller.eventBus.eventBusName, description: 'Events are published here' });
+    new CfnOutput(this, StackOutput.HISTORY_TABLE_NAME, { value: this.poller.historyTable.tableName, description: 'One item per transition' });
+    new CfnOutput(this, StackOutput.ALERT_TOPIC_ARN, { value: this.poller.alertTopic.topicArn, description: 'Alerts go here' });
+  }
+}

@@ -1,0 +1,90 @@
+import { Duration } from 'aws-cdk-lib';
+import { DEFAULT_EVENT_SOURCE } from './contract';
+import { PollInterval } from './poll-interval';
+
+/** The app's settings, read from `cdk.json` context or `-c key=value`. */
+export interface PollerAppConfig {
+  /** An existing bus to publish to; a new bus is created when absent. */
+  readonly eventBusName?: string;
+  readonly eventSource: string;
+  readonly alertEmail?: string;
+  readonly pollInterval: PollInterval;
+  readonly maxPollsPerExecution?: number;
+}
+
+/** The context keys the app reads, with what each takes. */
+export const CONTEXT_KEYS: Readonly<Record<string, string>> = {
+  eventBusName: 'name of an existing event bus (default: the stack creates one)',
+  eventSource: `event source (default "${DEFAULT_EVENT_SOURCE}"; must not start with "aws.")`,
+  alertEmail: 'email address subscribed to the alert topic (default: none)',
+  pollInterval: '"adaptive" (default) or a fixed interval in whole seconds, e.g. 60',
+  pollInitialSeconds: 'adaptive: wait after a change, and the shortest wait (default 30)',
+  pollMaxSeconds: 'adaptive: the longest wait (default 300)',
+  maxPollsPerExecution: 'polls before continuing as a new execution (default 1000)',
+};
+
+/** A context value is wrong; the message names the key, the value and the fix. */
+export class PollerConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PollerConfigError';
+  }
+}
+
+/**
+ * Reads and validates the app's context.
+ * @param get reads one context key (`app.node.tryGetContext`)
+ * @throws PollerConfigError naming the bad key, its value and the fix
+ */
+export function readPollerAppConfig(get: (key: string) => unknown): PollerAppConfig {
+  const text = (key: string): string | undefined => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new PollerConfigError(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const wholeSeconds = (key: string): number | undefined => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new PollerConfigError(`Context "${key}" must be a whole number ≥ 1, got ${JSON.stringify(value)}; e.g. -c ${key}=60`);
+    }
+    return n;
+  };
+
+  const eventBusName = text('eventBusName');
+  if (eventBusName !== undefined && !/^[A-Za-z0-9._\-/]{1,256}$/.test(eventBusName)) {
+    throw new PollerConfigError(`Context "eventBusName" is not a valid event bus name: "${eventBusName}"; use letters, digits, ".", "_", "-" or "/"`);
+  }
+  const eventSource = text('eventSource') ?? DEFAULT_EVENT_SOURCE;
+  if (eventSource.startsWith('aws.')) {
+    throw new PollerConfigError(`Context "eventSource" must not start with "aws." (reserved for AWS services), got "${eventSource}"; use e.g. "${DEFAULT_EVENT_SOURCE}"`);
+  }
+  const alertEmail = text('alertEmail');
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
+    throw new PollerConfigError(`Context "alertEmail" must be an email address, got "${alertEmail}"`);
+  }
+
+  const rawInterval = get('pollInterval');
+  let pollInterval: PollInterval;
+  try {
+    if (rawInterval === undefined || rawInterval === null || rawInterval === '' || rawInterval === 'adaptive') {
+      const initial = wholeSeconds('pollInitialSeconds');
+      const max = wholeSeconds('pollMaxSeconds');
+      pollInterval = PollInterval.adaptive({
+        initial: initial === undefined ? undefined : Duration.seconds(initial),
+        max: max === undefined ? undefined : Duration.seconds(max),
+      });
+    } else {
+      const fixed = wholeSeconds('pollInterval');
+      pollInterval = PollInterval.fixed(Duration.seconds(fixed as number));
+    }
+  } catch (error) {
+    if (error instanceof PollerConfigError) {
+      throw new PollerConfigError(`${error.message} (or "adaptive")`.replace('must be a whole number', 'must be "adaptive" or a whole number'));
+    }
+    throw new PollerConfigError(`Context poll interval: ${(error as Error).message}`);
+  }
+  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution: wholeSeconds('maxPollsPerExecution') };
+}
