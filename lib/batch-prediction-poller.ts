@@ -27,6 +27,9 @@ import {
 } from './contract';
 import { PollInterval } from './poll-interval';
 
+/** Template metadata key naming a function's source entry and handler factory, for the local runtime. */
+export const LOCAL_HANDLER_METADATA = 'batch-prediction-poller:handler';
+
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
   /**
@@ -161,8 +164,8 @@ export class BatchPredictionPoller extends Construct {
       [EnvVar.PARTITION]: stack.partition,
       POWERTOOLS_SERVICE_NAME: 'batch-prediction-poller',
     };
-    this.pollFunction = this.handlerFunction('PollFunction', 'poll-handler.ts', environment, logRetention);
-    this.reportFailureFunction = this.handlerFunction('ReportFailureFunction', 'report-failure-handler.ts', environment, logRetention);
+    this.pollFunction = this.handlerFunction('PollFunction', 'poll-handler', 'createPollHandler', environment, logRetention);
+    this.reportFailureFunction = this.handlerFunction('ReportFailureFunction', 'report-failure-handler', 'createReportFailureHandler', environment, logRetention);
 
     // Least privilege: the one read the loop makes, on batch predictions only.
     this.pollFunction.addToRolePolicy(
@@ -235,9 +238,15 @@ export class BatchPredictionPoller extends Construct {
     );
   }
 
-  private handlerFunction(id: string, entry: string, environment: Record<string, string>, retention: logs.RetentionDays): NodejsFunction {
-    return new NodejsFunction(this, id, {
-      entry: path.join(__dirname, '..', 'lambda', entry),
+  private handlerFunction(
+    id: string,
+    entry: string,
+    factory: string,
+    environment: Record<string, string>,
+    retention: logs.RetentionDays,
+  ): NodejsFunction {
+    const fn = new NodejsFunction(this, id, {
+      entry: path.join(__dirname, '..', 'lambda', `${entry}.ts`),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -256,6 +265,10 @@ export class BatchPredictionPoller extends Construct {
         forceDockerBundling: false,
       },
     });
+    // Tells the local runtime which source runs in this function, from the synthesized template
+    // alone: the entry module and the factory its `handler` export is built with.
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, { entry: `lambda/${entry}.ts`, factory });
+    return fn;
   }
 
   private definition(stateMachineName: string): sfn.IChainable {

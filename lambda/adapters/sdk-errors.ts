@@ -20,6 +20,7 @@ interface SdkErrorShape {
   name?: unknown;
   $metadata?: { httpStatusCode?: number };
   $retryable?: unknown;
+  $fault?: unknown;
   code?: unknown;
 }
 
@@ -35,7 +36,7 @@ export function isTransientSdkError(error: unknown): boolean {
   if (shape === undefined || shape === null) return false;
   const name = sdkErrorName(error);
   if (THROTTLING_NAMES.has(name)) return true;
-  if (shape.$retryable) return true;
+  if (shape.$retryable || shape.$fault === 'server') return true;
   const status = shape.$metadata?.httpStatusCode;
   if (typeof status === 'number') return status >= 500 || status === 429;
   // No HTTP answer at all: connection refused/reset, DNS, socket timeout.

@@ -3,6 +3,7 @@ import {
   BatchPredictionStatus,
   DetailType,
   PollingFailedDetail,
+  PollerErrorName,
   PollingFailureReason,
   StatusChangeDetail,
 } from '../../lib/contract';
@@ -90,14 +91,14 @@ export function toEventEntry(
   };
 }
 
-const REASON_BY_ERROR: Readonly<Record<string, PollingFailureReason>> = {
-  BatchPredictionNotFoundError: PollingFailureReason.NOT_FOUND,
-  InvalidBatchPredictionInputError: PollingFailureReason.INVALID_INPUT,
-  PollingDeadlineExceededError: PollingFailureReason.TIMED_OUT,
-  'States.Timeout': PollingFailureReason.TIMED_OUT,
-};
+const REASON_BY_ERROR: ReadonlyMap<string, PollingFailureReason> = new Map([
+  [PollerErrorName.NOT_FOUND, PollingFailureReason.NOT_FOUND],
+  [PollerErrorName.INVALID_INPUT, PollingFailureReason.INVALID_INPUT],
+  [PollerErrorName.DEADLINE_EXCEEDED, PollingFailureReason.TIMED_OUT],
+  ['States.Timeout', PollingFailureReason.TIMED_OUT],
+]);
 
 /** Maps the error a run failed with to the reason subscribers filter on. */
 export function failureReasonOf(errorName: string): PollingFailureReason {
-  return REASON_BY_ERROR[errorName] ?? PollingFailureReason.ERROR;
+  return REASON_BY_ERROR.get(errorName) ?? PollingFailureReason.ERROR;
 }

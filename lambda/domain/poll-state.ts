@@ -31,16 +31,20 @@ export function parsePollStateInput(input: unknown): PollStateInput {
   if (record.lastStatus !== undefined && record.lastStatus !== null && !isBatchPredictionStatus(record.lastStatus)) {
     throw new InvalidBatchPredictionInputError(`"lastStatus" must be a batch prediction status or null, got ${describe(record.lastStatus)}`);
   }
-  for (const key of ['sequence', 'generation', 'polls'] as const) {
+  for (const [key, min] of [['sequence', 0], ['generation', 1], ['polls', 0]] as const) {
     const value = record[key];
-    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) {
-      throw new InvalidBatchPredictionInputError(`"${key}" must be a whole number ≥ 0, got ${describe(value)}`);
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min)) {
+      throw new InvalidBatchPredictionInputError(`"${key}" must be a whole number ≥ ${min}, got ${describe(value)}`);
     }
   }
-  for (const key of ['runId', 'runStartedAt', 'lastTransitionAt'] as const) {
+  if (record.runId !== undefined && typeof record.runId !== 'string') {
+    throw new InvalidBatchPredictionInputError(`"runId" must be a string, got ${describe(record.runId)}`);
+  }
+  // Times feed the deadline and the poll interval; a non-date would silently disable both.
+  for (const key of ['runStartedAt', 'lastTransitionAt'] as const) {
     const value = record[key];
-    if (value !== undefined && value !== null && typeof value !== 'string') {
-      throw new InvalidBatchPredictionInputError(`"${key}" must be a string, got ${describe(value)}`);
+    if (value !== undefined && value !== null && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) {
+      throw new InvalidBatchPredictionInputError(`"${key}" must be an ISO-8601 time such as "2026-01-05T00:00:00.000Z", got ${describe(value)}`);
     }
   }
   return record as unknown as PollStateInput;

@@ -1,0 +1,167 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../bin/app';
+import { LOCAL_HANDLER_METADATA } from '../lib/batch-prediction-poller';
+import { RuleDefinition, TargetDefinition } from './event-bridge-stand-in';
+import { EventPattern, validateEventPattern } from './event-pattern';
+import { TableDefinition } from './dynamodb-stand-in';
+import { ResolveContext, arnOf, physicalIdOf, resolveIntrinsics, resolveStateMachineDefinition } from './intrinsics';
+
+/** The fake account and region every local deployment lives in. */
+export const LOCAL_ACCOUNT = '123456789012';
+export const LOCAL_REGION = 'us-east-1';
+
+/** A Lambda function of the template and the source that runs in it. */
+export interface FunctionDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** Absolute path of the handler's entry module. */
+  readonly entry: string;
+  /** The export that builds a handler instance (a fresh "container"). */
+  readonly factory: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** A state machine of the template, with its definition resolved to plain ASL. */
+export interface StateMachineDefinitionInfo {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly definition: Record<string, unknown>;
+}
+
+/** Everything the local runtime takes from the synthesized template, and nothing else. */
+export interface LocalDeployment {
+  readonly account: string;
+  readonly region: string;
+  readonly stackName: string;
+  readonly template: Record<string, unknown>;
+  readonly stateMachines: readonly StateMachineDefinitionInfo[];
+  readonly functions: readonly FunctionDefinition[];
+  readonly tables: readonly TableDefinition[];
+  /** Event bus names, `default` included. */
+  readonly buses: readonly string[];
+  readonly rules: readonly RuleDefinition[];
+  /** Stack outputs, resolved. */
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Synthesizes the app in-process exactly as `cdk synth` does (same `buildApp`, same `cdk.json`
+ * context), with bundling skipped, in a fake account and region.
+ *
+ * @param context extra context, e.g. `{ pollInterval: 30 }`
+ */
+export function synthesizeTemplate(context: Record<string, unknown> = {}): { template: Record<string, unknown>; stackName: string } {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const previous = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  process.env.CDK_DEFAULT_ACCOUNT = LOCAL_ACCOUNT;
+  process.env.CDK_DEFAULT_REGION = LOCAL_REGION;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpp-synth-'));
+  try {
+    // Bundling is skipped: the local runtime runs the handler's TypeScript source in-process.
+    const app = new App({ outdir, context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] } });
+    const { stack } = buildApp(app);
+    const assembly = app.synth();
+    return { template: assembly.getStackByName(stack.stackName).template as Record<string, unknown>, stackName: stack.stackName };
+  } finally {
+    restoreEnv('CDK_DEFAULT_ACCOUNT', previous.account);
+    restoreEnv('CDK_DEFAULT_REGION', previous.region);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes the app and reads the deployment out of its template. */
+export function synthesizeDeployment(context: Record<string, unknown> = {}): LocalDeployment {
+  const { template, stackName } = synthesizeTemplate(context);
+  return deploymentFromTemplate(template, stackName);
+}
+
+/** Reads a deployment out of a synthesized template. */
+export function deploymentFromTemplate(template: Record<string, unknown>, stackName: string): LocalDeployment {
+  const resources = (template.Resources ?? {}) as Record<string, CfnResource>;
+  const context: ResolveContext = {
+    account: LOCAL_ACCOUNT,
+    region: LOCAL_REGION,
+    stackName,
+    resources,
+    parameters: (template.Parameters ?? {}) as Record<string, unknown>,
+  };
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const resolved = (value: unknown) => resolveIntrinsics(value, context);
+
+  const stateMachines = ofType('AWS::StepFunctions::StateMachine').map(([logicalId, r]) => ({
+    logicalId,
+    name: physicalIdOf(logicalId, r.Type, r.Properties, context),
+    arn: arnOf(logicalId, r.Type, r.Properties, context),
+    definition: resolveStateMachineDefinition(r.Properties ?? {}, context),
+  }));
+
+  const functions = ofType('AWS::Lambda::Function').flatMap(([logicalId, r]): FunctionDefinition[] => {
+    const meta = r.Metadata?.[LOCAL_HANDLER_METADATA] as { entry?: string; factory?: string } | undefined;
+    if (meta?.entry === undefined || meta.factory === undefined) return [];
+    const env = resolved((r.Properties?.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+    return [
+      {
+        logicalId,
+        name: physicalIdOf(logicalId, r.Type, r.Properties, context),
+        arn: arnOf(logicalId, r.Type, r.Properties, context),
+        entry: path.join(PROJECT_ROOT, meta.entry),
+        factory: meta.factory,
+        environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+      },
+    ];
+  });
+
+  const tables = ofType('AWS::DynamoDB::Table').map(([logicalId, r]): TableDefinition => {
+    const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
+    return {
+      logicalId,
+      tableName: physicalIdOf(logicalId, r.Type, r.Properties, context),
+      keySchema: p.KeySchema as TableDefinition['keySchema'],
+      attributeDefinitions: p.AttributeDefinitions as TableDefinition['attributeDefinitions'],
+      globalSecondaryIndexes: p.GlobalSecondaryIndexes as TableDefinition['globalSecondaryIndexes'],
+    };
+  });
+
+  const buses = ['default', ...ofType('AWS::Events::EventBus').map(([logicalId, r]) => physicalIdOf(logicalId, r.Type, r.Properties, context))];
+  const rules = ofType('AWS::Events::Rule').flatMap(([logicalId, r]): RuleDefinition[] => {
+    const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
+    if (p.State === 'DISABLED' || p.EventPattern === undefined) return [];
+    const pattern = p.EventPattern as EventPattern;
+    validateEventPattern(pattern);
+    const busName = typeof p.EventBusName === 'string' ? p.EventBusName.replace(/^.*:event-bus\//, '') : 'default';
+    if (!buses.includes(busName)) buses.push(busName);
+    const targets = ((p.Targets ?? []) as Record<string, unknown>[]).map(
+      (t): TargetDefinition => ({
+        id: String(t.Id),
+        arn: String(t.Arn),
+        input: t.Input as string | undefined,
+        inputPath: t.InputPath as string | undefined,
+        inputTransformer: t.InputTransformer as TargetDefinition['inputTransformer'],
+      }),
+    );
+    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), eventBusName: busName, pattern, targets }];
+  });
+
+  const outputs = Object.fromEntries(
+    Object.entries((template.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([key, o]) => [key, String(resolved(o.Value))]),
+  );
+  return { account: LOCAL_ACCOUNT, region: LOCAL_REGION, stackName, template, stateMachines, functions, tables, buses, rules, outputs };
+}
+
+function restoreEnv(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}

@@ -1,0 +1,115 @@
+import { EventEmitter } from 'node:events';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { CreateTableCommand, CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import dynalite from 'dynalite';
+import { ServiceError, SharedEndpoint, readBody, sendError } from './aws-json-server';
+import { FaultPlan } from './faults';
+import { RecordedCall } from './machine-learning-stand-in';
+
+/** A table as the template defines it. */
+export interface TableDefinition {
+  readonly logicalId: string;
+  readonly tableName: string;
+  readonly keySchema: CreateTableCommandInput['KeySchema'];
+  readonly attributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
+  readonly globalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+}
+
+type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse) => void;
+
+/**
+ * DynamoDB stand-in: dynalite, in memory, behind a thin front that injects the scenario's faults
+ * and records calls before handing each request to dynalite's own request handler.
+ */
+export class DynamoDbStandIn {
+  readonly calls: RecordedCall[] = [];
+  private shared?: SharedEndpoint;
+  private endpoint = '';
+
+  constructor(
+    private readonly tables: readonly TableDefinition[],
+    private readonly faults: FaultPlan,
+  ) {}
+
+  async start(): Promise<string> {
+    const engine = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const dynaliteHandler = engine.listeners('request')[0] as RequestHandler;
+    this.shared = await SharedEndpoint.for('dynamodb');
+    this.shared.attach((req, res) => void this.handle(req, res, dynaliteHandler));
+    this.endpoint = this.shared.endpoint;
+    const client = this.client();
+    for (const table of this.tables) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table.tableName,
+          KeySchema: table.keySchema,
+          AttributeDefinitions: table.attributeDefinitions,
+          BillingMode: 'PAY_PER_REQUEST',
+          GlobalSecondaryIndexes: table.globalSecondaryIndexes?.map((index) => ({ ...index, ProvisionedThroughput: undefined })),
+        }),
+      );
+      for (let i = 0; i < 100; i++) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    client.destroy();
+    return this.endpoint;
+  }
+
+  /** Detaches from the shared endpoint; the in-memory tables go with this instance. */
+  stop(): void {
+    this.shared?.detach();
+    this.shared = undefined;
+  }
+
+  /** Every item of a table, as plain objects. */
+  async scan(tableName: string): Promise<Record<string, unknown>[]> {
+    const client = this.client();
+    const items: Record<string, unknown>[] = [];
+    let startKey: ScanCommand['input']['ExclusiveStartKey'];
+    do {
+      const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    client.destroy();
+    return items;
+  }
+
+  private client(): DynamoDBClient {
+    return new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, dynaliteHandler: RequestHandler): Promise<void> {
+    const body = await readBody(req);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.slice(target.lastIndexOf('.') + 1);
+    let input: Record<string, unknown> = {};
+    try {
+      input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      // dynalite answers malformed JSON itself.
+    }
+    const id = batchPredictionIdOf(input);
+    this.calls.push({ service: 'dynamodb', operation, resource: typeof input.TableName === 'string' ? input.TableName : undefined });
+    const fault = this.faults.take(operation, id === undefined ? [] : [id]);
+    if (fault?.kind === 'error') {
+      const error = fault.error;
+      sendError(res, new ServiceError(`com.amazonaws.dynamodb.v20120810#${error.errorType}`, error.message, error.statusCode), 'application/x-amz-json-1.0');
+      return;
+    }
+    // Replay the buffered body into dynalite's own handler, which reads 'data' and 'end'.
+    const replay = Object.assign(new EventEmitter(), { headers: req.headers, method: req.method, url: req.url });
+    dynaliteHandler(replay, res);
+    replay.emit('data', body);
+    replay.emit('end');
+  }
+}
+
+function batchPredictionIdOf(input: Record<string, unknown>): string | undefined {
+  const holder = (input.Item ?? input.Key) as Record<string, { S?: string }> | undefined;
+  return holder?.batchPredictionId?.S ?? (input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':id']?.S;
+}

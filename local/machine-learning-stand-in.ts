@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { FaultPlan } from './faults';
+import { BatchPredictionScenario } from './scenario';
+import { VirtualClock } from './virtual-clock';
+
+/** A call the stand-in answered, for least-privilege checks and summaries. */
+export interface RecordedCall {
+  readonly service: string;
+  readonly operation: string;
+  /** The resource the call was about (a batch prediction id, a table, a bus), if any. */
+  readonly resource?: string;
+}
+
+/** Field names of `GetBatchPrediction`, camelCase → PascalCase. */
+const PASCAL: Readonly<Record<string, string>> = {
+  mlModelId: 'MLModelId',
+  batchPredictionDataSourceId: 'BatchPredictionDataSourceId',
+  inputDataLocationS3: 'InputDataLocationS3',
+  createdByIamUser: 'CreatedByIamUser',
+  createdAt: 'CreatedAt',
+  lastUpdatedAt: 'LastUpdatedAt',
+  name: 'Name',
+  outputUri: 'OutputUri',
+  logUri: 'LogUri',
+  message: 'Message',
+  computeTime: 'ComputeTime',
+  finishedAt: 'FinishedAt',
+  startedAt: 'StartedAt',
+  totalRecordCount: 'TotalRecordCount',
+  invalidRecordCount: 'InvalidRecordCount',
+};
+const DATE_FIELDS = new Set(['CreatedAt', 'LastUpdatedAt', 'FinishedAt', 'StartedAt']);
+
+/**
+ * Amazon ML stand-in (awsJson1_1, target prefix `AmazonML_20141212`): answers
+ * `GetBatchPrediction` and `DescribeBatchPredictions` from the scenario's timelines at the
+ * simulated time.
+ */
+export class MachineLearningStandIn {
+  readonly calls: RecordedCall[] = [];
+  private readonly byId: Map<string, BatchPredictionScenario>;
+  private endpoint?: SharedEndpoint;
+
+  constructor(
+    batchPredictions: readonly BatchPredictionScenario[],
+    private readonly clock: VirtualClock,
+    private readonly faults: FaultPlan,
+    private readonly account: string,
+  ) {
+    this.byId = new Map(batchPredictions.map((bp) => [bp.id, bp]));
+  }
+
+  /** Attaches to the shared Amazon ML endpoint; returns its URL. */
+  async start(): Promise<string> {
+    this.endpoint = await SharedEndpoint.for('machinelearning');
+    this.endpoint.attach(
+      awsJsonListener(
+        {
+          GetBatchPrediction: (input) => this.getBatchPrediction(input),
+          DescribeBatchPredictions: (input) => this.describeBatchPredictions(input),
+        },
+        'application/x-amz-json-1.1',
+      ),
+    );
+    return this.endpoint.endpoint;
+  }
+
+  /** Detaches from the shared endpoint. */
+  stop(): void {
+    this.endpoint?.detach();
+    this.endpoint = undefined;
+  }
+
+  /** The answer for `id` now, or undefined if it does not exist (yet). */
+  answerFor(id: string): Record<string, unknown> | undefined {
+    const bp = this.byId.get(id);
+    if (bp === undefined || bp.missing) return undefined;
+    const elapsed = this.clock.elapsedSeconds();
+    const reached = bp.timeline.filter((e) => e.at <= elapsed);
+    if (reached.length === 0) return undefined;
+    const current = reached[reached.length - 1];
+    const at = (seconds: number) => (this.clock.startMs + seconds * 1000) / 1000;
+    const started = reached.find((e) => e.status === 'INPROGRESS');
+    const finished = reached.find((e) => e.status === 'COMPLETED' || e.status === 'FAILED');
+    const signature = createHash('sha256').update(id).digest('hex');
+    const answer: Record<string, unknown> = {
+      BatchPredictionId: id,
+      MLModelId: `ml-${id}`,
+      BatchPredictionDataSourceId: `ds-${id}`,
+      InputDataLocationS3: `s3://local-ml-input/${id}/records.csv`,
+      CreatedByIamUser: `arn:aws:iam::${this.account}:user/ml-engineer`,
+      CreatedAt: at(reached[0].at),
+      LastUpdatedAt: at(current.at),
+      Name: `Batch prediction ${id}`,
+      Status: current.status,
+      OutputUri: `s3://local-ml-output/${id}/`,
+      // Presigned, as Amazon ML returns it: the poller must never broadcast the query string.
+      LogUri: `https://local-ml-logs.s3.amazonaws.com/${id}/log.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDLOCAL%2F20260105&X-Amz-Signature=${signature}`,
+      ...(started ? { StartedAt: at(started.at) } : {}),
+      ...(finished ? { FinishedAt: at(finished.at) } : {}),
+      ...(current.status === 'COMPLETED' && started ? { ComputeTime: Math.round((current.at - started.at) * 1000) } : {}),
+      ...(current.status === 'FAILED' ? { Message: 'The batch prediction failed to run to completion.' } : {}),
+    };
+    for (const entry of reached) {
+      for (const [key, value] of Object.entries(entry.fields)) {
+        const pascal = PASCAL[key];
+        answer[pascal] = DATE_FIELDS.has(pascal) && typeof value === 'string' ? Date.parse(value) / 1000 : value;
+      }
+    }
+    return answer;
+  }
+
+  private getBatchPrediction(input: Record<string, unknown>): unknown {
+    const id = String(input.BatchPredictionId ?? '');
+    this.calls.push({ service: 'machinelearning', operation: 'GetBatchPrediction', resource: id });
+    const fault = this.faults.take('GetBatchPrediction', [id]);
+    if (fault?.kind === 'error') throw fault.error;
+    // Amazon ML's own id rule, as the real service validates it.
+    if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(id)) throw new ServiceError('InvalidInputException', `BatchPredictionId "${id}" is invalid`);
+    const answer = this.answerFor(id);
+    if (answer === undefined) throw new ServiceError('ResourceNotFoundException', `No BatchPrediction with id ${id} exists`);
+    return answer;
+  }
+
+  private describeBatchPredictions(input: Record<string, unknown>): unknown {
+    this.calls.push({ service: 'machinelearning', operation: 'DescribeBatchPredictions' });
+    const fault = this.faults.take('DescribeBatchPredictions', []);
+    if (fault?.kind === 'error') throw fault.error;
+    const filterVariable = input.FilterVariable;
+    const eq = input.EQ;
+    const all = [...this.byId.keys()]
+      .sort()
+      .map((id) => this.answerFor(id))
+      .filter((a): a is Record<string, unknown> => a !== undefined)
+      .filter((a) => filterVariable !== 'Status' || eq === undefined || a.Status === eq);
+    const limit = typeof input.Limit === 'number' ? input.Limit : 100;
+    const offset = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
+    const page = all.slice(offset, offset + limit);
+    return { Results: page, ...(offset + limit < all.length ? { NextToken: String(offset + limit) } : {}) };
+  }
+}

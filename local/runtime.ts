@@ -1,0 +1,258 @@
+import { executionNameFor, executionNameForInvalidId } from '../lambda/domain/identifiers';
+import { BATCH_PREDICTION_ID_PATTERN } from '../lib/contract';
+import { SharedEndpoint } from './aws-json-server';
+import { FunctionDefinition, LocalDeployment, synthesizeDeployment } from './deployment';
+import { DynamoDbStandIn } from './dynamodb-stand-in';
+import { DeliveredEvent, EventBridgeStandIn, EventEnvelope } from './event-bridge-stand-in';
+import { FaultPlan } from './faults';
+import { MachineLearningStandIn, RecordedCall } from './machine-learning-stand-in';
+import { Scenario } from './scenario';
+import { ExecutionRecord, LocalStepFunctions } from './step-functions';
+import { VirtualClock, installVirtualTime } from './virtual-clock';
+
+/** Options of {@link LocalRuntime}. */
+export interface LocalRuntimeOptions {
+  /** Context for synthesis (like `-c key=value`). @default {} */
+  readonly context?: Record<string, unknown>;
+  /** A deployment synthesized before, to save the synthesis time. @default - synthesized now */
+  readonly deployment?: LocalDeployment;
+  /** Simulated time at the start. @default '2026-01-05T00:00:00.000Z' */
+  readonly startTime?: string;
+  /** Seeds every random stream (jitter); the same seed gives the same run. @default 'batch-prediction-poller' */
+  readonly seed?: string;
+  /** Powertools log level of the handlers. @default 'SILENT' */
+  readonly logLevel?: string;
+}
+
+/** One execution in a run's summary. */
+export interface ExecutionSummary {
+  readonly name: string;
+  readonly batchPredictionId: string | null;
+  readonly status: string;
+  readonly error: string | null;
+  readonly polls: number;
+  readonly stateTransitions: number;
+  readonly historyEvents: number;
+  readonly simulatedSeconds: number;
+}
+
+/** What a scenario run produced. */
+export interface RunResult {
+  readonly executions: readonly ExecutionSummary[];
+  readonly events: readonly DeliveredEvent[];
+  readonly history: readonly Record<string, unknown>[];
+  readonly totals: RunTotals;
+  readonly calls: readonly RecordedCall[];
+}
+
+/** Totals over a run. */
+export interface RunTotals {
+  readonly executions: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly polls: number;
+  readonly stateTransitions: number;
+  readonly historyEvents: number;
+  readonly maxHistoryEventsPerExecution: number;
+  readonly events: number;
+  readonly historyItems: number;
+  readonly faultsInjected: number;
+  readonly simulatedSeconds: number;
+}
+
+const POLL_FACTORY = 'createPollHandler';
+const DEFAULT_START = '2026-01-05T00:00:00.000Z';
+
+/**
+ * The embedded local runtime: the synthesized state machine run by a real ASL interpreter, the
+ * real handlers in-process, and their real SDK clients talking HTTP to local stand-ins for
+ * Amazon ML, EventBridge and DynamoDB, all on a virtual clock.
+ */
+export class LocalRuntime {
+  readonly clock: VirtualClock;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly machineLearning: MachineLearningStandIn;
+  readonly eventBridge: EventBridgeStandIn;
+  readonly dynamoDb: DynamoDbStandIn;
+  readonly faults: FaultPlan;
+  private restoreTime?: () => void;
+  private restoreEnv?: () => void;
+  private order = new Map<string, number>();
+
+  private constructor(
+    readonly deployment: LocalDeployment,
+    readonly scenario: Scenario,
+    private readonly options: LocalRuntimeOptions,
+  ) {
+    this.clock = new VirtualClock(Date.parse(options.startTime ?? DEFAULT_START));
+    this.faults = new FaultPlan(scenario.faults);
+    this.machineLearning = new MachineLearningStandIn(scenario.batchPredictions, this.clock, this.faults, deployment.account);
+    this.eventBridge = new EventBridgeStandIn(deployment.buses, deployment.rules, this.faults, deployment.account, deployment.region);
+    this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults);
+    const handlers = new Map<string, (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>();
+    const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
+      let handler = handlers.get(fn.logicalId);
+      if (handler === undefined) {
+        // A fresh handler instance per run: a new "container", built by the same factory the
+        // entry point's `handler` export is built with.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const module = require(fn.entry) as Record<string, () => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>;
+        handler = module[fn.factory]();
+        handlers.set(fn.logicalId, handler);
+      }
+      return handler(payload, { awsRequestId: requestId });
+    };
+    this.stepFunctions = new LocalStepFunctions(deployment.stateMachines, deployment.functions, this.clock, invoke, options.seed ?? 'batch-prediction-poller');
+    scenario.batchPredictions.forEach((bp, i) => this.order.set(bp.id, i));
+  }
+
+  /** Synthesizes (unless given a deployment), starts the stand-ins and sets the handlers' environment. */
+  static async start(scenario: Scenario, options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    const deployment = options.deployment ?? synthesizeDeployment(options.context);
+    const runtime = new LocalRuntime(deployment, scenario, options);
+    await runtime.boot();
+    return runtime;
+  }
+
+  private async boot(): Promise<void> {
+    const [ml, events, dynamo] = await Promise.all([this.machineLearning.start(), this.eventBridge.start(), this.dynamoDb.start()]);
+    const env: Record<string, string> = {
+      // The handlers' SDK clients are pointed at the stand-ins only through the standard variables.
+      AWS_ENDPOINT_URL_MACHINE_LEARNING: ml,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo,
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNTIME',
+      AWS_SECRET_ACCESS_KEY: 'local-runtime-secret',
+      AWS_REGION: this.deployment.region,
+      AWS_DEFAULT_REGION: this.deployment.region,
+      // Retries are the state machine's, as in AWS.
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
+    };
+    for (const fn of this.deployment.functions) {
+      for (const [key, value] of Object.entries(fn.environment)) {
+        if (env[key] !== undefined && env[key] !== value) {
+          throw new Error(`Functions disagree on environment variable ${key}; the local runtime runs them in one process and needs one value`);
+        }
+        env[key] = value;
+      }
+    }
+    const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    delete process.env.AWS_PROFILE;
+    this.restoreEnv = () => {
+      for (const [k, v] of Object.entries(previous)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    };
+    this.restoreTime = installVirtualTime(this.clock, this.options.seed ?? 'batch-prediction-poller');
+  }
+
+  /** The state machine runs are started on. */
+  get stateMachineArn(): string {
+    const machine = this.deployment.stateMachines[0];
+    if (machine === undefined) throw new Error('The synthesized template has no state machine');
+    return machine.arn;
+  }
+
+  /**
+   * Starts a polling run for `batchPredictionId` as the project's starters do: execution name
+   * derived from the id, input `{"batchPredictionId": ...}`.
+   */
+  startRun(batchPredictionId: unknown): { executionArn: string } {
+    const valid = typeof batchPredictionId === 'string' && BATCH_PREDICTION_ID_PATTERN.test(batchPredictionId);
+    const name = valid ? executionNameFor(batchPredictionId as string) : executionNameForInvalidId(batchPredictionId);
+    return this.stepFunctions.startExecution(this.stateMachineArn, name, { batchPredictionId });
+  }
+
+  /** Runs the scenario to the end: every start at time 0, then until nothing is left to do. */
+  async run(): Promise<RunResult> {
+    for (const bp of this.scenario.batchPredictions) {
+      for (let i = 0; i < bp.starts; i++) this.startRun(bp.id);
+    }
+    await this.clock.whenIdle();
+    await Promise.all(this.stepFunctions.executions.map((e) => e.done));
+    return this.result();
+  }
+
+  /** What has happened so far. */
+  async result(): Promise<RunResult> {
+    const executions = this.stepFunctions.executions.map((e) => this.summarize(e));
+    const events = this.orderedEvents();
+    const history = await this.historyItems();
+    const sum = (pick: (e: ExecutionSummary) => number) => executions.reduce((a, e) => a + pick(e), 0);
+    return {
+      executions,
+      events,
+      history,
+      calls: [...this.machineLearning.calls, ...this.eventBridge.calls, ...this.dynamoDb.calls],
+      totals: {
+        executions: executions.length,
+        succeeded: executions.filter((e) => e.status === 'SUCCEEDED').length,
+        failed: executions.filter((e) => e.status === 'FAILED').length,
+        timedOut: executions.filter((e) => e.status === 'TIMED_OUT').length,
+        polls: sum((e) => e.polls),
+        stateTransitions: sum((e) => e.stateTransitions),
+        historyEvents: sum((e) => e.historyEvents),
+        maxHistoryEventsPerExecution: executions.reduce((m, e) => Math.max(m, e.historyEvents), 0),
+        events: events.length,
+        historyItems: history.length,
+        faultsInjected: this.faults.totalInjected(),
+        simulatedSeconds: this.clock.elapsedSeconds(),
+      },
+    };
+  }
+
+  /** Stops the stand-ins and gives back the real clock and environment. */
+  stop(): void {
+    this.machineLearning.stop();
+    this.eventBridge.stop();
+    this.dynamoDb.stop();
+    this.restoreTime?.();
+    this.restoreEnv?.();
+    this.restoreTime = undefined;
+    this.restoreEnv = undefined;
+  }
+
+  /** Closes the process-wide endpoints (call once, when the process is done with local runs). */
+  static async shutdown(): Promise<void> {
+    await SharedEndpoint.closeAll();
+  }
+
+  private summarize(e: ExecutionRecord): ExecutionSummary {
+    const input = e.input as Record<string, unknown> | null;
+    const id = input !== null && typeof input === 'object' && typeof input.batchPredictionId === 'string' ? input.batchPredictionId : null;
+    const pollFunctions = this.deployment.functions.filter((f) => f.factory === POLL_FACTORY).map((f) => f.logicalId);
+    return {
+      name: e.name,
+      batchPredictionId: id,
+      status: e.status,
+      error: e.error ?? null,
+      polls: pollFunctions.reduce((a, logicalId) => a + (e.invocations[logicalId] ?? 0), 0),
+      stateTransitions: e.counts.stateTransitions,
+      historyEvents: e.counts.historyEvents,
+      simulatedSeconds: ((e.stopMs ?? this.clock.nowMs()) - e.startMs) / 1000,
+    };
+  }
+
+  /**
+   * Accepted events in delivery order. Events of one batch prediction arrive in the order its run
+   * sent them; between batch predictions at the same simulated second the order is the
+   * scenario's, so that a scenario's output is the same on every run.
+   */
+  private orderedEvents(): DeliveredEvent[] {
+    const rank = (envelope: EventEnvelope) => this.order.get(String(envelope.detail.batchPredictionId)) ?? Number.MAX_SAFE_INTEGER;
+    return [...this.eventBridge.events].sort(
+      (a, b) => a.envelope.time.localeCompare(b.envelope.time) || rank(a.envelope) - rank(b.envelope) || a.arrival - b.arrival,
+    );
+  }
+
+  private async historyItems(): Promise<Record<string, unknown>[]> {
+    const items = (await Promise.all(this.deployment.tables.map((t) => this.dynamoDb.scan(t.tableName)))).flat();
+    const rank = (item: Record<string, unknown>) => this.order.get(String(item.batchPredictionId)) ?? Number.MAX_SAFE_INTEGER;
+    return items.sort((a, b) => rank(a) - rank(b) || String(a.batchPredictionId).localeCompare(String(b.batchPredictionId)) || String(a.transitionKey).localeCompare(String(b.transitionKey)));
+  }
+}

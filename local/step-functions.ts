@@ -1,0 +1,226 @@
+import './polyfills';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { LAMBDA_INVOKE, START_EXECUTION, ExecutionCounts, assertRunnableLocally, countEvent, walkStates, waitMillisecondsOf } from './asl';
+import { ServiceError } from './aws-json-server';
+import { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
+import { VirtualClock, runInExecutionScope } from './virtual-clock';
+
+/** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
+export type InvokeFunction = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
+
+/** Status of an execution, as DescribeExecution reports it. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** One execution and what it did. */
+export interface ExecutionRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly stateMachineArn: string;
+  readonly input: unknown;
+  readonly inputText: string;
+  /** Start order, used to break ties deterministically. */
+  readonly ordinal: number;
+  readonly startMs: number;
+  stopMs?: number;
+  status: ExecutionStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** Lambda invocations per function logical id. */
+  readonly invocations: Record<string, number>;
+  readonly counts: ExecutionCounts;
+  /** Resolves when the execution has ended. */
+  done: Promise<void>;
+}
+
+/** Names Step Functions accepts for executions (1–80 characters, none of the reserved ones). */
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+
+/**
+ * Step Functions, locally: runs the synthesized definitions with aws-local-stepfunctions, maps
+ * Lambda tasks to the real handlers in-process, runs StartExecution tasks against itself, and keeps
+ * time with the virtual clock (Wait states sleep on it; retry delays are zero).
+ */
+export class LocalStepFunctions {
+  readonly executions: ExecutionRecord[] = [];
+  private readonly byArn = new Map<string, ExecutionRecord>();
+  private readonly machines = new Map<string, { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number }>();
+  private invocationCounter = 0;
+
+  constructor(
+    stateMachines: readonly StateMachineDefinitionInfo[],
+    private readonly functions: readonly FunctionDefinition[],
+    private readonly clock: VirtualClock,
+    private readonly invoke: InvokeFunction,
+    private readonly seed: string,
+  ) {
+    for (const info of stateMachines) {
+      assertRunnableLocally(info.definition);
+      // Validate the definition as synthesized; then run a copy whose Wait states sleep on the
+      // virtual clock and whose execution timeout is kept by the clock too.
+      new StateMachine(info.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+      const stateTypes = new Map<string, string>();
+      walkStates(info.definition, (name, state) => stateTypes.set(name, String(state.Type)));
+      const { TimeoutSeconds, ...rest } = info.definition;
+      const runnable = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+      walkStates(runnable, (name, state) => {
+        if (state.Type !== 'Wait') return;
+        // Same InputPath/OutputPath semantics; the local handler returns its input unchanged.
+        for (const key of ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath']) delete state[key];
+        state.Type = 'Task';
+        state.Resource = `arn:aws:states:::local:wait:${name}`;
+      });
+      const machine = new StateMachine(runnable as never, { validationOptions: { noValidate: true } });
+      this.machines.set(info.arn, { info, machine, stateTypes, runnable, timeoutSeconds: typeof TimeoutSeconds === 'number' ? TimeoutSeconds : undefined });
+    }
+  }
+
+  /**
+   * StartExecution. Idempotent as in Step Functions Standard: the same name and input as a running
+   * execution returns that execution; a name already used otherwise is ExecutionAlreadyExists.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+   */
+  startExecution(stateMachineArn: string, name: string, input: unknown): { executionArn: string; startDate: number } {
+    const entry = this.machines.get(stateMachineArn);
+    if (entry === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (!EXECUTION_NAME.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+    const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const inputText = JSON.stringify(input ?? {});
+    const existing = this.byArn.get(arn);
+    if (existing !== undefined) {
+      if (existing.status === 'RUNNING' && existing.inputText === inputText) return { executionArn: arn, startDate: existing.startMs / 1000 };
+      throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const record: ExecutionRecord = {
+      name,
+      arn,
+      stateMachineArn,
+      input,
+      inputText,
+      ordinal: this.executions.length,
+      startMs: this.clock.nowMs(),
+      status: 'RUNNING',
+      invocations: {},
+      counts: { historyEvents: 0, stateTransitions: 0 },
+      done: Promise.resolve(),
+    };
+    this.executions.push(record);
+    this.byArn.set(arn, record);
+    this.clock.begin();
+    record.done = runInExecutionScope(name, this.seed, () => this.run(record, entry)).finally(() => this.clock.end());
+    return { executionArn: arn, startDate: record.startMs / 1000 };
+  }
+
+  /** One execution by ARN. */
+  describe(executionArn: string): ExecutionRecord | undefined {
+    return this.byArn.get(executionArn);
+  }
+
+  private async run(
+    record: ExecutionRecord,
+    entry: { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number },
+  ): Promise<void> {
+    const deadlineMs = entry.timeoutSeconds === undefined ? Infinity : record.startMs + entry.timeoutSeconds * 1000;
+    let timedOut = false;
+    let abort = () => undefined as void;
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const retryOverrides: Record<string, number> = {};
+    walkStates(entry.runnable, (name, state) => {
+      if (Array.isArray(state.Retry)) retryOverrides[name] = 0;
+      if (state.Type !== 'Task') return;
+      const resource = String(state.Resource);
+      if (resource.startsWith('arn:aws:states:::local:wait:')) {
+        const original = (entry.info.definition.States as Record<string, Record<string, unknown>>)[name] ?? findState(entry.info.definition, name);
+        handlers[name] = async (input) => {
+          const wakeMs = this.clock.nowMs() + waitMillisecondsOf(original, input, this.clock.nowMs());
+          if (wakeMs > deadlineMs) {
+            await this.clock.sleepUntil(deadlineMs, record.ordinal);
+            timedOut = true;
+            abort();
+            return input;
+          }
+          await this.clock.sleepUntil(wakeMs, record.ordinal);
+          return input;
+        };
+      } else if (resource === LAMBDA_INVOKE) {
+        handlers[name] = async (input) => {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+          const result = await this.invokeFunction(record, FunctionName, Payload);
+          // The shape Step Functions' Lambda integration returns.
+          return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
+        };
+      } else if (resource === START_EXECUTION) {
+        handlers[name] = async (input) => {
+          const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
+          try {
+            const started = this.startExecution(StateMachineArn, Name ?? `${record.name}-child-${this.executions.length}`, typeof Input === 'string' ? JSON.parse(Input) : Input);
+            return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
+          } catch (error) {
+            throw taskError(`StepFunctions.${(error as ServiceError).errorType ?? 'StepFunctionsException'}Exception`.replace('ExceptionException', 'Exception'), (error as Error).message);
+          }
+        };
+      } else {
+        handlers[name] = (input) => this.invokeFunction(record, resource, input);
+      }
+    });
+
+    const execution = entry.machine.run(record.input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides },
+      context: {
+        Execution: { Id: record.arn, Name: record.name, RoleArn: `arn:aws:iam::000000000000:role/local` },
+        StateMachine: { Id: entry.info.arn, Name: entry.info.name },
+      },
+    });
+    abort = () => execution.abort();
+    const counting = (async () => {
+      for await (const event of execution.eventLogs) countEvent(record.counts, event as never, entry.stateTypes);
+    })();
+    try {
+      record.output = await execution.result;
+      record.status = 'SUCCEEDED';
+    } catch (error) {
+      if (timedOut) {
+        record.status = 'TIMED_OUT';
+        record.error = 'States.Timeout';
+        record.cause = `Execution exceeded its TimeoutSeconds of ${entry.timeoutSeconds}`;
+        record.counts.historyEvents += 1;
+      } else {
+        const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
+        record.status = 'FAILED';
+        record.error = cause?.name ?? (error as Error).name;
+        record.cause = typeof cause?.cause === 'string' ? cause.cause : cause?.message ?? (error as Error).message;
+      }
+    }
+    await counting;
+    record.stopMs = this.clock.nowMs();
+  }
+
+  private async invokeFunction(record: ExecutionRecord, nameOrArn: string, payload: unknown): Promise<unknown> {
+    const fn = this.functions.find((f) => f.arn === nameOrArn || f.name === nameOrArn);
+    if (fn === undefined) throw taskError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
+    record.invocations[fn.logicalId] = (record.invocations[fn.logicalId] ?? 0) + 1;
+    const requestId = `local-${record.ordinal}-${++this.invocationCounter}`;
+    try {
+      return await this.invoke(fn, payload, requestId);
+    } catch (error) {
+      const e = error as Error;
+      // Step Functions reports a function error as Error = errorType, Cause = the error JSON.
+      throw taskError(e.name || 'Error', JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, trace: [] }));
+    }
+  }
+}
+
+function taskError(name: string, cause: string): Error {
+  const error = new Error(cause);
+  error.name = name;
+  return error;
+}
+
+function findState(definition: Record<string, unknown>, name: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  walkStates(definition, (n, s) => {
+    if (n === name) found = s;
+  });
+  if (found === undefined) throw new Error(`No state named ${name}`);
+  return found;
+}

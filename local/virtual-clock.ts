@@ -1,0 +1,150 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+
+/**
+ * Simulated time for the local runtime: a discrete-event clock shared by every execution.
+ *
+ * Executions run at full speed until each one is either finished or asleep in a Wait state; only
+ * then does the clock jump to the earliest wake-up. So a 7-day job takes as long as its polls, and
+ * everything that reads the time (`Date`, the interpreter's `$$.Execution.StartTime`, the handler's
+ * `observedAt`, the stand-ins' answers) sees the same simulated instant.
+ */
+export class VirtualClock {
+  private now: number;
+  private running = 0;
+  private readonly sleepers: Sleeper[] = [];
+  private sequence = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(readonly startMs: number) {
+    this.now = startMs;
+  }
+
+  /** The simulated time in epoch milliseconds. */
+  nowMs(): number {
+    return this.now;
+  }
+
+  /** Seconds of simulated time since the clock started. */
+  elapsedSeconds(): number {
+    return (this.now - this.startMs) / 1000;
+  }
+
+  /** Registers an activity (an execution) that runs until it sleeps or ends. */
+  begin(): void {
+    this.running++;
+  }
+
+  /** An activity ended. */
+  end(): void {
+    this.running--;
+    this.advanceIfIdle();
+  }
+
+  /**
+   * Suspends the calling activity until the clock reaches `wakeMs` (or `deadlineMs`, whichever is
+   * first). Resolves with the time it woke at.
+   */
+  sleepUntil(wakeMs: number, order: number): Promise<number> {
+    return new Promise((resolve) => {
+      this.sleepers.push({ wakeMs: Math.max(wakeMs, this.now), order, seq: this.sequence++, resolve });
+      this.running--;
+      this.advanceIfIdle();
+    });
+  }
+
+  /** Resolves when nothing runs and nobody sleeps: the simulation is over. */
+  whenIdle(): Promise<void> {
+    if (this.running === 0 && this.sleepers.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private advanceIfIdle(): void {
+    if (this.running > 0) return;
+    if (this.sleepers.length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+      return;
+    }
+    // Wake everyone due at the earliest time, in a fixed order so runs are deterministic.
+    let earliest = Infinity;
+    for (const s of this.sleepers) earliest = Math.min(earliest, s.wakeMs);
+    const due = this.sleepers.filter((s) => s.wakeMs === earliest).sort((a, b) => a.order - b.order || a.seq - b.seq);
+    for (const s of due) this.sleepers.splice(this.sleepers.indexOf(s), 1);
+    this.now = earliest;
+    this.running += due.length;
+    for (const s of due) s.resolve(earliest);
+  }
+}
+
+interface Sleeper {
+  wakeMs: number;
+  order: number;
+  seq: number;
+  resolve: (at: number) => void;
+}
+
+/** Per-execution context: which execution is running, and its own random stream. */
+export interface ExecutionScope {
+  readonly executionName: string;
+  readonly random: () => number;
+}
+
+const scope = new AsyncLocalStorage<ExecutionScope>();
+
+/** Runs `fn` with `executionName`'s deterministic random stream in scope. */
+export function runInExecutionScope<T>(executionName: string, seed: string, fn: () => T): T {
+  return scope.run({ executionName, random: seededRandom(`${seed}/${executionName}`) }, fn);
+}
+
+/** The execution whose code is running now, if any. */
+export function currentExecutionScope(): ExecutionScope | undefined {
+  return scope.getStore();
+}
+
+/**
+ * A deterministic PRNG (sfc32 seeded from SHA-256). Each execution draws from its own stream, so
+ * interleaving between concurrent executions does not change any execution's jitter.
+ */
+export function seededRandom(seed: string): () => number {
+  const h = createHash('sha256').update(seed).digest();
+  let a = h.readUInt32LE(0), b = h.readUInt32LE(4), c = h.readUInt32LE(8), d = h.readUInt32LE(12);
+  return () => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Makes `Date` and `Math.random` read simulated time and per-execution random streams while the
+ * runtime runs; returns the function that restores them. Everything in the process sees it, which
+ * is the point: the real handler and the real interpreter run unchanged.
+ */
+export function installVirtualTime(clock: VirtualClock, fallbackSeed: string): () => void {
+  const RealDate = Date;
+  const realRandom = Math.random;
+  const fallbackRandom = seededRandom(fallbackSeed);
+  class SimulatedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(clock.nowMs());
+      else super(...(args as [string | number | Date]));
+    }
+    static now(): number {
+      return clock.nowMs();
+    }
+  }
+  globalThis.Date = SimulatedDate as DateConstructor;
+  Math.random = () => (scope.getStore()?.random ?? fallbackRandom)();
+  return () => {
+    globalThis.Date = RealDate;
+    Math.random = realRandom;
+  };
+}

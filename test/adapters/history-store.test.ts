@@ -1,0 +1,222 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { HistoryStore } from '../../lambda/adapters/history-store';
+import {
+  HistoryStoreRequestError,
+  HistoryStoreUnavailableError,
+  PollerAccessDeniedError,
+} from '../../lambda/domain/errors';
+import { TransitionRecord } from '../../lambda/ports';
+
+const TABLE = 'poller-history';
+const RUN_ID = '2024-05-01T10:00:00.000Z/bp-1';
+
+function transition(sequence: number, published = false): TransitionRecord {
+  const transitionKey = `${RUN_ID}#${String(sequence).padStart(6, '0')}`;
+  return {
+    batchPredictionId: 'bp-1',
+    transitionKey,
+    runId: RUN_ID,
+    sequence,
+    status: 'PENDING',
+    previousStatus: null,
+    eventId: `event-${sequence}`,
+    observedAt: '2024-05-01T10:00:00.000Z',
+    snapshot: { batchPredictionId: 'bp-1', status: 'PENDING' },
+    event: {
+      Source: 'batch-prediction-poller',
+      DetailType: 'Batch Prediction Status Change',
+      Detail: '{}',
+      Resources: [],
+      Time: '2024-05-01T10:00:00.000Z',
+      EventBusName: 'poller-bus',
+    },
+    published,
+  };
+}
+
+/** An error shaped as SDK v3 raises errors it has no modelled class for. */
+function sdkError(name: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode } });
+}
+
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+const ddbMock = mockClient(DynamoDBDocumentClient);
+const store = new HistoryStore({ tableName: TABLE, client: DynamoDBDocumentClient.from(new DynamoDBClient({})) });
+
+beforeEach(() => {
+  ddbMock.reset();
+});
+
+afterAll(() => {
+  ddbMock.restore();
+});
+
+describe('HistoryStore.record', () => {
+  it('writes the record only if no item exists at its key', async () => {
+    // Prepare
+    ddbMock.on(PutCommand).resolves({});
+    const record = transition(1);
+
+    // Act
+    const outcome = await store.record(record);
+
+    // Assess
+    expect(outcome).toEqual({ created: true });
+    expect(ddbMock).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: record,
+      ConditionExpression: 'attribute_not_exists(#sk)',
+      ExpressionAttributeNames: { '#sk': 'transitionKey' },
+    });
+    expect(ddbMock).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('reads the existing item back with a consistent read when the condition fails', async () => {
+    // Prepare
+    const existing = transition(1, true);
+    ddbMock.on(PutCommand).rejects(conditionFailed());
+    ddbMock.on(GetCommand).resolves({ Item: existing });
+
+    // Act
+    const outcome = await store.record(transition(1));
+
+    // Assess
+    expect(outcome).toEqual({ created: false, existing });
+    expect(ddbMock).toHaveReceivedCommandWith(GetCommand, {
+      TableName: TABLE,
+      Key: { batchPredictionId: 'bp-1', transitionKey: `${RUN_ID}#000001` },
+      ConsistentRead: true,
+    });
+  });
+
+  it('fails retryably when the condition failed but the item cannot be read back', async () => {
+    ddbMock.on(PutCommand).rejects(conditionFailed());
+    ddbMock.on(GetCommand).resolves({});
+    await expect(store.record(transition(1))).rejects.toBeInstanceOf(HistoryStoreUnavailableError);
+  });
+
+  it('maps a throttled read-back to HistoryStoreUnavailableError', async () => {
+    ddbMock.on(PutCommand).rejects(conditionFailed());
+    ddbMock.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(store.record(transition(1))).rejects.toMatchObject({ name: 'HistoryStoreUnavailableError', message: expect.stringContaining('GetItem failed') });
+  });
+
+  it.each<[string, () => Error, new (...args: never[]) => Error, RegExp]>([
+    [
+      'ProvisionedThroughputExceededException',
+      () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } }),
+      HistoryStoreUnavailableError,
+      /PutItem failed: ProvisionedThroughputExceededException: slow down/,
+    ],
+    ['ThrottlingException', () => sdkError('ThrottlingException', 400), HistoryStoreUnavailableError, /ThrottlingException/],
+    ['a 503', () => sdkError('ServiceUnavailable', 503), HistoryStoreUnavailableError, /ServiceUnavailable/],
+    [
+      'ResourceNotFoundException (table missing)',
+      () => new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } }),
+      HistoryStoreRequestError,
+      /PutItem failed: ResourceNotFoundException: Requested resource not found/,
+    ],
+    ['ValidationException', () => sdkError('ValidationException', 400), HistoryStoreRequestError, /ValidationException/],
+    ['AccessDeniedException', () => sdkError('AccessDeniedException', 400), PollerAccessDeniedError, /dynamodb:PutItem was denied/],
+  ])('maps %s on the write to the poller error', async (_label, makeError, expectedClass, message) => {
+    // Prepare
+    const sdk = makeError();
+    ddbMock.on(PutCommand).rejects(sdk);
+
+    // Act
+    const failure = store.record(transition(1));
+
+    // Assess
+    await expect(failure).rejects.toBeInstanceOf(expectedClass);
+    await expect(failure).rejects.toMatchObject({ name: expectedClass.name, message: expect.stringMatching(message), cause: sdk });
+    expect(ddbMock).not.toHaveReceivedCommand(GetCommand);
+  });
+});
+
+describe('HistoryStore.markPublished', () => {
+  it('sets the outbox flag on the existing item', async () => {
+    ddbMock.on(UpdateCommand).resolves({});
+
+    await store.markPublished(transition(2));
+
+    expect(ddbMock).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { batchPredictionId: 'bp-1', transitionKey: `${RUN_ID}#000002` },
+      UpdateExpression: 'SET published = :true',
+      ConditionExpression: 'attribute_exists(#sk)',
+      ExpressionAttributeNames: { '#sk': 'transitionKey' },
+      ExpressionAttributeValues: { ':true': true },
+    });
+  });
+
+  it.each<[string, () => Error, new (...args: never[]) => Error]>([
+    ['a throttled update', () => new ProvisionedThroughputExceededException({ message: 'slow', $metadata: {} }), HistoryStoreUnavailableError],
+    ['an update of a missing item', conditionFailed, HistoryStoreRequestError],
+  ])('maps %s to the poller error', async (_label, makeError, expectedClass) => {
+    ddbMock.on(UpdateCommand).rejects(makeError());
+    await expect(store.markPublished(transition(2))).rejects.toMatchObject({ name: expectedClass.name, message: expect.stringContaining('UpdateItem failed') });
+  });
+});
+
+describe('HistoryStore queries', () => {
+  it('latestOf queries newest first with Limit 1', async () => {
+    // Prepare
+    const latest = transition(3, true);
+    ddbMock.on(QueryCommand).resolves({ Items: [latest] });
+
+    // Act
+    const found = await store.latestOf('bp-1');
+
+    // Assess
+    expect(found).toEqual(latest);
+    expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      KeyConditionExpression: '#pk = :id',
+      ExpressionAttributeNames: { '#pk': 'batchPredictionId' },
+      ExpressionAttributeValues: { ':id': 'bp-1' },
+      ScanIndexForward: false,
+      Limit: 1,
+    });
+  });
+
+  it('latestOf returns undefined for an id with no history', async () => {
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+    await expect(store.latestOf('bp-unknown')).resolves.toBeUndefined();
+  });
+
+  it('transitionsOf follows LastEvaluatedKey through every page, oldest first', async () => {
+    // Prepare
+    const pageKey1 = { batchPredictionId: 'bp-1', transitionKey: `${RUN_ID}#000001` };
+    const pageKey2 = { batchPredictionId: 'bp-1', transitionKey: `${RUN_ID}#000002` };
+    ddbMock
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [transition(1)], LastEvaluatedKey: pageKey1 })
+      .resolvesOnce({ Items: [transition(2)], LastEvaluatedKey: pageKey2 })
+      .resolvesOnce({ Items: [transition(3)] });
+
+    // Act
+    const all = await store.transitionsOf('bp-1');
+
+    // Assess
+    expect(all.map((r) => r.sequence)).toEqual([1, 2, 3]);
+    const inputs = ddbMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.ExclusiveStartKey)).toEqual([undefined, pageKey1, pageKey2]);
+    inputs.forEach((input) => expect(input).toMatchObject({ ScanIndexForward: true, ExpressionAttributeValues: { ':id': 'bp-1' } }));
+  });
+
+  it('maps a throttled query to HistoryStoreUnavailableError', async () => {
+    ddbMock.on(QueryCommand).rejects(sdkError('ThrottlingException', 400));
+    await expect(store.transitionsOf('bp-1')).rejects.toMatchObject({ name: 'HistoryStoreUnavailableError', message: expect.stringContaining('Query failed') });
+  });
+});

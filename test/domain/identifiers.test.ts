@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
+import {
+  executionNameFor,
+  executionNameForInvalidId,
+  pollingFailedEventId,
+  runIdFor,
+  statusChangeEventId,
+} from '../../lambda/domain/identifiers';
+
+/** RFC 4122 layout with version nibble 5 and the 10xx variant. */
+const UUID_V5_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const RUN_ID = '2024-05-01T10:00:00.000Z/bp-1';
+
+describe('statusChangeEventId', () => {
+  it('is the same for the same run, sequence and status', () => {
+    expect(statusChangeEventId(RUN_ID, 2, 'INPROGRESS')).toBe(statusChangeEventId(RUN_ID, 2, 'INPROGRESS'));
+  });
+
+  it('is UUID-shaped', () => {
+    expect(statusChangeEventId(RUN_ID, 1, 'PENDING')).toMatch(UUID_V5_SHAPE);
+  });
+
+  it.each<[string, [string, number, string]]>([
+    ['another run', ['2024-05-02T10:00:00.000Z/bp-1', 2, 'INPROGRESS']],
+    ['another sequence', [RUN_ID, 3, 'INPROGRESS']],
+    ['another status', [RUN_ID, 2, 'COMPLETED']],
+  ])('differs for %s', (_label, [runId, sequence, status]) => {
+    expect(statusChangeEventId(runId, sequence, status)).not.toBe(statusChangeEventId(RUN_ID, 2, 'INPROGRESS'));
+  });
+
+  it('cannot be confused by separators inside the parts', () => {
+    // Joining with a separator would make these equal; the parts are JSON-encoded instead.
+    expect(statusChangeEventId('a#1', 2, 'PENDING')).not.toBe(statusChangeEventId('a', 12, 'PENDING'));
+  });
+
+  it('is UUID-shaped for any input and different for different inputs', () => {
+    const part = fc.tuple(fc.string(), fc.nat(), fc.constantFrom(...ALL_STATUSES));
+    fc.assert(
+      fc.property(part, part, (a, b) => {
+        fc.pre(JSON.stringify(a) !== JSON.stringify(b));
+        const idA = statusChangeEventId(...a);
+        expect(idA).toMatch(UUID_V5_SHAPE);
+        expect(idA).not.toBe(statusChangeEventId(...b));
+      }),
+    );
+  });
+});
+
+describe('pollingFailedEventId', () => {
+  const executionId = 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1';
+
+  it('is deterministic, UUID-shaped and specific to the execution and error', () => {
+    const id = pollingFailedEventId(executionId, 'BatchPredictionNotFoundError');
+    expect(id).toBe(pollingFailedEventId(executionId, 'BatchPredictionNotFoundError'));
+    expect(id).toMatch(UUID_V5_SHAPE);
+    expect(id).not.toBe(pollingFailedEventId(executionId, 'States.Timeout'));
+    expect(id).not.toBe(pollingFailedEventId(`${executionId}+g2`, 'BatchPredictionNotFoundError'));
+  });
+});
+
+describe('runIdFor', () => {
+  it.each([
+    ['2024-05-01T10:00:00.000Z', 'bp-1', '2024-05-01T10:00:00.000Z/bp-1'],
+    ['2024-12-31T23:59:59.999Z', 'bp_2.x', '2024-12-31T23:59:59.999Z/bp_2.x'],
+  ])('joins start time %s and name %s', (startTime, name, expected) => {
+    expect(runIdFor(startTime, name)).toBe(expected);
+  });
+
+  it('sorts runs of one id chronologically', () => {
+    const earlier = runIdFor('2024-05-01T09:59:59.999Z', 'bp-1');
+    const later = runIdFor('2024-05-01T10:00:00.000Z', 'bp-1');
+    expect([later, earlier].sort()).toEqual([earlier, later]);
+  });
+});
+
+describe('executionNameFor', () => {
+  it.each<[string, number | undefined, string]>([
+    ['bp-1', undefined, 'bp-1'],
+    ['bp-1', 1, 'bp-1'],
+    ['bp-1', 2, 'bp-1+g2'],
+    ['bp-1', 10, 'bp-1+g10'],
+    ['x'.repeat(64), 3, `${'x'.repeat(64)}+g3`],
+  ])('names id %s, generation %p, %s', (id, generation, expected) => {
+    expect(executionNameFor(id, generation)).toBe(expected);
+  });
+
+  it('gives hand-over executions names no batch prediction id can take', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(BATCH_PREDICTION_ID_PATTERN), fc.integer({ min: 2, max: 10_000 }), (id, generation) => {
+        const name = executionNameFor(id, generation);
+        expect(BATCH_PREDICTION_ID_PATTERN.test(name)).toBe(false);
+        // Step Functions limits execution names to 80 characters.
+        expect(name.length).toBeLessThanOrEqual(80);
+      }),
+    );
+  });
+});
+
+describe('executionNameForInvalidId', () => {
+  it.each<[string, unknown]>([
+    ['a string with a space', 'bp 1'],
+    ['a number', 42],
+    ['undefined', undefined],
+    ['null', null],
+  ])('names %s deterministically with an "invalid-" prefix', (_label, rawId) => {
+    const name = executionNameForInvalidId(rawId);
+    expect(name).toBe(executionNameForInvalidId(rawId));
+    expect(name).toMatch(/^invalid-[0-9a-f-]{36}$/);
+  });
+
+  it('differs for different raw ids', () => {
+    expect(executionNameForInvalidId('bp 1')).not.toBe(executionNameForInvalidId('bp 2'));
+    expect(executionNameForInvalidId(undefined)).not.toBe(executionNameForInvalidId(null));
+  });
+});

@@ -1,0 +1,468 @@
+/**
+ * The poll use case and the failure report, run against in-memory fakes of the ports. The fakes
+ * keep the ports' semantics (conditional write, outbox flag), so crash-and-retry can be replayed.
+ */
+import {
+  BatchPredictionStatus,
+  DetailType,
+  PollState,
+  PollerErrorName,
+  PollingFailedDetail,
+  StatusChangeDetail,
+} from '../../lib/contract';
+import {
+  BatchPredictionNotFoundError,
+  EventPublishError,
+  InvalidBatchPredictionInputError,
+  PollingDeadlineExceededError,
+} from '../../lambda/domain/errors';
+import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
+import { PollOutcome, pollBatchPrediction, transitionKeyOf } from '../../lambda/poll-batch-prediction';
+import { ExecutionContext } from '../../lambda/ports';
+import { ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-polling-failure';
+import {
+  FakePollDependencies,
+  RecordingSink,
+  START_TIME,
+  TARGET,
+  executionFor,
+  fakePollDependencies,
+} from './support/fakes';
+
+const ID = 'bp-1';
+const EXECUTION = executionFor(ID);
+const RUN_ID = `${START_TIME}/${ID}`;
+const ARN = 'arn:aws:machinelearning:us-east-1:123456789012:batchprediction/bp-1';
+
+function poll(deps: FakePollDependencies, state: unknown, execution: ExecutionContext = EXECUTION): Promise<PollOutcome> {
+  return pollBatchPrediction({ state, execution }, deps);
+}
+
+function detailsOf(deps: FakePollDependencies): StatusChangeDetail[] {
+  return deps.sink.published.map((entry) => JSON.parse(entry.Detail) as StatusChangeDetail);
+}
+
+/** Polls `status` once, advancing the clock first, and returns the next state. */
+async function pollAfter(deps: FakePollDependencies, seconds: number, state: unknown, status: BatchPredictionStatus): Promise<PollState> {
+  deps.clock.advanceSeconds(seconds);
+  deps.source.status = status;
+  return (await poll(deps, state)).state;
+}
+
+describe('pollBatchPrediction', () => {
+  it('publishes null → PENDING as transition 1 on the first poll', async () => {
+    // Prepare
+    const deps = fakePollDependencies();
+    deps.source.status = 'PENDING';
+
+    // Act
+    const { state, published } = await poll(deps, { batchPredictionId: ID });
+
+    // Assess: the loop state
+    expect(state).toEqual<PollState>({
+      batchPredictionId: ID,
+      runId: RUN_ID,
+      runStartedAt: START_TIME,
+      lastStatus: 'PENDING',
+      lastTransitionAt: START_TIME,
+      sequence: 1,
+      generation: 1,
+      polls: 1,
+      pollsThisExecution: 1,
+      waitSeconds: 30,
+      terminal: false,
+      continueAsNew: false,
+    });
+    // Assess: the event
+    expect(deps.source.requestedIds).toEqual([ID]);
+    expect(deps.sink.published).toHaveLength(1);
+    const [entry] = deps.sink.published;
+    expect(entry).toMatchObject({ Source: TARGET.source, DetailType: DetailType.STATUS_CHANGE, Resources: [ARN], Time: START_TIME, EventBusName: TARGET.eventBusName });
+    expect(JSON.parse(entry.Detail)).toEqual<StatusChangeDetail>({
+      batchPredictionId: ID,
+      previousStatus: null,
+      status: 'PENDING',
+      eventId: statusChangeEventId(RUN_ID, 1, 'PENDING'),
+      sequence: 1,
+      observedAt: START_TIME,
+      runId: RUN_ID,
+      batchPrediction: { batchPredictionId: ID, status: 'PENDING' },
+    });
+    // Assess: the history, flagged as published
+    expect(deps.history.all()).toEqual([
+      expect.objectContaining({ transitionKey: `${RUN_ID}#000001`, sequence: 1, status: 'PENDING', previousStatus: null, published: true, event: entry }),
+    ]);
+    expect(published).toEqual([expect.objectContaining({ sequence: 1, status: 'PENDING' })]);
+  });
+
+  it('takes the run id from the execution start time and name, not from the clock', async () => {
+    // Prepare: the first poll runs 5 s after the execution started.
+    const deps = fakePollDependencies();
+    deps.clock.advanceSeconds(5);
+    const execution: ExecutionContext = { id: 'exec-arn', name: 'custom-name', startTime: '2024-04-30T08:00:00.000Z' };
+
+    // Act
+    const { state } = await poll(deps, { batchPredictionId: ID }, execution);
+
+    // Assess
+    expect(state.runId).toBe('2024-04-30T08:00:00.000Z/custom-name');
+    expect(state.runStartedAt).toBe('2024-04-30T08:00:00.000Z');
+    expect(state.lastTransitionAt).toBe('2024-05-01T10:00:05.000Z');
+    expect(detailsOf(deps)[0].runId).toBe('2024-04-30T08:00:00.000Z/custom-name');
+  });
+
+  it('publishes nothing while the status stays the same, and waits longer and longer', async () => {
+    // Prepare
+    const deps = fakePollDependencies();
+    let state = (await poll(deps, { batchPredictionId: ID })).state;
+    const waits = [state.waitSeconds];
+
+    // Act: 40 more polls of an unchanged PENDING, each after the wait the previous one chose.
+    for (let i = 0; i < 40; i++) {
+      state = await pollAfter(deps, state.waitSeconds, state, 'PENDING');
+      waits.push(state.waitSeconds);
+    }
+
+    // Assess
+    expect(deps.sink.published).toHaveLength(1);
+    expect(deps.history.items.size).toBe(1);
+    expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 1, polls: 41, pollsThisExecution: 41, lastTransitionAt: START_TIME });
+    waits.slice(1).forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(waits[i]));
+    expect(waits[0]).toBe(30);
+    expect(waits[waits.length - 1]).toBe(300);
+  });
+
+  it('resets the wait to the initial interval after a transition', async () => {
+    // Prepare: let the wait grow for a while.
+    const deps = fakePollDependencies();
+    let state = (await poll(deps, { batchPredictionId: ID })).state;
+    state = await pollAfter(deps, 2000, state, 'PENDING');
+    expect(state.waitSeconds).toBe(200);
+
+    // Act
+    state = await pollAfter(deps, 200, state, 'INPROGRESS');
+
+    // Assess
+    expect(state).toMatchObject({ lastStatus: 'INPROGRESS', sequence: 2, waitSeconds: 30 });
+  });
+
+  it.each<BatchPredictionStatus>(['COMPLETED', 'FAILED', 'DELETED'])('stops at terminal status %s', async (terminalStatus) => {
+    // Prepare
+    const deps = fakePollDependencies({ maxPollsPerExecution: 2 });
+    const first = (await poll(deps, { batchPredictionId: ID })).state;
+
+    // Act: the second poll would also be the last of the execution; terminal wins.
+    const state = await pollAfter(deps, 30, first, terminalStatus);
+
+    // Assess
+    expect(state).toMatchObject({ terminal: true, continueAsNew: false, lastStatus: terminalStatus, sequence: 2 });
+    expect(state.continuation).toBeUndefined();
+    expect(detailsOf(deps).map((d) => [d.previousStatus, d.status, d.sequence])).toEqual([
+      [null, 'PENDING', 1],
+      ['PENDING', terminalStatus, 2],
+    ]);
+  });
+
+  it('reports a job already finished when polling begins as one terminal transition', async () => {
+    const deps = fakePollDependencies();
+    deps.source.status = 'COMPLETED';
+    const { state } = await poll(deps, { batchPredictionId: ID });
+    expect(state).toMatchObject({ terminal: true, sequence: 1, lastStatus: 'COMPLETED' });
+    expect(detailsOf(deps)).toEqual([expect.objectContaining({ previousStatus: null, status: 'COMPLETED' })]);
+  });
+
+  it('republishes the same stored event once when the previous attempt crashed between the write and PutEvents', async () => {
+    // Prepare: the first attempt writes the record, then PutEvents fails.
+    const deps = fakePollDependencies();
+    const input = { batchPredictionId: ID };
+    deps.sink.failNext(1);
+    await expect(poll(deps, input)).rejects.toBeInstanceOf(EventPublishError);
+    expect(deps.sink.published).toHaveLength(0);
+    const [stored] = deps.history.all();
+    expect(stored.published).toBe(false);
+
+    // Act: Step Functions retries the task with the same input, 7 s later.
+    deps.clock.advanceSeconds(7);
+    const { state, published } = await poll(deps, input);
+
+    // Assess: the stored event went out unchanged, exactly once, and nothing was written twice.
+    expect(deps.sink.published).toHaveLength(1);
+    expect(deps.sink.published[0].Detail).toBe(stored.event.Detail);
+    expect(deps.sink.published[0]).toEqual(stored.event);
+    expect(detailsOf(deps)[0]).toMatchObject({ eventId: statusChangeEventId(RUN_ID, 1, 'PENDING'), observedAt: START_TIME });
+    expect(published).toHaveLength(1);
+    expect(deps.history.items.size).toBe(1);
+    expect(deps.history.all()[0].published).toBe(true);
+    expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 1, lastTransitionAt: START_TIME, polls: 1 });
+  });
+
+  it('after a crash, publishes the stored transition first, then the one that happened since', async () => {
+    // Prepare: poll 1 sees PENDING; poll 2 sees INPROGRESS, writes transition 2 and crashes.
+    const deps = fakePollDependencies();
+    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.clock.advanceSeconds(30);
+    deps.source.status = 'INPROGRESS';
+    deps.sink.failNext(1);
+    await expect(poll(deps, afterFirst)).rejects.toBeInstanceOf(EventPublishError);
+    const storedInProgress = deps.history.all()[1];
+    expect(storedInProgress).toMatchObject({ sequence: 2, status: 'INPROGRESS', published: false });
+
+    // Act: by the retry, the job has completed.
+    deps.clock.advanceSeconds(60);
+    deps.source.status = 'COMPLETED';
+    const { state, published } = await poll(deps, afterFirst);
+
+    // Assess
+    expect(detailsOf(deps).map((d) => [d.previousStatus, d.status, d.sequence])).toEqual([
+      [null, 'PENDING', 1],
+      ['PENDING', 'INPROGRESS', 2],
+      ['INPROGRESS', 'COMPLETED', 3],
+    ]);
+    expect(deps.sink.published[1]).toEqual(storedInProgress.event);
+    expect(detailsOf(deps)[2].eventId).toBe(statusChangeEventId(RUN_ID, 3, 'COMPLETED'));
+    expect(published.map((r) => r.sequence)).toEqual([2, 3]);
+    expect(deps.history.all().map((r) => [r.sequence, r.status, r.published])).toEqual([
+      [1, 'PENDING', true],
+      [2, 'INPROGRESS', true],
+      [3, 'COMPLETED', true],
+    ]);
+    expect(state).toMatchObject({ lastStatus: 'COMPLETED', sequence: 3, terminal: true });
+  });
+
+  it('publishes nothing again when a retried poll finds the transition already published', async () => {
+    // Prepare: the poll succeeded, but its answer was lost and Step Functions retries it.
+    const deps = fakePollDependencies();
+    const input = { batchPredictionId: ID };
+    const first = await poll(deps, input);
+
+    // Act
+    deps.clock.advanceSeconds(3);
+    const retried = await poll(deps, input);
+
+    // Assess
+    expect(deps.sink.published).toHaveLength(1);
+    expect(deps.sink.attempts).toBe(1);
+    expect(retried.published).toEqual([]);
+    expect(deps.history.items.size).toBe(1);
+    expect(retried.state).toMatchObject({ lastStatus: 'PENDING', sequence: 1, lastTransitionAt: first.state.lastTransitionAt });
+  });
+
+  it('sends the same event id twice when the crash fell between PutEvents and the flag', async () => {
+    // Prepare
+    const deps = fakePollDependencies();
+    deps.history.failMarkPublished(1);
+    await expect(poll(deps, { batchPredictionId: ID })).rejects.toThrow('crash after PutEvents');
+
+    // Act
+    await poll(deps, { batchPredictionId: ID });
+
+    // Assess: at-least-once delivery; subscribers dedupe on the identical event.
+    expect(deps.sink.published).toHaveLength(2);
+    expect(deps.sink.published[1]).toEqual(deps.sink.published[0]);
+    expect(deps.history.items.size).toBe(1);
+  });
+
+  it('fails with PollingDeadlineExceededError once the run outlives maxRunSeconds, before calling Amazon ML', async () => {
+    // Prepare
+    const deps = fakePollDependencies({ maxRunSeconds: 3600 });
+    const first = (await poll(deps, { batchPredictionId: ID })).state;
+
+    // Act: exactly at the limit is still allowed; one second later is not.
+    const atLimit = await pollAfter(deps, 3600, first, 'PENDING');
+    deps.clock.advanceSeconds(1);
+    const late = poll(deps, atLimit);
+
+    // Assess
+    await expect(late).rejects.toBeInstanceOf(PollingDeadlineExceededError);
+    await expect(late).rejects.toMatchObject({ name: PollerErrorName.DEADLINE_EXCEEDED, message: expect.stringContaining(`started at ${START_TIME}`) });
+    expect(deps.source.requestedIds).toHaveLength(2);
+  });
+
+  it('continues as new after maxPollsPerExecution polls, handing over the run', async () => {
+    // Prepare
+    const deps = fakePollDependencies({ maxPollsPerExecution: 3 });
+    let state = (await poll(deps, { batchPredictionId: ID })).state;
+    state = await pollAfter(deps, state.waitSeconds, state, 'PENDING');
+    expect(state.continueAsNew).toBe(false);
+
+    // Act
+    state = await pollAfter(deps, state.waitSeconds, state, 'PENDING');
+
+    // Assess
+    expect(state).toMatchObject({ continueAsNew: true, terminal: false, pollsThisExecution: 3, polls: 3 });
+    expect(state.continuation).toEqual({
+      executionName: `${ID}+g2`,
+      input: {
+        batchPredictionId: ID,
+        runId: RUN_ID,
+        runStartedAt: START_TIME,
+        lastStatus: 'PENDING',
+        lastTransitionAt: START_TIME,
+        sequence: 1,
+        generation: 2,
+        polls: 3,
+      },
+    });
+  });
+
+  it('keeps the run id, numbering and deadline in the execution that continues the run', async () => {
+    // Prepare: generation 1 hands over after 2 polls; generation 2 starts an hour later.
+    const deps = fakePollDependencies({ maxPollsPerExecution: 2, maxRunSeconds: 2 * 3600 });
+    let state = (await poll(deps, { batchPredictionId: ID })).state;
+    state = await pollAfter(deps, 30, state, 'PENDING');
+    const handOver = state.continuation;
+    expect(handOver).toBeDefined();
+    deps.clock.advanceSeconds(3600);
+    const generation2: ExecutionContext = { ...executionFor(ID, 2), startTime: deps.now().toISOString() };
+
+    // Act
+    deps.source.status = 'INPROGRESS';
+    const next = (await poll(deps, handOver?.input, generation2)).state;
+
+    // Assess
+    expect(next).toMatchObject({ runId: RUN_ID, runStartedAt: START_TIME, generation: 2, sequence: 2, polls: 3, pollsThisExecution: 1, continueAsNew: false });
+    expect(detailsOf(deps)[1]).toMatchObject({ runId: RUN_ID, sequence: 2, previousStatus: 'PENDING', eventId: statusChangeEventId(RUN_ID, 2, 'INPROGRESS') });
+    // The deadline still counts from the run's start, not generation 2's.
+    deps.clock.advanceSeconds(3600);
+    await expect(poll(deps, next, generation2)).rejects.toBeInstanceOf(PollingDeadlineExceededError);
+  });
+
+  it('names the third generation +g3', async () => {
+    const deps = fakePollDependencies({ maxPollsPerExecution: 1 });
+    const { state } = await poll(deps, { batchPredictionId: ID, runId: RUN_ID, runStartedAt: START_TIME, lastStatus: 'PENDING', sequence: 1, generation: 2, polls: 9 }, executionFor(ID, 2));
+    expect(state.continuation).toMatchObject({ executionName: `${ID}+g3`, input: { generation: 3, polls: 10 } });
+  });
+
+  it('rejects bad input before calling anything', async () => {
+    const deps = fakePollDependencies();
+    await expect(poll(deps, { batchPredictionID: ID })).rejects.toBeInstanceOf(InvalidBatchPredictionInputError);
+    expect(deps.source.requestedIds).toEqual([]);
+    expect(deps.history.recordCalls).toBe(0);
+    expect(deps.sink.attempts).toBe(0);
+  });
+
+  it('lets a source error through unchanged and records nothing', async () => {
+    const deps = fakePollDependencies();
+    const notFound = new BatchPredictionNotFoundError(ID);
+    deps.source.error = notFound;
+    await expect(poll(deps, { batchPredictionId: ID })).rejects.toBe(notFound);
+    expect(deps.history.recordCalls).toBe(0);
+  });
+});
+
+describe('transitionKeyOf', () => {
+  it.each([
+    [1, `${RUN_ID}#000001`],
+    [42, `${RUN_ID}#000042`],
+    [123456, `${RUN_ID}#123456`],
+  ])('pads sequence %p', (sequence, expected) => {
+    expect(transitionKeyOf(RUN_ID, sequence)).toBe(expected);
+  });
+
+  it('sorts keys of one run numerically', () => {
+    const keys = [10, 9, 100, 1].map((s) => transitionKeyOf(RUN_ID, s));
+    expect([...keys].sort()).toEqual([1, 9, 10, 100].map((s) => transitionKeyOf(RUN_ID, s)));
+  });
+});
+
+describe('reportPollingFailure', () => {
+  const NOW = '2024-05-02T10:00:00.000Z';
+  const execution = executionFor(ID);
+
+  function report(request: Omit<ReportFailureRequest, 'execution'>) {
+    const sink = new RecordingSink();
+    const run = reportPollingFailure({ ...request, execution }, { sink, target: TARGET, now: () => new Date(NOW) });
+    return { sink, run };
+  }
+
+  it('maps BatchPredictionNotFoundError to NOT_FOUND and publishes the Lambda error message as cause', async () => {
+    // Prepare
+    const message = 'Amazon ML has no batch prediction with id "bp-1" in this account and region';
+    const cause = JSON.stringify({ errorType: 'BatchPredictionNotFoundError', errorMessage: message, trace: ['at get (reader.ts:1)'] });
+
+    // Act
+    const { sink, run } = report({ state: { batchPredictionId: ID }, failure: { Error: 'BatchPredictionNotFoundError', Cause: cause } });
+    const { result, detail } = await run;
+
+    // Assess
+    const eventId = pollingFailedEventId(execution.id, 'BatchPredictionNotFoundError');
+    expect(result).toEqual({ error: 'BatchPredictionNotFoundError', cause: message, eventId, reason: 'NOT_FOUND' });
+    expect(detail).toEqual<PollingFailedDetail>({
+      batchPredictionId: ID,
+      reason: 'NOT_FOUND',
+      error: 'BatchPredictionNotFoundError',
+      cause: message,
+      lastStatus: null,
+      runId: null,
+      observedAt: NOW,
+      eventId,
+    });
+    expect(sink.published).toEqual([
+      { Source: TARGET.source, DetailType: DetailType.POLLING_FAILED, Detail: JSON.stringify(detail), Resources: [ARN], Time: NOW, EventBusName: TARGET.eventBusName },
+    ]);
+    expect(sink.published[0].Detail).not.toContain('trace');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an id with a space and a slash', { batchPredictionId: 'bad id/1' }, 'bad id/1'],
+    ['a numeric id', { batchPredictionId: 42 }, ''],
+    ['no id', { batchPredictionID: ID }, ''],
+    ['input that is not an object', 'bp-1', ''],
+    ['null input', null, ''],
+    ['an id of 300 characters', { batchPredictionId: 'a'.repeat(300) }, 'a'.repeat(256)],
+  ])('maps invalid input with %s to INVALID_INPUT and empty resources', async (_label, state, reportedId) => {
+    // Act
+    const { sink, run } = report({ state, failure: { Error: 'InvalidBatchPredictionInputError', Cause: 'bad input' } });
+    const { result, detail } = await run;
+
+    // Assess
+    expect(result.reason).toBe('INVALID_INPUT');
+    expect(detail.batchPredictionId).toBe(reportedId);
+    expect(sink.published).toHaveLength(1);
+    expect(sink.published[0].Resources).toEqual([]);
+  });
+
+  it('carries the run id and last status of the loop state, dropping an unknown status', async () => {
+    const known = await report({
+      state: { batchPredictionId: ID, runId: RUN_ID, lastStatus: 'INPROGRESS' },
+      failure: { Error: 'States.Timeout', Cause: 'The execution timed out' },
+    }).run;
+    expect(known.detail).toMatchObject({ runId: RUN_ID, lastStatus: 'INPROGRESS', reason: 'TIMED_OUT', cause: 'The execution timed out' });
+
+    const unknown = await report({ state: { batchPredictionId: ID, lastStatus: 'RUNNING', runId: 7 }, failure: { Error: 'X' } }).run;
+    expect(unknown.detail).toMatchObject({ lastStatus: null, runId: null, reason: 'ERROR', cause: '' });
+  });
+
+  it.each<[string, unknown]>([
+    ['missing', undefined],
+    ['empty', ''],
+    ['not a string', 12],
+  ])('reports an error that is %s as States.Runtime', async (_label, errorName) => {
+    const { result } = await report({ state: { batchPredictionId: ID }, failure: { Error: errorName } }).run;
+    expect(result).toMatchObject({ error: 'States.Runtime', reason: 'ERROR' });
+  });
+
+  it('lets a publishing failure through', async () => {
+    const sink = new RecordingSink();
+    const failure = new EventPublishError('PutEvents failed');
+    sink.failNext(1, failure);
+    await expect(
+      reportPollingFailure({ state: { batchPredictionId: ID }, failure: { Error: 'X' }, execution }, { sink, target: TARGET, now: () => new Date(NOW) }),
+    ).rejects.toBe(failure);
+  });
+});
+
+describe('readableCause', () => {
+  it.each<[string, unknown, string]>([
+    ['a Lambda error', JSON.stringify({ errorType: 'E', errorMessage: 'the message', trace: ['t'] }), 'the message'],
+    ['a plain Step Functions cause', 'The execution timed out', 'The execution timed out'],
+    ['JSON without errorMessage', '{"a":1}', '{"a":1}'],
+    ['JSON with a non-string errorMessage', '{"errorMessage":5}', '{"errorMessage":5}'],
+    ['a JSON string literal', '"x"', '"x"'],
+    ['JSON null', 'null', 'null'],
+    ['no cause', undefined, ''],
+    ['an object cause', { errorMessage: 'm' }, '{"errorMessage":"m"}'],
+  ])('%s', (_label, cause, expected) => {
+    expect(readableCause(cause)).toBe(expected);
+  });
+});

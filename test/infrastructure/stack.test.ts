@@ -1,0 +1,519 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
+import { BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
+import {
+  BatchPredictionStatus,
+  DEFAULT_EVENT_SOURCE,
+  DEFAULT_MAX_POLLS_PER_EXECUTION,
+  DEFAULT_MAX_RUN_SECONDS,
+  DEFAULT_POLL_INTERVAL_POLICY,
+  DetailType,
+  EnvVar,
+  HistoryTable,
+  LAMBDA_SERVICE_ERROR_NAMES,
+  TRANSIENT_ERROR_NAMES,
+} from '../../lib/contract';
+import { CfnValue, PolicyStatementJson, TEST_ACCOUNT, asArray, iamPolicyStatements, joinedString, synth } from './synth';
+
+/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
+const TOKEN = '${TOKEN}';
+const SEVEN_DAYS = 7 * 24 * 3600;
+
+let template: Template;
+let stack: BatchPredictionPollerStack;
+
+beforeAll(() => {
+  ({ template, stack } = synth());
+});
+
+/** The logical id CloudFormation knows `construct` by (its L1 resource for an L2). */
+function logicalId(construct: IConstruct): string {
+  const cfn = construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement);
+  return Stack.of(cfn).resolve(cfn.logicalId) as string;
+}
+
+/** The logical ids of the resources of `type` that match `props` (an objectLike pattern). */
+function idsMatching(type: string, props: Record<string, unknown>): string[] {
+  return Object.keys(template.findResources(type, { Properties: props }));
+}
+
+const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+
+/** The two handlers, by name; their resources are looked up once the stack is synthesized. */
+const FUNCTIONS: Array<[string, (s: BatchPredictionPollerStack) => IConstruct]> = [
+  ['poll', (s) => s.poller.pollFunction],
+  ['report-failure', (s) => s.poller.reportFailureFunction],
+];
+
+describe('Lambda functions', () => {
+  it('there are exactly the two handlers', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  it.each(FUNCTIONS)('%s: Node.js 22 on arm64 with active X-Ray tracing', (_name, fn) => {
+    expect(
+      idsMatching('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+      }),
+    ).toContain(logicalId(fn(stack)));
+  });
+
+  it.each(FUNCTIONS)('%s: sets every variable the contract names, with the stack defaults', (_name, fn) => {
+    const expected: Record<string, unknown> = {
+      [EnvVar.EVENT_BUS_NAME]: ref(stack.poller.eventBus),
+      [EnvVar.EVENT_SOURCE]: DEFAULT_EVENT_SOURCE,
+      [EnvVar.HISTORY_TABLE_NAME]: ref(stack.poller.historyTable),
+      [EnvVar.POLL_INTERVAL_POLICY]: JSON.stringify(DEFAULT_POLL_INTERVAL_POLICY),
+      [EnvVar.MAX_RUN_SECONDS]: String(DEFAULT_MAX_RUN_SECONDS),
+      [EnvVar.MAX_POLLS_PER_EXECUTION]: String(DEFAULT_MAX_POLLS_PER_EXECUTION),
+      [EnvVar.ACCOUNT_ID]: TEST_ACCOUNT,
+      // The handlers build ARNs with it, so it must follow the deployment partition (aws-cn, ...).
+      [EnvVar.PARTITION]: { Ref: 'AWS::Partition' },
+    };
+    // Guards the table above: a variable added to the contract must be asserted here too.
+    expect(Object.keys(expected).sort()).toEqual(Object.values(EnvVar).sort());
+    expect(idsMatching('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike(expected) } })).toContain(logicalId(fn(stack)));
+  });
+
+  it.each(FUNCTIONS)('%s: logs to its own log group, which has a retention', (_name, fn) => {
+    const resource = template.toJSON().Resources[logicalId(fn(stack))];
+    const logGroupRef = resource.Properties.LoggingConfig?.LogGroup as { Ref: string } | undefined;
+    expect(logGroupRef).toEqual({ Ref: expect.any(String) });
+    expect(template.toJSON().Resources[logGroupRef!.Ref]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: expect.any(Number) },
+    });
+  });
+
+  it('every log group in the stack has a retention (none keeps logs forever)', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(3); // two handlers + the state machine
+    for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+  });
+});
+
+/** The parts of an Amazon States Language document these tests read. */
+interface AslRetrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+interface AslCatcher {
+  ErrorEquals: string[];
+  ResultPath?: string | null;
+  Next: string;
+}
+interface AslState {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  OutputPath?: string;
+  ResultPath?: string | null;
+  Retry?: AslRetrier[];
+  Catch?: AslCatcher[];
+  Choices?: Array<Record<string, unknown> & { Next: string }>;
+  Default?: string;
+  SecondsPath?: string;
+  ErrorPath?: string;
+  CausePath?: string;
+  QueryLanguage?: string;
+}
+interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  TimeoutSeconds?: number;
+  QueryLanguage?: string;
+}
+
+describe('state machine', () => {
+  let machine: Record<string, any>;
+  let asl: AslDefinition;
+  const state = (name: string): AslState => {
+    const found = asl.States[name];
+    if (found === undefined) throw new Error(`no state "${name}"; states: ${Object.keys(asl.States).join(', ')}`);
+    return found;
+  };
+  const sameSet = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+
+  beforeAll(() => {
+    machine = template.toJSON().Resources[logicalId(stack.poller.stateMachine)].Properties;
+    // DefinitionString is a Fn::Join of JSON text and tokens (partition, function ARNs); the tokens
+    // all sit inside JSON strings, so a placeholder keeps the document parseable.
+    asl = JSON.parse(joinedString(machine.DefinitionString, TOKEN)) as AslDefinition;
+  });
+
+  it('is a Standard state machine with X-Ray tracing and ALL-level logging', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({
+        Level: 'ALL',
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollerStateMachineLogs'), 'Arn'] } } }],
+      }),
+    });
+  });
+
+  it('starts at Poll, a Lambda invoke whose output is the handler payload', () => {
+    expect(asl.StartAt).toBe('Poll');
+    expect(state('Poll')).toMatchObject({
+      Type: 'Task',
+      Resource: `arn:${TOKEN}:states:::lambda:invoke`,
+      // The handler returns the whole next loop state; without this the state would be Lambda's envelope.
+      OutputPath: '$.Payload',
+      Next: 'IsTerminal',
+      Parameters: { FunctionName: TOKEN },
+    });
+  });
+
+  // Lambda's own transient errors on both Lambda tasks; the handler's transient errors on Poll.
+  it.each([
+    ['Poll', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],
+    ['Poll', 'transient dependency errors', TRANSIENT_ERROR_NAMES],
+    ['ReportFailure', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],
+  ])('%s retries %s with full-jitter exponential backoff, a bounded number of times', (name, _what, errors) => {
+    const retriers = (state(name).Retry ?? []).filter((r) => sameSet(r.ErrorEquals, errors));
+    expect(retriers).toHaveLength(1);
+    const [retrier] = retriers;
+    expect(retrier).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: 2 });
+    expect(retrier.MaxAttempts).toBeGreaterThanOrEqual(1);
+    expect(retrier.MaxAttempts).toBeLessThanOrEqual(10);
+  });
+
+  it('Poll retries nothing else: permanent errors (not found, bad input, access denied) go straight to the catch', () => {
+    const retried = (state('Poll').Retry ?? []).flatMap((r) => r.ErrorEquals);
+    expect([...retried].sort()).toEqual([...LAMBDA_SERVICE_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES].sort());
+    expect(retried).not.toContain('States.ALL');
+  });
+
+  it('Poll catches every error into $.failure and reports it', () => {
+    expect(state('Poll').Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ReportFailure' }]);
+  });
+
+  it('IsTerminal ends on a terminal status first, then hands over, else waits', () => {
+    // Order matters: a run whose last poll is both terminal and at the hand-over limit must end.
+    expect(state('IsTerminal')).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.terminal', BooleanEquals: true, Next: 'Done' },
+        { Variable: '$.continueAsNew', BooleanEquals: true, Next: 'ContinueAsNew' },
+      ],
+      Default: 'WaitBeforeNextPoll',
+    });
+    expect(state('Done').Type).toBe('Succeed');
+  });
+
+  it('WaitBeforeNextPoll waits the seconds the handler computed, then polls again', () => {
+    expect(state('WaitBeforeNextPoll')).toEqual({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'Poll' });
+  });
+
+  it('ContinueAsNew starts this same state machine with the handed-over name and input, without waiting for it', () => {
+    const continueAsNew = state('ContinueAsNew');
+    expect(continueAsNew).toMatchObject({
+      Type: 'Task',
+      // Not `.sync`: each execution would otherwise stay open until the whole run ends.
+      Resource: `arn:${TOKEN}:states:::states:startExecution`,
+      Parameters: { 'Name.$': '$.continuation.executionName', 'Input.$': '$.continuation.input' },
+      Next: 'HandedOver',
+    });
+    // The state machine starts itself: its ARN is built from the name set at synthesis time.
+    expect(continueAsNew.Parameters?.StateMachineArn).toBe(`arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:stateMachine:${machine.StateMachineName}`);
+    expect(state('HandedOver').Type).toBe('Succeed');
+  });
+
+  it('ContinueAsNew treats an already-started next execution as a completed hand-over, before the catch-all', () => {
+    const catchers = state('ContinueAsNew').Catch ?? [];
+    expect(catchers[0]).toMatchObject({ ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'], Next: 'HandedOver' });
+    expect(catchers[catchers.length - 1]).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ReportFailure' });
+  });
+
+  it('ReportFailure keeps $.failure intact and always ends in PollingFailed, even when the report itself fails', () => {
+    const report = state('ReportFailure');
+    expect(report).toMatchObject({ Type: 'Task', Resource: `arn:${TOKEN}:states:::lambda:invoke`, Next: 'PollingFailed' });
+    expect(report.ResultPath).not.toBe('$.failure');
+    expect(report.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'PollingFailed' })]);
+    expect(report.Catch?.[0].ResultPath).not.toBe('$.failure');
+  });
+
+  it('PollingFailed fails the execution with the original error', () => {
+    expect(state('PollingFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
+  });
+
+  it('has an execution timeout above 7 days (and above the run deadline) but at most 7 days + 2 h', () => {
+    // The handler fails the run with TIMED_OUT at its deadline; the uncatchable execution timeout
+    // is only a backstop and must not fire first.
+    expect(asl.TimeoutSeconds).toBeGreaterThan(SEVEN_DAYS);
+    expect(asl.TimeoutSeconds).toBeGreaterThan(DEFAULT_MAX_RUN_SECONDS);
+    expect(asl.TimeoutSeconds).toBeLessThanOrEqual(SEVEN_DAYS + 2 * 3600);
+  });
+
+  it('never replaces the whole state with a result, and uses JSONPath (no QueryLanguage)', () => {
+    // ResultPath "$" would drop the loop state carried between polls.
+    for (const [name, s] of Object.entries(asl.States)) {
+      expect({ name, resultPath: s.ResultPath }).not.toEqual({ name, resultPath: '$' });
+      for (const c of s.Catch ?? []) expect({ name, catchResultPath: c.ResultPath }).not.toEqual({ name, catchResultPath: '$' });
+      expect({ name, queryLanguage: s.QueryLanguage }).toEqual({ name, queryLanguage: undefined });
+    }
+    expect(asl).not.toHaveProperty('QueryLanguage');
+  });
+
+  it('every transition targets an existing state, and every state is reachable', () => {
+    const targets = (s: AslState) => [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].filter(
+      (t): t is string => t !== undefined,
+    );
+    const reachable = new Set<string>([asl.StartAt]);
+    const queue = [asl.StartAt];
+    while (queue.length > 0) {
+      for (const next of targets(state(queue.shift()!))) {
+        if (!reachable.has(next)) {
+          reachable.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    expect([...reachable].sort()).toEqual(Object.keys(asl.States).sort());
+  });
+});
+
+describe('IAM least privilege', () => {
+  let statements: Array<{ policyId: string; roles: CfnValue[]; statement: PolicyStatementJson }>;
+  const actionsOf = (s: PolicyStatementJson) => asArray(s.Action);
+  const withActionPrefix = (prefix: string) => statements.filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith(prefix)));
+  const roleRef = (which: 'poll' | 'report' | 'states') =>
+    ref(
+      which === 'poll'
+        ? stack.poller.pollFunction.role!
+        : which === 'report'
+          ? stack.poller.reportFailureFunction.role!
+          : stack.poller.stateMachine.role,
+    );
+
+  beforeAll(() => {
+    statements = iamPolicyStatements(template);
+  });
+
+  it('has only Allow statements in identity policies, never on Action "*" or a whole service', () => {
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { policyId, statement } of statements) {
+      expect({ policyId, effect: statement.Effect }).toEqual({ policyId, effect: 'Allow' });
+      for (const action of actionsOf(statement)) {
+        expect({ policyId, action }).not.toEqual({ policyId, action: expect.stringMatching(/^(\*|[a-z0-9-]+:\*)$/) });
+      }
+    }
+  });
+
+  /**
+   * Actions CDK grants on Resource "*", and why that cannot be narrowed. Anything else on "*" fails.
+   * The value is the role the exception may appear on.
+   */
+  const ALLOWED_ON_ANY_RESOURCE: Record<string, Array<'poll' | 'report' | 'states'>> = {
+    // X-Ray has no resource-level permissions: tracing (Lambda `Tracing.ACTIVE`, the state
+    // machine's `tracingEnabled`) needs these on "*".
+    'xray:PutTraceSegments': ['poll', 'report', 'states'],
+    'xray:PutTelemetryRecords': ['poll', 'report', 'states'],
+    'xray:GetSamplingRules': ['states'],
+    'xray:GetSamplingTargets': ['states'],
+    // Step Functions logs through CloudWatch Logs vended log delivery, whose actions support no
+    // resource-level permissions (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+    'logs:CreateLogDelivery': ['states'],
+    'logs:GetLogDelivery': ['states'],
+    'logs:UpdateLogDelivery': ['states'],
+    'logs:DeleteLogDelivery': ['states'],
+    'logs:ListLogDeliveries': ['states'],
+    'logs:PutResourcePolicy': ['states'],
+    'logs:DescribeResourcePolicies': ['states'],
+    'logs:DescribeLogGroups': ['states'],
+  };
+
+  it('grants Resource "*" only for the listed X-Ray and log-delivery actions, on the listed roles', () => {
+    const onAnyResource = statements.filter(({ statement }) => asArray(statement.Resource).includes('*'));
+    for (const { roles, statement } of onAnyResource) {
+      for (const action of actionsOf(statement)) {
+        const allowedRoles = ALLOWED_ON_ANY_RESOURCE[action];
+        expect({ action, allowed: allowedRoles !== undefined }).toEqual({ action, allowed: true });
+        expect(allowedRoles.map(roleRef)).toEqual(expect.arrayContaining(roles));
+      }
+    }
+  });
+
+  it('allows machinelearning:GetBatchPrediction only, on batch predictions of this account and region, to the poll role', () => {
+    const ml = withActionPrefix('machinelearning:');
+    expect(ml).toHaveLength(1);
+    const [{ roles, statement }] = ml;
+    expect(actionsOf(statement)).toEqual(['machinelearning:GetBatchPrediction']);
+    expect(roles).toEqual([roleRef('poll')]);
+    // A Fn::Join because of the partition; the string parts carry service, region, account and type.
+    const resources = asArray(statement.Resource);
+    expect(resources).toHaveLength(1);
+    expect(resources[0]).not.toBe('*');
+    expect(resources[0]).toHaveProperty(['Fn::Join']);
+    const arn = joinedString(resources[0], TOKEN);
+    expect(arn).toContain(':machinelearning:');
+    expect(arn).toMatch(/:batchprediction\/\*$/);
+    expect(arn).toBe(`arn:${TOKEN}:machinelearning:us-east-1:${TEST_ACCOUNT}:batchprediction/*`);
+  });
+
+  it('allows exactly PutItem, GetItem and UpdateItem on the history table (no index, no Scan/Query/Delete), to the poll role', () => {
+    const dynamo = withActionPrefix('dynamodb:');
+    expect(dynamo).toHaveLength(1);
+    const [{ roles, statement }] = dynamo;
+    expect([...actionsOf(statement)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(asArray(statement.Resource)).toEqual([arnOf(stack.poller.historyTable)]);
+    expect(roles).toEqual([roleRef('poll')]);
+  });
+
+  it('allows events:PutEvents only on the bus, to both handler roles', () => {
+    const put = withActionPrefix('events:');
+    expect(put.map(({ roles }) => roles).flat()).toEqual(expect.arrayContaining([roleRef('poll'), roleRef('report')]));
+    for (const { statement } of put) {
+      expect(actionsOf(statement)).toEqual(['events:PutEvents']);
+      expect(asArray(statement.Resource)).toEqual([arnOf(stack.poller.eventBus)]);
+    }
+  });
+
+  it('lets the state machine invoke only its two handlers and start only itself', () => {
+    const invoke = withActionPrefix('lambda:');
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke[0].statement)).toEqual(['lambda:InvokeFunction']);
+    expect(invoke[0].roles).toEqual([roleRef('states')]);
+    // CDK adds `<arn>:*` so that versions and aliases can be invoked too.
+    const functionIds = [logicalId(stack.poller.pollFunction), logicalId(stack.poller.reportFailureFunction)];
+    for (const resource of asArray(invoke[0].statement.Resource)) {
+      const join = (resource as { 'Fn::Join'?: [string, CfnValue[]] })['Fn::Join'];
+      const getAtt = join ? join[1][0] : resource;
+      expect(functionIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))).toContainEqual(getAtt);
+    }
+
+    const start = withActionPrefix('states:');
+    expect(start).toHaveLength(1);
+    expect(actionsOf(start[0].statement)).toEqual(['states:StartExecution']);
+    const name = template.toJSON().Resources[logicalId(stack.poller.stateMachine)].Properties.StateMachineName;
+    expect(asArray(start[0].statement.Resource).map((r) => joinedString(r, TOKEN))).toEqual([
+      `arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:stateMachine:${name}`,
+    ]);
+  });
+});
+
+describe('history table', () => {
+  it('is keyed by batch prediction id and transition key, on demand, with PITR and encryption, and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [
+          { AttributeName: HistoryTable.PARTITION_KEY, KeyType: 'HASH' },
+          { AttributeName: HistoryTable.SORT_KEY, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: HistoryTable.PARTITION_KEY, AttributeType: 'S' },
+          { AttributeName: HistoryTable.SORT_KEY, AttributeType: 'S' },
+        ]),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+      // The history outlives the stack: deleting or replacing the stack must not delete it.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('event bus and alert rules', () => {
+  it('creates an event bus', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+  });
+
+  it('has exactly two rules', () => {
+    template.resourceCountIs('AWS::Events::Rule', 2);
+  });
+
+  it.each([
+    [
+      'FAILED status changes',
+      { source: [DEFAULT_EVENT_SOURCE], 'detail-type': [DetailType.STATUS_CHANGE], detail: { status: [BatchPredictionStatus.FAILED] } },
+    ],
+    ['failed polling runs', { source: [DEFAULT_EVENT_SOURCE], 'detail-type': [DetailType.POLLING_FAILED] }],
+  ])('a rule on the bus matches %s and sends a message naming the batch prediction to the alert topic', (_what, pattern) => {
+    // Match.exact: a stray extra filter (e.g. on detail) would silently drop alerts.
+    const rules = template.findResources('AWS::Events::Rule', {
+      Properties: { EventBusName: ref(stack.poller.eventBus), EventPattern: Match.exact(pattern), State: 'ENABLED' },
+    });
+    expect(Object.keys(rules)).toHaveLength(1);
+    const [rule] = Object.values(rules);
+    const topicTargets = (rule.Properties.Targets as Array<Record<string, any>>).filter(
+      (t) => JSON.stringify(t.Arn) === JSON.stringify(ref(stack.poller.alertTopic)),
+    );
+    expect(topicTargets).toHaveLength(1);
+    const { InputPathsMap, InputTemplate } = topicTargets[0].InputTransformer as { InputPathsMap: Record<string, string>; InputTemplate: string };
+    // The template refers to paths through the placeholder names of InputPathsMap.
+    const idPlaceholder = Object.keys(InputPathsMap).find((key) => InputPathsMap[key] === '$.detail.batchPredictionId');
+    expect(idPlaceholder).toBeDefined();
+    expect(InputTemplate).toContain(`<${idPlaceholder}>`);
+  });
+});
+
+describe('alert topic and key', () => {
+  it('the topic is encrypted with the stack key', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.poller.key) });
+  });
+
+  it('the topic policy denies publishing without TLS and lets EventBridge publish', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [ref(stack.poller.alertTopic)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+  });
+
+  it('the key rotates and lets EventBridge encrypt messages for the topic', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          // Without these EventBridge cannot deliver to an encrypted topic, and alerts are lost silently.
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']) }),
+        ]),
+      },
+    });
+  });
+
+  it('the state machine log group is encrypted with the key, which CloudWatch Logs of the region may use', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arnOf(stack.poller.key) });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']) }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it.each([
+    [StackOutput.STATE_MACHINE_ARN, (s: BatchPredictionPollerStack) => ref(s.poller.stateMachine)],
+    [StackOutput.EVENT_BUS_NAME, (s: BatchPredictionPollerStack) => ref(s.poller.eventBus)],
+    [StackOutput.HISTORY_TABLE_NAME, (s: BatchPredictionPollerStack) => ref(s.poller.historyTable)],
+    [StackOutput.ALERT_TOPIC_ARN, (s: BatchPredictionPollerStack) => ref(s.poller.alertTopic)],
+  ])('%s', (name, value) => {
+    template.hasOutput(name, { Value: value(stack) });
+  });
+
+  it('the table above covers every output name', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(Object.values(StackOutput).sort());
+  });
+});

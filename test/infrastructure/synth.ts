@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../bin/app';
+import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+
+export const TEST_ACCOUNT = '123456789012';
+export const TEST_REGION = 'us-east-1';
+
+/** The context `cdk synth` would use: `cdk.json`'s `context` block. */
+export function contextFromCdkJson(): Record<string, unknown> {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return { ...(cdkJson.context ?? {}) };
+}
+
+export interface SynthOptions {
+  /** Context merged over `cdk.json`'s. */
+  readonly context?: Record<string, unknown>;
+  /**
+   * Run esbuild for the Lambda assets. Off by default: each bundle costs seconds, and only
+   * `bundling.test.ts` needs the real output.
+   * @default false
+   */
+  readonly bundle?: boolean;
+  /** Where the cloud assembly goes. @default - a fresh temporary directory (App's default) */
+  readonly outdir?: string;
+}
+
+export interface SynthResult {
+  readonly app: App;
+  readonly stack: BatchPredictionPollerStack;
+  readonly template: Template;
+}
+
+/**
+ * Synthesizes the app exactly as `bin/app.ts` does. Costs seconds: call it once per test file
+ * (in `beforeAll`) and share the result.
+ */
+export function synth(options: SynthOptions = {}): SynthResult {
+  // `buildApp` reads the environment for the stack's env, as the CDK CLI sets it.
+  process.env.CDK_DEFAULT_ACCOUNT = TEST_ACCOUNT;
+  process.env.CDK_DEFAULT_REGION = TEST_REGION;
+  const context: Record<string, unknown> = {
+    ...contextFromCdkJson(),
+    // An empty list of stacks to bundle skips esbuild (the asset is staged from the source path).
+    ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    ...options.context,
+  };
+  const app = new App({ context, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
+  const { stack } = buildApp(app);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** Any CloudFormation value: literals, arrays, objects and intrinsic functions. */
+export type CfnValue = unknown;
+
+/**
+ * Renders a CloudFormation value with `Fn::Join` flattened: string parts are kept, every other part
+ * (Ref, Fn::GetAtt, pseudo parameters...) becomes `placeholder`. Plain strings come back unchanged.
+ */
+export function joinedString(value: CfnValue, placeholder = '${TOKEN}'): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && 'Fn::Join' in value) {
+    const [separator, parts] = (value as { 'Fn::Join': [string, CfnValue[]] })['Fn::Join'];
+    return parts.map((part) => (typeof part === 'string' ? part : placeholder)).join(separator);
+  }
+  return placeholder;
+}
+
+/** `x` or `[x, ...]` as an array. */
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** One IAM statement, as CDK renders it. */
+export interface PolicyStatementJson {
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource?: CfnValue;
+  readonly Principal?: CfnValue;
+  readonly Condition?: Record<string, unknown>;
+}
+
+/** Every statement of every AWS::IAM::Policy, with the logical id of its policy. */
+export function iamPolicyStatements(template: Template): Array<{ policyId: string; roles: CfnValue[]; statement: PolicyStatementJson }> {
+  return Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([policyId, policy]) =>
+    (policy.Properties.PolicyDocument.Statement as PolicyStatementJson[]).map((statement) => ({
+      policyId,
+      roles: asArray(policy.Properties.Roles as CfnValue[]),
+      statement,
+    })),
+  );
+}
+
+/** The logical id of the only resource of `type` whose logical id starts with `prefix`. */
+export function logicalIdOf(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} starting with "${prefix}", found ${JSON.stringify(ids)}`);
+  return ids[0];
+}
