@@ -70,6 +70,10 @@ describe('failureReasonOf', () => {
     ['States.TaskFailed', 'ERROR'],
     ['States.Runtime', 'ERROR'],
     ['', 'ERROR'],
+    // Names inherited from Object.prototype must not be looked up as reasons.
+    ['constructor', 'ERROR'],
+    ['toString', 'ERROR'],
+    ['__proto__', 'ERROR'],
   ])('%s → %s', (errorName, reason) => {
     expect(failureReasonOf(errorName)).toBe(reason);
   });

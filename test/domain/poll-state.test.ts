@@ -144,11 +144,14 @@ describe('parsePollStateInput', () => {
     ['an unknown lastStatus', { batchPredictionId: 'bp-1', lastStatus: 'RUNNING' }, /"lastStatus" must be a batch prediction status or null, got the string "RUNNING"/],
     ['a lowercase lastStatus', { batchPredictionId: 'bp-1', lastStatus: 'pending' }, /"lastStatus".*"pending"/],
     ['a negative sequence', { batchPredictionId: 'bp-1', sequence: -1 }, /"sequence" must be a whole number ≥ 0, got number -1/],
-    ['a fractional generation', { batchPredictionId: 'bp-1', generation: 1.5 }, /"generation" must be a whole number ≥ 0, got number 1.5/],
+    ['a fractional generation', { batchPredictionId: 'bp-1', generation: 1.5 }, /"generation" must be a whole number ≥ 1, got number 1.5/],
     ['polls as a string', { batchPredictionId: 'bp-1', polls: '3' }, /"polls" must be a whole number ≥ 0, got the string "3"/],
     ['a numeric runId', { batchPredictionId: 'bp-1', runId: 5 }, /"runId" must be a string, got number 5/],
-    ['a boolean runStartedAt', { batchPredictionId: 'bp-1', runStartedAt: true }, /"runStartedAt" must be a string, got boolean true/],
-    ['an object lastTransitionAt', { batchPredictionId: 'bp-1', lastTransitionAt: {} }, /"lastTransitionAt" must be a string, got object/],
+    ['a boolean runStartedAt', { batchPredictionId: 'bp-1', runStartedAt: true }, /"runStartedAt" must be an ISO-8601 time .*, got boolean true/],
+    ['an object lastTransitionAt', { batchPredictionId: 'bp-1', lastTransitionAt: {} }, /"lastTransitionAt" must be an ISO-8601 time .*, got object/],
+    ['a runStartedAt that is not a date', { batchPredictionId: 'bp-1', runStartedAt: 'last week' }, /"runStartedAt" must be an ISO-8601 time .*, got the string "last week"/],
+    ['a lastTransitionAt that is not a date', { batchPredictionId: 'bp-1', lastTransitionAt: 'yesterday' }, /"lastTransitionAt" must be an ISO-8601 time .*, got the string "yesterday"/],
+    ['generation 0 (a run starts at generation 1)', { batchPredictionId: 'bp-1', generation: 0 }, /"generation" must be a whole number ≥ 1, got number 0/],
   ])('rejects %s, naming the key and value', (_label, input, message) => {
     const error = invalidInputErrorOf(() => parsePollStateInput(input));
     expect(error.message).toMatch(message);
