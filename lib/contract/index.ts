@@ -294,9 +294,6 @@ export const LAMBDA_SERVICE_ERROR_NAMES: readonly string[] = [
   'Lambda.TooManyRequestsException',
 ];
 
-/** The error an execution ends with when its polling run failed. */
-export const POLLING_FAILED_ERROR = 'BatchPredictionPollingFailed';
-
 /** The ARN of a batch prediction, used as the events' `resources`. */
 export function batchPredictionArn(partition: string, region: string, account: string, id: string): string {
   return `arn:${partition}:machinelearning:${region}:${account}:batchprediction/${id}`;

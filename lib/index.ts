@@ -1,0 +1,11 @@
+/**
+ * Package entry: the construct, its options, and the event contract subscribers code against.
+ * @packageDocumentation
+ */
+export * from './contract';
+export { BatchPredictionPoller } from './batch-prediction-poller';
+export type { BatchPredictionPollerProps } from './batch-prediction-poller';
+export { BatchPredictionPollerStack, StackOutput } from './batch-prediction-poller-stack';
+export type { BatchPredictionPollerStackProps } from './batch-prediction-poller-stack';
+export { PollInterval } from './poll-interval';
+export type { AdaptivePollIntervalOptions } from './poll-interval';
