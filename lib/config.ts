@@ -66,25 +66,44 @@ export function readPollerAppConfig(get: (key: string) => unknown): PollerAppCon
     throw new PollerConfigError(`Context "alertEmail" must be an email address, got "${alertEmail}"`);
   }
 
-  const rawInterval = get('pollInterval');
-  let pollInterval: PollInterval;
-  try {
-    if (rawInterval === undefined || rawInterval === null || rawInterval === '' || rawInterval === 'adaptive') {
-      const initial = wholeSeconds('pollInitialSeconds');
-      const max = wholeSeconds('pollMaxSeconds');
-      pollInterval = PollInterval.adaptive({
+  const pollInterval = readPollInterval(get('pollInterval'), wholeSeconds);
+  const maxPollsPerExecution = wholeSeconds('maxPollsPerExecution');
+  if (maxPollsPerExecution !== undefined && maxPollsPerExecution > 2000) {
+    throw new PollerConfigError(`Context "maxPollsPerExecution" must be at most 2000 (about 18,000 history events per execution), got ${maxPollsPerExecution}`);
+  }
+  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution };
+}
+
+function readPollInterval(raw: unknown, wholeSeconds: (key: string) => number | undefined): PollInterval {
+  const initial = wholeSeconds('pollInitialSeconds');
+  const max = wholeSeconds('pollMaxSeconds');
+  if (raw === undefined || raw === null || raw === '' || raw === 'adaptive') {
+    return rethrowNamingContext(() =>
+      PollInterval.adaptive({
         initial: initial === undefined ? undefined : Duration.seconds(initial),
         max: max === undefined ? undefined : Duration.seconds(max),
-      });
-    } else {
-      const fixed = wholeSeconds('pollInterval');
-      pollInterval = PollInterval.fixed(Duration.seconds(fixed as number));
-    }
-  } catch (error) {
-    if (error instanceof PollerConfigError) {
-      throw new PollerConfigError(`${error.message} (or "adaptive")`.replace('must be a whole number', 'must be "adaptive" or a whole number'));
-    }
-    throw new PollerConfigError(`Context poll interval: ${(error as Error).message}`);
+      }),
+    );
   }
-  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution: wholeSeconds('maxPollsPerExecution') };
+  const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new PollerConfigError(`Context "pollInterval" must be "adaptive" or a whole number of seconds ≥ 1, got ${JSON.stringify(raw)}; e.g. -c pollInterval=60`);
+  }
+  if (initial !== undefined || max !== undefined) {
+    throw new PollerConfigError('Context "pollInitialSeconds" and "pollMaxSeconds" apply to the adaptive interval only; remove them or set pollInterval=adaptive');
+  }
+  return rethrowNamingContext(() => PollInterval.fixed(Duration.seconds(seconds)));
+}
+
+/** PollInterval names its own fields; say which context keys they come from. */
+function rethrowNamingContext(build: () => PollInterval): PollInterval {
+  try {
+    return build();
+  } catch (error) {
+    const message = (error as Error).message
+      .replace("'intervalSeconds'", 'Context "pollInterval"')
+      .replace("'initialSeconds'", 'Context "pollInitialSeconds"')
+      .replace("'maxSeconds'", 'Context "pollMaxSeconds"');
+    throw new PollerConfigError(message);
+  }
 }

@@ -63,9 +63,9 @@ describe('readPollerAppConfig', () => {
     ['a word as poll interval', { pollInterval: 'fast' }, [/pollInterval/, /"fast"/, /"adaptive" or a whole number/, /-c pollInterval=60/]],
     ['a zero poll interval', { pollInterval: 0 }, [/pollInterval/, /got 0/]],
     ['a fractional poll interval', { pollInterval: 1.5 }, [/pollInterval/, /1\.5/]],
-    ['a poll interval above a day', { pollInterval: 86401 }, [/intervalSeconds/, /86401/, /1 to 86400/]],
+    ['a poll interval above a day', { pollInterval: 86401 }, [/"pollInterval"/, /86401/, /1 to 86400/]],
     ['a zero initial wait', { pollInitialSeconds: 0 }, [/pollInitialSeconds/, /got 0/]],
-    ['a max wait below the initial wait', { pollInitialSeconds: 600, pollMaxSeconds: 60 }, [/maxSeconds/, /60/, /initialSeconds/, /600/]],
+    ['a max wait below the initial wait', { pollInitialSeconds: 600, pollMaxSeconds: 60 }, [/"pollMaxSeconds"/, /60/, /"pollInitialSeconds"/, /600/]],
     ['a malformed email', { alertEmail: 'not-an-email' }, [/alertEmail/, /"not-an-email"/, /email address/]],
     ['an event bus name with a space and "!"', { eventBusName: 'bad name!' }, [/eventBusName/, /"bad name!"/, /letters, digits/]],
     ['zero polls per execution', { maxPollsPerExecution: 0 }, [/maxPollsPerExecution/, /got 0/]],
@@ -76,12 +76,18 @@ describe('readPollerAppConfig', () => {
     for (const pattern of patterns) expect(error.message).toMatch(pattern);
   });
 
-  // KNOWN BUG (lib/config.ts): errors thrown while reading pollInitialSeconds/pollMaxSeconds pass
-  // through the pollInterval rewrite, so the message tells the user `pollInitialSeconds` "must be
-  // "adaptive" or a whole number ... (or "adaptive")", which is wrong advice. `it.failing` keeps the
-  // suite green and turns red once the message is fixed: then make this a plain `it`.
-  it.failing('the message for a bad pollInitialSeconds does not suggest "adaptive"', () => {
+  // Errors about pollInitialSeconds/pollMaxSeconds must not be reworded as pollInterval errors.
+  it('the message for a bad pollInitialSeconds does not suggest "adaptive"', () => {
     expect(thrownBy(() => readFrom({ pollInitialSeconds: 0 })).message).not.toMatch(/adaptive/);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['adaptive options with a fixed interval', { pollInterval: 60, pollInitialSeconds: 10 }, /apply to the adaptive interval only/],
+    ['maxPollsPerExecution above 2000', { maxPollsPerExecution: 5000 }, /"maxPollsPerExecution" must be at most 2000, got 5000|at most 2000.*5000/],
+  ])('rejects %s with a PollerConfigError', (_label, context, pattern) => {
+    const error = thrownBy(() => readFrom(context));
+    expect(error).toBeInstanceOf(PollerConfigError);
+    expect(error.message).toMatch(pattern);
   });
 });
 
