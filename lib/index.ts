@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export * from './contract';
+export { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from './contract/schemas';
 export { BatchPredictionPoller } from './batch-prediction-poller';
 export type { BatchPredictionPollerProps } from './batch-prediction-poller';
 export { BatchPredictionPollerStack, StackOutput } from './batch-prediction-poller-stack';
