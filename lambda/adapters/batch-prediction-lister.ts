@@ -1,0 +1,38 @@
+import { DescribeBatchPredictionsCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
+import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../domain/errors';
+import { BatchPredictionLister } from '../ports-starter';
+import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError } from './sdk-errors';
+
+let defaultClient: MachineLearningClient | undefined;
+
+function getDefaultClient(): MachineLearningClient {
+  defaultClient ??= new MachineLearningClient({});
+  return defaultClient;
+}
+
+/** Lists batch predictions by status with `DescribeBatchPredictions`, following every page. */
+export class DescribeBatchPredictionsLister implements BatchPredictionLister {
+  private readonly client: MachineLearningClient;
+
+  constructor(client?: MachineLearningClient) {
+    this.client = client ?? getDefaultClient();
+  }
+
+  async listIds(status: 'PENDING' | 'INPROGRESS'): Promise<string[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new DescribeBatchPredictionsCommand({ FilterVariable: 'Status', EQ: status, NextToken: nextToken, Limit: 100 }));
+      } catch (error) {
+        if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('machinelearning:DescribeBatchPredictions', { cause: error });
+        if (isTransientSdkError(error)) throw new MachineLearningUnavailableError(`DescribeBatchPredictions failed: ${describeSdkError(error)}`, { cause: error });
+        throw new MachineLearningRequestError(`DescribeBatchPredictions failed: ${describeSdkError(error)}`, { cause: error });
+      }
+      for (const result of page.Results ?? []) if (result.BatchPredictionId) ids.push(result.BatchPredictionId);
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return ids;
+  }
+}

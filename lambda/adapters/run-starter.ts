@@ -1,0 +1,46 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/errors';
+import { executionNameFor } from '../domain/identifiers';
+import { RunStarter, StartOutcome } from '../ports-starter';
+import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
+
+let defaultClient: SFNClient | undefined;
+
+function getDefaultClient(): SFNClient {
+  defaultClient ??= new SFNClient({});
+  return defaultClient;
+}
+
+/** Options of {@link StepFunctionsRunStarter}. */
+export interface StepFunctionsRunStarterOptions {
+  readonly stateMachineArn: string;
+  /** An SDK client. @default a shared module-scope client */
+  readonly client?: SFNClient;
+}
+
+/**
+ * Starts runs with `StartExecution`, named after the batch prediction id. Standard executions are
+ * idempotent by name and input while running; a name already used by a finished execution is
+ * `ExecutionAlreadyExists`: that id has been polled to the end (names are reusable after 90 days).
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+export class StepFunctionsRunStarter implements RunStarter {
+  private readonly client: SFNClient;
+
+  constructor(private readonly options: StepFunctionsRunStarterOptions) {
+    if (options.stateMachineArn === '') throw new PollerConfigurationError('The starter needs the state machine ARN');
+    this.client = options.client ?? getDefaultClient();
+  }
+
+  async start(batchPredictionId: string): Promise<StartOutcome> {
+    const name = executionNameFor(batchPredictionId);
+    try {
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.options.stateMachineArn, name, input: JSON.stringify({ batchPredictionId }) }));
+      return 'running';
+    } catch (error) {
+      if (sdkErrorName(error) === 'ExecutionAlreadyExists') return 'finished';
+      if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:StartExecution', { cause: error });
+      throw new Error(`StartExecution for ${batchPredictionId} failed: ${describeSdkError(error)}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { PollerMetric, SERVICE_NAME } from '../lib/contract';
+
+/** The one metrics instance of the handlers; flushed at the end of every invocation. */
+export const metrics = new Metrics({ namespace: PollerMetric.NAMESPACE, serviceName: SERVICE_NAME });
+
+/** Counts one published transition under its status. */
+export function countTransition(status: string): void {
+  // A single metric: the status dimension applies to this data point only.
+  const single = metrics.singleMetric();
+  single.addDimension('status', status);
+  single.addMetric(PollerMetric.STATUS_TRANSITIONS, MetricUnit.Count, 1);
+}
+
+/** Counts one poll that ended in an error. */
+export function countPollError(): void {
+  metrics.addMetric(PollerMetric.POLL_ERRORS, MetricUnit.Count, 1);
+}

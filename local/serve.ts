@@ -1,0 +1,70 @@
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { SharedEndpoint, readBody } from './aws-json-server';
+import { LocalDeployment } from './deployment';
+
+/** Which stand-in answers a JSON-protocol request, by its `X-Amz-Target` prefix. */
+const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
+  AWSStepFunctions: 'sfn',
+  DynamoDB_20120810: 'dynamodb',
+  AmazonML_20141212: 'machinelearning',
+  AWSEvents: 'eventbridge',
+};
+
+/**
+ * One local endpoint for every service, as `AWS_ENDPOINT_URL` expects: JSON-protocol requests go
+ * to the stand-in their `X-Amz-Target` names; CloudFormation's query-protocol `DescribeStacks`
+ * answers with the synthesized stack's outputs, so the CLI finds the resources as it does in AWS.
+ */
+export async function startServeEndpoint(deployment: LocalDeployment, port: number): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer((req, res) => void route(req, res, deployment));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment): Promise<void> {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const service = SERVICE_BY_TARGET_PREFIX[target.split('.')[0]];
+  if (service !== undefined) {
+    (await SharedEndpoint.for(service)).dispatch(req, res);
+    return;
+  }
+  const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+  if (form.get('Action') === 'DescribeStacks') {
+    describeStacks(res, deployment, form.get('StackName'));
+    return;
+  }
+  queryError(res, 400, 'InvalidAction', `The local runtime does not serve ${form.get('Action') ?? target ?? 'this request'}`);
+}
+
+function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackName: string | null): void {
+  if (stackName !== null && stackName !== deployment.stackName) {
+    queryError(res, 400, 'ValidationError', `Stack with id ${stackName} does not exist`);
+    return;
+  }
+  const outputs = Object.entries(deployment.outputs)
+    .map(([key, value]) => `<member><OutputKey>${xml(key)}</OutputKey><OutputValue>${xml(value)}</OutputValue></member>`)
+    .join('');
+  const body =
+    `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>` +
+    `<StackName>${xml(deployment.stackName)}</StackName>` +
+    `<StackId>arn:aws:cloudformation:${deployment.region}:${deployment.account}:stack/${xml(deployment.stackName)}/local</StackId>` +
+    `<StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-05T00:00:00Z</CreationTime>` +
+    `<Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult>` +
+    `<ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeStacksResponse>`;
+  res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function queryError(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = `<ErrorResponse><Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(message)}</Message></Error><RequestId>local</RequestId></ErrorResponse>`;
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
