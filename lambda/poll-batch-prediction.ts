@@ -46,6 +46,8 @@ export interface PollOutcome {
  * written re-publishes its stored event (same `eventId`) if the flag is still false, and goes on
  * from the stored status, so no transition is lost, none is written twice, and an event is sent
  * twice only if the crash fell between `PutEvents` and the flag (subscribers dedupe by `eventId`).
+ * When the status seen now is the loop state's own (nothing to write), the poll still reads the
+ * next transition's key: a crashed attempt may have written it before the status went back.
  */
 export async function pollBatchPrediction(request: PollRequest, deps: PollDependencies): Promise<PollOutcome> {
   const input = parsePollStateInput(request.state);
@@ -67,8 +69,8 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
   let lastTransitionAt = input.lastTransitionAt ?? null;
   const published: TransitionRecord[] = [];
 
-  let transition: Transition | undefined = detectTransition(lastStatus, snapshot.status, sequence);
-  while (transition !== undefined) {
+  /** Writes the transition unless an earlier attempt did; returns the item that is there now. */
+  const recordTransition = async (transition: Transition): Promise<{ effective: TransitionRecord; created: boolean }> => {
     const detail = buildStatusChangeDetail(transition, snapshot, runId, observedAt);
     const record: TransitionRecord = {
       batchPredictionId: id,
@@ -84,7 +86,22 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       published: false,
     };
     const outcome = await deps.history.record(record);
-    const effective = outcome.created ? record : outcome.existing;
+    return outcome.created ? { effective: record, created: true } : { effective: outcome.existing, created: false };
+  };
+
+  for (;;) {
+    const transition: Transition | undefined = detectTransition(lastStatus, snapshot.status, sequence);
+    let effective: TransitionRecord | undefined;
+    let created = false;
+    if (transition === undefined) {
+      // No change since the loop state; but an earlier attempt of this same poll may have written
+      // the next transition and died before handing its state back, and the status has gone back
+      // since (or the read lags). That transition was observed: publish it, then compare again.
+      effective = await deps.history.get(id, transitionKeyOf(runId, sequence + 1));
+      if (effective === undefined) break;
+    } else {
+      ({ effective, created } = await recordTransition(transition));
+    }
     if (!effective.published) {
       await deps.sink.publish([effective.event]);
       await deps.history.markPublished(effective);
@@ -94,8 +111,8 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
     sequence = effective.sequence;
     lastTransitionAt = effective.observedAt;
     // A retried poll may find an older transition of this run already written; the status seen now
-    // may have moved on since, which is one more transition.
-    transition = outcome.created ? undefined : detectTransition(lastStatus, snapshot.status, sequence);
+    // may have moved on since, which is one more transition. A transition written now is the last.
+    if (created) break;
   }
 
   const polls = (input.polls ?? 0) + 1;

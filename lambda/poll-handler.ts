@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { HandlerConfig, readHandlerConfig } from './config';
 import { logger } from './logger';
+import { countPollError, countTransition, metrics } from './metrics';
 import { PollDependencies, PollRequest, pollBatchPrediction } from './poll-batch-prediction';
 import { PollState } from '../lib/contract';
 import { BatchPredictionReader } from './adapters/batch-prediction-reader';
@@ -29,7 +30,8 @@ export function defaultPollDependencies(config: HandlerConfig = readHandlerConfi
  */
 export function createPollHandler(dependencies?: () => PollDependencies) {
   let deps: PollDependencies | undefined;
-  return async (event: PollRequest, context?: Pick<Context, 'awsRequestId'>): Promise<PollState> => {
+  return async (event: PollRequest, context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>): Promise<PollState> => {
+    metrics.captureColdStartMetric(context?.functionName);
     const state = (event?.state ?? {}) as Record<string, unknown>;
     logger.appendKeys({
       batchPredictionId: typeof state.batchPredictionId === 'string' ? state.batchPredictionId : undefined,
@@ -40,6 +42,7 @@ export function createPollHandler(dependencies?: () => PollDependencies) {
       deps ??= (dependencies ?? defaultPollDependencies)();
       const { state: next, published } = await pollBatchPrediction(event, deps);
       for (const record of published) {
+        countTransition(record.status);
         logger.info('Published status change', {
           previousStatus: record.previousStatus,
           status: record.status,
@@ -51,9 +54,12 @@ export function createPollHandler(dependencies?: () => PollDependencies) {
       logger.debug('Polled', { status: next.lastStatus, waitSeconds: next.waitSeconds, terminal: next.terminal });
       return next;
     } catch (error) {
+      countPollError();
       logger.error('Poll failed', error as Error);
       throw error;
     } finally {
+      // Most polls see no change: flush only when there is something to flush.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
     }
   };

@@ -33,6 +33,8 @@ export type RecordOutcome =
 export interface TransitionHistory {
   /** Writes the record unless one exists at its key; then returns the existing one instead. */
   record(record: TransitionRecord): Promise<RecordOutcome>;
+  /** The transition at a key (strongly consistent), if one was written. */
+  get(batchPredictionId: string, transitionKey: string): Promise<TransitionRecord | undefined>;
   /** Sets the outbox flag once the event is published. */
   markPublished(record: Pick<TransitionRecord, 'batchPredictionId' | 'transitionKey'>): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { EnvVar, StarterRequest } from '../lib/contract';
 import { PollerConfigurationError } from './domain/errors';
 import { logger } from './logger';
+import { metrics } from './metrics';
 import { BatchPredictionLister, RunStarter } from './ports-starter';
 import { StartRunsResult, startRuns } from './start-runs';
 import { DescribeBatchPredictionsLister } from './adapters/batch-prediction-lister';
@@ -26,7 +27,8 @@ export function defaultStarterDependencies(env: NodeJS.ProcessEnv = process.env)
  */
 export function createStarterHandler(dependencies?: () => StarterDependencies) {
   let deps: StarterDependencies | undefined;
-  return async (event: StarterRequest, context?: Pick<Context, 'awsRequestId'>): Promise<StartRunsResult> => {
+  return async (event: StarterRequest, context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>): Promise<StartRunsResult> => {
+    metrics.captureColdStartMetric(context?.functionName);
     logger.appendKeys({ source: event?.source, requestId: context?.awsRequestId });
     try {
       deps ??= (dependencies ?? defaultStarterDependencies)();

@@ -1,15 +1,19 @@
 import * as path from 'node:path';
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -22,13 +26,66 @@ import {
   EnvVar,
   HistoryTable,
   LAMBDA_SERVICE_ERROR_NAMES,
+  ALL_STATUSES,
+  DEFAULT_SWEEP_MINUTES,
   PollerErrorName,
+  PollerMetric,
+  SERVICE_NAME,
+  StarterRequest,
   TRANSIENT_ERROR_NAMES,
 } from './contract';
+import { EVENT_SCHEMAS } from './contract/schemas';
 import { PollInterval } from './poll-interval';
 
 /** Template metadata key naming a function's source entry and handler factory, for the local runtime. */
 export const LOCAL_HANDLER_METADATA = 'batch-prediction-poller:handler';
+
+/**
+ * How the handlers are bundled: the exact `bundling` options of their `NodejsFunction`s, exported so
+ * that `npm run bench` and `test/infrastructure/bundling.test.ts` measure what is deployed.
+ *
+ * - Every package is bundled: the Lambda runtime's built-in SDK lacks the Amazon ML client.
+ * - `mainFields: ['module', 'main']` picks the packages' ES module builds, which esbuild
+ *   tree-shakes (the CommonJS builds are one file per package and keep every command).
+ * - The Amazon ML client (3.523.0, the last one published) depends on older copies of the SDK
+ *   runtime, its own credential chain with STS/SSO clients among them. The aliases make it use
+ *   the one, newer runtime the DynamoDB and EventBridge clients already bring: the same package
+ *   where it is a newer version of itself, else the `@smithy/core` / `@aws-sdk/core` submodule that
+ *   package became. esbuild fails the build if an alias lacks an export the client imports; the
+ *   bundle's behaviour (credentials, endpoints, signing, errors, retries) is proven by running it
+ *   against local stand-ins in `test/infrastructure/bundling.test.ts`.
+ */
+export const HANDLER_BUNDLING: BundlingOptions = {
+  externalModules: [],
+  minify: true,
+  sourceMap: false,
+  format: OutputFormat.CJS,
+  mainFields: ['module', 'main'],
+  target: 'node22',
+  forceDockerBundling: false,
+  esbuildArgs: Object.fromEntries(
+    Object.entries({
+      '@aws-sdk/core': '@aws-sdk/core',
+      '@aws-sdk/credential-provider-node': '@aws-sdk/credential-provider-node',
+      '@aws-sdk/util-endpoints': '@aws-sdk/core/client',
+      '@smithy/core': '@smithy/core',
+      '@smithy/credential-provider-imds': '@smithy/credential-provider-imds',
+      '@smithy/node-http-handler': '@smithy/node-http-handler',
+      '@smithy/signature-v4': '@smithy/signature-v4',
+      '@smithy/types': '@smithy/types',
+      '@smithy/config-resolver': '@smithy/core/config',
+      '@smithy/middleware-endpoint': '@smithy/core/endpoints',
+      '@smithy/middleware-retry': '@smithy/core/retry',
+      '@smithy/middleware-stack': '@smithy/core/client',
+      '@smithy/node-config-provider': '@smithy/core/config',
+      '@smithy/property-provider': '@smithy/core/config',
+      '@smithy/shared-ini-file-loader': '@smithy/core/config',
+      '@smithy/util-defaults-mode-node': '@smithy/core/config',
+      '@smithy/util-endpoints': '@smithy/core/endpoints',
+      '@smithy/util-retry': '@smithy/core/retry',
+    }).map(([from, to]) => [`--alias:${from}=${to}`, true]),
+  ),
+};
 
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
@@ -60,8 +117,11 @@ export interface BatchPredictionPollerProps {
    */
   readonly maxPollsPerExecution?: number;
   /**
-   * The topic alerts go to (FAILED batch predictions, failed polling runs).
-   * @default - a new topic, encrypted with {@link BatchPredictionPoller.key}
+   * The topic alerts go to (FAILED batch predictions, failed polling runs, alarms). A topic you
+   * bring must let `events.amazonaws.com` and `cloudwatch.amazonaws.com` publish (and, if it is
+   * encrypted with a customer managed key, use that key); the construct grants this only on the
+   * topic it creates.
+   * @default - a new topic, encrypted with {@link BatchPredictionPoller.key}, TLS only
    */
   readonly alertTopic?: sns.ITopic;
   /**
@@ -85,6 +145,38 @@ export interface BatchPredictionPollerProps {
    * @default - a unique name derived from the construct path
    */
   readonly stateMachineName?: string;
+  /**
+   * How many times EventBridge retries delivering a matched event to a rule target of this
+   * construct (the alert topic) before it sends the event to {@link BatchPredictionPoller.deadLetterQueue}.
+   * From 0 to 185.
+   * @default 185 - EventBridge's maximum
+   */
+  readonly targetRetryAttempts?: number;
+  /**
+   * How long EventBridge keeps retrying an event it could not deliver to a rule target of this
+   * construct before it sends it to {@link BatchPredictionPoller.deadLetterQueue}. From 1 minute to 24 hours.
+   * @default Duration.hours(24) - EventBridge's maximum
+   */
+  readonly targetMaxEventAge?: Duration;
+  /**
+   * Track every batch prediction of the account without wiring: a rule on the default bus starts
+   * a run when CloudTrail reports `CreateBatchPrediction`, and a scheduled sweeper starts one for
+   * every PENDING or INPROGRESS batch prediction not already polled (CloudTrail delivery is best
+   * effort and needs a trail).
+   * @default true
+   */
+  readonly discovery?: boolean;
+  /**
+   * How often the sweeper runs, when discovery is on.
+   * @default Duration.minutes(15)
+   */
+  readonly sweepInterval?: Duration;
+  /**
+   * Register the event schemas (JSON Schema draft-04) in a new EventBridge schema registry, so
+   * subscribers can download code bindings for them.
+   * @default true
+   */
+  readonly schemaRegistry?: boolean;
 }
 
 /**
@@ -107,7 +199,7 @@ export class BatchPredictionPoller extends Construct {
   readonly eventSource: string;
   /** One item per transition; see the README's "History table". */
   readonly historyTable: dynamodb.Table;
-  /** Encrypts the alert topic and the state machine's logs. */
+  /** Encrypts the alert topic, the dead-letter queue and the log groups. */
   readonly key: kms.Key;
   /** The poll task. */
   readonly pollFunction: NodejsFunction;
@@ -121,6 +213,38 @@ export class BatchPredictionPoller extends Construct {
   readonly failedStatusRule: events.Rule;
   /** Matches failed polling runs. */
   readonly pollingFailedRule: events.Rule;
+  /**
+   * Dead-letter queue of the rule targets (and of the alert email subscription, if any): events
+   * EventBridge could not deliver after its retries land here. Encrypted with {@link key}, TLS only,
+   * messages kept 14 days.
+   */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Fires on any message in {@link deadLetterQueue}: an alert was not delivered. */
+  readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  /** Fires on any failed execution of {@link stateMachine} (`ExecutionsFailed` ≥ 1). */
+  readonly executionsFailedAlarm: cloudwatch.Alarm;
+  /** Fires on any timed-out execution of {@link stateMachine} (`ExecutionsTimedOut` ≥ 1). */
+  readonly executionsTimedOutAlarm: cloudwatch.Alarm;
+  /** Fires on any error of {@link pollFunction} (`Errors` ≥ 1), retried or not. */
+  readonly pollErrorsAlarm: cloudwatch.Alarm;
+  /** Fires on any throttled invocation of {@link pollFunction} (`Throttles` ≥ 1). */
+  readonly pollThrottlesAlarm: cloudwatch.Alarm;
+  /** Fires on any error of {@link reportFailureFunction} (`Errors` ≥ 1). */
+  readonly reportFailureErrorsAlarm: cloudwatch.Alarm;
+  /** Fires on any throttled invocation of {@link reportFailureFunction} (`Throttles` ≥ 1). */
+  readonly reportFailureThrottlesAlarm: cloudwatch.Alarm;
+  /** Every alarm above; each one notifies {@link alertTopic}. */
+  readonly alarms: readonly cloudwatch.Alarm[];
+  /** Starts runs for discovered batch predictions (undefined when discovery is off). */
+  readonly starterFunction?: NodejsFunction;
+  /** CloudTrail `CreateBatchPrediction` → starter, on the default bus (undefined when discovery is off). */
+  readonly discoveryRule?: events.Rule;
+  /** The sweeper's schedule (undefined when discovery is off). */
+  readonly sweeperRule?: events.Rule;
+  /** The registry holding the event schemas (undefined when turned off). */
+  readonly schemaRegistry?: eventschemas.CfnRegistry;
+  /** Runs, transitions, errors, Lambda duration and cold starts, dead letters at a glance. */
+  readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: BatchPredictionPollerProps = {}) {
     super(scope, id);
@@ -133,12 +257,14 @@ export class BatchPredictionPoller extends Construct {
     this.eventSource = eventSource;
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the batch prediction poller alert topic and logs',
+      description: 'Encrypts the batch prediction poller alert topic, dead-letter queue and logs',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // EventBridge publishes to the encrypted topic; CloudWatch Logs writes the encrypted log groups.
+    // EventBridge publishes to the encrypted topic and sends undelivered events to the encrypted
+    // dead-letter queue; CloudWatch Logs writes the encrypted log groups.
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
     this.key.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
 
@@ -201,9 +327,42 @@ export class BatchPredictionPoller extends Construct {
 
     this.alertTopic =
       props.alertTopic ?? new sns.Topic(this, 'AlertTopic', { displayName: 'Batch prediction alerts', masterKey: this.key, enforceSSL: true });
-    if (props.alertEmail !== undefined) {
-      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
+    if (props.alertTopic === undefined) {
+      // CloudWatch alarms publish to the encrypted topic: the topic policy (which replaces SNS's
+      // default one) must let CloudWatch publish for this account's alarms, and the key must let it
+      // encrypt. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+      this.alertTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.alertTopic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          },
+        }),
+      );
+      this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    if (props.alertEmail !== undefined) {
+      // Emails SNS cannot deliver go to the dead-letter queue too (SNS needs the key for it).
+      this.key.grant(new iam.ServicePrincipal('sns.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.deadLetterQueue }));
+    }
+    // Every rule target of the construct: retried by EventBridge, then dead-lettered (the target
+    // adds the queue policy letting this rule, and only it, send to the queue).
+    const delivery = {
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: props.targetRetryAttempts ?? 185,
+      maxEventAge: props.targetMaxEventAge ?? Duration.hours(24),
+    };
 
     this.failedStatusRule = new events.Rule(this, 'FailedStatusRule', {
       eventBus: this.eventBus,
@@ -212,6 +371,7 @@ export class BatchPredictionPoller extends Construct {
     });
     this.failedStatusRule.addTarget(
       new targets.SnsTopic(this.alertTopic, {
+        ...delivery,
         message: events.RuleTargetInput.fromText(
           `Batch prediction ${events.EventField.fromPath('$.detail.batchPredictionId')} (model ${events.EventField.fromPath(
             '$.detail.batchPrediction.mlModelId',
@@ -227,6 +387,7 @@ export class BatchPredictionPoller extends Construct {
     });
     this.pollingFailedRule.addTarget(
       new targets.SnsTopic(this.alertTopic, {
+        ...delivery,
         message: events.RuleTargetInput.fromText(
           `Polling batch prediction ${events.EventField.fromPath('$.detail.batchPredictionId')} failed (${events.EventField.fromPath(
             '$.detail.reason',
@@ -236,6 +397,211 @@ export class BatchPredictionPoller extends Construct {
         ),
       }),
     );
+
+    if (props.discovery ?? true) {
+      this.starterFunction = this.handlerFunction(
+        'StarterFunction',
+        'starter-handler',
+        'createStarterHandler',
+        { [EnvVar.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn, POWERTOOLS_SERVICE_NAME: SERVICE_NAME },
+        logRetention,
+      );
+      this.stateMachine.grantStartExecution(this.starterFunction);
+      // DescribeBatchPredictions lists the account's batch predictions and supports no resource
+      // ARN, so it is the one "*" of this role (acknowledged below).
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html
+      this.starterFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['machinelearning:DescribeBatchPredictions'], resources: ['*'] }));
+      const starterInput = (request: StarterRequest) => events.RuleTargetInput.fromObject(request);
+      this.discoveryRule = new events.Rule(this, 'DiscoveryRule', {
+        description: 'Starts polling a batch prediction when CloudTrail reports CreateBatchPrediction',
+        eventPattern: {
+          source: ['aws.machinelearning'],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'] },
+        },
+      });
+      this.discoveryRule.addTarget(
+        new targets.LambdaFunction(this.starterFunction, {
+          ...delivery,
+          event: starterInput({ source: 'cloudtrail', batchPredictionId: events.EventField.fromPath('$.detail.requestParameters.batchPredictionId') }),
+        }),
+      );
+      this.sweeperRule = new events.Rule(this, 'SweeperRule', {
+        description: 'Starts polling every PENDING or INPROGRESS batch prediction not already polled',
+        schedule: events.Schedule.rate(props.sweepInterval ?? Duration.minutes(DEFAULT_SWEEP_MINUTES)),
+      });
+      this.sweeperRule.addTarget(new targets.LambdaFunction(this.starterFunction, { ...delivery, event: starterInput({ source: 'sweeper' }) }));
+    }
+
+    if (props.schemaRegistry ?? true) {
+      this.schemaRegistry = new eventschemas.CfnRegistry(this, 'SchemaRegistry', { description: 'Events published by batch-prediction-poller' });
+      for (const { name, detailType, schema } of EVENT_SCHEMAS) {
+        new eventschemas.CfnSchema(this, `Schema${detailType.replace(/\s+/g, '')}`, {
+          registryName: this.schemaRegistry.attrRegistryName,
+          schemaName: name,
+          type: 'JSONSchemaDraft4',
+          description: `detail-type "${detailType}"`,
+          content: JSON.stringify(schema),
+        });
+      }
+    }
+
+    const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // No data means nothing happened (no message, no failed execution, no error).
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(alarmAction);
+      return created;
+    };
+    const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    this.deadLetterQueueAlarm = alarm(
+      'DeadLetterQueueAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      'An alert could not be delivered and is in the dead-letter queue',
+    );
+    this.executionsFailedAlarm = alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(fiveMinuteSum), 'A polling run (execution) failed');
+    this.executionsTimedOutAlarm = alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(fiveMinuteSum), 'A polling run (execution) timed out');
+    this.pollErrorsAlarm = alarm('PollErrorsAlarm', this.pollFunction.metricErrors(fiveMinuteSum), 'The poll function reported errors');
+    this.pollThrottlesAlarm = alarm('PollThrottlesAlarm', this.pollFunction.metricThrottles(fiveMinuteSum), 'The poll function was throttled');
+    this.reportFailureErrorsAlarm = alarm('ReportFailureErrorsAlarm', this.reportFailureFunction.metricErrors(fiveMinuteSum), 'The report-failure function reported errors');
+    this.reportFailureThrottlesAlarm = alarm(
+      'ReportFailureThrottlesAlarm',
+      this.reportFailureFunction.metricThrottles(fiveMinuteSum),
+      'The report-failure function was throttled',
+    );
+    const starterAlarms =
+      this.starterFunction === undefined
+        ? []
+        : [
+            alarm('StarterErrorsAlarm', this.starterFunction.metricErrors(fiveMinuteSum), 'The starter (discovery, sweeper) reported errors'),
+            alarm('StarterThrottlesAlarm', this.starterFunction.metricThrottles(fiveMinuteSum), 'The starter (discovery, sweeper) was throttled'),
+          ];
+    this.alarms = [
+      ...starterAlarms,
+      this.deadLetterQueueAlarm,
+      this.executionsFailedAlarm,
+      this.executionsTimedOutAlarm,
+      this.pollErrorsAlarm,
+      this.pollThrottlesAlarm,
+      this.reportFailureErrorsAlarm,
+      this.reportFailureThrottlesAlarm,
+    ];
+
+    this.dashboard = this.buildDashboard();
+    this.acknowledgeNagFindings();
+  }
+
+  private buildDashboard(): cloudwatch.Dashboard {
+    const custom = (metricName: string, dimensionsMap: Record<string, string>, label?: string) =>
+      new cloudwatch.Metric({
+        namespace: PollerMetric.NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME, ...dimensionsMap },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+        label,
+      });
+    const sum = { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) };
+    const functions = [this.pollFunction, this.reportFailureFunction, ...(this.starterFunction ? [this.starterFunction] : [])];
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Polling runs (executions)',
+        left: [
+          this.stateMachine.metricStarted({ ...sum, label: 'started' }),
+          this.stateMachine.metricSucceeded({ ...sum, label: 'succeeded' }),
+          this.stateMachine.metricFailed({ ...sum, label: 'failed' }),
+          this.stateMachine.metricTimedOut({ ...sum, label: 'timed out' }),
+        ],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Transitions by status',
+        left: ALL_STATUSES.map((status) => custom(PollerMetric.STATUS_TRANSITIONS, { status }, status)),
+        width: 12,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Poll errors (before retries) and Lambda errors',
+        left: [custom(PollerMetric.POLL_ERRORS, {}, 'poll errors'), ...functions.map((fn) => fn.metricErrors({ ...sum, label: `${fn.node.id} errors` }))],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda duration (p50, p99) and cold starts',
+        left: functions.flatMap((fn) => [
+          fn.metricDuration({ statistic: 'p50', period: Duration.minutes(5), label: `${fn.node.id} p50` }),
+          fn.metricDuration({ statistic: 'p99', period: Duration.minutes(5), label: `${fn.node.id} p99` }),
+        ]),
+        right: functions.map((fn) => custom(PollerMetric.COLD_START, { function_name: fn.functionName }, `${fn.node.id} cold starts`)),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queue depth',
+        left: [this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) })],
+        width: 8,
+      }),
+    );
+    return dashboard;
+  }
+
+  /**
+   * The cdk-nag findings that stay, each acknowledged on the one construct it is about, for the
+   * one finding (`RuleId[Finding]`) it names, with the reason it cannot be fixed.
+   */
+  private acknowledgeNagFindings(): void {
+    const stack = Stack.of(this);
+    /** How cdk-nag renders an ARN part: literal if known at synthesis time, else `<AWS::...>`. */
+    const rendered = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const arnOfFunction = (fn: lambda.IFunction) => `<${stack.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>`;
+    const xray = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so active tracing needs Resource "*"';
+
+    for (const fn of [this.pollFunction, this.reportFailureFunction]) {
+      Validations.of(fn.role!).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${xray}; it is the only "*" in this role's policy.` });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Only the state machine invokes this function, synchronously (RequestResponse); a Lambda dead-letter queue applies to asynchronous invocations only. Failures are retried and caught by the state machine, reported as a Polling Failed event and alarmed on.',
+      });
+    }
+    Validations.of(this.pollFunction.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:machinelearning:${rendered(stack.region, 'Region')}:${rendered(stack.account, 'AccountId')}:batchprediction/*]`,
+      reason:
+        'The batch prediction to poll is the run input, known only at run time; the grant is the read-only GetBatchPrediction on batch predictions of this account and region, nothing else of Amazon ML.',
+    });
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${xray}, and the CloudWatch Logs vended-log-delivery actions Step Functions logging needs (logs:CreateLogDelivery, ...) support no resource-level permissions either (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).`,
+    });
+    for (const fn of [this.pollFunction, this.reportFailureFunction]) {
+      Validations.of(this.stateMachine.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arnOfFunction(fn)}:*]`,
+        reason: `The LambdaInvoke task grants lambda:InvokeFunction on ${fn.node.id} and its versions and aliases ("<arn>:*"): one function of this construct, no other.`,
+      });
+    }
+    const isDeadLetterQueue =
+      'This queue is itself the dead-letter queue of the rule targets and the alert email subscription (EventBridge/SNS dead-letter config, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.';
+    if (this.starterFunction !== undefined) {
+      Validations.of(this.starterFunction.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `${xray}; and machinelearning:DescribeBatchPredictions, which the sweeper needs to list PENDING and INPROGRESS batch predictions, supports no resource ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html).`,
+      });
+      Validations.of(this.starterFunction).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'EventBridge invokes the starter asynchronously with its own retry policy and dead-letter queue on each target (the construct dead-letter queue, alarmed on); a Lambda-level dead-letter queue would duplicate it.',
+      });
+    }
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
   }
 
   private handlerFunction(
@@ -245,25 +611,26 @@ export class BatchPredictionPoller extends Construct {
     environment: Record<string, string>,
     retention: logs.RetentionDays,
   ): NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, encryptionKey: this.key, removalPolicy: RemovalPolicy.DESTROY });
+    // An own role instead of Lambda's default one with the AWS managed AWSLambdaBasicExecutionRole
+    // (logs:CreateLogGroup and writes on every log group): it may write to its own log group only.
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the batch prediction poller's ${entry}`,
+    });
+    logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, id, {
       entry: path.join(__dirname, '..', 'lambda', `${entry}.ts`),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       environment,
-      logGroup: new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY }),
-      bundling: {
-        // The runtime's built-in SDK lacks the Amazon ML client: bundle every SDK package.
-        externalModules: [],
-        minify: true,
-        sourceMap: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        forceDockerBundling: false,
-      },
+      role,
+      logGroup,
+      bundling: HANDLER_BUNDLING,
     });
     // Tells the local runtime which source runs in this function, from the synthesized template
     // alone: the entry module and the factory its `handler` export is built with.
@@ -379,10 +746,23 @@ function validateProps(props: BatchPredictionPollerProps, eventSource: string): 
     // 2,000 polls × ~9 history events stays below 20,000, leaving room for retries under 25,000.
     throw new Error(`'maxPollsPerExecution' must be a whole number from 1 to 2000, got ${polls}`);
   }
+  const sweepSeconds = props.sweepInterval?.toSeconds();
+  if (sweepSeconds !== undefined && !(sweepSeconds % 60 === 0 && sweepSeconds >= 60 && sweepSeconds <= 86400)) {
+    // An EventBridge rate expression takes whole minutes; beyond a day the sweeper would miss jobs.
+    throw new Error(`'sweepInterval' must be a whole number of minutes from 1 minute to 1 day, got ${sweepSeconds} s`);
+  }
   if (props.alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alertEmail)) {
     throw new Error(`'alertEmail' must be an email address, got "${props.alertEmail}"`);
   }
   if (props.stateMachineName !== undefined && !/^[a-zA-Z0-9_-]{1,80}$/.test(props.stateMachineName)) {
     throw new Error(`'stateMachineName' must be 1 to 80 characters of letters, digits, "_" and "-", got "${props.stateMachineName}"`);
+  }
+  const attempts = props.targetRetryAttempts;
+  if (attempts !== undefined && !Token.isUnresolved(attempts) && !(Number.isInteger(attempts) && attempts >= 0 && attempts <= 185)) {
+    throw new Error(`'targetRetryAttempts' must be a whole number from 0 to 185, got ${attempts}`);
+  }
+  const age = props.targetMaxEventAge?.toSeconds();
+  if (age !== undefined && (age < 60 || age > 24 * 3600)) {
+    throw new Error(`'targetMaxEventAge' must be between 1 minute and 24 hours, got ${age} s`);
   }
 }

@@ -10,6 +10,8 @@ export interface PollerAppConfig {
   readonly alertEmail?: string;
   readonly pollInterval: PollInterval;
   readonly maxPollsPerExecution?: number;
+  /** Discover batch predictions (CloudTrail rule and sweeper) and start runs for them. */
+  readonly discovery: boolean;
 }
 
 /** The context keys the app reads, with what each takes. */
@@ -21,6 +23,7 @@ export const CONTEXT_KEYS: Readonly<Record<string, string>> = {
   pollInitialSeconds: 'adaptive: wait after a change, and the shortest wait (default 30)',
   pollMaxSeconds: 'adaptive: the longest wait (default 300)',
   maxPollsPerExecution: 'polls before continuing as a new execution (default 1000)',
+  discovery: 'true (default) or false: start runs for batch predictions found by CloudTrail and the sweeper',
 };
 
 /** A context value is wrong; the message names the key, the value and the fix. */
@@ -71,7 +74,17 @@ export function readPollerAppConfig(get: (key: string) => unknown): PollerAppCon
   if (maxPollsPerExecution !== undefined && maxPollsPerExecution > 2000) {
     throw new PollerConfigError(`Context "maxPollsPerExecution" must be at most 2000 (about 18,000 history events per execution), got ${maxPollsPerExecution}`);
   }
-  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution };
+  const discovery = readBoolean(get, 'discovery') ?? true;
+  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution, discovery };
+}
+
+/** A boolean context value: `true`/`false` (cdk.json) or `"true"`/`"false"` (`-c key=false`). */
+function readBoolean(get: (key: string) => unknown, key: string): boolean | undefined {
+  const value = get(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new PollerConfigError(`Context "${key}" must be true or false, got ${JSON.stringify(value)}; e.g. -c ${key}=false`);
 }
 
 function readPollInterval(raw: unknown, wholeSeconds: (key: string) => number | undefined): PollInterval {

@@ -78,7 +78,12 @@ export function waitMillisecondsOf(state: State, input: unknown, nowMs: number):
     return (seconds as number) * 1000;
   }
   const timestamp = typeof state.Timestamp === 'string' ? state.Timestamp : typeof state.TimestampPath === 'string' ? readReferencePath(input, state.TimestampPath) : undefined;
-  if (typeof timestamp === 'string') return Math.max(0, Date.parse(timestamp) - nowMs);
+  if (typeof timestamp === 'string') {
+    const at = Date.parse(timestamp);
+    // A NaN wake-up time would stall the virtual clock for good; Step Functions fails the state.
+    if (Number.isNaN(at)) throw Object.assign(new Error(`Wait state timestamp ${JSON.stringify(timestamp)} is not an ISO-8601 timestamp`), { name: 'States.Runtime' });
+    return Math.max(0, at - nowMs);
+  }
   throw Object.assign(new Error('Wait state has no Seconds, SecondsPath, Timestamp or TimestampPath'), { name: 'States.Runtime' });
 }
 

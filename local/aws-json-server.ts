@@ -27,12 +27,27 @@ export class SharedEndpoint {
   private constructor(readonly endpoint: string) {}
 
   private static readonly byService = new Map<string, Promise<SharedEndpoint>>();
+  /**
+   * The port each service was last served on. The handlers' SDK clients are module-scope and keep
+   * the endpoint they were built with, so an endpoint started again after {@link closeAll} (a
+   * second run in the same process) must come back on the same port.
+   */
+  private static readonly ports = new Map<string, number>();
 
   /** The endpoint for `service`, started on first use. */
   static for(service: string): Promise<SharedEndpoint> {
     let endpoint = SharedEndpoint.byService.get(service);
     if (endpoint === undefined) {
-      endpoint = SharedEndpoint.start();
+      endpoint = SharedEndpoint.start(SharedEndpoint.ports.get(service) ?? 0).then(
+        (started) => {
+          SharedEndpoint.ports.set(service, Number(new URL(started.endpoint).port));
+          return started;
+        },
+        (error: Error) => {
+          SharedEndpoint.byService.delete(service);
+          throw new Error(`Cannot serve the local ${service} stand-in on 127.0.0.1:${SharedEndpoint.ports.get(service) ?? 0}: ${error.message}`);
+        },
+      );
       SharedEndpoint.byService.set(service, endpoint);
     }
     return endpoint;
@@ -45,7 +60,7 @@ export class SharedEndpoint {
     await Promise.all(all.map(async (e) => (await e).close()));
   }
 
-  private static async start(): Promise<SharedEndpoint> {
+  private static async start(wantedPort: number): Promise<SharedEndpoint> {
     let shared: SharedEndpoint | undefined;
     const server = createServer((req, res) => {
       const listener = shared?.listener;
@@ -60,7 +75,7 @@ export class SharedEndpoint {
     server.unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(wantedPort, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
     shared = new SharedEndpoint(`http://127.0.0.1:${port}`);
@@ -83,6 +98,15 @@ export class SharedEndpoint {
 
   detach(): void {
     this.listener = undefined;
+  }
+
+  /** Hands a request to the attached stand-in (the `--serve` router uses it). */
+  dispatch(req: IncomingMessage, res: ServerResponse): void {
+    if (this.listener === undefined) {
+      sendError(res, new ServiceError('ServiceUnavailable', 'No local stand-in is attached to this endpoint', 503), 'application/json');
+      return;
+    }
+    this.listener(req, res);
   }
 }
 

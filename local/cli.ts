@@ -4,6 +4,7 @@ import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern
 import { LocalRuntime, RunResult } from './runtime';
 import { Scenario, ScenarioError, parseScenario } from './scenario';
 import { formatExecutions, formatOffset, formatTimeline } from './timeline';
+import { startServeEndpoint } from './serve';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,12 +26,19 @@ export interface CliOptions {
   readonly rules: readonly { file: string; pattern: EventPattern }[];
   readonly verbose: boolean;
   readonly help: boolean;
+  /** Long-running mode: keep the stand-ins up on one endpoint, simulated time `speed` × real time. */
+  readonly serve?: { readonly speed: number; readonly port: number };
 }
 
+/** The port `--serve` listens on unless `--port` says otherwise. */
+export const DEFAULT_SERVE_PORT = 4599;
+
 const USAGE = `Usage: npm start -- [--scenario FILE] [--events-out F] [--history-out F] [--summary-out F] [--rule PATTERN.json]... [--verbose]
+       npm start -- --serve [--speed N] [--port P] [--scenario FILE] [--verbose]
 
 Runs the synthesized batch-prediction poller locally on simulated time. Without --scenario it runs
-the built-in demo. See README.md, "Local runtime".`;
+the built-in demo. With --serve it keeps running on one local endpoint (for the CLI, with
+AWS_ENDPOINT_URL), simulated time N times faster than real time (default 60). See README.md.`;
 
 /** Parses `argv` (after `npm start --`). @throws UsageError, ScenarioError, EventPatternError */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -38,6 +46,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const rules: { file: string; pattern: EventPattern }[] = [];
   let verbose = false;
   let help = false;
+  let serve = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -61,6 +70,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--verbose':
         verbose = true;
         break;
+      case '--serve':
+        serve = true;
+        break;
+      case '--speed':
+      case '--port':
+        values[flag] = value();
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -77,7 +93,21 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     rules,
     verbose,
     help,
+    ...(serve ? { serve: { speed: positiveNumber('--speed', values['--speed'] ?? '60'), port: port(values['--port']) } } : {}),
   };
+}
+
+function positiveNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!(Number.isFinite(n) && n > 0 && n <= 1_000_000)) throw new UsageError(`${flag} must be a number above 0 (at most 1000000), got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function port(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_SERVE_PORT;
+  const n = Number(raw);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 function readText(file: string, what: string): string {
@@ -86,6 +116,37 @@ function readText(file: string, what: string): string {
   } catch (error) {
     throw new UsageError(`cannot read ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/**
+ * `--serve`: one endpoint for every service, the scenario started, the sweeper sweeping, and each
+ * event printed as it is delivered; until SIGINT/SIGTERM.
+ */
+async function serveForever(runtime: LocalRuntime, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
+  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port);
+  runtime.serve(serve.speed);
+  print(`\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`);
+  print('Point the CLI at it, in another terminal:');
+  print(`  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${runtime.deployment.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+  print(`  npm run cli -- list`);
+  print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
+  print('Press Ctrl-C to stop.\n');
+  let printed = 0;
+  const ticker = setInterval(() => {
+    const events = runtime.eventBridge.events;
+    for (; printed < events.length; printed++) {
+      for (const line of formatTimeline({ events: [events[printed]] }, runtime.clock.startMs)) print(line);
+    }
+  }, 250);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(ticker);
+  server.close();
+  runtime.stop();
+  await LocalRuntime.shutdown();
+  return 0;
 }
 
 /** The `--summary-out` document. */
@@ -102,7 +163,12 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   }
   const scenario: Scenario = options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
   print(`Synthesizing the stack and starting the local runtime (simulated time, no AWS account)...`);
-  const runtime = await LocalRuntime.start(scenario, { logLevel: options.verbose ? 'INFO' : 'SILENT' });
+  const runtime = await LocalRuntime.start(scenario, {
+    logLevel: options.verbose ? 'INFO' : 'SILENT',
+    // Served, simulated time starts now, so that times line up with the wall clock of other tools.
+    ...(options.serve !== undefined ? { startTime: new Date().toISOString() } : {}),
+  });
+  if (options.serve !== undefined) return serveForever(runtime, options.serve, print);
   let result: RunResult;
   try {
     result = await runtime.run();

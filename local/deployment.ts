@@ -33,6 +33,14 @@ export interface StateMachineDefinitionInfo {
   readonly definition: Record<string, unknown>;
 }
 
+/** A scheduled rule: every `everySeconds`, its targets receive their input. */
+export interface ScheduleDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly everySeconds: number;
+  readonly targets: readonly TargetDefinition[];
+}
+
 /** Everything the local runtime takes from the synthesized template, and nothing else. */
 export interface LocalDeployment {
   readonly account: string;
@@ -45,6 +53,8 @@ export interface LocalDeployment {
   /** Event bus names, `default` included. */
   readonly buses: readonly string[];
   readonly rules: readonly RuleDefinition[];
+  /** Scheduled rules (`rate(...)` expressions). */
+  readonly schedules: readonly ScheduleDefinition[];
   /** Stack outputs, resolved. */
   readonly outputs: Readonly<Record<string, string>>;
 }
@@ -136,14 +146,8 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
   });
 
   const buses = ['default', ...ofType('AWS::Events::EventBus').map(([logicalId, r]) => physicalIdOf(logicalId, r.Type, r.Properties, context))];
-  const rules = ofType('AWS::Events::Rule').flatMap(([logicalId, r]): RuleDefinition[] => {
-    const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
-    if (p.State === 'DISABLED' || p.EventPattern === undefined) return [];
-    const pattern = p.EventPattern as EventPattern;
-    validateEventPattern(pattern);
-    const busName = typeof p.EventBusName === 'string' ? p.EventBusName.replace(/^.*:event-bus\//, '') : 'default';
-    if (!buses.includes(busName)) buses.push(busName);
-    const targets = ((p.Targets ?? []) as Record<string, unknown>[]).map(
+  const targetsOf = (p: Record<string, unknown>) =>
+    ((p.Targets ?? []) as Record<string, unknown>[]).map(
       (t): TargetDefinition => ({
         id: String(t.Id),
         arn: String(t.Arn),
@@ -152,13 +156,28 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
         inputTransformer: t.InputTransformer as TargetDefinition['inputTransformer'],
       }),
     );
-    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), eventBusName: busName, pattern, targets }];
+  const schedules = ofType('AWS::Events::Rule').flatMap(([logicalId, r]): ScheduleDefinition[] => {
+    const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
+    if (p.State === 'DISABLED' || typeof p.ScheduleExpression !== 'string') return [];
+    const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(p.ScheduleExpression);
+    if (match === null) throw new Error(`Rule ${logicalId} has schedule ${p.ScheduleExpression}; the local runtime runs rate(...) schedules only`);
+    const unit = match[2].startsWith('minute') ? 60 : match[2].startsWith('hour') ? 3600 : 86400;
+    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), everySeconds: Number(match[1]) * unit, targets: targetsOf(p) }];
+  });
+  const rules = ofType('AWS::Events::Rule').flatMap(([logicalId, r]): RuleDefinition[] => {
+    const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
+    if (p.State === 'DISABLED' || p.EventPattern === undefined) return [];
+    const pattern = p.EventPattern as EventPattern;
+    validateEventPattern(pattern);
+    const busName = typeof p.EventBusName === 'string' ? p.EventBusName.replace(/^.*:event-bus\//, '') : 'default';
+    if (!buses.includes(busName)) buses.push(busName);
+    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), eventBusName: busName, pattern, targets: targetsOf(p) }];
   });
 
   const outputs = Object.fromEntries(
     Object.entries((template.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([key, o]) => [key, String(resolved(o.Value))]),
   );
-  return { account: LOCAL_ACCOUNT, region: LOCAL_REGION, stackName, template, stateMachines, functions, tables, buses, rules, outputs };
+  return { account: LOCAL_ACCOUNT, region: LOCAL_REGION, stackName, template, stateMachines, functions, tables, buses, rules, schedules, outputs };
 }
 
 function restoreEnv(key: string, value: string | undefined): void {

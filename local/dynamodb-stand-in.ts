@@ -96,17 +96,27 @@ export class DynamoDbStandIn {
     const id = batchPredictionIdOf(input);
     this.calls.push({ service: 'dynamodb', operation, resource: typeof input.TableName === 'string' ? input.TableName : undefined });
     const fault = this.faults.take(operation, id === undefined ? [] : [id]);
-    if (fault?.kind === 'error') {
-      const error = fault.error;
+    const sendFault = () => {
+      const error = (fault as { error: ServiceError }).error;
       sendError(res, new ServiceError(`com.amazonaws.dynamodb.v20120810#${error.errorType}`, error.message, error.statusCode), 'application/x-amz-json-1.0');
+    };
+    if (fault?.kind === 'error' && !fault.after) {
+      sendFault();
       return;
     }
     // Replay the buffered body into dynalite's own handler, which reads 'data' and 'end'.
     const replay = Object.assign(new EventEmitter(), { headers: req.headers, method: req.method, url: req.url });
-    dynaliteHandler(replay, res);
+    // An "after" fault lets dynalite perform the operation, drops its answer and fails the call.
+    const answerTo = fault?.kind === 'error' ? discardedResponse(sendFault) : res;
+    dynaliteHandler(replay, answerTo);
     replay.emit('data', body);
     replay.emit('end');
   }
+}
+
+/** A response sink for dynalite (it sets `statusCode`, headers and calls `end`) that calls `onEnd` instead of answering. */
+function discardedResponse(onEnd: () => void): ServerResponse {
+  return { statusCode: 200, setHeader: () => undefined, end: () => onEnd() } as unknown as ServerResponse;
 }
 
 function batchPredictionIdOf(input: Record<string, unknown>): string | undefined {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readReferencePath } from './asl';
 import { ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { EventPattern, matchesEventPattern } from './event-pattern';
 import { FaultPlan } from './faults';
@@ -101,7 +102,7 @@ export class EventBridgeStandIn {
       this.calls.push({ service: 'events', operation: 'PutEvents', resource: this.busNameOf(entry.EventBusName) });
     }
     const fault = this.faults.take('PutEvents', ids);
-    if (fault?.kind === 'error') throw fault.error;
+    if (fault?.kind === 'error' && !fault.after) throw fault.error;
     const unknownBus = entries.map((e) => this.busNameOf(e.EventBusName)).find((bus) => !this.buses.includes(bus));
     if (unknownBus !== undefined) throw new ServiceError('ResourceNotFoundException', `Event bus ${unknownBus} does not exist.`);
 
@@ -113,10 +114,27 @@ export class EventBridgeStandIn {
       }
       return this.accept(entry);
     });
+    // An "after" fault: the entries were accepted and delivered, yet the caller sees the call fail.
+    if (fault?.kind === 'error') throw fault.error;
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
-  private accept(entry: Record<string, unknown>): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
+  /**
+   * Called for every delivery to a target, so that the runtime can run Lambda targets (the
+   * discovery and sweeper rules' starter).
+   */
+  onDelivery?: (delivery: Delivery) => void;
+
+  /**
+   * An event AWS itself puts on a bus (e.g. CloudTrail's `AWS API Call via CloudTrail` on the
+   * default bus): routed to the rules like any other, but not one of the poller's events, so it is
+   * not kept in {@link events}.
+   */
+  emitAwsEvent(entry: { Source: string; DetailType: string; Detail: string; EventBusName?: string }): void {
+    this.accept({ ...entry, EventBusName: entry.EventBusName ?? 'default' }, false);
+  }
+
+  private accept(entry: Record<string, unknown>, keep = true): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
     if (typeof entry.Source !== 'string' || typeof entry.DetailType !== 'string' || typeof entry.Detail !== 'string') {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required.' };
     }
@@ -150,7 +168,8 @@ export class EventBridgeStandIn {
     const deliveries = this.rules
       .filter((rule) => rule.eventBusName === eventBusName && matchesEventPattern(rule.pattern, envelope))
       .flatMap((rule) => rule.targets.map((target) => ({ ruleLogicalId: rule.logicalId, ruleName: rule.name, targetArn: target.arn, input: targetInput(target, envelope, rule.name) })));
-    this.events.push({ eventBusName, envelope, deliveries, arrival: this.events.length });
+    if (keep) this.events.push({ eventBusName, envelope, deliveries, arrival: this.events.length });
+    for (const delivery of deliveries) this.onDelivery?.(delivery);
     return { EventId: envelope.id };
   }
 }
@@ -181,17 +200,34 @@ export function targetInput(target: TargetDefinition, envelope: EventEnvelope, r
   const values: Record<string, unknown> = {
     'aws.events.rule-name': ruleName,
     'aws.events.event.ingestion-time': envelope.time,
-    'aws.events.event': envelope,
+    // As documented: `aws.events.event` is the event without its `detail`; `.json` the whole event.
+    'aws.events.event': Object.fromEntries(Object.entries(envelope).filter(([key]) => key !== 'detail')),
     'aws.events.event.json': envelope,
   };
   for (const [name, path] of Object.entries(target.inputTransformer.InputPathsMap ?? {})) values[name] = readPath(envelope, path);
-  const rendered = target.inputTransformer.InputTemplate.replace(/<([A-Za-z0-9_.-]+)>/g, (whole, name: string) => {
-    if (!(name in values)) return whole;
-    const value = values[name];
-    // Strings are placed as their text (the template supplies any quotes); anything else as JSON.
-    if (typeof value === 'string') return JSON.stringify(value).slice(1, -1);
-    return value === undefined ? 'null' : JSON.stringify(value);
-  });
+  const template = target.inputTransformer.InputTemplate;
+  // Inside a JSON string literal a value goes in as its text; outside one, as JSON (so a string
+  // gets its quotes), which is how EventBridge renders `{"id": <id>}` and `"id <id>"` alike.
+  let rendered = '';
+  let inString = false;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    const placeholder = ch === '<' ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
+    if (placeholder !== null && placeholder[1] in values) {
+      const value = values[placeholder[1]];
+      if (inString) rendered += typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : value === undefined ? 'null' : JSON.stringify(value);
+      else rendered += value === undefined ? 'null' : JSON.stringify(value);
+      i += placeholder[0].length - 1;
+      continue;
+    }
+    if (ch === '\\' && inString) {
+      rendered += ch + (template[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (ch === '"') inString = !inString;
+    rendered += ch;
+  }
   return parseOrText(rendered);
 }
 
@@ -203,13 +239,7 @@ function parseOrText(text: string): unknown {
   }
 }
 
-/** Reads a simple JSONPath (`$.detail.a.b`) from the envelope. */
+/** Reads a simple JSONPath (`$.detail.a.b`, array indices too: `$.resources[0]`) from the envelope. */
 function readPath(envelope: EventEnvelope, path: string): unknown {
-  if (path === '$') return envelope;
-  let value: unknown = envelope;
-  for (const part of path.replace(/^\$\.?/, '').split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
+  return readReferencePath(envelope, path);
 }

@@ -39,6 +39,8 @@ const DATE_FIELDS = new Set(['CreatedAt', 'LastUpdatedAt', 'FinishedAt', 'Starte
  */
 export class MachineLearningStandIn {
   readonly calls: RecordedCall[] = [];
+  /** Every successful `GetBatchPrediction` answer, in order: what the poller could observe. */
+  readonly answered: { readonly id: string; readonly status: string; readonly atMs: number }[] = [];
   private readonly byId: Map<string, BatchPredictionScenario>;
   private endpoint?: SharedEndpoint;
 
@@ -120,6 +122,7 @@ export class MachineLearningStandIn {
     if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(id)) throw new ServiceError('InvalidInputException', `BatchPredictionId "${id}" is invalid`);
     const answer = this.answerFor(id);
     if (answer === undefined) throw new ServiceError('ResourceNotFoundException', `No BatchPrediction with id ${id} exists`);
+    this.answered.push({ id, status: String(answer.Status), atMs: this.clock.nowMs() });
     return answer;
   }
 

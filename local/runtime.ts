@@ -8,7 +8,9 @@ import { FaultPlan } from './faults';
 import { MachineLearningStandIn, RecordedCall } from './machine-learning-stand-in';
 import { Scenario } from './scenario';
 import { ExecutionRecord, LocalStepFunctions } from './step-functions';
-import { VirtualClock, installVirtualTime } from './virtual-clock';
+import { VirtualClock, installVirtualTime, runInExecutionScope } from './virtual-clock';
+import { LocalDiscovery } from './discovery';
+import { stepFunctionsListener } from './step-functions-endpoint';
 
 /** Options of {@link LocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -22,6 +24,11 @@ export interface LocalRuntimeOptions {
   readonly seed?: string;
   /** Powertools log level of the handlers. @default 'SILENT' */
   readonly logLevel?: string;
+  /**
+   * Retried Task states wait their `Retry` backoff (with jitter) on the virtual clock, so that the
+   * world may move on between a failed attempt and its retry. @default false - retries happen at once
+   */
+  readonly simulateRetryDelays?: boolean;
 }
 
 /** One execution in a run's summary. */
@@ -34,6 +41,18 @@ export interface ExecutionSummary {
   readonly stateTransitions: number;
   readonly historyEvents: number;
   readonly simulatedSeconds: number;
+}
+
+/** One run of a handler. */
+export interface InvocationRecord {
+  readonly functionLogicalId: string;
+  /** `state.batchPredictionId` of the payload, if a string. */
+  readonly batchPredictionId: string | null;
+  readonly atMs: number;
+  /** How many `GetBatchPrediction` answers Amazon ML had given when it began (an index into its `answered`). */
+  readonly answersBefore: number;
+  /** `returned`, or the name of the error it threw; unset while it runs. */
+  outcome?: string;
 }
 
 /** What a scenario run produced. */
@@ -76,6 +95,12 @@ export class LocalRuntime {
   readonly eventBridge: EventBridgeStandIn;
   readonly dynamoDb: DynamoDbStandIn;
   readonly faults: FaultPlan;
+  /** Lambda rule targets, schedules (the sweeper) and CloudTrail announcements. */
+  readonly discovery: LocalDiscovery;
+  private stepFunctionsEndpoint?: SharedEndpoint;
+  private asyncInvocations = 0;
+  /** Every handler run, in start order: which function, about which batch prediction, and how it ended. */
+  readonly invocations: InvocationRecord[] = [];
   private restoreTime?: () => void;
   private restoreEnv?: () => void;
   private order = new Map<string, number>();
@@ -101,9 +126,38 @@ export class LocalRuntime {
         handler = module[fn.factory]();
         handlers.set(fn.logicalId, handler);
       }
-      return handler(payload, { awsRequestId: requestId });
+      const state = (payload as { state?: { batchPredictionId?: unknown } } | null)?.state;
+      const invocation: InvocationRecord = {
+        functionLogicalId: fn.logicalId,
+        batchPredictionId: typeof state?.batchPredictionId === 'string' ? state.batchPredictionId : null,
+        atMs: this.clock.nowMs(),
+        answersBefore: this.machineLearning.answered.length,
+      };
+      this.invocations.push(invocation);
+      try {
+        const output = await handler(payload, { awsRequestId: requestId });
+        invocation.outcome = 'returned';
+        return output;
+      } catch (error) {
+        invocation.outcome = (error as Error).name || 'Error';
+        throw error;
+      }
     };
-    this.stepFunctions = new LocalStepFunctions(deployment.stateMachines, deployment.functions, this.clock, invoke, options.seed ?? 'batch-prediction-poller');
+    this.stepFunctions = new LocalStepFunctions(deployment.stateMachines, deployment.functions, this.clock, invoke, options.seed ?? 'batch-prediction-poller', this.faults);
+    this.discovery = new LocalDiscovery(
+      this.clock,
+      deployment.functions,
+      deployment.schedules,
+      this.eventBridge,
+      this.stepFunctions,
+      scenario.batchPredictions,
+      // An event invocation: its own random stream, so it does not shift any execution's jitter.
+      (fn, payload) => {
+        const requestId = `local-event-${++this.asyncInvocations}`;
+        return runInExecutionScope(requestId, options.seed ?? 'batch-prediction-poller', () => invoke(fn, payload, requestId));
+      },
+    );
+    this.stepFunctions.simulateRetryDelays = options.simulateRetryDelays ?? false;
     scenario.batchPredictions.forEach((bp, i) => this.order.set(bp.id, i));
   }
 
@@ -116,12 +170,20 @@ export class LocalRuntime {
   }
 
   private async boot(): Promise<void> {
-    const [ml, events, dynamo] = await Promise.all([this.machineLearning.start(), this.eventBridge.start(), this.dynamoDb.start()]);
+    const [ml, events, dynamo, sfn] = await Promise.all([
+      this.machineLearning.start(),
+      this.eventBridge.start(),
+      this.dynamoDb.start(),
+      SharedEndpoint.for('sfn'),
+    ]);
+    sfn.attach(stepFunctionsListener(this.stepFunctions));
+    this.stepFunctionsEndpoint = sfn;
     const env: Record<string, string> = {
       // The handlers' SDK clients are pointed at the stand-ins only through the standard variables.
       AWS_ENDPOINT_URL_MACHINE_LEARNING: ml,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNTIME',
       AWS_SECRET_ACCESS_KEY: 'local-runtime-secret',
       AWS_REGION: this.deployment.region,
@@ -130,6 +192,8 @@ export class LocalRuntime {
       AWS_MAX_ATTEMPTS: '1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
+      // Embedded-metric JSON on stdout would drown the timeline; shown with the logs when asked.
+      POWERTOOLS_METRICS_DISABLED: this.options.logLevel === undefined || this.options.logLevel === 'SILENT' ? 'true' : 'false',
     };
     for (const fn of this.deployment.functions) {
       for (const [key, value] of Object.entries(fn.environment)) {
@@ -173,9 +237,23 @@ export class LocalRuntime {
     for (const bp of this.scenario.batchPredictions) {
       for (let i = 0; i < bp.starts; i++) this.startRun(bp.id);
     }
+    this.discovery.start();
     await this.clock.whenIdle();
     await Promise.all(this.stepFunctions.executions.map((e) => e.done));
     return this.result();
+  }
+
+  /**
+   * Starts the scenario and keeps going (the `--serve` mode): simulated time runs `speed` times
+   * faster than real time, the sweeper keeps sweeping, and runs can be started over the Step
+   * Functions API at any time.
+   */
+  serve(speed: number): void {
+    this.clock.pace(speed);
+    for (const bp of this.scenario.batchPredictions) {
+      for (let i = 0; i < bp.starts; i++) this.startRun(bp.id);
+    }
+    this.discovery.start(true);
   }
 
   /** What has happened so far. */
@@ -211,6 +289,8 @@ export class LocalRuntime {
     this.machineLearning.stop();
     this.eventBridge.stop();
     this.dynamoDb.stop();
+    this.stepFunctionsEndpoint?.detach();
+    this.stepFunctionsEndpoint = undefined;
     this.restoreTime?.();
     this.restoreEnv?.();
     this.restoreTime = undefined;

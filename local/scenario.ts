@@ -24,6 +24,12 @@ export interface BatchPredictionScenario {
   readonly starts: number;
   /** Amazon ML answers ResourceNotFoundException for it. */
   readonly missing: boolean;
+  /**
+   * CloudTrail reports its `CreateBatchPrediction` on the default bus when its timeline begins, so
+   * the discovery rule starts a run (as when the account has a trail). Default false: then only
+   * `starts` and the sweeper start runs.
+   */
+  readonly cloudTrail: boolean;
   readonly timeline: readonly TimelineEntry[];
 }
 
@@ -52,7 +58,10 @@ export const TIMELINE_FIELDS: readonly string[] = [
   'invalidRecordCount',
 ];
 
-const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'times'];
+const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'times'];
+
+/** Operations whose faults may strike after the operation took effect (`"after": true`). */
+const AFTER_OPERATIONS = new Set(['PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
 
 /**
  * Parses a scenario file's text.
@@ -88,7 +97,7 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     if (!isObject(item)) fail(where, 'must be an object');
     const bp = item as Record<string, unknown>;
     for (const key of Object.keys(bp)) {
-      if (!['id', 'starts', 'missing', 'timeline'].includes(key)) fail(`${where}.${key}`, 'unknown key; allowed: id, starts, missing, timeline');
+      if (!['id', 'starts', 'missing', 'cloudTrail', 'timeline'].includes(key)) fail(`${where}.${key}`, 'unknown key; allowed: id, starts, missing, cloudTrail, timeline');
     }
     if (typeof bp.id !== 'string') fail(`${where}.id`, 'must be a string');
     const id = bp.id as string;
@@ -99,6 +108,8 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     const missing = bp.missing === undefined ? false : bp.missing;
     if (typeof missing !== 'boolean') fail(`${where}.missing`, 'must be true or false');
     if (missing && bp.timeline !== undefined) fail(where, '"missing": true and "timeline" exclude each other');
+    const cloudTrail = bp.cloudTrail === undefined ? false : bp.cloudTrail;
+    if (typeof cloudTrail !== 'boolean') fail(`${where}.cloudTrail`, 'must be true or false');
     if (!missing && (!Array.isArray(bp.timeline) || bp.timeline.length === 0)) fail(`${where}.timeline`, 'must be a non-empty array (or set "missing": true)');
     let previousAt = -1;
     const timeline = ((bp.timeline as unknown[] | undefined) ?? []).map((entry, j) => {
@@ -117,7 +128,7 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
       }
       return { at: e.at as number, status: e.status as string, fields };
     });
-    return { id, starts: starts as number, missing: missing as boolean, timeline };
+    return { id, starts: starts as number, missing: missing as boolean, cloudTrail: cloudTrail as boolean, timeline };
   });
   const rawFaults = top.faults === undefined ? [] : top.faults;
   if (!Array.isArray(rawFaults)) fail('faults', 'must be an array');
@@ -136,7 +147,26 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     } else if (typeof f.error !== 'string' || !/^[A-Za-z.]+$/.test(f.error)) {
       fail(`${where}.error`, 'must be an AWS error code such as "InternalServerException" (or give "failedEntries" for PutEvents)');
     }
-    return { operation: f.operation as string, id: f.id as string | undefined, error: f.error as string | undefined, failedEntries: f.failedEntries as number | undefined, times: f.times as number };
+    if (f.after !== undefined) {
+      if (typeof f.after !== 'boolean') fail(`${where}.after`, 'must be true or false');
+      if (!AFTER_OPERATIONS.has(f.operation as string)) fail(`${where}.after`, 'only applies to PutEvents and DynamoDB operations (the call takes effect, then fails)');
+      if (f.after === true && f.failedEntries !== undefined) fail(where, '"after" and "failedEntries" exclude each other');
+    }
+    if (f.skip !== undefined && !(Number.isInteger(f.skip) && (f.skip as number) >= 0)) fail(`${where}.skip`, `must be a whole number ≥ 0, got ${JSON.stringify(f.skip)}`);
+    if (f.state !== undefined) {
+      if (f.operation !== 'Invoke') fail(`${where}.state`, 'only applies to the "Invoke" operation');
+      if (typeof f.state !== 'string' || f.state === '') fail(`${where}.state`, 'must be the name of a Task state such as "Poll"');
+    }
+    return {
+      operation: f.operation as string,
+      id: f.id as string | undefined,
+      error: f.error as string | undefined,
+      failedEntries: f.failedEntries as number | undefined,
+      ...(f.after !== undefined ? { after: f.after as boolean } : {}),
+      ...(f.skip !== undefined ? { skip: f.skip as number } : {}),
+      ...(f.state !== undefined ? { state: f.state as string } : {}),
+      times: f.times as number,
+    };
   });
   return { batchPredictions, faults };
 }

@@ -3,6 +3,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { LAMBDA_INVOKE, START_EXECUTION, ExecutionCounts, assertRunnableLocally, countEvent, walkStates, waitMillisecondsOf } from './asl';
 import { ServiceError } from './aws-json-server';
 import { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
+import { FaultPlan } from './faults';
 import { VirtualClock, runInExecutionScope } from './virtual-clock';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
@@ -43,6 +44,12 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]
  */
 export class LocalStepFunctions {
   readonly executions: ExecutionRecord[] = [];
+  /**
+   * When true, a Task state retried by its `Retry` first waits the retrier's backoff on the virtual
+   * clock (`IntervalSeconds × BackoffRate^attempt`, capped by `MaxDelaySeconds`, full jitter drawn
+   * from the execution's random stream), as Step Functions does; when false retries happen at once.
+   */
+  simulateRetryDelays = false;
   private readonly byArn = new Map<string, ExecutionRecord>();
   private readonly machines = new Map<string, { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number }>();
   private invocationCounter = 0;
@@ -53,6 +60,8 @@ export class LocalStepFunctions {
     private readonly clock: VirtualClock,
     private readonly invoke: InvokeFunction,
     private readonly seed: string,
+    /** Scenario faults; `Invoke` faults make Lambda tasks fail without calling the function. */
+    private readonly faults?: FaultPlan,
   ) {
     for (const info of stateMachines) {
       assertRunnableLocally(info.definition);
@@ -145,7 +154,7 @@ export class LocalStepFunctions {
       } else if (resource === LAMBDA_INVOKE) {
         handlers[name] = async (input) => {
           const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-          const result = await this.invokeFunction(record, FunctionName, Payload);
+          const result = await this.invokeFunction(record, FunctionName, Payload, name);
           // The shape Step Functions' Lambda integration returns.
           return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
         };
@@ -160,9 +169,16 @@ export class LocalStepFunctions {
           }
         };
       } else {
-        handlers[name] = (input) => this.invokeFunction(record, resource, input);
+        handlers[name] = (input) => this.invokeFunction(record, resource, input, name);
       }
     });
+
+    if (this.simulateRetryDelays) {
+      walkStates(entry.runnable, (name, state) => {
+        const handler = handlers[name];
+        if (handler !== undefined && Array.isArray(state.Retry)) handlers[name] = this.withRetryDelays(record, state.Retry as Retrier[], handler);
+      });
+    }
 
     const execution = entry.machine.run(record.input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides },
@@ -195,9 +211,50 @@ export class LocalStepFunctions {
     record.stopMs = this.clock.nowMs();
   }
 
-  private async invokeFunction(record: ExecutionRecord, nameOrArn: string, payload: unknown): Promise<unknown> {
+  /**
+   * Wraps a Task handler so that an attempt the interpreter will retry (it matches the same
+   * retrier, by the same rules, with attempts left) makes the next attempt sleep the backoff on the
+   * virtual clock first. The interpreter's own retry interval is overridden to zero.
+   */
+  private withRetryDelays(record: ExecutionRecord, retriers: readonly Retrier[], handler: (input: unknown) => Promise<unknown>) {
+    let attempts: number[] | undefined;
+    let delayMs = 0;
+    return async (input: unknown): Promise<unknown> => {
+      if (delayMs > 0) {
+        const wakeMs = this.clock.nowMs() + delayMs;
+        delayMs = 0;
+        await this.clock.sleepUntil(wakeMs, record.ordinal);
+      }
+      try {
+        const output = await handler(input);
+        attempts = undefined;
+        return output;
+      } catch (error) {
+        const name = (error as Error).name;
+        attempts ??= retriers.map(() => 0);
+        const i = retriers.findIndex((r) => r.ErrorEquals.some((e) => e === name || e === 'States.ALL' || e === 'States.TaskFailed'));
+        const retrier = retriers[i];
+        if (retrier === undefined || attempts[i] >= (retrier.MaxAttempts ?? 3)) {
+          attempts = undefined;
+          throw error;
+        }
+        const capMs = Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i], retrier.MaxDelaySeconds ?? Infinity) * 1000;
+        delayMs = retrier.JitterStrategy === 'FULL' ? Math.floor(Math.random() * (capMs + 1)) : capMs;
+        attempts[i]++;
+        throw error;
+      }
+    };
+  }
+
+  private async invokeFunction(record: ExecutionRecord, nameOrArn: string, payload: unknown, stateName: string): Promise<unknown> {
     const fn = this.functions.find((f) => f.arn === nameOrArn || f.name === nameOrArn);
     if (fn === undefined) throw taskError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
+    // An injected Lambda service error (throttling, 5xx): the task fails with it, the function never runs.
+    const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName);
+    if (fault !== undefined) {
+      const code = fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
+      throw taskError(code, `Injected fault: ${code} (Service: Lambda; Function: ${fn.name})`);
+    }
     record.invocations[fn.logicalId] = (record.invocations[fn.logicalId] ?? 0) + 1;
     const requestId = `local-${record.ordinal}-${++this.invocationCounter}`;
     try {
@@ -208,6 +265,22 @@ export class LocalStepFunctions {
       throw taskError(e.name || 'Error', JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, trace: [] }));
     }
   }
+}
+
+/** The batch prediction a Lambda task's payload is about (`state.batchPredictionId`), for id-scoped faults. */
+function batchPredictionIdsIn(payload: unknown): string[] {
+  const state = (payload as { state?: { batchPredictionId?: unknown } } | null)?.state;
+  return typeof state?.batchPredictionId === 'string' ? [state.batchPredictionId] : [];
+}
+
+/** A `Retry` entry of a Task state. */
+interface Retrier {
+  readonly ErrorEquals: readonly string[];
+  readonly IntervalSeconds?: number;
+  readonly MaxAttempts?: number;
+  readonly BackoffRate?: number;
+  readonly MaxDelaySeconds?: number;
+  readonly JitterStrategy?: string;
 }
 
 function taskError(name: string, cause: string): Error {

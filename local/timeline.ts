@@ -24,7 +24,7 @@ export function describeTarget(arn: string): string {
  * The readable timeline of a run: one line per event (simulated time, batch prediction,
  * `PREVIOUS → STATUS` or the failure, event id) and one indented line per rule that matched it.
  */
-export function formatTimeline(result: RunResult, startMs: number): string[] {
+export function formatTimeline(result: Pick<RunResult, 'events'>, startMs: number): string[] {
   const lines: string[] = [];
   const idWidth = Math.min(40, Math.max(12, ...result.events.map((e) => String(e.envelope.detail.batchPredictionId ?? '').length)));
   for (const event of result.events) {

@@ -15,14 +15,30 @@ export class VirtualClock {
   private readonly sleepers: Sleeper[] = [];
   private sequence = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Set in paced mode: simulated milliseconds per real millisecond. */
+  private speed?: number;
+  /** Paced mode: the real time (performance.now) at which `now` was last committed. */
+  private realAt = 0;
+  private timer?: NodeJS.Timeout;
 
   constructor(readonly startMs: number) {
     this.now = startMs;
   }
 
+  /**
+   * Paced mode (`npm start -- --serve --speed N`): simulated time runs `speed` times faster than
+   * real time instead of jumping, so that people and the CLI can act on a live system.
+   */
+  pace(speed: number): void {
+    this.speed = speed;
+    this.realAt = performance.now();
+  }
+
   /** The simulated time in epoch milliseconds. */
   nowMs(): number {
-    return this.now;
+    if (this.speed === undefined) return this.now;
+    // Between wake-ups time flows with the real clock, never past the next wake-up.
+    return Math.floor(Math.min(this.earliestWake(), this.now + (performance.now() - this.realAt) * this.speed));
   }
 
   /** Seconds of simulated time since the clock started. */
@@ -32,6 +48,7 @@ export class VirtualClock {
 
   /** Registers an activity (an execution) that runs until it sleeps or ends. */
   begin(): void {
+    if (this.speed !== undefined) this.commit(this.nowMs());
     this.running++;
   }
 
@@ -47,6 +64,7 @@ export class VirtualClock {
    */
   sleepUntil(wakeMs: number, order: number): Promise<number> {
     return new Promise((resolve) => {
+      if (this.speed !== undefined) this.commit(this.nowMs());
       this.sleepers.push({ wakeMs: Math.max(wakeMs, this.now), order, seq: this.sequence++, resolve });
       this.running--;
       this.advanceIfIdle();
@@ -67,12 +85,35 @@ export class VirtualClock {
       waiters.forEach((w) => w());
       return;
     }
-    // Wake everyone due at the earliest time, in a fixed order so runs are deterministic.
+    const earliest = this.earliestWake();
+    if (this.speed !== undefined) {
+      // Paced: wake them when real time has caught up (unless something starts running first).
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (this.running === 0) this.wake(this.earliestWake());
+      }, Math.max(0, (earliest - this.nowMs()) / this.speed));
+      return;
+    }
+    this.wake(earliest);
+  }
+
+  private earliestWake(): number {
     let earliest = Infinity;
     for (const s of this.sleepers) earliest = Math.min(earliest, s.wakeMs);
+    return earliest;
+  }
+
+  private commit(nowMs: number): void {
+    this.now = nowMs;
+    this.realAt = performance.now();
+  }
+
+  /** Wakes everyone due at `earliest`, in a fixed order so that runs are deterministic. */
+  private wake(earliest: number): void {
     const due = this.sleepers.filter((s) => s.wakeMs === earliest).sort((a, b) => a.order - b.order || a.seq - b.seq);
     for (const s of due) this.sleepers.splice(this.sleepers.indexOf(s), 1);
-    this.now = earliest;
+    this.commit(earliest);
     this.running += due.length;
     for (const s of due) s.resolve(earliest);
   }

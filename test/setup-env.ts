@@ -8,3 +8,5 @@ delete process.env.AWS_PROFILE;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Powertools logs every line as JSON to stdout; tests assert on behaviour, not on log noise.
 process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
+// Metrics are printed to stdout in embedded metric format; the tests that check them turn them on.
+process.env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLED ?? 'true';

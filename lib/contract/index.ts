@@ -94,7 +94,37 @@ export const EnvVar = {
   ACCOUNT_ID: 'POLLER_ACCOUNT_ID',
   /** Partition (`aws`, `aws-cn`, ...), used to build ARNs. */
   PARTITION: 'POLLER_PARTITION',
+  /** The state machine the starter starts runs on. */
+  STATE_MACHINE_ARN: 'POLLER_STATE_MACHINE_ARN',
 } as const;
+
+/**
+ * What the starter function is invoked with: a batch prediction id announced by CloudTrail
+ * (`CreateBatchPrediction`), or a sweep of every PENDING and INPROGRESS batch prediction.
+ */
+export type StarterRequest =
+  | { readonly source: 'cloudtrail'; readonly batchPredictionId: string }
+  | { readonly source: 'sweeper' };
+
+/**
+ * The CloudWatch metrics the handlers emit (embedded metric format, through Powertools Metrics)
+ * and the dashboard graphs. Every metric carries the dimension `service` = {@link SERVICE_NAME}.
+ */
+export const PollerMetric = {
+  NAMESPACE: 'BatchPredictionPoller',
+  /** Count, with dimension `status`: transitions published, by the status reached. */
+  STATUS_TRANSITIONS: 'StatusTransitions',
+  /** Count: polls that ended in an error (before any Step Functions retry). */
+  POLL_ERRORS: 'PollErrors',
+  /** Count, with dimension `function_name`: cold starts (Powertools' own metric name). */
+  COLD_START: 'ColdStart',
+} as const;
+
+/** The `service` of logs and metrics. */
+export const SERVICE_NAME = 'batch-prediction-poller';
+
+/** How often the sweeper looks for batch predictions no run is polling. */
+export const DEFAULT_SWEEP_MINUTES = 15;
 
 /**
  * How long the state machine waits between polls.

@@ -229,6 +229,35 @@ describe('pollBatchPrediction', () => {
     expect(state).toMatchObject({ lastStatus: 'COMPLETED', sequence: 3, terminal: true });
   });
 
+  it('after a crash, publishes the stored transition even when the status has gone back to the one before it', async () => {
+    // Prepare: poll 1 sees PENDING; poll 2 sees INPROGRESS, writes transition 2 and crashes.
+    const deps = fakePollDependencies();
+    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.clock.advanceSeconds(30);
+    deps.source.status = 'INPROGRESS';
+    deps.sink.failNext(1);
+    await expect(poll(deps, afterFirst)).rejects.toBeInstanceOf(EventPublishError);
+
+    // Act: by the retry, the job reads PENDING again, which is the retried state's lastStatus.
+    deps.clock.advanceSeconds(20);
+    deps.source.status = 'PENDING';
+    const { state, published } = await poll(deps, afterFirst);
+
+    // Assess: the observed INPROGRESS is not left in the outbox, and going back is a transition too.
+    expect(detailsOf(deps).map((d) => [d.previousStatus, d.status, d.sequence])).toEqual([
+      [null, 'PENDING', 1],
+      ['PENDING', 'INPROGRESS', 2],
+      ['INPROGRESS', 'PENDING', 3],
+    ]);
+    expect(published.map((r) => r.sequence)).toEqual([2, 3]);
+    expect(deps.history.all().map((r) => [r.sequence, r.status, r.published])).toEqual([
+      [1, 'PENDING', true],
+      [2, 'INPROGRESS', true],
+      [3, 'PENDING', true],
+    ]);
+    expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 3 });
+  });
+
   it('publishes nothing again when a retried poll finds the transition already published', async () => {
     // Prepare: the poll succeeded, but its answer was lost and Step Functions retries it.
     const deps = fakePollDependencies();

@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+import { PollerErrorName } from '../../lib/contract';
 import { synth } from './synth';
 
 /**
@@ -120,6 +125,240 @@ describe.each([
         timeout: 30_000,
       });
       expect(output.trim()).toBe('function');
+    },
+    TIMEOUT_MS,
+  );
+});
+
+/**
+ * The poll bundle, run for real: a bare Node.js process loads it and calls its `handler`, with a
+ * fake AWS on loopback HTTP in this process (Amazon ML, DynamoDB and EventBridge, told apart by
+ * `X-Amz-Target`). Besides the handler's flow, this proves the Amazon ML client still works on the
+ * newer SDK runtime `HANDLER_BUNDLING`'s aliases give it: credentials from the environment, the
+ * endpoint (overridden, and resolved from the region), request serialization, SigV4 signatures
+ * (recomputed here independently of the SDK), error deserialization and the default retries.
+ */
+describe('poll function bundle, run against a fake AWS', () => {
+  const ACCESS_KEY = 'AKIDBUNDLETEST';
+  const SECRET_KEY = 'bundle-test-secret';
+  const CHILD_MARK = 'BUNDLE_RESULT ';
+
+  interface SeenRequest {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Record<string, string>;
+    readonly body: string;
+    readonly target: string;
+  }
+  type Answer = { status: number; body: unknown };
+
+  let server: http.Server;
+  let endpoint: string;
+  let seen: SeenRequest[] = [];
+  let answerMl: (request: SeenRequest) => Answer;
+
+  const mlAnswer = (status: string): Answer => ({
+    status: 200,
+    body: { BatchPredictionId: 'bp-1', MLModelId: 'ml-1', Status: status, CreatedAt: 1767571200, LastUpdatedAt: 1767571200, Name: 'nightly' },
+  });
+  const mlError = (status: number, type: string): Answer => ({ status, body: { __type: type, message: `fake ${type}` } });
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const request: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers, body: Buffer.concat(chunks).toString('utf8'), target: headers['x-amz-target'] ?? '' };
+        seen.push(request);
+        let answer: Answer;
+        if (request.target.startsWith('AmazonML_20141212.')) answer = answerMl(request);
+        else if (request.target === 'AWSEvents.PutEvents') answer = { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'fake-event-id' }] } };
+        else if (request.target.startsWith('DynamoDB_20120810.')) answer = { status: 200, body: {} };
+        else answer = mlError(400, 'UnknownOperationException');
+        const text = JSON.stringify(answer.body);
+        const type = (answer.body as { __type?: string }).__type;
+        res.writeHead(answer.status, {
+          'content-type': request.target.startsWith('DynamoDB') ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1',
+          'content-length': Buffer.byteLength(text),
+          ...(type === undefined ? {} : { 'x-amzn-errortype': type }),
+        });
+        res.end(text);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    seen = [];
+    answerMl = () => mlAnswer('PENDING');
+  });
+
+  /**
+   * Loads the bundle in a fresh `node` (no node_modules in reach) and calls `handler(payload)`.
+   * With `interceptHttps`, `https.request` is redirected to the fake AWS first, so that the SDK's
+   * own endpoint resolution runs (no endpoint override) and its chosen host can be checked.
+   */
+  async function invokeBundle(payload: unknown, options: { interceptHttps?: boolean } = {}): Promise<{ result?: Record<string, unknown>; error?: { name: string; message: string } }> {
+    const { dir } = bundleOf((s) => s.poller.pollFunction);
+    const intercept = [
+      "const http = require('node:http'); const https = require('node:https');",
+      'https.request = (options, callback) => {',
+      "  const { agent, ...rest } = options; const target = new URL(process.env.FAKE_AWS);",
+      "  return http.request({ ...rest, protocol: 'http:', hostname: target.hostname, port: target.port }, callback);",
+      '};',
+    ].join('\n');
+    const script = [
+      "try { require.resolve('@aws-sdk/client-machine-learning'); console.log('SDK_RESOLVABLE'); process.exit(3); } catch {}",
+      options.interceptHttps ? intercept : '',
+      "const { handler } = require('./index.js');",
+      `handler(JSON.parse(process.env.PAYLOAD), { awsRequestId: 'bundle-test', functionName: 'poll' }).then(`,
+      `  (result) => console.log(${JSON.stringify(CHILD_MARK)} + JSON.stringify({ result })),`,
+      `  (error) => console.log(${JSON.stringify(CHILD_MARK)} + JSON.stringify({ error: { name: error.name, message: error.message } })));`,
+    ].join('\n');
+    const overrides = options.interceptHttps
+      ? { FAKE_AWS: endpoint }
+      : { AWS_ENDPOINT_URL_MACHINE_LEARNING: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint };
+    // Asynchronous on purpose: the fake AWS answers from this process's event loop.
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        POLLER_EVENT_BUS_NAME: 'poller-bus',
+        POLLER_HISTORY_TABLE_NAME: 'poller-history',
+        POLLER_ACCOUNT_ID: '123456789012',
+        PAYLOAD: JSON.stringify(payload),
+        ...overrides,
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith(CHILD_MARK));
+    if (line === undefined) throw new Error(`the bundle printed no result:\n${stdout}`);
+    return JSON.parse(line.slice(CHILD_MARK.length)) as { result?: Record<string, unknown>; error?: { name: string; message: string } };
+  }
+
+  // Started now: the poll refuses runs older than the run deadline.
+  const execution = { id: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1', name: 'bp-1', startTime: new Date().toISOString() };
+  const firstPoll = { state: { batchPredictionId: 'bp-1' }, execution };
+
+  /** Recomputes a request's SigV4 signature from what arrived on the wire. */
+  function expectValidSignature(request: SeenRequest, service: string): void {
+    const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      request.headers.authorization ?? '',
+    );
+    expect(match).not.toBeNull();
+    const [, accessKey, date, region, scopeService, signedHeaders, signature] = match!;
+    expect({ accessKey, region, scopeService }).toEqual({ accessKey: ACCESS_KEY, region: 'us-east-1', scopeService: service });
+    const names = signedHeaders.split(';');
+    expect(names).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-target']));
+    const amzDate = request.headers['x-amz-date'];
+    expect(amzDate.slice(0, 8)).toBe(date);
+    const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const hmac = (key: Buffer | string, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
+    const [pathPart, query = ''] = request.url.split('?');
+    const canonical = [
+      request.method,
+      pathPart,
+      query,
+      ...names.map((n) => `${n}:${(request.headers[n] ?? '').trim().replace(/\s+/g, ' ')}`),
+      '',
+      signedHeaders,
+      sha256(request.body),
+    ].join('\n');
+    const scope = `${date}/${region}/${scopeService}/aws4_request`;
+    const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+    const key = hmac(hmac(hmac(hmac(`AWS4${SECRET_KEY}`, date), region), scopeService), 'aws4_request');
+    expect(createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex')).toBe(signature);
+  }
+
+  it(
+    'rejects an invalid id with the named error InvalidBatchPredictionInputError, before calling anything',
+    async () => {
+      const { result, error } = await invokeBundle({ state: { batchPredictionId: 'not a valid id!' }, execution });
+      expect(result).toBeUndefined();
+      expect(error?.name).toBe(PollerErrorName.INVALID_INPUT);
+      expect(error?.name).toBe('InvalidBatchPredictionInputError');
+      expect(seen).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'polls Amazon ML, records the first transition, publishes it and returns the next loop state',
+    async () => {
+      const { result, error } = await invokeBundle(firstPoll);
+      expect(error).toBeUndefined();
+      expect(result).toMatchObject({ batchPredictionId: 'bp-1', lastStatus: 'PENDING', sequence: 1, polls: 1, terminal: false });
+
+      expect(seen.map((r) => r.target)).toEqual([
+        'AmazonML_20141212.GetBatchPrediction',
+        'DynamoDB_20120810.PutItem',
+        'AWSEvents.PutEvents',
+        'DynamoDB_20120810.UpdateItem',
+      ]);
+      const [ml, put, events] = seen;
+      expect(ml.method).toBe('POST');
+      expect(ml.headers['content-type']).toBe('application/x-amz-json-1.1');
+      expect(JSON.parse(ml.body)).toEqual({ BatchPredictionId: 'bp-1' });
+      expect(JSON.parse(put.body)).toMatchObject({ TableName: 'poller-history', ConditionExpression: 'attribute_not_exists(#sk)' });
+      const entry = (JSON.parse(events.body) as { Entries: Record<string, unknown>[] }).Entries[0];
+      expect(entry).toMatchObject({ EventBusName: 'poller-bus', Source: 'batch-prediction-poller', DetailType: 'Batch Prediction Status Change' });
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'signs every request with SigV4 for its service and region, with the credentials from the environment',
+    async () => {
+      await invokeBundle(firstPoll);
+      const service = (target: string) => (target.startsWith('AmazonML') ? 'machinelearning' : target.startsWith('DynamoDB') ? 'dynamodb' : 'events');
+      expect(seen).toHaveLength(4);
+      for (const request of seen) expectValidSignature(request, service(request.target));
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'resolves the regional endpoints itself when none is overridden',
+    async () => {
+      const { error } = await invokeBundle(firstPoll, { interceptHttps: true });
+      expect(error).toBeUndefined();
+      expect(seen.map((r) => r.headers.host)).toEqual([
+        'machinelearning.us-east-1.amazonaws.com',
+        'dynamodb.us-east-1.amazonaws.com',
+        'events.us-east-1.amazonaws.com',
+        'dynamodb.us-east-1.amazonaws.com',
+      ]);
+      expectValidSignature(seen[0], 'machinelearning');
+    },
+    TIMEOUT_MS,
+  );
+
+  it.each([
+    ['ResourceNotFoundException', 400, 'BatchPredictionNotFoundError', 1],
+    ['InvalidInputException', 400, 'InvalidBatchPredictionInputError', 1],
+    ['InternalServerException', 500, 'MachineLearningUnavailableError', 3],
+  ])(
+    'turns Amazon ML %s (HTTP %i) into %s after %i attempt(s), the SDK default retry strategy',
+    async (type, status, name, attempts) => {
+      answerMl = () => mlError(status, type);
+      const { error } = await invokeBundle(firstPoll);
+      expect(error?.name).toBe(name);
+      const mlCalls = seen.filter((r) => r.target === 'AmazonML_20141212.GetBatchPrediction');
+      expect(mlCalls).toHaveLength(attempts);
+      expect(mlCalls.map((r) => r.headers['amz-sdk-request'])).toEqual(Array.from({ length: attempts }, (_, i) => `attempt=${i + 1}; max=3`));
     },
     TIMEOUT_MS,
   );

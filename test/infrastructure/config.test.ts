@@ -1,6 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
-import { PollerConfigError, readPollerAppConfig } from '../../lib/config';
+import { CONTEXT_KEYS, PollerConfigError, readPollerAppConfig } from '../../lib/config';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_POLL_INTERVAL_POLICY, PollIntervalPolicy } from '../../lib/contract';
 import { PollInterval } from '../../lib/poll-interval';
 import { contextFromCdkJson } from './synth';
@@ -24,10 +24,17 @@ describe('readPollerAppConfig', () => {
   it.each([
     ['no context at all', {}],
     ['the context in cdk.json', contextFromCdkJson()],
-    ['empty strings (e.g. -c alertEmail=)', { eventBusName: '', eventSource: '', alertEmail: '', pollInterval: '' }],
+    ['empty strings (e.g. -c alertEmail=)', { eventBusName: '', eventSource: '', alertEmail: '', pollInterval: '', discovery: '' }],
   ])('defaults with %s', (_what, context) => {
     const config = readFrom(context);
-    expect(config).toMatchObject({ eventSource: DEFAULT_EVENT_SOURCE, eventBusName: undefined, alertEmail: undefined, maxPollsPerExecution: undefined });
+    expect(config).toMatchObject({
+      eventSource: DEFAULT_EVENT_SOURCE,
+      eventBusName: undefined,
+      alertEmail: undefined,
+      maxPollsPerExecution: undefined,
+      // Discovery is on unless switched off.
+      discovery: true,
+    });
     expect(config.pollInterval.policy).toEqual(DEFAULT_POLL_INTERVAL_POLICY);
   });
 
@@ -48,6 +55,10 @@ describe('readPollerAppConfig', () => {
     ['eventSource', { eventSource: 'my.poller' }, { eventSource: 'my.poller' }],
     ['alertEmail', { alertEmail: 'oncall@example.com' }, { alertEmail: 'oncall@example.com' }],
     ['maxPollsPerExecution as a string', { maxPollsPerExecution: '500' }, { maxPollsPerExecution: 500 }],
+    ['discovery: false (boolean, as in cdk.json)', { discovery: false }, { discovery: false }],
+    ['discovery: "false" (string, as from -c discovery=false)', { discovery: 'false' }, { discovery: false }],
+    ['discovery: true (boolean)', { discovery: true }, { discovery: true }],
+    ['discovery: "true" (string)', { discovery: 'true' }, { discovery: true }],
   ])('reads %s', (_key, context, expected) => {
     expect(readFrom(context)).toMatchObject(expected);
   });
@@ -69,11 +80,24 @@ describe('readPollerAppConfig', () => {
     ['a malformed email', { alertEmail: 'not-an-email' }, [/alertEmail/, /"not-an-email"/, /email address/]],
     ['an event bus name with a space and "!"', { eventBusName: 'bad name!' }, [/eventBusName/, /"bad name!"/, /letters, digits/]],
     ['zero polls per execution', { maxPollsPerExecution: 0 }, [/maxPollsPerExecution/, /got 0/]],
+    ['a word as discovery', { discovery: 'no' }, [/"discovery"/, /must be true or false/, /"no"/, /-c discovery=false/]],
+    ['a number as discovery', { discovery: 0 }, [/"discovery"/, /must be true or false/, /got 0/]],
+    ['a capitalized "False" as discovery', { discovery: 'False' }, [/"discovery"/, /"False"/]],
   ])('rejects %s with a PollerConfigError naming the value and the fix', (_what, context, patterns) => {
     const error = thrownBy(() => readFrom(context));
     expect(error).toBeInstanceOf(PollerConfigError);
     expect(error.name).toBe('PollerConfigError');
     for (const pattern of patterns) expect(error.message).toMatch(pattern);
+  });
+
+  it('reads exactly the keys CONTEXT_KEYS documents (discovery included)', () => {
+    const read = new Set<string>();
+    readPollerAppConfig((key) => {
+      read.add(key);
+      return undefined;
+    });
+    expect([...read].sort()).toEqual(Object.keys(CONTEXT_KEYS).sort());
+    expect(CONTEXT_KEYS.discovery).toMatch(/true.*false/);
   });
 
   // Errors about pollInitialSeconds/pollMaxSeconds must not be reworded as pollInterval errors.
@@ -105,6 +129,10 @@ describe('BatchPredictionPoller props', () => {
     ['a run shorter than a minute', { maxRunDuration: Duration.seconds(59) }, [/maxRunDuration/, /59/]],
     ['a malformed email', { alertEmail: 'not-an-email' }, [/alertEmail/, /not-an-email/]],
     ['a state machine name with spaces', { stateMachineName: 'my poller' }, [/stateMachineName/, /"my poller"/]],
+    // EventBridge rate expressions take whole minutes.
+    ['a sweep interval under a minute', { sweepInterval: Duration.seconds(30) }, [/sweepInterval/, /30 s/]],
+    ['a sweep interval of a fraction of minutes', { sweepInterval: Duration.seconds(90) }, [/sweepInterval/, /90 s/]],
+    ['a sweep interval over a day', { sweepInterval: Duration.hours(25) }, [/sweepInterval/, /90000 s/]],
   ])('rejects %s, naming the value', (_what, props, patterns) => {
     const error = thrownBy(construct(props));
     for (const pattern of patterns) expect(error.message).toMatch(pattern);

@@ -2,7 +2,7 @@ import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
-import { DetailType, EnvVar, PollIntervalPolicy } from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar, PollIntervalPolicy } from '../../lib/contract';
 import { TEST_ACCOUNT, TEST_REGION, asArray, iamPolicyStatements, joinedString, synth } from './synth';
 
 /** Every context option the app reads that changes the template, set at once: one synthesis. */
@@ -15,10 +15,13 @@ const CONTEXT = {
 
 let template: Template;
 let stack: BatchPredictionPollerStack;
+let cleanup: () => void = () => undefined;
 
 beforeAll(() => {
-  ({ template, stack } = synth({ context: CONTEXT }));
+  ({ template, stack, cleanup } = synth({ context: CONTEXT }));
 });
+
+afterAll(() => cleanup());
 
 const ref = (construct: IConstruct) => ({ Ref: Stack.of(construct).resolve((construct.node.defaultChild as CfnElement).logicalId) });
 
@@ -68,6 +71,13 @@ it.each([DetailType.STATUS_CHANGE, DetailType.POLLING_FAILED])('the rule for "%s
 
 it('no rule still matches the default source', () => {
   const rules = Object.values(template.findResources('AWS::Events::Rule'));
-  expect(rules).toHaveLength(2);
-  for (const rule of rules) expect(rule.Properties.EventPattern.source).toEqual([CONTEXT.eventSource]);
+  // The two alert rules on the existing bus, the discovery rule (default bus) and the sweeper schedule.
+  expect(rules).toHaveLength(4);
+  const onBus = rules.filter((rule) => rule.Properties.EventBusName === CONTEXT.eventBusName);
+  expect(onBus).toHaveLength(2);
+  for (const rule of onBus) expect(rule.Properties.EventPattern.source).toEqual([CONTEXT.eventSource]);
+  // The others are the construct's own discovery rule (AWS's source) and the schedule (no pattern).
+  const others = rules.filter((rule) => rule.Properties.EventBusName !== CONTEXT.eventBusName);
+  expect(others.map((rule) => rule.Properties.EventPattern?.source ?? rule.Properties.ScheduleExpression).sort()).toEqual([['aws.machinelearning'], 'rate(15 minutes)']);
+  for (const rule of rules) expect(rule.Properties.EventPattern?.source ?? []).not.toContain(DEFAULT_EVENT_SOURCE);
 });

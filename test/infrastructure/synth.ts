@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -23,7 +24,10 @@ export interface SynthOptions {
    * @default false
    */
   readonly bundle?: boolean;
-  /** Where the cloud assembly goes. @default - a fresh temporary directory (App's default) */
+  /**
+   * Where the cloud assembly goes; the caller removes it.
+   * @default - a fresh directory under `os.tmpdir()`, removed by {@link SynthResult.cleanup}
+   */
   readonly outdir?: string;
 }
 
@@ -31,6 +35,10 @@ export interface SynthResult {
   readonly app: App;
   readonly stack: BatchPredictionPollerStack;
   readonly template: Template;
+  /** The cloud assembly directory. */
+  readonly outdir: string;
+  /** Removes the cloud assembly directory if `synth` created it (call it in `afterAll`). */
+  readonly cleanup: () => void;
 }
 
 /**
@@ -47,9 +55,13 @@ export function synth(options: SynthOptions = {}): SynthResult {
     ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     ...options.context,
   };
-  const app = new App({ context, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
+  const outdir = options.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'poller-synth-'));
+  const cleanup = () => {
+    if (options.outdir === undefined) fs.rmSync(outdir, { recursive: true, force: true });
+  };
+  const app = new App({ context, outdir });
   const { stack } = buildApp(app);
-  return { app, stack, template: Template.fromStack(stack) };
+  return { app, stack, template: Template.fromStack(stack), outdir, cleanup };
 }
 
 /** Any CloudFormation value: literals, arrays, objects and intrinsic functions. */

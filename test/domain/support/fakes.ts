@@ -58,6 +58,11 @@ export class InMemoryHistory implements TransitionHistory {
     return { created: true };
   }
 
+  async get(batchPredictionId: string, transitionKey: string): Promise<TransitionRecord | undefined> {
+    const existing = this.items.get(keyOf({ batchPredictionId, transitionKey }));
+    return existing === undefined ? undefined : { ...existing };
+  }
+
   async markPublished(record: Pick<TransitionRecord, 'batchPredictionId' | 'transitionKey'>): Promise<void> {
     if (this.markFailuresLeft > 0) {
       this.markFailuresLeft--;

@@ -1,0 +1,245 @@
+/**
+ * The command line of `batch-prediction-poller`: parsing and help texts. Parsing never touches
+ * AWS; every mistake is a {@link UsageError} (exit code 2).
+ */
+import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, BatchPredictionStatus, isBatchPredictionStatus } from '../contract';
+import { UsageError } from './errors';
+import { DEFAULT_STACK_NAME } from './stack-resources';
+
+/** The program's name in help texts and hints. */
+export const PROGRAM = 'batch-prediction-poller';
+
+/** The CLI's commands. */
+export const COMMANDS = ['watch', 'history', 'list'] as const;
+
+/** One of {@link COMMANDS}. */
+export type CommandName = (typeof COMMANDS)[number];
+
+/** A parsed command line. */
+export interface ParsedArgs {
+  /** The command; undefined for the global help. */
+  readonly command?: CommandName;
+  /** True when help was asked for (`--help`, `-h`, `help [command]`): nothing else runs. */
+  readonly help: boolean;
+  /** The batch prediction id of `watch` and `history`, as typed (validated by the command). */
+  readonly id?: string;
+  /** `list --status`: the statuses to keep; undefined for all. */
+  readonly statuses?: readonly BatchPredictionStatus[];
+  readonly json: boolean;
+  readonly stackName: string;
+  /** `--region`; undefined to use the SDK's default chain (AWS_REGION, profile). */
+  readonly region?: string;
+}
+
+const GLOBAL_OPTIONS = `Options:
+  --stack NAME       the poller's CloudFormation stack (default: ${DEFAULT_STACK_NAME})
+  --region REGION    AWS region (default: AWS_REGION or your AWS profile's region)
+  --json             print one JSON document on stdout instead of text
+  -h, --help         show help`;
+
+const ENVIRONMENT = `The stack's resources are found from its outputs (StateMachineArn, HistoryTableName).
+Credentials come from the usual AWS chain (environment, AWS_PROFILE, SSO). AWS_ENDPOINT_URL, or
+AWS_ENDPOINT_URL_<SERVICE>, points the clients elsewhere, e.g. at the local runtime
+(npm start -- --serve).
+
+Exit codes: 0 success, 1 error, 2 usage error.`;
+
+/** Help texts: the global one under `undefined`, then one per command. */
+export const HELP: Readonly<Record<CommandName | 'global', string>> = {
+  global: `Usage: ${PROGRAM} <command> [options]
+
+Operates a deployed batch-prediction poller: starts polling runs and shows what they recorded.
+
+Commands:
+  watch <id>          start polling a batch prediction (nothing happens if it is already polled)
+  history <id>        the batch prediction's status transitions, with the time spent in each status
+  list [--status S]   the latest status of every tracked batch prediction
+  help [command]      show help for a command
+
+${GLOBAL_OPTIONS}
+
+Run '${PROGRAM} <command> --help' for a command's details.
+
+${ENVIRONMENT}`,
+
+  watch: `Usage: ${PROGRAM} watch <id> [options]
+
+Starts a polling run for the Amazon ML batch prediction <id>: StartExecution on the stack's state
+machine, execution name <id>, input {"batchPredictionId": "<id>"}. The poller then records every
+status transition in the history table and publishes it to EventBridge until a terminal status
+(COMPLETED, FAILED, DELETED).
+
+If <id> is already being polled, says so and exits 0. If it was polled before and that run has
+ended, explains how it ended and exits 1: Step Functions keeps an execution name for 90 days.
+
+<id>: 1 to 64 letters, digits, '_', '.' or '-' (put an id that starts with '-' after '--').
+
+${GLOBAL_OPTIONS}
+
+Exit codes: 0 polling (started or already running), 1 error or run already ended, 2 usage error.`,
+
+  history: `Usage: ${PROGRAM} history <id> [options]
+
+Shows every status transition the poller recorded for the batch prediction <id>, oldest first and
+grouped by polling run: when it was observed, PREVIOUS → STATUS, the time spent in the previous
+status, and the id of the event that announced it.
+
+--json prints {"batchPredictionId", "tableName", "runs": [{"runId", "transitions": [...]}], "latest"}.
+
+${GLOBAL_OPTIONS}
+
+Exit codes: 0 success, 1 error (including no history for <id>), 2 usage error.`,
+
+  list: `Usage: ${PROGRAM} list [--status S[,S...]] [options]
+
+Shows the latest status of every batch prediction in the history table, with how long it has
+been in a non-terminal status. Reads the whole table (a Scan).
+
+  --status S         keep only batch predictions whose latest status is S; repeat the option or
+                     separate statuses with commas. One of: ${ALL_STATUSES.join(', ')}
+
+--json prints {"tableName", "statusFilter", "batchPredictions": [...]}.
+
+${GLOBAL_OPTIONS}
+
+Exit codes: 0 success (also when nothing matches), 1 error, 2 usage error.`,
+};
+
+function isCommand(value: string): value is CommandName {
+  return (COMMANDS as readonly string[]).includes(value);
+}
+
+/** Levenshtein distance, for "did you mean" on a mistyped command. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function unknownCommand(name: string): UsageError {
+  const close = COMMANDS.find((c) => distance(c, name.toLowerCase()) <= 2);
+  return new UsageError(
+    `unknown command "${name}"`,
+    `${close === undefined ? '' : `did you mean ${close}? `}commands are ${COMMANDS.join(', ')}; see ${PROGRAM} --help`,
+  );
+}
+
+/** Rejects anything Amazon ML would not accept as a batch prediction id. @throws UsageError */
+export function validateBatchPredictionId(id: string): string {
+  if (!BATCH_PREDICTION_ID_PATTERN.test(id)) {
+    throw new UsageError(
+      `invalid batch prediction id ${JSON.stringify(id)}`,
+      "an id is 1 to 64 letters, digits, '_', '.' or '-', as in the Amazon ML console",
+    );
+  }
+  return id;
+}
+
+/** Parses `list --status` values: case-insensitive, comma-separated, checked against the contract. */
+export function parseStatuses(values: readonly string[]): BatchPredictionStatus[] {
+  const statuses: BatchPredictionStatus[] = [];
+  for (const raw of values.flatMap((v) => v.split(','))) {
+    const value = raw.trim().toUpperCase();
+    if (!isBatchPredictionStatus(value)) {
+      throw new UsageError(`unknown status "${raw.trim()}" for --status`, `use one of ${ALL_STATUSES.join(', ')}`);
+    }
+    if (!statuses.includes(value)) statuses.push(value);
+  }
+  return statuses;
+}
+
+/** Parses the arguments after the program name. @throws UsageError */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const statusValues: string[] = [];
+  let help = false;
+  let json = false;
+  let stackName: string | undefined;
+  let region: string | undefined;
+  let optionsEnded = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) {
+        throw new UsageError(`${flag} needs a value`, `see ${PROGRAM} --help`);
+      }
+      return v;
+    };
+    const noValue = () => {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`, `see ${PROGRAM} --help`);
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        noValue();
+        help = true;
+        break;
+      case '--json':
+        noValue();
+        json = true;
+        break;
+      case '--stack':
+        stackName = value();
+        break;
+      case '--region':
+        region = value();
+        break;
+      case '--status':
+        statusValues.push(value());
+        break;
+      default:
+        throw new UsageError(`unknown option ${flag}`, `see ${PROGRAM} --help`);
+    }
+  }
+
+  let [commandName, ...rest] = positionals;
+  if (commandName === 'help') {
+    help = true;
+    [commandName, ...rest] = rest;
+    if (rest.length > 0) throw new UsageError(`help takes at most one command, got ${positionals.length - 1}`, `see ${PROGRAM} --help`);
+  }
+  if (commandName === undefined) {
+    if (help) return { help, json, stackName: stackName ?? DEFAULT_STACK_NAME, region };
+    throw new UsageError('missing command', `run ${PROGRAM} --help to see watch, history and list`);
+  }
+  if (!isCommand(commandName)) throw unknownCommand(commandName);
+  const command = commandName;
+  const base = { command, help, json, stackName: stackName ?? DEFAULT_STACK_NAME, region };
+
+  if (statusValues.length > 0 && command !== 'list') {
+    throw new UsageError(`--status is an option of list, not of ${command}`, `see ${PROGRAM} ${command} --help`);
+  }
+  const statuses = statusValues.length > 0 ? parseStatuses(statusValues) : undefined;
+  if (help) return { ...base, statuses };
+
+  if (command === 'list') {
+    if (rest.length > 0) throw new UsageError(`list takes no arguments, got "${rest[0]}"`, `filter with --status; see ${PROGRAM} list --help`);
+    return { ...base, statuses };
+  }
+  if (rest.length === 0) throw new UsageError(`${command} needs a batch prediction id`, `usage: ${PROGRAM} ${command} <id>`);
+  if (rest.length > 1) {
+    throw new UsageError(`${command} takes one batch prediction id, got ${rest.length}`, `usage: ${PROGRAM} ${command} <id>`);
+  }
+  return { ...base, id: validateBatchPredictionId(rest[0]) };
+}

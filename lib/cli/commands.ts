@@ -1,0 +1,313 @@
+/**
+ * The CLI's commands. Each takes its AWS clients and an output sink, so tests drive them with
+ * aws-sdk-client-mock and read what they printed; each resolves with the exit code and throws
+ * {@link CliError} for anything it reports as an error.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, DescribeExecutionOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, ScanCommand, ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { HistoryStore } from '../../lambda/adapters/history-store';
+import { executionNameFor } from '../../lambda/domain/identifiers';
+import { TransitionRecord } from '../../lambda/ports';
+import { BatchPredictionStatus, HistoryTable, isBatchPredictionStatus, isTerminalStatus } from '../contract';
+import { PROGRAM, validateBatchPredictionId } from './args';
+import { CliError, ExitCode, describeError, findInChain, toCliError } from './errors';
+import {
+  HistoryRunView,
+  HistoryTransitionView,
+  HistoryView,
+  ListEntryView,
+  WatchView,
+  formatHistory,
+  formatList,
+  formatWatch,
+  millisecondsBetween,
+} from './format';
+import { CliStackOutput, StackResources, findStackResources } from './stack-resources';
+
+/** The AWS clients the commands use. */
+export interface CliClients {
+  readonly cloudFormation: CloudFormationClient;
+  readonly stepFunctions: SFNClient;
+  readonly dynamoDb: DynamoDBDocumentClient;
+}
+
+/** Where the commands print: stdout gets results, stderr gets errors and notices. */
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** What every command runs with. */
+export interface CommandContext {
+  readonly clients: CliClients;
+  readonly output: CliOutput;
+  readonly stackName: string;
+  /** The region the clients use, for messages; undefined if it could not be resolved. */
+  readonly region?: string;
+  /** Print one JSON document on stdout instead of text. */
+  readonly json: boolean;
+  /** The clock, for "for 5m" and "2h ago". @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** Most hand-overs a run can make before `watch` stops following them. */
+const MAX_GENERATIONS_FOLLOWED = 100;
+
+function printJson(context: CommandContext, document: unknown): void {
+  context.output.stdout(JSON.stringify(document, null, 2));
+}
+
+function output(stack: StackResources, name: string): string {
+  return stack.outputs[name];
+}
+
+/** The ARN of execution `name` of the state machine `stateMachineArn`. */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/**
+ * `watch <id>`: starts a polling run. If the execution name is taken, follows the run's hand-overs
+ * to its latest execution: running → exit 0, ended → explains how, exit 1.
+ */
+export async function watch(context: CommandContext, id: string): Promise<number> {
+  validateBatchPredictionId(id);
+  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [CliStackOutput.STATE_MACHINE_ARN], context.region);
+  const stateMachineArn = output(stack, CliStackOutput.STATE_MACHINE_ARN);
+  const name = executionNameFor(id);
+  const sfnError = (error: unknown, operation: string) => stepFunctionsError(error, operation, stateMachineArn, context);
+
+  try {
+    const started = await context.clients.stepFunctions.send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ batchPredictionId: id }) }),
+    );
+    const view: WatchView = {
+      batchPredictionId: id,
+      outcome: 'started',
+      executionName: name,
+      executionArn: started.executionArn ?? executionArnFor(stateMachineArn, name),
+      status: 'RUNNING',
+      startDate: started.startDate?.toISOString(),
+    };
+    if (context.json) printJson(context, view);
+    else context.output.stdout(formatWatch(view));
+    return ExitCode.OK;
+  } catch (error) {
+    if (findInChain(error, ['ExecutionAlreadyExists']) === undefined) throw sfnError(error, 'states:StartExecution');
+  }
+
+  // The name is taken: this id is, or was, polled. Find the run's latest execution.
+  let execution: DescribeExecutionOutput;
+  let executionName = name;
+  try {
+    execution = await describe(context, stateMachineArn, executionName);
+    for (let hops = 0; hops < MAX_GENERATIONS_FOLLOWED; hops++) {
+      const next = continuationOf(execution);
+      if (next === undefined) break;
+      try {
+        execution = await describe(context, stateMachineArn, next);
+        executionName = next;
+      } catch (error) {
+        if (findInChain(error, ['ExecutionDoesNotExist']) !== undefined) break;
+        throw error;
+      }
+    }
+  } catch (error) {
+    throw sfnError(error, 'states:DescribeExecution');
+  }
+
+  const status = execution.status ?? 'UNKNOWN';
+  const view: WatchView = {
+    batchPredictionId: id,
+    outcome: status === 'RUNNING' ? 'already-running' : 'already-finished',
+    executionName,
+    executionArn: execution.executionArn ?? executionArnFor(stateMachineArn, executionName),
+    status,
+    startDate: execution.startDate?.toISOString(),
+    stopDate: execution.stopDate?.toISOString(),
+    error: execution.error,
+    cause: execution.cause,
+  };
+  if (context.json) printJson(context, view);
+  if (view.outcome === 'already-running') {
+    if (!context.json) context.output.stdout(formatWatch(view));
+    return ExitCode.OK;
+  }
+  throw alreadyFinished(view);
+}
+
+async function describe(context: CommandContext, stateMachineArn: string, name: string): Promise<DescribeExecutionOutput> {
+  return context.clients.stepFunctions.send(new DescribeExecutionCommand({ executionArn: executionArnFor(stateMachineArn, name) }));
+}
+
+/** The next execution's name when this one ended by continuing as new (state `HandedOver`). */
+function continuationOf(execution: DescribeExecutionOutput): string | undefined {
+  if (execution.status !== 'SUCCEEDED' || execution.output === undefined) return undefined;
+  try {
+    const state = JSON.parse(execution.output) as { continueAsNew?: unknown; continuation?: { executionName?: unknown } };
+    const next = state?.continuation?.executionName;
+    return state?.continueAsNew === true && typeof next === 'string' && next !== '' ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alreadyFinished(view: WatchView): CliError {
+  const ended = `execution ${view.executionName} ended ${view.status}${view.stopDate === undefined ? '' : ` at ${view.stopDate}`}`;
+  const history = `see ${PROGRAM} history ${view.batchPredictionId}`;
+  if (view.status === 'SUCCEEDED') {
+    return new CliError(
+      `${view.batchPredictionId} was already polled to a terminal status (${ended}), so there is nothing left to watch`,
+      `Step Functions keeps an execution name for 90 days after it ends; ${history}`,
+    );
+  }
+  const why = view.error === undefined ? '' : `: ${view.error}${view.cause === undefined ? '' : ` (${view.cause})`}`;
+  return new CliError(
+    `${view.batchPredictionId} was polled before and that run did not finish (${ended}${why})`,
+    `Step Functions keeps an execution name for 90 days after it ends, so it cannot be started again under that name yet; ${history}`,
+  );
+}
+
+function stepFunctionsError(error: unknown, operation: string, stateMachineArn: string, context: CommandContext): CliError {
+  if (findInChain(error, ['StateMachineDoesNotExist', 'StateMachineDeleting']) !== undefined) {
+    return new CliError(
+      `the state machine ${stateMachineArn} named by stack ${context.stackName}'s outputs is not there: ${describeError(error)}`,
+      'redeploy the stack with npx cdk deploy',
+      ExitCode.ERROR,
+      { cause: error },
+    );
+  }
+  return toCliError(error, { operation, region: context.region });
+}
+
+function historyError(error: unknown, operation: string, tableName: string, context: CommandContext): CliError {
+  if (findInChain(error, ['ResourceNotFoundException']) !== undefined) {
+    return new CliError(
+      `the history table ${tableName} named by stack ${context.stackName}'s outputs does not exist${context.region === undefined ? '' : ` in ${context.region}`}`,
+      'redeploy the stack with npx cdk deploy, or pass --stack and --region of the poller you mean',
+      ExitCode.ERROR,
+      { cause: error },
+    );
+  }
+  return toCliError(error, { operation, region: context.region });
+}
+
+/** Sorts records by their sort key, the order DynamoDB keeps them in (code-unit order). */
+function byTransitionKey(a: { transitionKey: string }, b: { transitionKey: string }): number {
+  return a.transitionKey < b.transitionKey ? -1 : a.transitionKey > b.transitionKey ? 1 : 0;
+}
+
+/** Groups a batch prediction's records into runs and works out the time spent in each status. */
+export function historyViewOf(batchPredictionId: string, tableName: string, records: readonly TransitionRecord[]): HistoryView {
+  const sorted = [...records].sort(byTransitionKey);
+  const runs = new Map<string, HistoryTransitionView[]>();
+  for (const record of sorted) {
+    const transitions = runs.get(record.runId) ?? [];
+    const previous = transitions[transitions.length - 1];
+    const elapsed = previous === undefined ? NaN : millisecondsBetween(previous.observedAt, record.observedAt);
+    transitions.push({
+      sequence: record.sequence,
+      observedAt: record.observedAt,
+      previousStatus: record.previousStatus ?? null,
+      status: record.status,
+      secondsInPreviousStatus: record.previousStatus == null || !Number.isFinite(elapsed) ? null : Math.max(0, elapsed) / 1000,
+      eventId: record.eventId,
+      published: record.published !== false,
+      transitionKey: record.transitionKey,
+      snapshot: record.snapshot,
+    });
+    runs.set(record.runId, transitions);
+  }
+  const last = sorted[sorted.length - 1];
+  const runViews: HistoryRunView[] = [...runs.entries()].map(([runId, transitions]) => ({ runId, transitions }));
+  return {
+    batchPredictionId,
+    tableName,
+    runs: runViews,
+    latest: { status: last.status, observedAt: last.observedAt, terminal: isKnownTerminal(last.status) },
+  };
+}
+
+function isKnownTerminal(status: string): boolean {
+  return isBatchPredictionStatus(status) && isTerminalStatus(status);
+}
+
+/** `history <id>`: the batch prediction's transitions as a timeline, grouped by run. */
+export async function history(context: CommandContext, id: string): Promise<number> {
+  validateBatchPredictionId(id);
+  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [CliStackOutput.HISTORY_TABLE_NAME], context.region);
+  const tableName = output(stack, CliStackOutput.HISTORY_TABLE_NAME);
+  const store = new HistoryStore({ tableName, client: context.clients.dynamoDb });
+  let records: TransitionRecord[];
+  try {
+    records = await store.transitionsOf(id);
+  } catch (error) {
+    throw historyError(error, 'dynamodb:Query', tableName, context);
+  }
+  if (records.length === 0) {
+    throw new CliError(
+      `no history for ${id} in table ${tableName} (stack ${context.stackName})`,
+      `the poller has never recorded a transition for it: check the id and --stack/--region, or start polling it with ${PROGRAM} watch ${id}`,
+    );
+  }
+  const view = historyViewOf(id, tableName, records);
+  if (context.json) printJson(context, view);
+  else context.output.stdout(formatHistory(view, (context.now ?? (() => new Date()))()).join('\n'));
+  return ExitCode.OK;
+}
+
+/** The attributes `list` reads from every item (the snapshot and event stay behind). */
+const LIST_ATTRIBUTES = [HistoryTable.PARTITION_KEY, HistoryTable.SORT_KEY, 'runId', 'sequence', 'status', 'previousStatus', 'observedAt', 'eventId'];
+
+type ListedItem = Pick<TransitionRecord, 'batchPredictionId' | 'transitionKey' | 'runId' | 'sequence' | 'status' | 'previousStatus' | 'observedAt' | 'eventId'>;
+
+/** Keeps each batch prediction's item with the greatest transition key: its latest status. */
+export function latestPerBatchPrediction(items: Iterable<ListedItem>): ListedItem[] {
+  const latest = new Map<string, ListedItem>();
+  for (const item of items) {
+    const current = latest.get(item.batchPredictionId);
+    if (current === undefined || byTransitionKey(current, item) < 0) latest.set(item.batchPredictionId, item);
+  }
+  return [...latest.values()].sort((a, b) => (a.batchPredictionId < b.batchPredictionId ? -1 : a.batchPredictionId > b.batchPredictionId ? 1 : 0));
+}
+
+/** `list [--status S]`: the latest status of every tracked batch prediction. */
+export async function list(context: CommandContext, statuses?: readonly BatchPredictionStatus[]): Promise<number> {
+  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [CliStackOutput.HISTORY_TABLE_NAME], context.region);
+  const tableName = output(stack, CliStackOutput.HISTORY_TABLE_NAME);
+  const items: ListedItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const page: ScanCommandOutput = await context.clients.dynamoDb.send(
+        new ScanCommand({
+          TableName: tableName,
+          ProjectionExpression: LIST_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(LIST_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as ListedItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } catch (error) {
+    throw historyError(error, 'dynamodb:Scan', tableName, context);
+  }
+
+  const entries: ListEntryView[] = latestPerBatchPrediction(items)
+    .filter((item) => statuses === undefined || statuses.includes(item.status))
+    .map((item) => ({
+      batchPredictionId: item.batchPredictionId,
+      status: item.status,
+      previousStatus: item.previousStatus ?? null,
+      observedAt: item.observedAt,
+      terminal: isKnownTerminal(item.status),
+      runId: item.runId,
+      sequence: item.sequence,
+      eventId: item.eventId,
+    }));
+  if (context.json) printJson(context, { tableName, statusFilter: statuses ?? null, batchPredictions: entries });
+  else context.output.stdout(formatList(entries, (context.now ?? (() => new Date()))(), statuses).join('\n'));
+  return ExitCode.OK;
+}

@@ -1,0 +1,76 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CliError, findInChain, toCliError } from './errors';
+
+/** The stack name `bin/app.ts` deploys. */
+export const DEFAULT_STACK_NAME = 'BatchPredictionPoller';
+
+/**
+ * The stack outputs the CLI reads. Same names as `StackOutput` in
+ * `lib/batch-prediction-poller-stack.ts` (a test keeps them equal); repeated here so that the CLI
+ * starts without loading aws-cdk-lib.
+ */
+export const CliStackOutput = {
+  STATE_MACHINE_ARN: 'StateMachineArn',
+  EVENT_BUS_NAME: 'EventBusName',
+  HISTORY_TABLE_NAME: 'HistoryTableName',
+  ALERT_TOPIC_ARN: 'AlertTopicArn',
+} as const;
+
+/** One of {@link CliStackOutput}. */
+export type CliStackOutputName = (typeof CliStackOutput)[keyof typeof CliStackOutput];
+
+/** The deployed stack as the CLI sees it. */
+export interface StackResources {
+  readonly stackName: string;
+  readonly stackStatus?: string;
+  /** Every output of the stack, by key. */
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads the stack's outputs with `DescribeStacks` and checks that the ones the command needs are
+ * there.
+ * @throws CliError when the stack is not deployed, lacks an output, or the call fails
+ */
+export async function findStackResources(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+  required: readonly CliStackOutputName[],
+  region?: string,
+): Promise<StackResources> {
+  let stack;
+  try {
+    const answer = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    stack = answer.Stacks?.[0];
+  } catch (error) {
+    const validation = findInChain(error, ['ValidationError']);
+    if (validation !== undefined && /does not exist/i.test(String(validation.message))) {
+      throw stackNotFound(stackName, region, error);
+    }
+    throw toCliError(error, { operation: 'cloudformation:DescribeStacks', region });
+  }
+  if (stack === undefined) throw stackNotFound(stackName, region);
+
+  const outputs: Record<string, string> = {};
+  for (const output of stack.Outputs ?? []) {
+    if (output.OutputKey !== undefined && output.OutputValue !== undefined) outputs[output.OutputKey] = output.OutputValue;
+  }
+  const missing = required.filter((name) => outputs[name] === undefined || outputs[name] === '');
+  if (missing.length > 0) {
+    const status = stack.StackStatus === undefined ? '' : ` (status ${stack.StackStatus})`;
+    throw new CliError(
+      `stack ${stackName}${region === undefined ? '' : ` in ${region}`}${status} has no output ${missing.join(', ')}`,
+      `is it a batch-prediction-poller stack, fully deployed? Redeploy it with npx cdk deploy, or pass --stack with the poller's stack name`,
+    );
+  }
+  return { stackName, stackStatus: stack.StackStatus, outputs };
+}
+
+function stackNotFound(stackName: string, region: string | undefined, cause?: unknown): CliError {
+  return new CliError(
+    `no stack named ${stackName} is deployed in ${region ?? 'the configured region'}`,
+    'deploy it with npx cdk deploy or pass --stack (and --region) to name the deployed one',
+    undefined,
+    { cause },
+  );
+}

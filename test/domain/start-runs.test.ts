@@ -1,0 +1,122 @@
+import { PollerErrorName, StarterRequest } from '../../lib/contract';
+import { InvalidBatchPredictionInputError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
+import { startRuns } from '../../lambda/start-runs';
+import { FakeLister, FakeStarter } from './support/starter-fakes';
+
+describe('startRuns: CloudTrail (one announced id)', () => {
+  it('starts a run for the id, without listing anything', async () => {
+    // Prepare
+    const lister = new FakeLister({ PENDING: ['bp-other'] });
+    const starter = new FakeStarter();
+
+    // Act
+    const result = await startRuns({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { lister, starter });
+
+    // Assess
+    expect(result).toEqual({ running: ['bp-1'], finished: [] });
+    expect(starter.started).toEqual(['bp-1']);
+    expect(lister.requestedStatuses).toEqual([]);
+  });
+
+  it('reports an id whose run already ended as finished', async () => {
+    const starter = new FakeStarter(new Set(['bp-1']));
+    const result = await startRuns({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { lister: new FakeLister(), starter });
+    expect(result).toEqual({ running: [], finished: ['bp-1'] });
+  });
+
+  it.each<[string, unknown]>([
+    ['an id with a space', 'bp 1'],
+    ['an id with a slash', 'bp/1'],
+    ['an empty id', ''],
+    ['an id longer than 64 characters', 'x'.repeat(65)],
+    ['a number', 42],
+    ['null (CloudTrail without requestParameters.batchPredictionId)', null],
+    ['a missing id', undefined],
+  ])('rejects %s with InvalidBatchPredictionInputError, starting nothing', async (_what, id) => {
+    // Prepare
+    const lister = new FakeLister();
+    const starter = new FakeStarter();
+    const request = { source: 'cloudtrail', batchPredictionId: id } as unknown as StarterRequest;
+
+    // Act
+    const failure = startRuns(request, { lister, starter });
+
+    // Assess
+    await expect(failure).rejects.toBeInstanceOf(InvalidBatchPredictionInputError);
+    await expect(failure).rejects.toHaveProperty('name', PollerErrorName.INVALID_INPUT);
+    expect(starter.started).toEqual([]);
+    expect(lister.requestedStatuses).toEqual([]);
+  });
+
+  it('accepts the longest valid id (64 characters of letters, digits, "_", "." and "-")', async () => {
+    const id = `a_b.c-${'9'.repeat(58)}`;
+    expect(id).toHaveLength(64);
+    const result = await startRuns({ source: 'cloudtrail', batchPredictionId: id }, { lister: new FakeLister(), starter: new FakeStarter() });
+    expect(result.running).toEqual([id]);
+  });
+});
+
+describe('startRuns: sweeper (every PENDING and INPROGRESS batch prediction)', () => {
+  it('lists both statuses, merges, dedupes and sorts the ids, and starts each once in that order', async () => {
+    // Prepare: an id may move from PENDING to INPROGRESS between the two listings and appear in both.
+    const lister = new FakeLister({ PENDING: ['bp-c', 'bp-a', 'bp-b'], INPROGRESS: ['bp-b', 'bp-d', 'bp-a'] });
+    const starter = new FakeStarter();
+
+    // Act
+    const result = await startRuns({ source: 'sweeper' }, { lister, starter });
+
+    // Assess
+    expect([...lister.requestedStatuses].sort()).toEqual(['INPROGRESS', 'PENDING']);
+    expect(starter.started).toEqual(['bp-a', 'bp-b', 'bp-c', 'bp-d']);
+    expect(result).toEqual({ running: ['bp-a', 'bp-b', 'bp-c', 'bp-d'], finished: [] });
+  });
+
+  it('buckets each id by what starting it did: running (started or already running) or finished', async () => {
+    // Prepare
+    const lister = new FakeLister({ PENDING: ['bp-new', 'bp-done-1'], INPROGRESS: ['bp-done-2', 'bp-polled'] });
+    const starter = new FakeStarter(new Set(['bp-done-1', 'bp-done-2']));
+
+    // Act
+    const result = await startRuns({ source: 'sweeper' }, { lister, starter });
+
+    // Assess
+    expect(result).toEqual({ running: ['bp-new', 'bp-polled'], finished: ['bp-done-1', 'bp-done-2'] });
+  });
+
+  it('does nothing when no batch prediction is pending or in progress', async () => {
+    const starter = new FakeStarter();
+    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister(), starter });
+    expect(result).toEqual({ running: [], finished: [] });
+    expect(starter.started).toEqual([]);
+  });
+
+  it('sorts by code unit (deterministic, independent of locale)', async () => {
+    const lister = new FakeLister({ PENDING: ['b', 'B', '_x', '1', 'a.b', 'a-b'] });
+    const result = await startRuns({ source: 'sweeper' }, { lister, starter: new FakeStarter() });
+    expect(result.running).toEqual(['1', 'B', '_x', 'a-b', 'a.b', 'b']);
+  });
+
+  it('starts nothing when a listing fails, and rethrows the error unchanged', async () => {
+    // Prepare
+    const lister = new FakeLister({ PENDING: ['bp-1'] });
+    const error = new MachineLearningUnavailableError('DescribeBatchPredictions failed: ThrottlingException: slow down');
+    lister.error = error;
+    const starter = new FakeStarter();
+
+    // Act
+    const failure = startRuns({ source: 'sweeper' }, { lister, starter });
+
+    // Assess
+    await expect(failure).rejects.toBe(error);
+    expect(starter.started).toEqual([]);
+  });
+
+  it('stops at the first start that fails, and rethrows it unchanged', async () => {
+    const starter = new FakeStarter();
+    const error = new PollerAccessDeniedError('states:StartExecution');
+    starter.error = error;
+    const failure = startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1', 'bp-2'] }), starter });
+    await expect(failure).rejects.toBe(error);
+    expect(starter.started).toEqual(['bp-1']);
+  });
+});

@@ -1,0 +1,126 @@
+import { EnvVar, PollerErrorName } from '../../lib/contract';
+import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
+import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
+import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/domain/errors';
+import { StarterDependencies, createStarterHandler, defaultStarterDependencies, handler } from '../../lambda/starter-handler';
+import { FakeLister, FakeStarter } from '../domain/support/starter-fakes';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
+
+describe('createStarterHandler', () => {
+  it('CloudTrail: starts the announced id and returns what it did', async () => {
+    // Prepare
+    const lister = new FakeLister({ PENDING: ['bp-other'] });
+    const starter = new FakeStarter();
+    const starterHandler = createStarterHandler(() => ({ lister, starter }));
+
+    // Act
+    const result = await starterHandler({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { awsRequestId: 'req-1' });
+
+    // Assess
+    expect(result).toEqual({ running: ['bp-1'], finished: [] });
+    expect(starter.started).toEqual(['bp-1']);
+    expect(lister.requestedStatuses).toEqual([]);
+  });
+
+  it('sweeper: starts every PENDING and INPROGRESS id, reporting the finished ones apart', async () => {
+    // Prepare
+    const lister = new FakeLister({ PENDING: ['bp-2', 'bp-1'], INPROGRESS: ['bp-3', 'bp-1'] });
+    const starter = new FakeStarter(new Set(['bp-3']));
+    const starterHandler = createStarterHandler(() => ({ lister, starter }));
+
+    // Act
+    const result = await starterHandler({ source: 'sweeper' });
+
+    // Assess
+    expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: ['bp-3'] });
+  });
+
+  it('builds its dependencies once and reuses them on warm invocations', async () => {
+    // Prepare
+    const deps: StarterDependencies = { lister: new FakeLister({ PENDING: ['bp-1'] }), starter: new FakeStarter() };
+    const factory = jest.fn((): StarterDependencies => deps);
+    const starterHandler = createStarterHandler(factory);
+
+    // Act
+    await starterHandler({ source: 'sweeper' });
+    await starterHandler({ source: 'cloudtrail', batchPredictionId: 'bp-2' });
+
+    // Assess
+    expect(factory).toHaveBeenCalledTimes(1);
+    expect((deps.starter as FakeStarter).started).toEqual(['bp-1', 'bp-2']);
+  });
+
+  it('rejects a bad CloudTrail id with InvalidBatchPredictionInputError, starting nothing', async () => {
+    const starter = new FakeStarter();
+    const starterHandler = createStarterHandler(() => ({ lister: new FakeLister(), starter }));
+    const failure = starterHandler({ source: 'cloudtrail', batchPredictionId: 'not an id!' });
+    await expect(failure).rejects.toHaveProperty('name', PollerErrorName.INVALID_INPUT);
+    expect(starter.started).toEqual([]);
+  });
+
+  it('rethrows a dependency error unchanged, so EventBridge retries the invocation and dead-letters it at the end', async () => {
+    // Prepare
+    const lister = new FakeLister();
+    const error = new MachineLearningUnavailableError('DescribeBatchPredictions failed: ThrottlingException: slow down');
+    lister.error = error;
+    const starterHandler = createStarterHandler(() => ({ lister, starter: new FakeStarter() }));
+
+    // Act
+    const failure = starterHandler({ source: 'sweeper' });
+
+    // Assess
+    await expect(failure).rejects.toBe(error);
+  });
+
+  it('surfaces a configuration error as a named error of the invocation, and retries building next time', async () => {
+    // Prepare
+    const deps: StarterDependencies = { lister: new FakeLister(), starter: new FakeStarter() };
+    const factory = jest
+      .fn<StarterDependencies, []>()
+      .mockImplementationOnce(() => {
+        throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
+      })
+      .mockImplementation(() => deps);
+    const starterHandler = createStarterHandler(factory);
+
+    // Act
+    const failure = starterHandler({ source: 'sweeper' });
+
+    // Assess
+    await expect(failure).rejects.toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining(EnvVar.STATE_MACHINE_ARN) });
+    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({ running: [], finished: [] });
+    expect(factory).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('defaultStarterDependencies', () => {
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['missing', {}],
+    ['empty', { [EnvVar.STATE_MACHINE_ARN]: '' }],
+  ])('throws PollerConfigurationError naming POLLER_STATE_MACHINE_ARN when it is %s', (_what, env) => {
+    expect(() => defaultStarterDependencies(env)).toThrow(PollerConfigurationError);
+    expect(() => defaultStarterDependencies(env)).toThrow(expect.objectContaining({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining('POLLER_STATE_MACHINE_ARN') }));
+  });
+
+  it('wires the DescribeBatchPredictions lister and the Step Functions starter from the environment', () => {
+    const deps = defaultStarterDependencies({ [EnvVar.STATE_MACHINE_ARN]: STATE_MACHINE_ARN });
+    expect(deps.lister).toBeInstanceOf(DescribeBatchPredictionsLister);
+    expect(deps.starter).toBeInstanceOf(StepFunctionsRunStarter);
+  });
+});
+
+describe('handler (the Lambda entry point)', () => {
+  const previous = process.env[EnvVar.STATE_MACHINE_ARN];
+
+  afterAll(() => {
+    if (previous === undefined) delete process.env[EnvVar.STATE_MACHINE_ARN];
+    else process.env[EnvVar.STATE_MACHINE_ARN] = previous;
+  });
+
+  it('fails every invocation with PollerConfigurationError while POLLER_STATE_MACHINE_ARN is unset (built before any AWS call)', async () => {
+    delete process.env[EnvVar.STATE_MACHINE_ARN];
+    await expect(handler({ source: 'sweeper' }, { awsRequestId: 'req-1' })).rejects.toBeInstanceOf(PollerConfigurationError);
+    await expect(handler({ source: 'cloudtrail', batchPredictionId: 'bp-1' })).rejects.toHaveProperty('name', PollerErrorName.CONFIGURATION);
+  });
+});

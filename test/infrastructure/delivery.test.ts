@@ -1,0 +1,228 @@
+/**
+ * Delivery to subscribers and on-call: rule targets retry and dead-letter into an encrypted,
+ * TLS-only queue; alarms on the dead-letter queue, failed and timed-out executions and Lambda
+ * errors and throttles, all to the alert topic; encryption at rest and TLS-only policies.
+ */
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
+import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+import { TEST_ACCOUNT, TEST_REGION, synth } from './synth';
+
+let template: Template;
+let stack: BatchPredictionPollerStack;
+let cleanup: () => void = () => undefined;
+
+beforeAll(() => {
+  const result = synth();
+  ({ template, stack } = result);
+  cleanup = (result as { cleanup?: () => void }).cleanup ?? cleanup;
+});
+
+afterAll(() => cleanup());
+
+function logicalId(construct: IConstruct): string {
+  const cfn = construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement);
+  return Stack.of(cfn).resolve(cfn.logicalId) as string;
+}
+const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+const SECURE_TRANSPORT_DENY = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+
+/** The actions the key policy allows `service` (statements may name several services). */
+function keyActionsAllowedTo(t: Template, service: string): string[] {
+  const [key] = Object.values(t.findResources('AWS::KMS::Key'));
+  const statements = key.Properties.KeyPolicy.Statement as Array<{ Effect: string; Principal?: { Service?: string | string[] }; Action: string | string[] }>;
+  return statements
+    .filter((s) => s.Effect === 'Allow' && [s.Principal?.Service ?? []].flat().includes(service))
+    .flatMap((s) => [s.Action].flat());
+}
+
+describe('dead-letter queue of the rule targets', () => {
+  it('is one SQS queue, encrypted with the construct key, keeping messages 14 days', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    expect(logicalId(stack.poller.deadLetterQueue)).toBe(Object.keys(template.findResources('AWS::SQS::Queue'))[0]);
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf(stack.poller.key), MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  it('its policy denies every request without TLS and lets each rule of the construct, and only it, send', () => {
+    const policies = template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [ref(stack.poller.deadLetterQueue)] } });
+    expect(Object.keys(policies)).toHaveLength(1);
+    const statements = Object.values(policies)[0].Properties.PolicyDocument.Statement as Array<Record<string, any>>;
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    );
+    const fromEvents = statements.filter((s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com');
+    expect(fromEvents.map((s) => s.Condition)).toEqual(
+      expect.arrayContaining([
+        { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.failedStatusRule) } },
+        { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.pollingFailedRule) } },
+        { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.discoveryRule!) } },
+        { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.sweeperRule!) } },
+      ]),
+    );
+    // One statement per rule of the stack, each scoped to its rule.
+    expect(fromEvents).toHaveLength(Object.keys(template.findResources('AWS::Events::Rule')).length);
+    for (const s of fromEvents) expect(s.Action).toBe('sqs:SendMessage');
+    // Nothing else may use the queue (no Allow to "*" or to an account).
+    for (const s of statements.filter((s) => s.Effect === 'Allow')) expect(Object.keys(s.Principal)).toEqual(['Service']);
+  });
+
+  it('EventBridge may use the key to send to the encrypted queue', () => {
+    expect(keyActionsAllowedTo(template, 'events.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+
+  it.each([
+    ['FAILED status', () => stack.poller.failedStatusRule],
+    ['Polling Failed', () => stack.poller.pollingFailedRule],
+    ['CloudTrail discovery', () => stack.poller.discoveryRule!],
+    ['sweeper', () => stack.poller.sweeperRule!],
+  ])('the %s rule retries each target for 24 h (185 attempts), then dead-letters it', (_name, rule) => {
+    const targets = template.toJSON().Resources[logicalId(rule())].Properties.Targets as Array<Record<string, unknown>>;
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) {
+      expect(target).toMatchObject({
+        DeadLetterConfig: { Arn: arnOf(stack.poller.deadLetterQueue) },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 },
+      });
+    }
+  });
+
+  it('every target of every rule in the stack has a dead-letter queue and a retry policy', () => {
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+      for (const target of rule.Properties.Targets as Array<Record<string, unknown>>) {
+        expect(target).toHaveProperty('DeadLetterConfig.Arn');
+        expect(target).toHaveProperty('RetryPolicy.MaximumRetryAttempts');
+      }
+    }
+  });
+});
+
+describe('alarms', () => {
+  const fn = (which: 'poll' | 'report' | 'starter') =>
+    which === 'poll' ? stack.poller.pollFunction : which === 'report' ? stack.poller.reportFailureFunction : stack.poller.starterFunction!;
+  const EXPECTED: Array<[string, () => { namespace: string; metric: string; dimension: [string, unknown]; statistic: string }]> = [
+    ['any message in the dead-letter queue', () => ({ namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }], statistic: 'Maximum' })],
+    ['a failed execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsFailed', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum' })],
+    ['a timed-out execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsTimedOut', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum' })],
+    ['a poll function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('poll'))], statistic: 'Sum' })],
+    ['a poll function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('poll'))], statistic: 'Sum' })],
+    ['a report-failure function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('report'))], statistic: 'Sum' })],
+    ['a report-failure function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('report'))], statistic: 'Sum' })],
+    ['a starter function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('starter'))], statistic: 'Sum' })],
+    ['a starter function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('starter'))], statistic: 'Sum' })],
+  ];
+
+  it('there are exactly these alarms, and the construct exposes them all', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', EXPECTED.length);
+    expect(stack.poller.alarms.map(logicalId).sort()).toEqual(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort());
+  });
+
+  it.each(EXPECTED)('fires on %s (≥ 1 in one period), notifying the alert topic', (_what, expected) => {
+    const { namespace, metric, dimension, statistic } = expected();
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: {
+        Namespace: namespace,
+        MetricName: metric,
+        Dimensions: [{ Name: dimension[0], Value: dimension[1] }],
+        Statistic: statistic,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [ref(stack.poller.alertTopic)],
+      },
+    });
+    expect(Object.keys(alarms)).toHaveLength(1);
+  });
+
+  it('CloudWatch may publish to the encrypted topic: topic policy (this account’s alarms only) and key', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [ref(stack.poller.alertTopic)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } }),
+          }),
+        ]),
+      },
+    });
+    expect(keyActionsAllowedTo(template, 'cloudwatch.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+});
+
+describe('encryption at rest and in transit', () => {
+  it('the table, the topic and the queue are encrypted at rest', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true } });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.poller.key) });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf(stack.poller.key) });
+  });
+
+  it('the topic and the queue deny requests without TLS', () => {
+    for (const type of ['AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy']) {
+      template.hasResourceProperties(type, { PolicyDocument: { Statement: Match.arrayWith([SECURE_TRANSPORT_DENY]) } });
+    }
+  });
+
+  it('every log group keeps logs for a limited time and is encrypted with the key', () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group.Properties).toMatchObject({ RetentionInDays: expect.any(Number), KmsKeyId: arnOf(stack.poller.key) });
+  });
+
+  it('the handler roles have no managed policy; each may write to its own log group only', () => {
+    for (const handler of [stack.poller.pollFunction, stack.poller.reportFailureFunction, stack.poller.starterFunction!]) {
+      const role = template.toJSON().Resources[logicalId(handler.role!)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      const logGroupId = template.toJSON().Resources[logicalId(handler)].Properties.LoggingConfig.LogGroup.Ref as string;
+      const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(handler.role!)] } }));
+      const logStatements = policies
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+      expect(logStatements).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }]);
+    }
+  });
+});
+
+describe('options', () => {
+  /** A poller alone in a stack, bundling skipped. */
+  function pollerTemplate(props: BatchPredictionPollerProps): { template: Template; poller: BatchPredictionPoller } {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const s = new Stack(app, 'Options', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+    const poller = new BatchPredictionPoller(s, 'Poller', props);
+    return { template: Template.fromStack(s), poller };
+  }
+
+  it('takes the retry policy of the targets from targetRetryAttempts and targetMaxEventAge, and dead-letters alert emails too', () => {
+    const { template: t, poller } = pollerTemplate({ targetRetryAttempts: 10, targetMaxEventAge: Duration.hours(2), alertEmail: 'on-call@example.com' });
+    for (const rule of Object.values(t.findResources('AWS::Events::Rule'))) {
+      for (const target of rule.Properties.Targets) expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+    }
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'on-call@example.com',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Stack.of(poller).resolve((poller.deadLetterQueue.node.defaultChild as CfnElement).logicalId), 'Arn'] } },
+    });
+    // SNS sends undeliverable emails to the encrypted queue.
+    expect(keyActionsAllowedTo(t, 'sns.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+
+  it.each([
+    [{ targetRetryAttempts: -1 }, /targetRetryAttempts/],
+    [{ targetRetryAttempts: 186 }, /targetRetryAttempts/],
+    [{ targetRetryAttempts: 1.5 }, /targetRetryAttempts/],
+    [{ targetMaxEventAge: Duration.seconds(59) }, /targetMaxEventAge/],
+    [{ targetMaxEventAge: Duration.hours(25) }, /targetMaxEventAge/],
+  ] as Array<[BatchPredictionPollerProps, RegExp]>)('rejects %p', (props, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const s = new Stack(app, 'Invalid', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+    expect(() => new BatchPredictionPoller(s, 'Poller', props)).toThrow(message);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * The discrete-event clock of the local runtime: activities run until they sleep or end, then the
+ * clock jumps to the earliest wake-up; ties wake in a fixed order; Date and Math.random follow it.
+ */
+import { VirtualClock, currentExecutionScope, installVirtualTime, runInExecutionScope, seededRandom } from '../../local/virtual-clock';
+
+const START = Date.parse('2026-01-05T00:00:00.000Z');
+
+/**
+ * Starts an activity that sleeps until each of `wakes` in turn, logging `name@seconds` when it
+ * wakes. Like an execution, it registers at once and first sleeps after a tick, so that every
+ * activity started in the same synchronous stretch has begun before the clock may move.
+ */
+function activity(clock: VirtualClock, log: string[], name: string, order: number, wakes: number[]): Promise<void> {
+  clock.begin();
+  return (async () => {
+    await Promise.resolve();
+    for (const seconds of wakes) {
+      const woke = await clock.sleepUntil(START + seconds * 1000, order);
+      expect(woke).toBe(clock.nowMs());
+      log.push(`${name}@${clock.elapsedSeconds()}`);
+    }
+    clock.end();
+  })();
+}
+
+describe('VirtualClock', () => {
+  it('starts at its start time', () => {
+    const clock = new VirtualClock(START);
+    expect(clock.nowMs()).toBe(START);
+    expect(clock.startMs).toBe(START);
+    expect(clock.elapsedSeconds()).toBe(0);
+  });
+
+  it('wakes sleepers in time order, ties by order and then by when they went to sleep', async () => {
+    const clock = new VirtualClock(START);
+    const log: string[] = [];
+    const done = Promise.all([
+      activity(clock, log, 'late-order2', 2, [50]),
+      activity(clock, log, 'early', 5, [30]),
+      activity(clock, log, 'late-order0-first', 0, [50]),
+      activity(clock, log, 'late-order0-second', 0, [50]),
+      activity(clock, log, 'earliest', 9, [10]),
+    ]);
+    await clock.whenIdle();
+    await done;
+    expect(log).toEqual(['earliest@10', 'early@30', 'late-order0-first@50', 'late-order0-second@50', 'late-order2@50']);
+    expect(clock.elapsedSeconds()).toBe(50);
+  });
+
+  it('interleaves activities that sleep repeatedly and never goes backwards', async () => {
+    const clock = new VirtualClock(START);
+    const log: string[] = [];
+    const seen: number[] = [];
+    const done = Promise.all([activity(clock, log, 'a', 0, [10, 40, 70]), activity(clock, log, 'b', 1, [20, 40, 60])]);
+    // A wake-up already in the past wakes at the current time.
+    clock.begin();
+    const past = (async () => {
+      await Promise.resolve();
+      await clock.sleepUntil(START + 30_000, 2);
+      seen.push(clock.elapsedSeconds());
+      await clock.sleepUntil(START, 2);
+      seen.push(clock.elapsedSeconds());
+      clock.end();
+    })();
+    await clock.whenIdle();
+    await Promise.all([done, past]);
+    expect(log).toEqual(['a@10', 'b@20', 'a@40', 'b@40', 'b@60', 'a@70']);
+    expect(seen).toEqual([30, 30]);
+  });
+
+  it('is idle at once when nothing runs', async () => {
+    const clock = new VirtualClock(START);
+    await expect(clock.whenIdle()).resolves.toBeUndefined();
+  });
+
+  it('is not idle while an activity runs or sleeps, and idle once every activity has ended', async () => {
+    const clock = new VirtualClock(START);
+    let idle = false;
+    clock.begin();
+    const idleNow = clock.whenIdle().then(() => {
+      idle = true;
+    });
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    // The only activity sleeps: the clock jumps to its wake-up rather than becoming idle.
+    const woke = clock.sleepUntil(START + 3_600_000, 0);
+    await expect(woke).resolves.toBe(START + 3_600_000);
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    clock.end();
+    await idleNow;
+    expect(idle).toBe(true);
+    expect(clock.elapsedSeconds()).toBe(3600);
+  });
+});
+
+describe('installVirtualTime', () => {
+  it('makes new Date() and Date.now() read the simulated time, keeps Date(...) with arguments, and restores', async () => {
+    const RealDate = Date;
+    const realRandom = Math.random;
+    const clock = new VirtualClock(START);
+    const restore = installVirtualTime(clock, 'seed');
+    try {
+      expect(Date).not.toBe(RealDate);
+      expect(Date.now()).toBe(START);
+      expect(new Date().toISOString()).toBe('2026-01-05T00:00:00.000Z');
+      expect(new Date() instanceof RealDate).toBe(true);
+      // With arguments, Date is the ordinary Date.
+      expect(new Date(0).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+      expect(new Date('2030-06-01T12:00:00Z').getTime()).toBe(RealDate.parse('2030-06-01T12:00:00Z'));
+      expect(Date.parse('2026-01-05T00:00:10Z')).toBe(START + 10_000);
+      // Time moves only when the clock does.
+      clock.begin();
+      await clock.sleepUntil(START + 90_000, 0);
+      expect(Date.now()).toBe(START + 90_000);
+      expect(new Date().toISOString()).toBe('2026-01-05T00:01:30.000Z');
+      clock.end();
+      expect(Math.random).not.toBe(realRandom);
+    } finally {
+      restore();
+    }
+    expect(Date).toBe(RealDate);
+    expect(Math.random).toBe(realRandom);
+    expect(Math.abs(Date.now() - new RealDate().getTime())).toBeLessThan(1000);
+  });
+
+  it('gives each execution its own deterministic Math.random stream, and a seeded one outside executions', () => {
+    const clock = new VirtualClock(START);
+    const draw = (n: number) => Array.from({ length: n }, () => Math.random());
+    const restore = installVirtualTime(clock, 'fallback-seed');
+    let first: { a: number[]; b: number[]; outside: number[] };
+    let second: { a: number[]; b: number[]; outside: number[] };
+    try {
+      const run = () => ({
+        a: runInExecutionScope('exec-a', 'seed', () => draw(5)),
+        b: runInExecutionScope('exec-b', 'seed', () => {
+          expect(currentExecutionScope()?.executionName).toBe('exec-b');
+          return draw(5);
+        }),
+        outside: draw(3),
+      });
+      first = run();
+      second = run();
+    } finally {
+      restore();
+    }
+    // Each new scope starts its stream afresh, so the same execution draws the same numbers.
+    expect(second.a).toEqual(first.a);
+    expect(second.b).toEqual(first.b);
+    expect(first.a).toEqual(Array.from({ length: 5 }, seededRandom('seed/exec-a')));
+    expect(first.a).not.toEqual(first.b);
+    // Outside any execution the fallback stream continues.
+    const fallback = seededRandom('fallback-seed');
+    expect(first.outside).toEqual(Array.from({ length: 3 }, fallback));
+    expect(second.outside).toEqual(Array.from({ length: 3 }, fallback));
+    expect(currentExecutionScope()).toBeUndefined();
+  });
+});
+
+describe('seededRandom', () => {
+  it('is deterministic per seed, differs between seeds and stays in [0, 1)', () => {
+    const take = (seed: string) => Array.from({ length: 1000 }, seededRandom(seed));
+    const a = take('batch-prediction-poller/bp-a');
+    expect(take('batch-prediction-poller/bp-a')).toEqual(a);
+    expect(take('batch-prediction-poller/bp-b')).not.toEqual(a);
+    expect(a.every((x) => x >= 0 && x < 1)).toBe(true);
+    // Not degenerate: values spread over the interval.
+    expect(new Set(a).size).toBeGreaterThan(990);
+    const mean = a.reduce((s, x) => s + x, 0) / a.length;
+    expect(mean).toBeGreaterThan(0.45);
+    expect(mean).toBeLessThan(0.55);
+  });
+});

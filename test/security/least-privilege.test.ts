@@ -1,0 +1,278 @@
+/**
+ * Least privilege, proven offline: the synthesized template's IAM policies, resolved for a fake
+ * account and region, are evaluated with an IAM policy simulator (@cloud-copilot/iam-simulate).
+ *
+ * (a) Every AWS call a handler makes during local runs (recorded by the stand-ins) is allowed to
+ *     that handler's role, for exactly that resource.
+ * (b) Calls the handlers must never make are denied.
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { DetailType, EnvVar } from '../../lib/contract';
+import * as pollHandlerModule from '../../lambda/poll-handler';
+import * as reportFailureHandlerModule from '../../lambda/report-failure-handler';
+import * as starterHandlerModule from '../../lambda/starter-handler';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalDeployment, deploymentFromTemplate, synthesizeTemplate } from '../../local/deployment';
+import { ResolveContext, arnOf, resolveIntrinsics } from '../../local/intrinsics';
+import { RecordedCall } from '../../local/machine-learning-stand-in';
+import { LocalRuntime, RunResult } from '../../local/runtime';
+import { validateScenario } from '../../local/scenario';
+
+type Caller = 'poll' | 'reportFailure' | 'starter';
+type IamPolicy = { Version?: string; Statement: unknown[] };
+type CfnResource = { Type: string; Properties?: Record<string, any> };
+
+/** The factories the template's functions name (template metadata), by caller. */
+const FACTORIES: Record<Caller, string> = { poll: 'createPollHandler', reportFailure: 'createReportFailureHandler', starter: 'createStarterHandler' };
+const ARN_PREFIX = (service: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}`;
+const batchPredictionArn = (id: string) => `${ARN_PREFIX('machinelearning')}:batchprediction/${id}`;
+
+let template: Record<string, unknown>;
+let deployment: LocalDeployment;
+let resolveContext: ResolveContext;
+/** The identity policies of each handler's role, resolved to plain JSON. */
+const rolePolicies = {} as Record<Caller, { roleArn: string; policies: Array<{ name: string; policy: IamPolicy }> }>;
+let tableArn: string;
+let busArn: string;
+let stateMachineArn: string;
+
+beforeAll(() => {
+  const synthesized = synthesizeTemplate();
+  template = synthesized.template;
+  deployment = deploymentFromTemplate(template, synthesized.stackName);
+  const resources = template.Resources as Record<string, CfnResource>;
+  resolveContext = { account: LOCAL_ACCOUNT, region: LOCAL_REGION, resources, stackName: synthesized.stackName };
+  for (const caller of Object.keys(FACTORIES) as Caller[]) rolePolicies[caller] = policiesOfFunction(caller);
+  const [table] = deployment.tables;
+  tableArn = arnOf(table.logicalId, 'AWS::DynamoDB::Table', resources[table.logicalId].Properties, resolveContext);
+  const busName = deployment.functions[0].environment[EnvVar.EVENT_BUS_NAME];
+  busArn = `${ARN_PREFIX('events')}:event-bus/${busName}`;
+  expect(deployment.stateMachines).toHaveLength(1);
+  stateMachineArn = deployment.stateMachines[0].arn;
+});
+
+/** The role of the function built by `caller`'s factory, and every policy that role has. */
+function policiesOfFunction(caller: Caller): { roleArn: string; policies: Array<{ name: string; policy: IamPolicy }> } {
+  const resources = template.Resources as Record<string, CfnResource>;
+  const functions = deployment.functions.filter((f) => f.factory === FACTORIES[caller]);
+  expect(functions).toHaveLength(1);
+  const roleGetAtt = resources[functions[0].logicalId].Properties?.Role as { 'Fn::GetAtt': [string, string] };
+  const roleId = roleGetAtt['Fn::GetAtt'][0];
+  const role = resources[roleId];
+  expect(role.Type).toBe('AWS::IAM::Role');
+  // Managed policies cannot be evaluated offline (their text is AWS's); the roles have none.
+  expect(role.Properties?.ManagedPolicyArns ?? []).toEqual([]);
+  const inline = ((role.Properties?.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: unknown }>).map((p) => ({
+    name: p.PolicyName,
+    policy: resolveIntrinsics(p.PolicyDocument, resolveContext) as IamPolicy,
+  }));
+  const attached = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .map(([id, r]) => ({ name: id, policy: resolveIntrinsics(r.Properties?.PolicyDocument, resolveContext) as IamPolicy }));
+  const policies = [...inline, ...attached];
+  expect(policies.length).toBeGreaterThan(0);
+  // Fully resolved: no intrinsic left for the simulator to misread.
+  expect(JSON.stringify(policies)).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
+  return { roleArn: arnOf(roleId, 'AWS::IAM::Role', role.Properties, resolveContext), policies };
+}
+
+/** What IAM decides for `caller`'s role doing `action` on `resource` (same account, no resource policy). */
+async function decide(caller: Caller, action: string, resource: string): Promise<string> {
+  const { roleArn, policies } = rolePolicies[caller];
+  const response = await runSimulation(
+    {
+      request: { principal: roleArn, action, resource: { resource, accountId: LOCAL_ACCOUNT }, contextVariables: {} },
+      identityPolicies: policies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  // A request the simulator cannot validate (unknown action, wrong resource type) must not pass as "denied".
+  if (response.resultType !== 'single') throw new Error(`${action} on ${resource}: simulation ${response.resultType}: ${JSON.stringify(response)}`);
+  return response.overallResult;
+}
+
+/** A recorded call as the IAM request it is: action and resource ARN. */
+function asIamRequest(call: RecordedCall): { action: string; resource: string } {
+  switch (call.service) {
+    case 'machinelearning':
+      // DescribeBatchPredictions lists the account's batch predictions: it has no resource type.
+      if (call.operation === 'DescribeBatchPredictions') {
+        expect(call.resource).toBeUndefined();
+        return { action: 'machinelearning:DescribeBatchPredictions', resource: '*' };
+      }
+      return { action: `machinelearning:${call.operation}`, resource: batchPredictionArn(String(call.resource)) };
+    case 'dynamodb':
+      expect(deployment.tables.map((t) => t.tableName)).toContain(call.resource);
+      return { action: `dynamodb:${call.operation}`, resource: `${ARN_PREFIX('dynamodb')}:table/${call.resource}` };
+    case 'events':
+      return { action: `events:${call.operation}`, resource: `${ARN_PREFIX('events')}:event-bus/${call.resource}` };
+    default:
+      throw new Error(`no IAM mapping for ${JSON.stringify(call)}`);
+  }
+}
+
+describe('every call the handlers make in local runs is allowed to the calling role, for exactly that resource', () => {
+  /** Calls attributed to the handler invocation they happened in. */
+  const attributed: Array<{ caller: Caller; call: RecordedCall }> = [];
+  const results: RunResult[] = [];
+  let overlapping = 0;
+
+  /**
+   * Runs one scenario with one batch prediction, so that handler invocations never overlap and every
+   * call recorded while an invocation is in flight is that invocation's.
+   */
+  async function runAttributed(rawScenario: unknown): Promise<void> {
+    const runtime = await LocalRuntime.start(validateScenario(rawScenario), { deployment });
+    const standIns = [runtime.machineLearning, runtime.eventBridge, runtime.dynamoDb];
+    let inFlight = 0;
+    const instrument = (caller: Caller, module: Record<string, unknown>) => {
+      const factory = module[FACTORIES[caller]] as (...args: unknown[]) => (payload: unknown, context: unknown) => Promise<unknown>;
+      return jest.spyOn(module as Record<string, any>, FACTORIES[caller]).mockImplementation((...args: unknown[]) => {
+        const handler = factory(...args);
+        return async (payload: unknown, context: unknown) => {
+          if (inFlight++ > 0) overlapping++;
+          const starts = standIns.map((s) => s.calls.length);
+          try {
+            return await handler(payload, context);
+          } finally {
+            inFlight--;
+            standIns.forEach((s, i) => s.calls.slice(starts[i]).forEach((call) => attributed.push({ caller, call })));
+          }
+        };
+      });
+    };
+    const spies = [
+      instrument('poll', pollHandlerModule as unknown as Record<string, unknown>),
+      instrument('reportFailure', reportFailureHandlerModule as unknown as Record<string, unknown>),
+      // The sweeper schedule invokes the starter during local runs too.
+      instrument('starter', starterHandlerModule as unknown as Record<string, unknown>),
+    ];
+    try {
+      results.push(await runtime.run());
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+      runtime.stop();
+    }
+  }
+
+  beforeAll(async () => {
+    try {
+      // A job that completes: GetBatchPrediction, history writes and status-change events.
+      await runAttributed({
+        batchPredictions: [
+          {
+            id: 'bp-completes',
+            timeline: [
+              { at: 0, status: 'PENDING' },
+              { at: 120, status: 'INPROGRESS' },
+              { at: 900, status: 'COMPLETED', totalRecordCount: 10, invalidRecordCount: 0 },
+            ],
+          },
+        ],
+      });
+      // A mistyped id: ResourceNotFound, then the failure path publishes Polling Failed.
+      await runAttributed({ batchPredictions: [{ id: 'bp-does-not-exist', missing: true }] });
+    } finally {
+      await LocalRuntime.shutdown();
+    }
+  });
+
+  it('the runs did what they were meant to (so the calls below are the real ones)', () => {
+    const [completed, missing] = results;
+    expect(completed.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(completed.events.map((e) => e.envelope.detail.status)).toEqual(['PENDING', 'INPROGRESS', 'COMPLETED']);
+    expect(missing.executions.map((e) => e.status)).toEqual(['FAILED']);
+    expect(missing.events.map((e) => e.envelope['detail-type'])).toEqual([DetailType.POLLING_FAILED]);
+    expect(overlapping).toBe(0);
+  });
+
+  it('attributes every handler call, and leaves out only the harness’s own table setup and history scan', () => {
+    const handlerCalls = new Set(attributed.map((a) => a.call));
+    const harness = results.flatMap((r) => r.calls).filter((call) => !handlerCalls.has(call));
+    expect(harness.every((call) => call.service === 'dynamodb' && ['CreateTable', 'DescribeTable', 'Scan'].includes(call.operation))).toBe(true);
+    // All three roles, all three services (other calls, e.g. a read-back GetItem, are checked below too).
+    expect([...new Set(attributed.map((a) => `${a.caller} ${a.call.service}:${a.call.operation}`))]).toEqual(
+      expect.arrayContaining([
+        'poll machinelearning:GetBatchPrediction',
+        'poll dynamodb:PutItem',
+        'poll events:PutEvents',
+        'reportFailure events:PutEvents',
+        'starter machinelearning:DescribeBatchPredictions',
+      ]),
+    );
+    // The starter lists batch predictions and nothing else the stand-ins record (no history, no events).
+    expect([...new Set(attributed.filter((a) => a.caller === 'starter').map((a) => `${a.call.service}:${a.call.operation}`))]).toEqual([
+      'machinelearning:DescribeBatchPredictions',
+    ]);
+  });
+
+  it('each call is allowed to the role of the function that made it', async () => {
+    const decisions = await Promise.all(
+      attributed.map(async ({ caller, call }) => {
+        const { action, resource } = asIamRequest(call);
+        return `${caller}: ${action} on ${resource} → ${await decide(caller, action, resource)}`;
+      }),
+    );
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const decision of decisions) expect(decision).toMatch(/ → Allowed$/);
+  });
+
+  it('the resources are exactly the polled batch prediction, the history table and the bus (and "*" for the starter\'s listing only)', () => {
+    const requested = new Set(attributed.map(({ call }) => asIamRequest(call).resource));
+    expect(requested).toEqual(new Set([batchPredictionArn('bp-completes'), batchPredictionArn('bp-does-not-exist'), tableArn, busArn, '*']));
+    const onAny = attributed.filter(({ call }) => asIamRequest(call).resource === '*');
+    expect(new Set(onAny.map(({ caller, call }) => `${caller} ${call.operation}`))).toEqual(new Set(['starter DescribeBatchPredictions']));
+  });
+});
+
+describe('calls the handlers must never make are denied', () => {
+  const OTHER_BATCH_PREDICTION = batchPredictionArn('bp-someone-elses');
+  const otherTable = () => `${ARN_PREFIX('dynamodb')}:table/other-table`;
+  const otherBus = `${ARN_PREFIX('events')}:event-bus/other-bus`;
+  const DENIED: Array<[Caller, string, string, () => string]> = [
+    ['poll', 'machinelearning:DeleteBatchPrediction', "another job's batch prediction", () => OTHER_BATCH_PREDICTION],
+    ['poll', 'machinelearning:DeleteBatchPrediction', 'the polled batch prediction', () => batchPredictionArn('bp-completes')],
+    ['poll', 'machinelearning:CreateBatchPrediction', 'a new batch prediction', () => OTHER_BATCH_PREDICTION],
+    ['poll', 'machinelearning:UpdateBatchPrediction', 'a batch prediction', () => OTHER_BATCH_PREDICTION],
+    ['poll', 'events:PutEvents', 'bus other-bus', () => otherBus],
+    ['poll', 'events:PutEvents', 'the default bus', () => `${ARN_PREFIX('events')}:event-bus/default`],
+    ['poll', 'dynamodb:DeleteTable', 'the history table', () => tableArn],
+    ['poll', 'dynamodb:UpdateTable', 'the history table', () => tableArn],
+    ['poll', 'dynamodb:Scan', 'the history table', () => tableArn],
+    ['poll', 'dynamodb:Query', 'the history table', () => tableArn],
+    ['poll', 'dynamodb:DeleteItem', 'the history table', () => tableArn],
+    ['poll', 'dynamodb:BatchWriteItem', 'the history table', () => tableArn],
+    ['poll', 'dynamodb:PutItem', 'another table', otherTable],
+    ['reportFailure', 'machinelearning:GetBatchPrediction', 'a batch prediction', () => batchPredictionArn('bp-completes')],
+    ['reportFailure', 'dynamodb:PutItem', 'the history table', () => tableArn],
+    ['reportFailure', 'dynamodb:GetItem', 'the history table', () => tableArn],
+    ['reportFailure', 'events:PutEvents', 'bus other-bus', () => otherBus],
+    // The starter lists batch predictions and starts runs; it reads no batch prediction, writes no
+    // history and publishes no event.
+    ['starter', 'machinelearning:GetBatchPrediction', 'a batch prediction', () => batchPredictionArn('bp-completes')],
+    ['starter', 'machinelearning:CreateBatchPrediction', 'a new batch prediction', () => OTHER_BATCH_PREDICTION],
+    ['starter', 'machinelearning:DeleteBatchPrediction', 'a batch prediction', () => OTHER_BATCH_PREDICTION],
+    ['starter', 'dynamodb:PutItem', 'the history table', () => tableArn],
+    ['starter', 'dynamodb:GetItem', 'the history table', () => tableArn],
+    ['starter', 'dynamodb:Query', 'the history table', () => tableArn],
+    ['starter', 'events:PutEvents', 'the bus', () => busArn],
+    ['starter', 'events:PutEvents', 'the default bus', () => `${ARN_PREFIX('events')}:event-bus/default`],
+    ['starter', 'states:StartExecution', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
+    ['starter', 'states:StopExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
+    ['starter', 'states:DeleteStateMachine', 'the state machine', () => stateMachineArn],
+    ['starter', 'lambda:InvokeFunction', 'the poll function', () => deployment.functions.find((f) => f.factory === FACTORIES.poll)!.arn],
+  ];
+
+  it.each(DENIED)('%s role: %s on %s', async (caller, action, _what, resource) => {
+    expect(await decide(caller, action, resource())).toBe('ImplicitlyDenied');
+  });
+
+  it('the same roles are allowed their own calls (the simulator is not denying everything)', async () => {
+    expect(await decide('poll', 'machinelearning:GetBatchPrediction', OTHER_BATCH_PREDICTION)).toBe('Allowed');
+    expect(await decide('poll', 'dynamodb:PutItem', tableArn)).toBe('Allowed');
+    expect(await decide('reportFailure', 'events:PutEvents', busArn)).toBe('Allowed');
+    expect(await decide('starter', 'states:StartExecution', stateMachineArn)).toBe('Allowed');
+    expect(await decide('starter', 'machinelearning:DescribeBatchPredictions', '*')).toBe('Allowed');
+  });
+});
