@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { BatchPredictionPollerStack } from '../lib/batch-prediction-poller-stack';
 import { readPollerAppConfig } from '../lib/config';
+import { DEFAULT_STACK_NAME } from '../lib/contract';
 
 /**
  * The CDK app: context → validated config → stack. Kept as a function so tests and the local
@@ -9,7 +10,7 @@ import { readPollerAppConfig } from '../lib/config';
  */
 export function buildApp(app: App = new App()): { app: App; stack: BatchPredictionPollerStack } {
   const config = readPollerAppConfig((key) => app.node.tryGetContext(key));
-  const stack = new BatchPredictionPollerStack(app, 'BatchPredictionPoller', {
+  const stack = new BatchPredictionPollerStack(app, DEFAULT_STACK_NAME, {
     config,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     description: 'Polls Amazon ML batch predictions and publishes status changes to EventBridge',

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { BatchPredictionPoller } from './batch-prediction-poller';
 import { PollerAppConfig } from './config';
+import { StackOutput } from './contract';
 
 /** Properties of {@link BatchPredictionPollerStack}. */
 export interface BatchPredictionPollerStackProps extends StackProps {
@@ -10,13 +11,7 @@ export interface BatchPredictionPollerStackProps extends StackProps {
   readonly config: PollerAppConfig;
 }
 
-/** Names of the stack outputs; the CLI and the local runtime find resources through them. */
-export const StackOutput = {
-  STATE_MACHINE_ARN: 'StateMachineArn',
-  EVENT_BUS_NAME: 'EventBusName',
-  HISTORY_TABLE_NAME: 'HistoryTableName',
-  ALERT_TOPIC_ARN: 'AlertTopicArn',
-} as const;
+export { StackOutput };
 
 /** The deployable app: one {@link BatchPredictionPoller} and its outputs. */
 export class BatchPredictionPollerStack extends Stack {

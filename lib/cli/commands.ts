@@ -23,7 +23,7 @@ import {
   formatWatch,
   millisecondsBetween,
 } from './format';
-import { CliStackOutput, StackResources, findStackResources } from './stack-resources';
+import { StackOutput, StackResources, findStackResources } from './stack-resources';
 
 /** The AWS clients the commands use. */
 export interface CliClients {
@@ -73,8 +73,8 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
  */
 export async function watch(context: CommandContext, id: string): Promise<number> {
   validateBatchPredictionId(id);
-  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [CliStackOutput.STATE_MACHINE_ARN], context.region);
-  const stateMachineArn = output(stack, CliStackOutput.STATE_MACHINE_ARN);
+  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.STATE_MACHINE_ARN], context.region);
+  const stateMachineArn = output(stack, StackOutput.STATE_MACHINE_ARN);
   const name = executionNameFor(id);
   const sfnError = (error: unknown, operation: string) => stepFunctionsError(error, operation, stateMachineArn, context);
 
@@ -236,8 +236,8 @@ function isKnownTerminal(status: string): boolean {
 /** `history <id>`: the batch prediction's transitions as a timeline, grouped by run. */
 export async function history(context: CommandContext, id: string): Promise<number> {
   validateBatchPredictionId(id);
-  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [CliStackOutput.HISTORY_TABLE_NAME], context.region);
-  const tableName = output(stack, CliStackOutput.HISTORY_TABLE_NAME);
+  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.HISTORY_TABLE_NAME], context.region);
+  const tableName = output(stack, StackOutput.HISTORY_TABLE_NAME);
   const store = new HistoryStore({ tableName, client: context.clients.dynamoDb });
   let records: TransitionRecord[];
   try {
@@ -274,8 +274,8 @@ export function latestPerBatchPrediction(items: Iterable<ListedItem>): ListedIte
 
 /** `list [--status S]`: the latest status of every tracked batch prediction. */
 export async function list(context: CommandContext, statuses?: readonly BatchPredictionStatus[]): Promise<number> {
-  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [CliStackOutput.HISTORY_TABLE_NAME], context.region);
-  const tableName = output(stack, CliStackOutput.HISTORY_TABLE_NAME);
+  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.HISTORY_TABLE_NAME], context.region);
+  const tableName = output(stack, StackOutput.HISTORY_TABLE_NAME);
   const items: ListedItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   try {

@@ -1,23 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CliError, findInChain, toCliError } from './errors';
+import type { StackOutputName } from '../contract';
 
-/** The stack name `bin/app.ts` deploys. */
-export const DEFAULT_STACK_NAME = 'BatchPredictionPoller';
-
-/**
- * The stack outputs the CLI reads. Same names as `StackOutput` in
- * `lib/batch-prediction-poller-stack.ts` (a test keeps them equal); repeated here so that the CLI
- * starts without loading aws-cdk-lib.
- */
-export const CliStackOutput = {
-  STATE_MACHINE_ARN: 'StateMachineArn',
-  EVENT_BUS_NAME: 'EventBusName',
-  HISTORY_TABLE_NAME: 'HistoryTableName',
-  ALERT_TOPIC_ARN: 'AlertTopicArn',
-} as const;
-
-/** One of {@link CliStackOutput}. */
-export type CliStackOutputName = (typeof CliStackOutput)[keyof typeof CliStackOutput];
+// From the contract (no aws-cdk-lib import), so the CLI starts fast and names what the stack does.
+export { DEFAULT_STACK_NAME, StackOutput } from '../contract';
 
 /** The deployed stack as the CLI sees it. */
 export interface StackResources {
@@ -35,7 +21,7 @@ export interface StackResources {
 export async function findStackResources(
   cloudFormation: CloudFormationClient,
   stackName: string,
-  required: readonly CliStackOutputName[],
+  required: readonly StackOutputName[],
   region?: string,
 ): Promise<StackResources> {
   let stack;
