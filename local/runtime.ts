@@ -286,6 +286,7 @@ export class LocalRuntime {
 
   /** Stops the stand-ins and gives back the real clock and environment. */
   stop(): void {
+    this.clock.stop();
     this.machineLearning.stop();
     this.eventBridge.stop();
     this.dynamoDb.stop();

@@ -20,6 +20,7 @@ export class VirtualClock {
   /** Paced mode: the real time (performance.now) at which `now` was last committed. */
   private realAt = 0;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(readonly startMs: number) {
     this.now = startMs;
@@ -32,6 +33,16 @@ export class VirtualClock {
   pace(speed: number): void {
     this.speed = speed;
     this.realAt = performance.now();
+  }
+
+  /**
+   * Stops the clock for good: nobody asleep wakes again (the `--serve` mode's sweeper included),
+   * and no timer keeps the process alive.
+   */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** The simulated time in epoch milliseconds. */
@@ -78,7 +89,7 @@ export class VirtualClock {
   }
 
   private advanceIfIdle(): void {
-    if (this.running > 0) return;
+    if (this.running > 0 || this.stopped) return;
     if (this.sleepers.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

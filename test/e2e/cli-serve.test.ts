@@ -1,0 +1,91 @@
+import { Server } from 'node:http';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { main } from '../../lib/cli/main';
+import { synthesizeDeployment } from '../../local/deployment';
+import { LocalRuntime } from '../../local/runtime';
+import { validateScenario } from '../../local/scenario';
+import { startServeEndpoint } from '../../local/serve';
+
+// The operator CLI against the long-running local runtime (`npm start -- --serve`), through the
+// same single endpoint a user points AWS_ENDPOINT_URL at: CloudFormation outputs, Step Functions,
+// DynamoDB, all real SDK clients over HTTP.
+let runtime: LocalRuntime;
+let server: Server;
+let endpoint: string;
+
+beforeAll(async () => {
+  const scenario = validateScenario({
+    batchPredictions: [
+      // Nobody starts it: `watch` does.
+      { id: 'bp-watched', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 120, status: 'INPROGRESS' }, { at: 600, status: 'COMPLETED' }] },
+    ],
+  });
+  runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment() });
+  ({ server, endpoint } = await startServeEndpoint(runtime.deployment, 0));
+  // Fast enough that the 10-minute job ends in well under a second of real time.
+  runtime.serve(20_000);
+}, 120_000);
+
+afterAll(async () => {
+  server.close();
+  runtime.stop();
+  await LocalRuntime.shutdown();
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+  const code = await main(argv, {
+    output: { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
+    clients: () => ({ cloudFormation: new CloudFormationClient(config), stepFunctions: new SFNClient(config), dynamoDb: new DynamoDBClient(config) }),
+  });
+  return { code, stdout, stderr };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  // Real time: `Date` follows the runtime's simulated clock while it runs.
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('watch starts a run, history shows its transitions, list its latest status', async () => {
+  const watched = await cli('watch', 'bp-watched');
+  expect(watched).toMatchObject({ code: 0, stderr: '' });
+  expect(watched.stdout).toMatch(/bp-watched/);
+
+  const history = await until(async () => {
+    const result = await cli('history', 'bp-watched', '--json');
+    return result.code === 0 && result.stdout.includes('COMPLETED') ? (JSON.parse(result.stdout) as Record<string, unknown>) : undefined;
+  });
+  const transitions = JSON.stringify(history);
+  expect(transitions.indexOf('PENDING')).toBeLessThan(transitions.indexOf('INPROGRESS'));
+  expect(transitions.indexOf('INPROGRESS')).toBeLessThan(transitions.indexOf('COMPLETED'));
+
+  const listed = await cli('list', '--status', 'COMPLETED', '--json');
+  expect(listed.code).toBe(0);
+  expect(JSON.parse(listed.stdout)).toMatchObject({ batchPredictions: [{ batchPredictionId: 'bp-watched', status: 'COMPLETED' }] });
+
+  // A second watch of the finished run starts nothing and says why.
+  const again = await cli('watch', 'bp-watched');
+  expect(again.code).toBe(1);
+  expect(runtime.stepFunctions.executions.filter((e) => e.name.startsWith('bp-watched'))).toHaveLength(1);
+});
+
+it.each([
+  [['history', 'bp-nobody'], 1, /no history for bp-nobody/],
+  [['list', '--stack', 'Other'], 1, /no stack named Other/],
+  [['watch', 'bad id!'], 2, /invalid batch prediction id/],
+])('%j exits %i with one line naming the problem', async (argv, code, message) => {
+  const result = await cli(...argv);
+  expect(result.code).toBe(code);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+});
