@@ -131,9 +131,9 @@ describe.each([
 });
 
 /**
- * The poll bundle, run for real: a bare Node.js process loads it and calls its `handler`, with a
- * fake AWS on loopback HTTP in this process (Amazon ML, DynamoDB and EventBridge, told apart by
- * `X-Amz-Target`). Besides the handler's flow, this proves the Amazon ML client still works on the
+ * The poll bundle (and the starter's, the other user of the Amazon ML client), run for real: a bare
+ * Node.js process loads it and calls its `handler`, with a fake AWS on loopback HTTP in this process
+ * (Amazon ML, DynamoDB, EventBridge and Step Functions, told apart by `X-Amz-Target`). Besides the handler's flow, this proves the Amazon ML client still works on the
  * newer SDK runtime `HANDLER_BUNDLING`'s aliases give it: credentials from the environment, the
  * endpoint (overridden, and resolved from the region), request serialization, SigV4 signatures
  * (recomputed here independently of the SDK), error deserialization and the default retries.
@@ -173,13 +173,14 @@ describe('poll function bundle, run against a fake AWS', () => {
         seen.push(request);
         let answer: Answer;
         if (request.target.startsWith('AmazonML_20141212.')) answer = answerMl(request);
+        else if (request.target === 'AWSStepFunctions.StartExecution') answer = { status: 200, body: { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1', startDate: 1767571200 } };
         else if (request.target === 'AWSEvents.PutEvents') answer = { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'fake-event-id' }] } };
         else if (request.target.startsWith('DynamoDB_20120810.')) answer = { status: 200, body: {} };
         else answer = mlError(400, 'UnknownOperationException');
         const text = JSON.stringify(answer.body);
         const type = (answer.body as { __type?: string }).__type;
         res.writeHead(answer.status, {
-          'content-type': request.target.startsWith('DynamoDB') ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1',
+          'content-type': /^(DynamoDB|AWSStepFunctions)/.test(request.target) ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1',
           'content-length': Buffer.byteLength(text),
           ...(type === undefined ? {} : { 'x-amzn-errortype': type }),
         });
@@ -204,8 +205,11 @@ describe('poll function bundle, run against a fake AWS', () => {
    * With `interceptHttps`, `https.request` is redirected to the fake AWS first, so that the SDK's
    * own endpoint resolution runs (no endpoint override) and its chosen host can be checked.
    */
-  async function invokeBundle(payload: unknown, options: { interceptHttps?: boolean } = {}): Promise<{ result?: Record<string, unknown>; error?: { name: string; message: string } }> {
-    const { dir } = bundleOf((s) => s.poller.pollFunction);
+  async function invokeBundle(
+    payload: unknown,
+    options: { interceptHttps?: boolean; fn?: (s: BatchPredictionPollerStack) => { node: { defaultChild?: unknown } } } = {},
+  ): Promise<{ result?: Record<string, unknown>; error?: { name: string; message: string } }> {
+    const { dir } = bundleOf(options.fn ?? ((s) => s.poller.pollFunction));
     const intercept = [
       "const http = require('node:http'); const https = require('node:https');",
       'https.request = (options, callback) => {',
@@ -223,7 +227,7 @@ describe('poll function bundle, run against a fake AWS', () => {
     ].join('\n');
     const overrides = options.interceptHttps
       ? { FAKE_AWS: endpoint }
-      : { AWS_ENDPOINT_URL_MACHINE_LEARNING: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint };
+      : { AWS_ENDPOINT_URL_MACHINE_LEARNING: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint, AWS_ENDPOINT_URL_SFN: endpoint };
     // Asynchronous on purpose: the fake AWS answers from this process's event loop.
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
       cwd: dir,
@@ -238,6 +242,7 @@ describe('poll function bundle, run against a fake AWS', () => {
         POLLER_EVENT_BUS_NAME: 'poller-bus',
         POLLER_HISTORY_TABLE_NAME: 'poller-history',
         POLLER_ACCOUNT_ID: '123456789012',
+        POLLER_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller',
         PAYLOAD: JSON.stringify(payload),
         ...overrides,
       },
@@ -359,6 +364,25 @@ describe('poll function bundle, run against a fake AWS', () => {
       const mlCalls = seen.filter((r) => r.target === 'AmazonML_20141212.GetBatchPrediction');
       expect(mlCalls).toHaveLength(attempts);
       expect(mlCalls.map((r) => r.headers['amz-sdk-request'])).toEqual(Array.from({ length: attempts }, (_, i) => `attempt=${i + 1}; max=3`));
+    },
+    TIMEOUT_MS,
+  );
+  it(
+    'runs the starter bundle too: lists PENDING and INPROGRESS batch predictions and starts a run for each',
+    async () => {
+      answerMl = (request) =>
+        request.target === 'AmazonML_20141212.DescribeBatchPredictions'
+          ? { status: 200, body: { Results: JSON.parse(request.body).EQ === 'INPROGRESS' ? [{ BatchPredictionId: 'bp-1', Status: 'INPROGRESS' }] : [] } }
+          : mlError(400, 'UnknownOperationException');
+      const { result, error } = await invokeBundle({ source: 'sweeper' }, { fn: (s) => s.poller.starterFunction! });
+      expect(error).toBeUndefined();
+      expect(result).toEqual({ running: ['bp-1'], finished: [] });
+      const describes = seen.filter((r) => r.target === 'AmazonML_20141212.DescribeBatchPredictions');
+      expect(describes.map((r) => JSON.parse(r.body).EQ).sort()).toEqual(['INPROGRESS', 'PENDING']);
+      for (const request of describes) expectValidSignature(request, 'machinelearning');
+      const start = seen.find((r) => r.target === 'AWSStepFunctions.StartExecution');
+      expect(JSON.parse(start!.body)).toMatchObject({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', input: JSON.stringify({ batchPredictionId: 'bp-1' }) });
+      expectValidSignature(start!, 'states');
     },
     TIMEOUT_MS,
   );
