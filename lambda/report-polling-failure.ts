@@ -1,6 +1,5 @@
-import { BatchPredictionStatus, DetailType, PollingFailedDetail, isBatchPredictionStatus } from '../lib/contract';
+import { BATCH_PREDICTION_ID_PATTERN, BatchPredictionStatus, DetailType, PollingFailedDetail, isBatchPredictionStatus } from '../lib/contract';
 import { EventTarget, buildPollingFailedDetail, toEventEntry } from './domain/events';
-import { BATCH_PREDICTION_ID_PATTERN } from '../lib/contract';
 import { EventSink, ExecutionContext } from './ports';
 
 /** What the state machine's Catch hands the failure path. */

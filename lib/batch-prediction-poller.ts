@@ -40,6 +40,13 @@ import { PollInterval } from './poll-interval';
 /** Template metadata key naming a function's source entry and handler factory, for the local runtime. */
 export const LOCAL_HANDLER_METADATA = 'batch-prediction-poller:handler';
 
+/** The factories each handler entry builds its `handler` export with (named in that metadata). */
+export const HANDLER_FACTORY = {
+  POLL: 'createPollHandler',
+  REPORT_FAILURE: 'createReportFailureHandler',
+  STARTER: 'createStarterHandler',
+} as const;
+
 /**
  * How the handlers are bundled: the exact `bundling` options of their `NodejsFunction`s, exported so
  * that `npm run bench` and `test/infrastructure/bundling.test.ts` measure what is deployed.
@@ -290,8 +297,8 @@ export class BatchPredictionPoller extends Construct {
       [EnvVar.PARTITION]: stack.partition,
       POWERTOOLS_SERVICE_NAME: 'batch-prediction-poller',
     };
-    this.pollFunction = this.handlerFunction('PollFunction', 'poll-handler', 'createPollHandler', environment, logRetention);
-    this.reportFailureFunction = this.handlerFunction('ReportFailureFunction', 'report-failure-handler', 'createReportFailureHandler', environment, logRetention);
+    this.pollFunction = this.handlerFunction('PollFunction', 'poll-handler', HANDLER_FACTORY.POLL, environment, logRetention);
+    this.reportFailureFunction = this.handlerFunction('ReportFailureFunction', 'report-failure-handler', HANDLER_FACTORY.REPORT_FAILURE, environment, logRetention);
 
     // Least privilege: the one read the loop makes, on batch predictions only.
     this.pollFunction.addToRolePolicy(
@@ -402,7 +409,7 @@ export class BatchPredictionPoller extends Construct {
       this.starterFunction = this.handlerFunction(
         'StarterFunction',
         'starter-handler',
-        'createStarterHandler',
+        HANDLER_FACTORY.STARTER,
         { [EnvVar.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn, POWERTOOLS_SERVICE_NAME: SERVICE_NAME },
         logRetention,
       );

@@ -1,5 +1,6 @@
 import { executionNameFor, executionNameForInvalidId } from '../lambda/domain/identifiers';
 import { BATCH_PREDICTION_ID_PATTERN } from '../lib/contract';
+import { HANDLER_FACTORY } from '../lib/batch-prediction-poller';
 import { SharedEndpoint } from './aws-json-server';
 import { FunctionDefinition, LocalDeployment, synthesizeDeployment } from './deployment';
 import { DynamoDbStandIn } from './dynamodb-stand-in';
@@ -80,7 +81,6 @@ export interface RunTotals {
   readonly simulatedSeconds: number;
 }
 
-const POLL_FACTORY = 'createPollHandler';
 const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 
 /**
@@ -306,7 +306,7 @@ export class LocalRuntime {
   private summarize(e: ExecutionRecord): ExecutionSummary {
     const input = e.input as Record<string, unknown> | null;
     const id = input !== null && typeof input === 'object' && typeof input.batchPredictionId === 'string' ? input.batchPredictionId : null;
-    const pollFunctions = this.deployment.functions.filter((f) => f.factory === POLL_FACTORY).map((f) => f.logicalId);
+    const pollFunctions = this.deployment.functions.filter((f) => f.factory === HANDLER_FACTORY.POLL).map((f) => f.logicalId);
     return {
       name: e.name,
       batchPredictionId: id,
