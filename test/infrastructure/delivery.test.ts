@@ -5,10 +5,9 @@
  */
 import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
 import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
-import { TEST_ACCOUNT, TEST_REGION, synth } from './synth';
+import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';
 
 let template: Template;
 let stack: BatchPredictionPollerStack;
@@ -22,12 +21,6 @@ beforeAll(() => {
 
 afterAll(() => cleanup());
 
-function logicalId(construct: IConstruct): string {
-  const cfn = construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement);
-  return Stack.of(cfn).resolve(cfn.logicalId) as string;
-}
-const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
-const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 const SECURE_TRANSPORT_DENY = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
 
 /** The actions the key policy allows `service` (statements may name several services). */
@@ -192,14 +185,6 @@ describe('encryption at rest and in transit', () => {
 });
 
 describe('options', () => {
-  /** A poller alone in a stack, bundling skipped. */
-  function pollerTemplate(props: BatchPredictionPollerProps): { template: Template; poller: BatchPredictionPoller } {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const s = new Stack(app, 'Options', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
-    const poller = new BatchPredictionPoller(s, 'Poller', props);
-    return { template: Template.fromStack(s), poller };
-  }
-
   it('takes the retry policy of the targets from targetRetryAttempts and targetMaxEventAge, and dead-letters alert emails too', () => {
     const { template: t, poller } = pollerTemplate({ targetRetryAttempts: 10, targetMaxEventAge: Duration.hours(2), alertEmail: 'on-call@example.com' });
     for (const rule of Object.values(t.findResources('AWS::Events::Rule'))) {

@@ -3,16 +3,16 @@
  * function), the EventBridge schema registry and the dashboard; and the props that switch them off
  * or tune them.
  */
-import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
-import { BatchPredictionPoller, BatchPredictionPollerProps, LOCAL_HANDLER_METADATA } from '../../lib/batch-prediction-poller';
+import { LOCAL_HANDLER_METADATA } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, StarterRequest } from '../../lib/contract';
 import { EVENT_SCHEMAS } from '../../lib/contract/schemas';
 import * as starterHandlerModule from '../../lambda/starter-handler';
-import { TEST_ACCOUNT, TEST_REGION, asArray, contextFromCdkJson, iamPolicyStatements, joinedString, synth } from './synth';
+import { TEST_ACCOUNT, TEST_REGION, asArray, contextFromCdkJson, iamPolicyStatements, joinedString, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
 const TOKEN = '${TOKEN}';
@@ -27,12 +27,6 @@ beforeAll(() => {
 
 afterAll(() => cleanup());
 
-function logicalId(construct: IConstruct): string {
-  const cfn = construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement);
-  return Stack.of(cfn).resolve(cfn.logicalId) as string;
-}
-const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
-const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 
 type Target = Record<string, any>;
 const resourceOf = (t: Template, construct: IConstruct) => t.toJSON().Resources[logicalId(construct)] as { Type: string; Properties: Record<string, any> };
@@ -278,14 +272,6 @@ describe('switching discovery off through context (-c discovery=false)', () => {
 });
 
 describe('construct props', () => {
-  /** A poller alone in a stack; bundling is skipped through the App context. */
-  function pollerTemplate(props: BatchPredictionPollerProps): { template: Template; poller: BatchPredictionPoller } {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const s = new Stack(app, 'Props', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
-    const poller = new BatchPredictionPoller(s, 'P', props);
-    return { template: Template.fromStack(s), poller };
-  }
-
   it('discovery: false, schemaRegistry: false → no starter, no discovery or sweeper rule, no registry', () => {
     const { template: t, poller } = pollerTemplate({ discovery: false, schemaRegistry: false });
     expect(poller.starterFunction).toBeUndefined();

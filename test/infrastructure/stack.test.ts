@@ -1,4 +1,3 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
@@ -14,7 +13,7 @@ import {
   LAMBDA_SERVICE_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
 } from '../../lib/contract';
-import { CfnValue, PolicyStatementJson, TEST_ACCOUNT, asArray, iamPolicyStatements, joinedString, synth } from './synth';
+import { CfnValue, PolicyStatementJson, TEST_ACCOUNT, asArray, iamPolicyStatements, joinedString, synth, logicalId, arnOf, ref } from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
 const TOKEN = '${TOKEN}';
@@ -30,19 +29,12 @@ beforeAll(() => {
 
 afterAll(() => cleanup());
 
-/** The logical id CloudFormation knows `construct` by (its L1 resource for an L2). */
-function logicalId(construct: IConstruct): string {
-  const cfn = construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement);
-  return Stack.of(cfn).resolve(cfn.logicalId) as string;
-}
 
 /** The logical ids of the resources of `type` that match `props` (an objectLike pattern). */
 function idsMatching(type: string, props: Record<string, unknown>): string[] {
   return Object.keys(template.findResources(type, { Properties: props }));
 }
 
-const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
-const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 
 /** The three handlers, by name; their resources are looked up once the stack is synthesized. */
 const FUNCTIONS: Array<[string, (s: BatchPredictionPollerStack) => IConstruct]> = [

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
+import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 
 export const TEST_ACCOUNT = '123456789012';
@@ -111,4 +113,24 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
   if (ids.length !== 1) throw new Error(`expected one ${type} starting with "${prefix}", found ${JSON.stringify(ids)}`);
   return ids[0];
+}
+
+/** The logical id CloudFormation knows `construct` by (its L1 resource for an L2). */
+export function logicalId(construct: IConstruct): string {
+  const cfn = construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement);
+  return Stack.of(cfn).resolve(cfn.logicalId) as string;
+}
+
+/** `{ Ref: <logical id> }` of a construct, as the template refers to it. */
+export const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+
+/** `{ "Fn::GetAtt": [<logical id>, "Arn"] }` of a construct. */
+export const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+
+/** A poller alone in a stack, for testing its props; bundling is skipped through the App context. */
+export function pollerTemplate(props: BatchPredictionPollerProps): { template: Template; poller: BatchPredictionPoller } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Props', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+  const poller = new BatchPredictionPoller(stack, 'Poller', props);
+  return { template: Template.fromStack(stack), poller };
 }
