@@ -55,9 +55,18 @@ const join = (path: string, key: string): string => (path ? `${path}.${key}` : k
  * array of values or a nested object, got string "FAILED"`).
  */
 export function validateEventPattern(pattern: unknown): asserts pattern is EventPattern {
+  if (isObject(pattern) && validPatterns.has(pattern)) return;
   if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
   validateFields(pattern, '');
+  validPatterns.add(pattern);
 }
+
+/**
+ * Patterns already found valid: a rule's pattern is matched against every event, and walking it
+ * again each time is most of the matcher's cost. (Patterns are data from a template or a file and
+ * are not changed after they are loaded.)
+ */
+const validPatterns = new WeakSet<object>();
 
 /** Parses a JSON string, then validates; a JSON syntax error is also an EventPatternError. */
 export function parseEventPattern(json: string): EventPattern {
