@@ -139,7 +139,7 @@ export class LocalStepFunctions {
       if (state.Type !== 'Task') return;
       const resource = String(state.Resource);
       if (resource.startsWith('arn:aws:states:::local:wait:')) {
-        const original = (entry.info.definition.States as Record<string, Record<string, unknown>>)[name] ?? findState(entry.info.definition, name);
+        const original = findState(entry.info.definition, name);
         handlers[name] = async (input) => {
           const wakeMs = this.clock.nowMs() + waitMillisecondsOf(original, input, this.clock.nowMs());
           if (wakeMs > deadlineMs) {
@@ -165,7 +165,9 @@ export class LocalStepFunctions {
             const started = this.startExecution(StateMachineArn, Name ?? `${record.name}-child-${this.executions.length}`, typeof Input === 'string' ? JSON.parse(Input) : Input);
             return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
           } catch (error) {
-            throw taskError(`StepFunctions.${(error as ServiceError).errorType ?? 'StepFunctionsException'}Exception`.replace('ExceptionException', 'Exception'), (error as Error).message);
+            // As the StartExecution integration names service errors: StepFunctions.<Code>Exception.
+            const code = error instanceof ServiceError ? error.errorType : 'StepFunctions';
+            throw taskError(`StepFunctions.${code}Exception`, (error as Error).message);
           }
         };
       } else {
