@@ -18,13 +18,15 @@ let endpoint: string;
 beforeAll(async () => {
   const scenario = validateScenario({
     batchPredictions: [
-      // Nobody starts it: `watch` does.
-      { id: 'bp-watched', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 120, status: 'INPROGRESS' }, { at: 600, status: 'COMPLETED' }] },
+      // Nobody starts it: `watch` does. The timeline counts from the clock's start, not the run's:
+      // PENDING lasts 2 simulated hours (0.36 s real) so that a `watch` delayed by a loaded machine
+      // still sees it.
+      { id: 'bp-watched', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 7200, status: 'INPROGRESS' }, { at: 14400, status: 'COMPLETED' }] },
     ],
   });
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment() });
   ({ server, endpoint } = await startServeEndpoint(runtime.deployment, 0));
-  // Fast enough that the 10-minute job ends in well under a second of real time.
+  // Fast enough that the 4-hour job ends in under a second of real time.
   runtime.serve(20_000);
 }, 120_000);
 
