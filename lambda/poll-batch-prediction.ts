@@ -4,13 +4,14 @@ import {
   PollState,
   isTerminalStatus,
 } from '../lib/contract';
+import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
 import { EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
 import { executionNameFor, runIdFor } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
 import { Transition, detectTransition } from './domain/transition';
-import { BatchPredictionSource, EventSink, ExecutionContext, TransitionHistory, TransitionRecord } from './ports';
+import { AttemptContext, BatchPredictionSource, EventSink, ExecutionContext, TransitionHistory, TransitionRecord } from './ports';
 
 /** What one poll needs besides its input. */
 export interface PollDependencies {
@@ -29,6 +30,8 @@ export interface PollDependencies {
 export interface PollRequest {
   readonly state: unknown;
   readonly execution: ExecutionContext;
+  /** Which attempt this is. When absent, the poll assumes it may be a retry (see {@link mayFollowFailedAttempt}). */
+  readonly attempt?: AttemptContext;
 }
 
 /** What happened in one poll, for logging. */
@@ -46,8 +49,10 @@ export interface PollOutcome {
  * written re-publishes its stored event (same `eventId`) if the flag is still false, and goes on
  * from the stored status, so no transition is lost, none is written twice, and an event is sent
  * twice only if the crash fell between `PutEvents` and the flag (subscribers dedupe by `eventId`).
- * When the status seen now is the loop state's own (nothing to write), the poll still reads the
- * next transition's key: a crashed attempt may have written it before the status went back.
+ * When the status seen now is the loop state's own (nothing to write) and this invocation is a
+ * retry or runs in a redriven execution, the poll still reads the next transition's key: a crashed
+ * attempt may have written it before the status went back. A first attempt skips that read: no
+ * earlier attempt of it exists, and that read was most of the cost of a poll that sees no change.
  */
 export async function pollBatchPrediction(request: PollRequest, deps: PollDependencies): Promise<PollOutcome> {
   const input = parsePollStateInput(request.state);
@@ -55,6 +60,7 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
   const runStartedAt = input.runStartedAt ?? request.execution.startTime;
   const runId = input.runId ?? runIdFor(request.execution.startTime, request.execution.name);
   const generation = input.generation ?? 1;
+  const mayFindOrphan = mayFollowFailedAttempt(request.attempt);
 
   const now = deps.now();
   if (secondsBetween(runStartedAt, now) > deps.maxRunSeconds) {
@@ -97,6 +103,8 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       // No change since the loop state; but an earlier attempt of this same poll may have written
       // the next transition and died before handing its state back, and the status has gone back
       // since (or the read lags). That transition was observed: publish it, then compare again.
+      // Only a retry (or a redriven execution) can follow such an attempt.
+      if (!mayFindOrphan) break;
       effective = await deps.history.get(id, transitionKeyOf(runId, sequence + 1));
       if (effective === undefined) break;
     } else {

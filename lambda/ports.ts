@@ -50,3 +50,15 @@ export interface ExecutionContext {
   readonly name: string;
   readonly startTime: string;
 }
+
+/**
+ * Which attempt of a task this invocation is, from the context object (`$$.State.RetryCount`,
+ * `$$.Execution.RedriveCount`).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+ */
+export interface AttemptContext {
+  /** Retries of this state so far: 0 on the first attempt. */
+  readonly retryCount: number;
+  /** Redrives of this execution so far: 0 unless it was redriven. */
+  readonly redriveCount: number;
+}

@@ -682,7 +682,13 @@ export class BatchPredictionPoller extends Construct {
 
     const poll = new tasks.LambdaInvoke(this, 'Poll', {
       lambdaFunction: this.pollFunction,
-      payload: sfn.TaskInput.fromObject({ state: sfn.JsonPath.entirePayload, execution }),
+      // `attempt` tells a first attempt from a retry: only a retry can follow an attempt that wrote
+      // a transition and died, so only a retry pays for looking for one.
+      payload: sfn.TaskInput.fromObject({
+        state: sfn.JsonPath.entirePayload,
+        execution,
+        attempt: { retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'), redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount') },
+      }),
       // The handler returns the whole next loop state.
       outputPath: '$.Payload',
       retryOnServiceExceptions: false,

@@ -45,6 +45,12 @@ export function assertRunnableLocally(definition: Record<string, unknown>): void
     for (const catcher of (state.Catch ?? []) as State[]) {
       if (catcher.ResultPath === '$') throw new UnsupportedDefinitionError(`${where} has a Catch with ResultPath "$", which the local interpreter mishandles`);
     }
+    // The local context object has Execution (RedriveCount always 0), StateMachine and
+    // State.RetryCount; a path to anything else would fail at run time, so fail at load instead.
+    const contextPath = /\$\$\.(State\.(?:Name|EnteredTime)|Task|Execution\.RedriveTime)\b/.exec(JSON.stringify(state));
+    if (contextPath !== null) {
+      throw new UnsupportedDefinitionError(`${where} reads $$.${contextPath[1]} from the context object, which the local runtime does not provide; it provides $$.Execution, $$.StateMachine and $$.State.RetryCount`);
+    }
     if (state.Type === 'Task') {
       const resource = String(state.Resource);
       if (resource !== LAMBDA_INVOKE && resource !== START_EXECUTION && !LAMBDA_ARN.test(resource)) {

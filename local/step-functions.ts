@@ -175,18 +175,23 @@ export class LocalStepFunctions {
       }
     });
 
-    if (this.simulateRetryDelays) {
-      walkStates(entry.runnable, (name, state) => {
-        const handler = handlers[name];
-        if (handler !== undefined && Array.isArray(state.Retry)) handlers[name] = this.withRetryDelays(record, state.Retry as Retrier[], handler);
-      });
-    }
+    // The context object's `State.RetryCount`. The interpreter evaluates a state's Parameters before
+    // it calls the handler, so the wrapper of a failed attempt sets the count its retry will read.
+    const stateContext = { RetryCount: 0 };
+    const simulateRetryDelays = this.simulateRetryDelays;
+    walkStates(entry.runnable, (name, state) => {
+      const handler = handlers[name];
+      if (handler !== undefined) handlers[name] = this.withAttempts(record, Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [], stateContext, simulateRetryDelays, handler);
+    });
 
     const execution = entry.machine.run(record.input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides },
       context: {
-        Execution: { Id: record.arn, Name: record.name, RoleArn: `arn:aws:iam::000000000000:role/local` },
+        // Executions are never redriven locally.
+        Execution: { Id: record.arn, Name: record.name, RoleArn: `arn:aws:iam::000000000000:role/local`, RedriveCount: 0 },
         StateMachine: { Id: entry.info.arn, Name: entry.info.name },
+        // Shared, not copied, by the interpreter: the wrappers' updates are what `$$.State` reads.
+        State: stateContext,
       },
     });
     abort = () => execution.abort();
@@ -214,11 +219,19 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Wraps a Task handler so that an attempt the interpreter will retry (it matches the same
-   * retrier, by the same rules, with attempts left) makes the next attempt sleep the backoff on the
-   * virtual clock first. The interpreter's own retry interval is overridden to zero.
+   * Wraps a Task handler to keep `$$.State.RetryCount` as Step Functions does: an attempt the
+   * interpreter will retry (it matches the same retrier, by the same rules, with attempts left)
+   * counts one more retry; success or a final failure starts the next state at zero. With
+   * `simulateRetryDelays`, the next attempt also sleeps the retrier's backoff on the virtual clock
+   * first (the interpreter's own retry interval is overridden to zero).
    */
-  private withRetryDelays(record: ExecutionRecord, retriers: readonly Retrier[], handler: (input: unknown) => Promise<unknown>) {
+  private withAttempts(
+    record: ExecutionRecord,
+    retriers: readonly Retrier[],
+    stateContext: { RetryCount: number },
+    simulateRetryDelays: boolean,
+    handler: (input: unknown) => Promise<unknown>,
+  ) {
     let attempts: number[] | undefined;
     let delayMs = 0;
     return async (input: unknown): Promise<unknown> => {
@@ -230,6 +243,7 @@ export class LocalStepFunctions {
       try {
         const output = await handler(input);
         attempts = undefined;
+        stateContext.RetryCount = 0;
         return output;
       } catch (error) {
         const name = (error as Error).name;
@@ -238,11 +252,15 @@ export class LocalStepFunctions {
         const retrier = retriers[i];
         if (retrier === undefined || attempts[i] >= (retrier.MaxAttempts ?? 3)) {
           attempts = undefined;
+          stateContext.RetryCount = 0;
           throw error;
         }
-        const capMs = Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i], retrier.MaxDelaySeconds ?? Infinity) * 1000;
-        delayMs = retrier.JitterStrategy === 'FULL' ? Math.floor(Math.random() * (capMs + 1)) : capMs;
+        if (simulateRetryDelays) {
+          const capMs = Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i], retrier.MaxDelaySeconds ?? Infinity) * 1000;
+          delayMs = retrier.JitterStrategy === 'FULL' ? Math.floor(Math.random() * (capMs + 1)) : capMs;
+        }
         attempts[i]++;
+        stateContext.RetryCount++;
         throw error;
       }
     };

@@ -258,6 +258,41 @@ describe('pollBatchPrediction', () => {
     expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 3 });
   });
 
+  it.each<[string, { retryCount: number; redriveCount: number } | undefined, number]>([
+    ['a first attempt skips the read', { retryCount: 0, redriveCount: 0 }, 0],
+    ['a retry reads the next key', { retryCount: 1, redriveCount: 0 }, 1],
+    ['a redriven execution reads the next key', { retryCount: 0, redriveCount: 2 }, 1],
+    ['no attempt context (an older definition) reads the next key', undefined, 1],
+  ])('when nothing changed, looks for a crashed attempt\'s write only if one can exist: %s', async (_label, attempt, reads) => {
+    const deps = fakePollDependencies();
+    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.history.getCalls = 0;
+    deps.clock.advanceSeconds(30);
+
+    const { state, published } = await pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt }, deps);
+
+    expect(deps.history.getCalls).toBe(reads);
+    expect(published).toEqual([]);
+    expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 1, polls: 2 });
+  });
+
+  it('a retry with the status gone back still publishes what the crashed attempt wrote', async () => {
+    // The crash-then-go-back case above, with the attempt context the state machine passes.
+    const deps = fakePollDependencies();
+    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.source.status = 'INPROGRESS';
+    deps.sink.failNext(1);
+    await expect(pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: { retryCount: 0, redriveCount: 0 } }, deps)).rejects.toBeInstanceOf(EventPublishError);
+    deps.source.status = 'PENDING';
+
+    const { published } = await pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: { retryCount: 1, redriveCount: 0 } }, deps);
+
+    expect(published.map((r) => [r.sequence, r.status])).toEqual([
+      [2, 'INPROGRESS'],
+      [3, 'PENDING'],
+    ]);
+  });
+
   it('publishes nothing again when a retried poll finds the transition already published', async () => {
     // Prepare: the poll succeeded, but its answer was lost and Step Functions retries it.
     const deps = fakePollDependencies();

@@ -192,6 +192,17 @@ describe('state machine', () => {
     });
   });
 
+  it('hands Poll its loop state, the execution and which attempt this is, from the context object', () => {
+    expect(state('Poll').Parameters).toMatchObject({
+      Payload: {
+        'state.$': '$',
+        execution: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' },
+        // Only a retry or a redriven execution pays for looking up a crashed attempt's write.
+        attempt: { 'retryCount.$': '$$.State.RetryCount', 'redriveCount.$': '$$.Execution.RedriveCount' },
+      },
+    });
+  });
+
   // Lambda's own transient errors on both Lambda tasks; the handler's transient errors on Poll.
   it.each([
     ['Poll', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],

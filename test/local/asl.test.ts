@@ -47,6 +47,7 @@ describe('assertRunnableLocally', () => {
     expect(() => assertRunnableLocally(pollLoop({}, { QueryLanguage: 'JSONPath' }))).not.toThrow();
     expect(() => assertRunnableLocally(pollLoop({ Poll: { Resource: FUNCTION_ARN, Parameters: undefined, OutputPath: undefined } }))).not.toThrow();
     expect(() => assertRunnableLocally(pollLoop({ Poll: { Resource: START_EXECUTION, ResultPath: null } }))).not.toThrow();
+    expect(() => assertRunnableLocally(pollLoop({ Poll: { Parameters: { 'retries.$': '$$.State.RetryCount', 'redrives.$': '$$.Execution.RedriveCount' } } }))).not.toThrow();
   });
 
   const refused: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -60,6 +61,9 @@ describe('assertRunnableLocally', () => {
     ['a JSONata "Arguments" field', pollLoop({ Poll: { Arguments: { FunctionName: FUNCTION_ARN } } }), /state "Poll" uses "Arguments"/],
     ['variables ("Assign")', pollLoop({ IsTerminal: { Assign: { x: 1 } } }), /state "IsTerminal" uses "Assign"/],
     ['heartbeats', pollLoop({ Poll: { HeartbeatSeconds: 60 } }), /uses "HeartbeatSeconds"/],
+    ['a context path the runtime does not provide ($$.State.Name)', pollLoop({ Poll: { Parameters: { 'name.$': '$$.State.Name' } } }), /state "Poll" reads \$\$\.State\.Name/],
+    ['a task token', pollLoop({ Poll: { Parameters: { 'token.$': '$$.Task.Token' } } }), /reads \$\$\.Task/],
+    ['a context path inside an intrinsic', pollLoop({ Poll: { Parameters: { 'at.$': "States.Format('{}', $$.State.EnteredTime)" } } }), /reads \$\$\.State\.EnteredTime/],
     [
       'an unsupported state inside a Parallel branch',
       {

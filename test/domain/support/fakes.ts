@@ -42,6 +42,7 @@ export class ScriptedSource implements BatchPredictionSource {
 export class InMemoryHistory implements TransitionHistory {
   readonly items = new Map<string, TransitionRecord>();
   recordCalls = 0;
+  getCalls = 0;
   private markFailuresLeft = 0;
 
   /** Makes the next `times` calls of markPublished throw (a crash after PutEvents). */
@@ -59,6 +60,7 @@ export class InMemoryHistory implements TransitionHistory {
   }
 
   async get(batchPredictionId: string, transitionKey: string): Promise<TransitionRecord | undefined> {
+    this.getCalls++;
     const existing = this.items.get(keyOf({ batchPredictionId, transitionKey }));
     return existing === undefined ? undefined : { ...existing };
   }
