@@ -1,3 +1,5 @@
+import { installJsonPathWithoutThrow } from './jsonpath-without-throw';
+
 /**
  * aws-local-stepfunctions 3 calls `Promise.withResolvers` (Node 22+). This project also runs on
  * Node 20, so supply it when missing.
@@ -14,4 +16,6 @@ if (typeof PromiseWithResolvers.withResolvers !== 'function') {
     return { promise, resolve, reject };
   };
 }
-export {};
+
+installJsonPathWithoutThrow();
+

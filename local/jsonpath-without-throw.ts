@@ -1,0 +1,49 @@
+import path from 'node:path';
+
+/** The JSONPath function's shape, as aws-local-stepfunctions calls it. */
+type JsonPathFunction = (options: Record<string, unknown>, ...rest: unknown[]) => unknown;
+type JsonPathClass = JsonPathFunction & (new (options: Record<string, unknown>) => { evaluate(args: Record<string, unknown>): unknown });
+
+const PATCHED = Symbol.for('batch-prediction-poller.jsonpath-without-throw');
+
+/**
+ * The jsonpath-plus module instance aws-local-stepfunctions itself requires (it is that package's
+ * dependency, not ours).
+ */
+export function interpreterJsonPathModule(): { JSONPath: JsonPathFunction } {
+  const interpreterDir = path.dirname(require.resolve('aws-local-stepfunctions'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve('jsonpath-plus', { paths: [interpreterDir] })) as { JSONPath: JsonPathFunction };
+}
+
+/**
+ * Evaluates JSONPath the way `JSONPath(options)` does, without its exception.
+ *
+ * Called as a function, jsonpath-plus constructs itself with `new`, and when the result is a
+ * scalar or nothing (every `$$.Execution.Id`, every Choice on `$.terminal`) the constructor throws
+ * an Error carrying the value, which the function catches and returns. Capturing that Error's stack
+ * was the largest single cost of the local interpreter (about 6 % of a poll). Constructing with
+ * `autostart: false` and calling `evaluate` with the same two arguments the constructor would pass
+ * gives the same value, or the same error, with no throw on the way.
+ */
+export function evaluateWithoutThrow(JSONPath: JsonPathClass): JsonPathFunction {
+  return function jsonPathWithoutThrow(this: unknown, options: Record<string, unknown>, ...rest: unknown[]): unknown {
+    // Anything but the one call form the interpreter uses goes to the original unchanged.
+    if (new.target !== undefined) return Reflect.construct(JSONPath, [options, ...rest]);
+    if (rest.length > 0 || typeof options !== 'object' || options === null || 'autostart' in options) {
+      return JSONPath.call(this, options, ...rest);
+    }
+    const args: Record<string, unknown> = { path: options.path };
+    if ('json' in options) args.json = options.json;
+    return new JSONPath({ ...options, autostart: false }).evaluate(args);
+  };
+}
+
+/** Installs {@link evaluateWithoutThrow} on the interpreter's jsonpath-plus, once per process. */
+export function installJsonPathWithoutThrow(): void {
+  const jsonPathModule = interpreterJsonPathModule() as { JSONPath: JsonPathFunction & { [PATCHED]?: true } };
+  if (jsonPathModule.JSONPath[PATCHED]) return;
+  // The statics (toPathArray, cache, …) stay reachable through the export, as before.
+  const patched = Object.assign(evaluateWithoutThrow(jsonPathModule.JSONPath as JsonPathClass), jsonPathModule.JSONPath, { [PATCHED]: true as const });
+  jsonPathModule.JSONPath = patched;
+}
