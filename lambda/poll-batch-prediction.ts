@@ -7,7 +7,7 @@ import {
 import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
 import { EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
-import { executionNameFor, runIdFor } from './domain/identifiers';
+import { executionNameFor, jitterFractionFor, runIdFor } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
 import { Transition, detectTransition } from './domain/transition';
@@ -23,7 +23,6 @@ export interface PollDependencies {
   readonly maxRunSeconds: number;
   readonly maxPollsPerExecution: number;
   readonly now: () => Date;
-  readonly random: () => number;
 }
 
 /** What the state machine hands the poll task. */
@@ -138,7 +137,7 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
     generation,
     polls,
     pollsThisExecution,
-    waitSeconds: nextWaitSeconds(deps.policy, sinceTransition, deps.random()),
+    waitSeconds: nextWaitSeconds(deps.policy, sinceTransition, jitterFractionFor(runId, polls)),
     terminal,
     continueAsNew,
     ...(continueAsNew

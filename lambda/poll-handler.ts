@@ -19,7 +19,6 @@ export function defaultPollDependencies(config: HandlerConfig = readHandlerConfi
     maxRunSeconds: config.maxRunSeconds,
     maxPollsPerExecution: config.maxPollsPerExecution,
     now: () => new Date(),
-    random: Math.random,
   };
 }
 

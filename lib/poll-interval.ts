@@ -15,7 +15,8 @@ export interface AdaptivePollIntervalOptions {
    */
   readonly max?: Duration;
   /**
-   * Fraction of each wait taken off at random so that runs started together spread out.
+   * Up to this fraction of each wait is taken off, by an amount drawn from a hash of the run id and
+   * the poll number, so that runs started together spread out (and a retried poll waits the same).
    * @default 0.1
    */
   readonly jitterRatio?: number;

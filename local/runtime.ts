@@ -9,7 +9,7 @@ import { FaultPlan } from './faults';
 import { MachineLearningStandIn, RecordedCall } from './machine-learning-stand-in';
 import { Scenario } from './scenario';
 import { ExecutionRecord, LocalStepFunctions } from './step-functions';
-import { VirtualClock, installVirtualTime, runInExecutionScope } from './virtual-clock';
+import { VirtualClock, installVirtualTime } from './virtual-clock';
 import { LocalDiscovery } from './discovery';
 import { stepFunctionsListener } from './step-functions-endpoint';
 
@@ -21,7 +21,7 @@ export interface LocalRuntimeOptions {
   readonly deployment?: LocalDeployment;
   /** Simulated time at the start. @default '2026-01-05T00:00:00.000Z' */
   readonly startTime?: string;
-  /** Seeds every random stream (jitter); the same seed gives the same run. @default 'batch-prediction-poller' */
+  /** Seeds every random stream (`Math.random`, retry backoff jitter); the same seed gives the same run. @default 'batch-prediction-poller' */
   readonly seed?: string;
   /** Powertools log level of the handlers. @default 'SILENT' */
   readonly logLevel?: string;
@@ -151,11 +151,7 @@ export class LocalRuntime {
       this.eventBridge,
       this.stepFunctions,
       scenario.batchPredictions,
-      // An event invocation: its own random stream, so it does not shift any execution's jitter.
-      (fn, payload) => {
-        const requestId = `local-event-${++this.asyncInvocations}`;
-        return runInExecutionScope(requestId, options.seed ?? 'batch-prediction-poller', () => invoke(fn, payload, requestId));
-      },
+      (fn, payload) => invoke(fn, payload, `local-event-${++this.asyncInvocations}`),
     );
     this.stepFunctions.simulateRetryDelays = options.simulateRetryDelays ?? false;
     scenario.batchPredictions.forEach((bp, i) => this.order.set(bp.id, i));

@@ -4,7 +4,7 @@ import { LAMBDA_INVOKE, START_EXECUTION, ExecutionCounts, assertRunnableLocally,
 import { ServiceError } from './aws-json-server';
 import { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
 import { FaultPlan } from './faults';
-import { VirtualClock, runInExecutionScope } from './virtual-clock';
+import { VirtualClock, seededRandom } from './virtual-clock';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
 export type InvokeFunction = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
@@ -116,7 +116,7 @@ export class LocalStepFunctions {
     this.executions.push(record);
     this.byArn.set(arn, record);
     this.clock.begin();
-    record.done = runInExecutionScope(name, this.seed, () => this.run(record, entry)).finally(() => this.clock.end());
+    record.done = this.run(record, entry).finally(() => this.clock.end());
     return { executionArn: arn, startDate: record.startMs / 1000 };
   }
 
@@ -178,10 +178,11 @@ export class LocalStepFunctions {
     // The context object's `State.RetryCount`. The interpreter evaluates a state's Parameters before
     // it calls the handler, so the wrapper of a failed attempt sets the count its retry will read.
     const stateContext = { RetryCount: 0 };
-    const simulateRetryDelays = this.simulateRetryDelays;
+    // Backoff jitter from the execution's own stream: other executions' retries do not shift it.
+    const retryDelays = this.simulateRetryDelays ? seededRandom(`${this.seed}/${record.name}`) : undefined;
     walkStates(entry.runnable, (name, state) => {
       const handler = handlers[name];
-      if (handler !== undefined) handlers[name] = this.withAttempts(record, Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [], stateContext, simulateRetryDelays, handler);
+      if (handler !== undefined) handlers[name] = this.withAttempts(record, Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [], stateContext, retryDelays, handler);
     });
 
     const execution = entry.machine.run(record.input as never, {
@@ -221,15 +222,16 @@ export class LocalStepFunctions {
   /**
    * Wraps a Task handler to keep `$$.State.RetryCount` as Step Functions does: an attempt the
    * interpreter will retry (it matches the same retrier, by the same rules, with attempts left)
-   * counts one more retry; success or a final failure starts the next state at zero. With
-   * `simulateRetryDelays`, the next attempt also sleeps the retrier's backoff on the virtual clock
-   * first (the interpreter's own retry interval is overridden to zero).
+   * counts one more retry; success or a final failure starts the next state at zero. Given
+   * `retryDelays` (a random stream, when `simulateRetryDelays` is on), the next attempt also sleeps
+   * the retrier's backoff on the virtual clock first (the interpreter's own retry interval is
+   * overridden to zero).
    */
   private withAttempts(
     record: ExecutionRecord,
     retriers: readonly Retrier[],
     stateContext: { RetryCount: number },
-    simulateRetryDelays: boolean,
+    retryDelays: (() => number) | undefined,
     handler: (input: unknown) => Promise<unknown>,
   ) {
     let attempts: number[] | undefined;
@@ -255,9 +257,9 @@ export class LocalStepFunctions {
           stateContext.RetryCount = 0;
           throw error;
         }
-        if (simulateRetryDelays) {
+        if (retryDelays !== undefined) {
           const capMs = Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i], retrier.MaxDelaySeconds ?? Infinity) * 1000;
-          delayMs = retrier.JitterStrategy === 'FULL' ? Math.floor(Math.random() * (capMs + 1)) : capMs;
+          delayMs = retrier.JitterStrategy === 'FULL' ? Math.floor(retryDelays() * (capMs + 1)) : capMs;
         }
         attempts[i]++;
         stateContext.RetryCount++;

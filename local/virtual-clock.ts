@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 
 /**
@@ -137,27 +136,9 @@ interface Sleeper {
   resolve: (at: number) => void;
 }
 
-/** Per-execution context: which execution is running, and its own random stream. */
-export interface ExecutionScope {
-  readonly executionName: string;
-  readonly random: () => number;
-}
-
-const scope = new AsyncLocalStorage<ExecutionScope>();
-
-/** Runs `fn` with `executionName`'s deterministic random stream in scope. */
-export function runInExecutionScope<T>(executionName: string, seed: string, fn: () => T): T {
-  return scope.run({ executionName, random: seededRandom(`${seed}/${executionName}`) }, fn);
-}
-
-/** The execution whose code is running now, if any. */
-export function currentExecutionScope(): ExecutionScope | undefined {
-  return scope.getStore();
-}
-
 /**
- * A deterministic PRNG (sfc32 seeded from SHA-256). Each execution draws from its own stream, so
- * interleaving between concurrent executions does not change any execution's jitter.
+ * A deterministic PRNG (sfc32 seeded from SHA-256): the local runtime's `Math.random`, and each
+ * execution's own stream for its retry backoff jitter.
  */
 export function seededRandom(seed: string): () => number {
   const h = createHash('sha256').update(seed).digest();
@@ -176,14 +157,14 @@ export function seededRandom(seed: string): () => number {
 }
 
 /**
- * Makes `Date` and `Math.random` read simulated time and per-execution random streams while the
- * runtime runs; returns the function that restores them. Everything in the process sees it, which
- * is the point: the real handler and the real interpreter run unchanged.
+ * Makes `Date` read simulated time and `Math.random` a seeded stream while the runtime runs;
+ * returns the function that restores them. Everything in the process sees it, which is the point:
+ * the real handler and the real interpreter run unchanged. (The poll's own jitter is a hash of the
+ * run and poll number, so no interleaving of concurrent executions changes any wait.)
  */
-export function installVirtualTime(clock: VirtualClock, fallbackSeed: string): () => void {
+export function installVirtualTime(clock: VirtualClock, seed: string): () => void {
   const RealDate = Date;
   const realRandom = Math.random;
-  const fallbackRandom = seededRandom(fallbackSeed);
   class SimulatedDate extends RealDate {
     constructor(...args: unknown[]) {
       if (args.length === 0) super(clock.nowMs());
@@ -194,7 +175,7 @@ export function installVirtualTime(clock: VirtualClock, fallbackSeed: string): (
     }
   }
   globalThis.Date = SimulatedDate as DateConstructor;
-  Math.random = () => (scope.getStore()?.random ?? fallbackRandom)();
+  Math.random = seededRandom(seed);
   return () => {
     globalThis.Date = RealDate;
     Math.random = realRandom;

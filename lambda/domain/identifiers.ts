@@ -20,6 +20,16 @@ export function statusChangeEventId(runId: string, sequence: number, status: str
   return uuidFrom(['status-change', runId, sequence, status]);
 }
 
+/**
+ * The jitter of a run's `poll`-th wait, a number in [0, 1): a hash of the run id and the poll
+ * number rather than a random draw. Runs still spread out (their ids differ), a retried poll waits
+ * exactly what its first attempt would have, and a replay of the same timeline, as the local
+ * runtime does, waits the same whatever order concurrent runs happen to interleave in.
+ */
+export function jitterFractionFor(runId: string, poll: number): number {
+  return createHash('sha256').update(JSON.stringify(['jitter', runId, poll])).digest().readUInt32BE(0) / 2 ** 32;
+}
+
 /** The id of a polling-failed event: one per failed execution. */
 export function pollingFailedEventId(executionId: string, error: string): string {
   return uuidFrom(['polling-failed', executionId, error]);

@@ -8,7 +8,7 @@ const MIN_WAIT_SECONDS = 1;
  *
  * @param policy the configured policy
  * @param secondsSinceTransition seconds since the last observed transition (0 right after one)
- * @param random a number in [0, 1) used for jitter; injected so tests are deterministic
+ * @param random a number in [0, 1) used for jitter (the poll use case passes `jitterFractionFor(runId, poll)`)
  */
 export function nextWaitSeconds(policy: PollIntervalPolicy, secondsSinceTransition: number, random: number): number {
   if (policy.kind === 'fixed') return policy.intervalSeconds;

@@ -3,6 +3,7 @@ import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
 import {
   executionNameFor,
   executionNameForInvalidId,
+  jitterFractionFor,
   pollingFailedEventId,
   runIdFor,
   statusChangeEventId,
@@ -56,6 +57,31 @@ describe('pollingFailedEventId', () => {
     expect(id).toMatch(UUID_V5_SHAPE);
     expect(id).not.toBe(pollingFailedEventId(executionId, 'States.Timeout'));
     expect(id).not.toBe(pollingFailedEventId(`${executionId}+g2`, 'BatchPredictionNotFoundError'));
+  });
+});
+
+describe('jitterFractionFor', () => {
+  it('is a number in [0, 1), the same for the same run and poll', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.nat(), (runId, poll) => {
+        const fraction = jitterFractionFor(runId, poll);
+        expect(fraction).toBeGreaterThanOrEqual(0);
+        expect(fraction).toBeLessThan(1);
+        expect(jitterFractionFor(runId, poll)).toBe(fraction);
+      }),
+    );
+  });
+
+  it('spreads evenly over runs started together and over the polls of one run', () => {
+    // 10,000 runs of the same second (ids differ), and 10,000 polls of one run: each decile holds
+    // about a tenth. The hash is fixed, so these counts are too.
+    const deciles = (values: number[]) => values.reduce((counts, v) => (counts[Math.floor(v * 10)]++, counts), new Array<number>(10).fill(0));
+    const acrossRuns = deciles(Array.from({ length: 10_000 }, (_, i) => jitterFractionFor(runIdFor('2024-05-01T10:00:00.000Z', `bp-${i}`), 1)));
+    const acrossPolls = deciles(Array.from({ length: 10_000 }, (_, poll) => jitterFractionFor(RUN_ID, poll)));
+    for (const count of [...acrossRuns, ...acrossPolls]) {
+      expect(count).toBeGreaterThan(900);
+      expect(count).toBeLessThan(1100);
+    }
   });
 });
 

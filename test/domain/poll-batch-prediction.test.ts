@@ -132,6 +132,25 @@ describe('pollBatchPrediction', () => {
     expect(waits[waits.length - 1]).toBe(300);
   });
 
+  it('jitters each wait by a hash of the run and poll: a retried poll waits what its first attempt chose', async () => {
+    const deps = fakePollDependencies({ policy: { kind: 'adaptive', initialSeconds: 30, maxSeconds: 300, jitterRatio: 0.5 } });
+    const first = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.clock.advanceSeconds(first.waitSeconds);
+
+    const attempt = (await poll(deps, first)).state;
+    const retry = (await poll(deps, first)).state;
+    // Twenty runs started in the same millisecond under other names.
+    const others = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => (await poll(deps, { batchPredictionId: `bp-${i + 2}` }, executionFor(`bp-${i + 2}`))).state.waitSeconds),
+    );
+
+    expect(retry.waitSeconds).toBe(attempt.waitSeconds);
+    expect(attempt.waitSeconds).toBeGreaterThanOrEqual(15);
+    expect(attempt.waitSeconds).toBeLessThanOrEqual(30);
+    // They spread out over the jitter range rather than polling again together.
+    expect(new Set(others).size).toBeGreaterThan(5);
+  });
+
   it('resets the wait to the initial interval after a transition', async () => {
     // Prepare: let the wait grow for a while.
     const deps = fakePollDependencies();

@@ -187,8 +187,5 @@ describe('defaultPollDependencies', () => {
     expect(deps.maxRunSeconds).toBe(DEFAULT_MAX_RUN_SECONDS);
     expect(deps.maxPollsPerExecution).toBe(7);
     expect(deps.now()).toBeInstanceOf(Date);
-    const random = deps.random();
-    expect(random).toBeGreaterThanOrEqual(0);
-    expect(random).toBeLessThan(1);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The discrete-event clock of the local runtime: activities run until they sleep or end, then the
- * clock jumps to the earliest wake-up; ties wake in a fixed order; Date and Math.random follow it.
+ * clock jumps to the earliest wake-up; ties wake in a fixed order; Date follows it and Math.random is seeded.
  */
-import { VirtualClock, currentExecutionScope, installVirtualTime, runInExecutionScope, seededRandom } from '../../local/virtual-clock';
+import { VirtualClock, installVirtualTime, seededRandom } from '../../local/virtual-clock';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 
@@ -125,36 +125,19 @@ describe('installVirtualTime', () => {
     expect(Math.abs(Date.now() - new RealDate().getTime())).toBeLessThan(1000);
   });
 
-  it('gives each execution its own deterministic Math.random stream, and a seeded one outside executions', () => {
+  it('makes Math.random the stream of the seed, the same for the same seed', () => {
     const clock = new VirtualClock(START);
-    const draw = (n: number) => Array.from({ length: n }, () => Math.random());
-    const restore = installVirtualTime(clock, 'fallback-seed');
-    let first: { a: number[]; b: number[]; outside: number[] };
-    let second: { a: number[]; b: number[]; outside: number[] };
-    try {
-      const run = () => ({
-        a: runInExecutionScope('exec-a', 'seed', () => draw(5)),
-        b: runInExecutionScope('exec-b', 'seed', () => {
-          expect(currentExecutionScope()?.executionName).toBe('exec-b');
-          return draw(5);
-        }),
-        outside: draw(3),
-      });
-      first = run();
-      second = run();
-    } finally {
-      restore();
-    }
-    // Each new scope starts its stream afresh, so the same execution draws the same numbers.
-    expect(second.a).toEqual(first.a);
-    expect(second.b).toEqual(first.b);
-    expect(first.a).toEqual(Array.from({ length: 5 }, seededRandom('seed/exec-a')));
-    expect(first.a).not.toEqual(first.b);
-    // Outside any execution the fallback stream continues.
-    const fallback = seededRandom('fallback-seed');
-    expect(first.outside).toEqual(Array.from({ length: 3 }, fallback));
-    expect(second.outside).toEqual(Array.from({ length: 3 }, fallback));
-    expect(currentExecutionScope()).toBeUndefined();
+    const draw = (seed: string) => {
+      const restore = installVirtualTime(clock, seed);
+      try {
+        return Array.from({ length: 5 }, () => Math.random());
+      } finally {
+        restore();
+      }
+    };
+    expect(draw('seed')).toEqual(Array.from({ length: 5 }, seededRandom('seed')));
+    expect(draw('seed')).toEqual(draw('seed'));
+    expect(draw('seed')).not.toEqual(draw('other seed'));
   });
 });
 

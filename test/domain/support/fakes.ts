@@ -154,9 +154,9 @@ export interface FakePollDependencies extends PollDependencies {
   readonly clock: ManualClock;
 }
 
-/** Everything a poll needs, built from fakes; the settings (policy, limits, random) can be overridden. */
+/** Everything a poll needs, built from fakes; the settings (policy, limits, target) can be overridden. */
 export function fakePollDependencies(
-  overrides: Partial<Pick<PollDependencies, 'policy' | 'maxRunSeconds' | 'maxPollsPerExecution' | 'random' | 'target'>> = {},
+  overrides: Partial<Pick<PollDependencies, 'policy' | 'maxRunSeconds' | 'maxPollsPerExecution' | 'target'>> = {},
 ): FakePollDependencies {
   const clock = new ManualClock(START_TIME);
   return {
@@ -168,7 +168,6 @@ export function fakePollDependencies(
     maxRunSeconds: 8 * 24 * 3600,
     maxPollsPerExecution: 1000,
     now: clock.now,
-    random: () => 0,
     clock,
     ...overrides,
   };
