@@ -10,7 +10,12 @@ export interface BatchPredictionLister {
  */
 export type StartOutcome = 'running' | 'finished';
 
-/** Starts polling runs (Step Functions `StartExecution`). */
+/** Starts polling runs (Step Functions `StartExecution`) and lists the running ones (`ListExecutions`). */
 export interface RunStarter {
   start(batchPredictionId: string): Promise<StartOutcome>;
+  /**
+   * Ids that a RUNNING execution polls now, whatever its generation. `ListExecutions` is eventually
+   * consistent: an id missing here is started (a no-op if it runs after all), never skipped.
+   */
+  runningIds(): Promise<ReadonlySet<string>>;
 }

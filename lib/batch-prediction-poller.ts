@@ -414,6 +414,8 @@ export class BatchPredictionPoller extends Construct {
         logRetention,
       );
       this.stateMachine.grantStartExecution(this.starterFunction);
+      // The sweep lists the running executions once, instead of a StartExecution per job in flight.
+      this.stateMachine.grant(this.starterFunction, 'states:ListExecutions');
       // DescribeBatchPredictions lists the account's batch predictions and supports no resource
       // ARN, so it is the one "*" of this role (acknowledged below).
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html

@@ -1,6 +1,6 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
 import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/errors';
-import { executionNameFor } from '../domain/identifiers';
+import { batchPredictionIdOfExecutionName, executionNameFor } from '../domain/identifiers';
 import { RunStarter, StartOutcome } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
 
@@ -42,5 +42,27 @@ export class StepFunctionsRunStarter implements RunStarter {
       if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:StartExecution', { cause: error });
       throw new Error(`StartExecution for ${batchPredictionId} failed: ${describeSdkError(error)}`, { cause: error });
     }
+  }
+
+  /**
+   * Ids with a RUNNING execution of the state machine, every generation, from `ListExecutions`
+   * (1,000 per page, the most it returns).
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+   */
+  async runningIds(): Promise<ReadonlySet<string>> {
+    const ids = new Set<string>();
+    try {
+      const pages = paginateListExecutions({ client: this.client, pageSize: 1000 }, { stateMachineArn: this.options.stateMachineArn, statusFilter: 'RUNNING' });
+      for await (const page of pages) {
+        for (const execution of page.executions ?? []) {
+          const id = execution.name === undefined ? undefined : batchPredictionIdOfExecutionName(execution.name);
+          if (id !== undefined) ids.add(id);
+        }
+      }
+    } catch (error) {
+      if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:ListExecutions', { cause: error });
+      throw new Error(`ListExecutions failed: ${describeSdkError(error)}`, { cause: error });
+    }
+    return ids;
   }
 }

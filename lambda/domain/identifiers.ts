@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
 
 /**
  * Formats 16 bytes of a SHA-256 digest as a UUID (version nibble 5, RFC 4122 variant) so ids look
@@ -54,6 +55,17 @@ const GENERATION_SEPARATOR = '+g';
  */
 export function executionNameFor(batchPredictionId: string, generation = 1): string {
   return generation <= 1 ? batchPredictionId : `${batchPredictionId}${GENERATION_SEPARATOR}${generation}`;
+}
+
+/**
+ * The batch prediction id an execution polls, from its name (the inverse of
+ * {@link executionNameFor}); undefined for a name no run of ours carries.
+ */
+export function batchPredictionIdOfExecutionName(executionName: string): string | undefined {
+  const at = executionName.lastIndexOf(GENERATION_SEPARATOR);
+  const handedOver = at > 0 && /^\d+$/.test(executionName.slice(at + GENERATION_SEPARATOR.length));
+  const id = handedOver ? executionName.slice(0, at) : executionName;
+  return BATCH_PREDICTION_ID_PATTERN.test(id) ? id : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, ExecutionLimitExceeded, InvalidName, SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, ExecutionLimitExceeded, InvalidName, ListExecutionsCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
@@ -92,6 +92,39 @@ describe('StepFunctionsRunStarter', () => {
     await expect(failure).rejects.toMatchObject({ message: expect.stringMatching(/^StartExecution for bp-7 failed: /), cause: sdk });
     await expect(failure).rejects.toMatchObject({ message: expect.stringMatching(message) });
     await expect(failure).rejects.not.toBeInstanceOf(PollerAccessDeniedError);
+  });
+
+  it('lists the RUNNING executions of its state machine, every page, as the ids they poll', async () => {
+    // Prepare: two pages; names of a first execution, of a hand-over (+g2) and of a run on a bad id.
+    const execution = (name: string) => ({ executionArn: `${STATE_MACHINE_ARN}:${name}`, stateMachineArn: STATE_MACHINE_ARN, name, status: 'RUNNING' as const, startDate: new Date() });
+    sfnMock
+      .on(ListExecutionsCommand, { nextToken: undefined })
+      .resolves({ executions: [execution('bp-1'), execution('bp-2+g2')], nextToken: 'page-2' })
+      .on(ListExecutionsCommand, { nextToken: 'page-2' })
+      .resolves({ executions: [execution('bp-3'), execution('name with spaces')] });
+
+    // Act
+    const ids = await starter.runningIds();
+
+    // Assess
+    expect([...ids].sort()).toEqual(['bp-1', 'bp-2', 'bp-3']);
+    // (The paginator reuses one input object, so each recorded call shows the last nextToken.)
+    const calls = sfnMock.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(2);
+    for (const input of calls) expect(input).toMatchObject({ stateMachineArn: STATE_MACHINE_ARN, statusFilter: 'RUNNING', maxResults: 1000 });
+    expect(calls[1].nextToken).toBe('page-2');
+  });
+
+  it('maps a denied ListExecutions to PollerAccessDeniedError naming states:ListExecutions', async () => {
+    const sdk = sdkError('AccessDeniedException', 400);
+    sfnMock.on(ListExecutionsCommand).rejects(sdk);
+    await expect(starter.runningIds()).rejects.toMatchObject({ name: PollerErrorName.ACCESS_DENIED, message: expect.stringMatching(/states:ListExecutions was denied/), cause: sdk });
+  });
+
+  it('fails on any other ListExecutions error with a message naming it, keeping the cause', async () => {
+    const sdk = sdkError('ThrottlingException', 400);
+    sfnMock.on(ListExecutionsCommand).rejects(sdk);
+    await expect(starter.runningIds()).rejects.toMatchObject({ message: expect.stringMatching(/^ListExecutions failed: ThrottlingException/), cause: sdk });
   });
 
   it('refuses an empty state machine ARN with PollerConfigurationError', () => {

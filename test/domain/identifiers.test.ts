@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
 import {
+  batchPredictionIdOfExecutionName,
   executionNameFor,
   executionNameForInvalidId,
   jitterFractionFor,
@@ -97,6 +98,29 @@ describe('runIdFor', () => {
     const earlier = runIdFor('2024-05-01T09:59:59.999Z', 'bp-1');
     const later = runIdFor('2024-05-01T10:00:00.000Z', 'bp-1');
     expect([later, earlier].sort()).toEqual([earlier, later]);
+  });
+});
+
+describe('batchPredictionIdOfExecutionName', () => {
+  it.each<[string, string | undefined]>([
+    ['bp-1', 'bp-1'],
+    ['bp-1+g2', 'bp-1'],
+    ['bp-1+g12', 'bp-1'],
+    ['a_b.c-9', 'a_b.c-9'],
+    ['bp-1+gx', undefined],
+    ['+g2', undefined],
+    ['invalid-0123abcd', 'invalid-0123abcd'],
+    ['other name', undefined],
+  ])('%s → %p', (name, id) => {
+    expect(batchPredictionIdOfExecutionName(name)).toBe(id);
+  });
+
+  it('inverts executionNameFor for every valid id and generation', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(BATCH_PREDICTION_ID_PATTERN), fc.integer({ min: 1, max: 10_000 }), (id, generation) => {
+        expect(batchPredictionIdOfExecutionName(executionNameFor(id, generation))).toBe(id);
+      }),
+    );
   });
 });
 

@@ -16,6 +16,7 @@ describe('startRuns: CloudTrail (one announced id)', () => {
     expect(result).toEqual({ running: ['bp-1'], finished: [] });
     expect(starter.started).toEqual(['bp-1']);
     expect(lister.requestedStatuses).toEqual([]);
+    expect(starter.listCalls).toBe(0);
   });
 
   it('reports an id whose run already ended as finished', async () => {
@@ -81,6 +82,38 @@ describe('startRuns: sweeper (every PENDING and INPROGRESS batch prediction)', (
 
     // Assess
     expect(result).toEqual({ running: ['bp-new', 'bp-polled'], finished: ['bp-done-1', 'bp-done-2'] });
+  });
+
+  it('skips the ids a running execution polls already: one listing instead of a start per job in flight', async () => {
+    // Prepare: bp-a and bp-c are polled (ListExecutions says RUNNING); bp-b and bp-d are not.
+    const lister = new FakeLister({ PENDING: ['bp-a', 'bp-b'], INPROGRESS: ['bp-c', 'bp-d'] });
+    const starter = new FakeStarter(new Set(['bp-d']), ['bp-a', 'bp-c']);
+
+    // Act
+    const result = await startRuns({ source: 'sweeper' }, { lister, starter });
+
+    // Assess
+    expect(starter.listCalls).toBe(1);
+    expect(starter.started).toEqual(['bp-b', 'bp-d']);
+    expect(result).toEqual({ running: ['bp-a', 'bp-b', 'bp-c'], finished: ['bp-d'] });
+  });
+
+  it('a second sweep starts nothing that the first one started', async () => {
+    const lister = new FakeLister({ PENDING: ['bp-1', 'bp-2'] });
+    const starter = new FakeStarter();
+    await startRuns({ source: 'sweeper' }, { lister, starter });
+    const second = await startRuns({ source: 'sweeper' }, { lister, starter });
+    expect(starter.started).toEqual(['bp-1', 'bp-2']);
+    expect(second).toEqual({ running: ['bp-1', 'bp-2'], finished: [] });
+  });
+
+  it('starts nothing when listing the running executions fails, and rethrows the error unchanged', async () => {
+    const starter = new FakeStarter();
+    const error = new PollerAccessDeniedError('states:ListExecutions');
+    starter.listError = error;
+    const failure = startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter });
+    await expect(failure).rejects.toBe(error);
+    expect(starter.started).toEqual([]);
   });
 
   it('does nothing when no batch prediction is pending or in progress', async () => {

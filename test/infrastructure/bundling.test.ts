@@ -174,6 +174,9 @@ describe('poll function bundle, run against a fake AWS', () => {
         let answer: Answer;
         if (request.target.startsWith('AmazonML_20141212.')) answer = answerMl(request);
         else if (request.target === 'AWSStepFunctions.StartExecution') answer = { status: 200, body: { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1', startDate: 1767571200 } };
+        // bp-2 is polled already; the sweep must not start it again.
+        else if (request.target === 'AWSStepFunctions.ListExecutions')
+          answer = { status: 200, body: { executions: [{ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-2+g3', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', name: 'bp-2+g3', status: 'RUNNING', startDate: 1767571200 }] } };
         else if (request.target === 'AWSEvents.PutEvents') answer = { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'fake-event-id' }] } };
         else if (request.target.startsWith('DynamoDB_20120810.')) answer = { status: 200, body: {} };
         else answer = mlError(400, 'UnknownOperationException');
@@ -368,15 +371,19 @@ describe('poll function bundle, run against a fake AWS', () => {
     TIMEOUT_MS,
   );
   it(
-    'runs the starter bundle too: lists PENDING and INPROGRESS batch predictions and starts a run for each',
+    'runs the starter bundle too: lists PENDING and INPROGRESS batch predictions and the running executions, and starts a run for each unpolled one',
     async () => {
       answerMl = (request) =>
         request.target === 'AmazonML_20141212.DescribeBatchPredictions'
-          ? { status: 200, body: { Results: JSON.parse(request.body).EQ === 'INPROGRESS' ? [{ BatchPredictionId: 'bp-1', Status: 'INPROGRESS' }] : [] } }
+          ? { status: 200, body: { Results: JSON.parse(request.body).EQ === 'INPROGRESS' ? [{ BatchPredictionId: 'bp-1', Status: 'INPROGRESS' }, { BatchPredictionId: 'bp-2', Status: 'INPROGRESS' }] : [] } }
           : mlError(400, 'UnknownOperationException');
       const { result, error } = await invokeBundle({ source: 'sweeper' }, { fn: (s) => s.poller.starterFunction! });
       expect(error).toBeUndefined();
-      expect(result).toEqual({ running: ['bp-1'], finished: [] });
+      expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: [] });
+      const list = seen.find((r) => r.target === 'AWSStepFunctions.ListExecutions');
+      expect(JSON.parse(list!.body)).toMatchObject({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', statusFilter: 'RUNNING' });
+      expectValidSignature(list!, 'states');
+      expect(seen.filter((r) => r.target === 'AWSStepFunctions.StartExecution')).toHaveLength(1);
       const describes = seen.filter((r) => r.target === 'AmazonML_20141212.DescribeBatchPredictions');
       expect(describes.map((r) => JSON.parse(r.body).EQ).sort()).toEqual(['INPROGRESS', 'PENDING']);
       for (const request of describes) expectValidSignature(request, 'machinelearning');

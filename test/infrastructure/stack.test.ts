@@ -418,7 +418,7 @@ describe('IAM least privilege', () => {
     const starterActions = statements.filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef('starter')))).flatMap(({ statement }) => actionsOf(statement));
     expect(starterActions.length).toBeGreaterThan(0);
     expect([...new Set(starterActions)].sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'machinelearning:DescribeBatchPredictions', 'states:StartExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'machinelearning:DescribeBatchPredictions', 'states:ListExecutions', 'states:StartExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
     );
   });
 
@@ -441,7 +441,7 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('lets the state machine invoke only its two handlers and start only itself; lets the starter start exactly the state machine', () => {
+  it('lets the state machine invoke only its two handlers and start only itself; lets the starter start and list exactly the state machine', () => {
     const invoke = withActionPrefix('lambda:');
     expect(invoke).toHaveLength(1);
     expect(actionsOf(invoke[0].statement)).toEqual(['lambda:InvokeFunction']);
@@ -456,18 +456,20 @@ describe('IAM least privilege', () => {
 
     const start = withActionPrefix('states:');
     expect(start).toHaveLength(2);
-    for (const { statement } of start) expect(actionsOf(statement)).toEqual(['states:StartExecution']);
     const byRole = (which: RoleName) => start.filter(({ roles }) => JSON.stringify(roles) === JSON.stringify([roleRef(which)]));
     // The state machine continues as a new execution of itself, by the name set at synthesis time.
     const self = byRole('states');
     expect(self).toHaveLength(1);
+    expect(actionsOf(self[0].statement)).toEqual(['states:StartExecution']);
     const name = template.toJSON().Resources[logicalId(stack.poller.stateMachine)].Properties.StateMachineName;
     expect(asArray(self[0].statement.Resource).map((r) => joinedString(r, TOKEN))).toEqual([
       `arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:stateMachine:${name}`,
     ]);
     // The starter starts runs on the state machine (its Ref is the ARN), no other; not `:*`, not "*".
+    // The sweep lists the running executions (ListExecutions' resource is the state machine).
     const starter = byRole('starter');
     expect(starter).toHaveLength(1);
+    expect([...actionsOf(starter[0].statement)].sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
     expect(asArray(starter[0].statement.Resource)).toEqual([ref(stack.poller.stateMachine)]);
     expect(starter[0].statement.Condition).toBeUndefined();
   });

@@ -259,6 +259,7 @@ describe('calls the handlers must never make are denied', () => {
     ['starter', 'events:PutEvents', 'the bus', () => busArn],
     ['starter', 'events:PutEvents', 'the default bus', () => `${ARN_PREFIX('events')}:event-bus/default`],
     ['starter', 'states:StartExecution', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
+    ['starter', 'states:ListExecutions', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
     ['starter', 'states:StopExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
     ['starter', 'states:DeleteStateMachine', 'the state machine', () => stateMachineArn],
     ['starter', 'lambda:InvokeFunction', 'the poll function', () => deployment.functions.find((f) => f.factory === FACTORIES.poll)!.arn],
@@ -273,6 +274,7 @@ describe('calls the handlers must never make are denied', () => {
     expect(await decide('poll', 'dynamodb:PutItem', tableArn)).toBe('Allowed');
     expect(await decide('reportFailure', 'events:PutEvents', busArn)).toBe('Allowed');
     expect(await decide('starter', 'states:StartExecution', stateMachineArn)).toBe('Allowed');
+    expect(await decide('starter', 'states:ListExecutions', stateMachineArn)).toBe('Allowed');
     expect(await decide('starter', 'machinelearning:DescribeBatchPredictions', '*')).toBe('Allowed');
   });
 });

@@ -27,7 +27,22 @@ export class FakeStarter implements RunStarter {
   readonly running = new Set<string>();
   error: Error | undefined;
 
-  constructor(public readonly finishedIds: ReadonlySet<string> = new Set()) {}
+  listCalls = 0;
+  listError: Error | undefined;
+
+  /** @param running ids a run polls already, as `ListExecutions` would report them */
+  constructor(
+    public readonly finishedIds: ReadonlySet<string> = new Set(),
+    running: Iterable<string> = [],
+  ) {
+    for (const id of running) this.running.add(id);
+  }
+
+  async runningIds(): Promise<ReadonlySet<string>> {
+    this.listCalls++;
+    if (this.listError !== undefined) throw this.listError;
+    return new Set(this.running);
+  }
 
   async start(batchPredictionId: string): Promise<StartOutcome> {
     this.started.push(batchPredictionId);
