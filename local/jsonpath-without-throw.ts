@@ -24,7 +24,8 @@ export function interpreterJsonPathModule(): { JSONPath: JsonPathFunction } {
  * an Error carrying the value, which the function catches and returns. Capturing that Error's stack
  * was the largest single cost of the local interpreter (about 6 % of a poll). Constructing with
  * `autostart: false` and calling `evaluate` with the same two arguments the constructor would pass
- * gives the same value, or the same error, with no throw on the way.
+ * gives the same value, or the same error, with no throw on the way. Plain dotted paths
+ * (`$.Payload`, `$$.Execution.Id`) are followed directly, by jsonpath-plus's own rules.
  */
 export function evaluateWithoutThrow(JSONPath: JsonPathClass): JsonPathFunction {
   return function jsonPathWithoutThrow(this: unknown, options: Record<string, unknown>, ...rest: unknown[]): unknown {
@@ -33,10 +34,31 @@ export function evaluateWithoutThrow(JSONPath: JsonPathClass): JsonPathFunction 
     if (rest.length > 0 || typeof options !== 'object' || options === null || 'autostart' in options) {
       return JSONPath.call(this, options, ...rest);
     }
+    const dotted = typeof options.path === 'string' && 'json' in options && options.wrap === false && Object.keys(options).length === 3 ? DOTTED.exec(options.path) : null;
+    if (dotted !== null) return followDotted(options.json, dotted[1]);
     const args: Record<string, unknown> = { path: options.path };
     if ('json' in options) args.json = options.json;
     return new JSONPath({ ...options, autostart: false }).evaluate(args);
   };
+}
+
+/** `$` followed by zero or more `.name` steps, names being plain identifiers: most paths of a definition. */
+const DOTTED = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
+
+/**
+ * What jsonpath-plus returns, with `wrap: false`, for a path of plain `.name` steps: it answers
+ * nothing for a falsy document, and otherwise follows a name only where the value is truthy and
+ * has it as an own property (a string's `length` included).
+ */
+function followDotted(json: unknown, steps: string): unknown {
+  if (!json) return undefined;
+  let value = json;
+  if (steps === '') return value;
+  for (const name of steps.slice(1).split('.')) {
+    if (!value || !Object.hasOwn(value as object, name)) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return value;
 }
 
 /** Installs {@link evaluateWithoutThrow} on the interpreter's jsonpath-plus, once per process. */

@@ -19,7 +19,7 @@ function outcome(fn: () => unknown): { value?: unknown; error?: string } {
   }
 }
 
-const key = fc.constantFrom('a', 'b', 'state', 'terminal', 'waitSeconds', 'Execution', 'Id', 'length', '0', '1');
+const key = fc.constantFrom('a', 'b', 'state', 'terminal', 'waitSeconds', 'Execution', 'Id', 'length', 'constructor', 'toString', '__proto__', '0', '1');
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.constant(null), fc.boolean(), fc.integer(), fc.string(), tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 3 }),
@@ -40,6 +40,12 @@ describe('JSONPath evaluation without throw', () => {
     ['$.state', { state: { a: [1, 2] } }, { a: [1, 2] }],
     ['$', { a: 1 }, { a: 1 }],
     ['$.a', { a: null }, null],
+    ['$.a.length', { a: 'abc' }, 3],
+    ['$.a.length', { a: '' }, undefined],
+    ['$.toString', { a: 1 }, undefined],
+    ['$', 0, undefined],
+    ['$', '', undefined],
+    ['$.a.b', { a: { b: false } }, false],
   ])('%s of %j is %j, as the original gives', (path, input, expected) => {
     expect(withoutThrow({ path, json: input, wrap: false })).toEqual(expected);
     expect(original({ path, json: input, wrap: false })).toEqual(expected);
