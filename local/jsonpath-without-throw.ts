@@ -52,7 +52,7 @@ const DOTTED = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
  */
 function followDotted(json: unknown, steps: string): unknown {
   if (!json) return undefined;
-  let value = json;
+  let value: unknown = json;
   if (steps === '') return value;
   for (const name of steps.slice(1).split('.')) {
     if (!value || !Object.hasOwn(value as object, name)) return undefined;
