@@ -490,9 +490,11 @@ async function main(): Promise<void> {
     timeModuleInit(bundles.baselineFile);
     const initTimes: number[] = [];
     const baselineTimes: number[] = [];
+    const pairRatios: number[] = [];
     for (let i = 0; i < options.initRuns; i++) {
       initTimes.push(timeModuleInit(bundles.pollFile));
       baselineTimes.push(timeModuleInit(bundles.baselineFile));
+      pairRatios.push(initTimes[i] / baselineTimes[i]);
     }
     bundle = {
       bundleBytes,
@@ -501,6 +503,9 @@ async function main(): Promise<void> {
       runtime: bundles.runtime,
       initMs: median(initTimes),
       baselineInitMs: median(baselineTimes),
+      // Each pair is measured back to back, so its ratio holds while a shared machine's speed drifts
+      // between pairs (the two medians alone moved the ratio between 0.31 and 0.44 across runs).
+      initRatio: median(pairRatios),
       initMinMs: Math.min(...initTimes),
       baselineInitMinMs: Math.min(...baselineTimes),
     };
@@ -602,7 +607,8 @@ async function main(): Promise<void> {
     bundleFormat: bundle.format,
     initMs: round(bundle.initMs, 1),
     baselineInitMs: round(bundle.baselineInitMs, 1),
-    initRatio: round(bundle.initMs / bundle.baselineInitMs, 3),
+    initRatio: round(bundle.initRatio, 3),
+    initRatioOfMedians: round(bundle.initMs / bundle.baselineInitMs, 3),
     initMinMs: round(bundle.initMinMs, 1),
     baselineInitMinMs: round(bundle.baselineInitMinMs, 1),
     initRuns: options.initRuns,
@@ -623,7 +629,7 @@ async function main(): Promise<void> {
       maxHistoryEventsPerExecution: { target: `< ${TARGETS.maxHistoryEvents}`, met: adaptive.totals.maxHistoryEventsPerExecution < TARGETS.maxHistoryEvents },
       detectionDelay: { target: 'every delay within its bound', met: violations === 0 },
       bundleBytes: { target: `<= ${TARGETS.bundleBytes} (450 KiB)`, met: bundle.bundleBytes <= TARGETS.bundleBytes },
-      initRatio: { target: `<= ${TARGETS.initRatio}`, met: bundle.initMs / bundle.baselineInitMs <= TARGETS.initRatio },
+      initRatio: { target: `<= ${TARGETS.initRatio}`, met: bundle.initRatio <= TARGETS.initRatio },
       pollsPerSecond: { target: `>= ${TARGETS.pollsPerSecond}`, met: pollsPerSecond >= TARGETS.pollsPerSecond },
       peakRssMb: { target: `<= ${TARGETS.peakRssMb}`, met: peakRssMb <= TARGETS.peakRssMb },
     },
@@ -633,7 +639,7 @@ async function main(): Promise<void> {
       'DynamoDB reads: only a retried poll (or one in a redriven execution) reads the next transition key; the reference mix has no faults, so it makes none',
       `pollsPerSecond: all ${jobs.length} jobs start together, sharded over ${options.workers} worker process(es), each a full local stack; polls / (last end − first start)`,
       'peakRssMb: the sum of the workers\' peak resident set sizes',
-      'initMs: median time for a fresh node process to load the bundle (require), bundle and baseline interleaved',
+      'initMs: median time for a fresh node process to load the bundle (require), bundle and baseline interleaved; initRatio: median of the ratios of each back-to-back pair (initRatioOfMedians: the ratio of the two medians)',
       'environment.loopbackHttpRoundTripMs: a bare Node HTTP round trip on loopback, measured before the bench and after the throughput run; real-time figures scale with it on a shared machine',
     ],
     environment: {
@@ -690,7 +696,7 @@ async function main(): Promise<void> {
       ['detectionDelayP99Seconds / max', `${result.detectionDelayP99Seconds} s / ${result.detectionDelayMaxSeconds} s (${delays.length} changes)`, `per-change bound, <= ${capBound} s`, yes(violations === 0)],
       ['bundleBytes (baseline)', `${result.bundleBytes} (${result.baselineBundleBytes})`, `<= ${TARGETS.bundleBytes}`, yes(result.targets.bundleBytes.met)],
       ['initMs / baselineInitMs (median)', `${result.initMs} / ${result.baselineInitMs} ms`, '', ''],
-      ['initRatio', String(result.initRatio), `<= ${TARGETS.initRatio}`, yes(result.targets.initRatio.met)],
+      ['initRatio (median of back-to-back pairs; of medians)', `${result.initRatio}; ${result.initRatioOfMedians}`, `<= ${TARGETS.initRatio}`, yes(result.targets.initRatio.met)],
       [`pollsPerSecond (${jobs.length} jobs, ${options.workers} workers)`, `${result.pollsPerSecond} (${throughputPolls} polls in ${result.throughput.wallSeconds} s)`, `>= ${TARGETS.pollsPerSecond}`, yes(result.targets.pollsPerSecond.met)],
       ['peakRssMb (sum over workers)', String(result.peakRssMb), `<= ${TARGETS.peakRssMb}`, yes(result.targets.peakRssMb.met)],
     ]),
