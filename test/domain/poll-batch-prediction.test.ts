@@ -18,7 +18,7 @@ import {
 } from '../../lambda/domain/errors';
 import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
 import { PollOutcome, pollBatchPrediction, transitionKeyOf } from '../../lambda/poll-batch-prediction';
-import { ExecutionContext } from '../../lambda/ports';
+import { AttemptContext, ExecutionContext } from '../../lambda/ports';
 import { ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-polling-failure';
 import {
   FakePollDependencies,
@@ -248,19 +248,24 @@ describe('pollBatchPrediction', () => {
     expect(state).toMatchObject({ lastStatus: 'COMPLETED', sequence: 3, terminal: true });
   });
 
-  it('after a crash, publishes the stored transition even when the status has gone back to the one before it', async () => {
+  const FIRST_ATTEMPT = { retryCount: 0, redriveCount: 0 };
+  it.each<[string, AttemptContext | undefined, AttemptContext | undefined]>([
+    ['the attempt context says it is a retry', FIRST_ATTEMPT, { retryCount: 1, redriveCount: 0 }],
+    ['the execution was redriven', FIRST_ATTEMPT, { retryCount: 0, redriveCount: 1 }],
+    ['there is no attempt context (an older definition)', undefined, undefined],
+  ])('after a crash, publishes the stored transition even when the status has gone back to the one before it: %s', async (_label, crashed, retried) => {
     // Prepare: poll 1 sees PENDING; poll 2 sees INPROGRESS, writes transition 2 and crashes.
     const deps = fakePollDependencies();
     const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
     deps.clock.advanceSeconds(30);
     deps.source.status = 'INPROGRESS';
     deps.sink.failNext(1);
-    await expect(poll(deps, afterFirst)).rejects.toBeInstanceOf(EventPublishError);
+    await expect(pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: crashed }, deps)).rejects.toBeInstanceOf(EventPublishError);
 
     // Act: by the retry, the job reads PENDING again, which is the retried state's lastStatus.
     deps.clock.advanceSeconds(20);
     deps.source.status = 'PENDING';
-    const { state, published } = await poll(deps, afterFirst);
+    const { state, published } = await pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: retried }, deps);
 
     // Assess: the observed INPROGRESS is not left in the outbox, and going back is a transition too.
     expect(detailsOf(deps).map((d) => [d.previousStatus, d.status, d.sequence])).toEqual([
@@ -277,7 +282,7 @@ describe('pollBatchPrediction', () => {
     expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 3 });
   });
 
-  it.each<[string, { retryCount: number; redriveCount: number } | undefined, number]>([
+  it.each<[string, AttemptContext | undefined, number]>([
     ['a first attempt skips the read', { retryCount: 0, redriveCount: 0 }, 0],
     ['a retry reads the next key', { retryCount: 1, redriveCount: 0 }, 1],
     ['a redriven execution reads the next key', { retryCount: 0, redriveCount: 2 }, 1],
@@ -293,23 +298,6 @@ describe('pollBatchPrediction', () => {
     expect(deps.history.getCalls).toBe(reads);
     expect(published).toEqual([]);
     expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 1, polls: 2 });
-  });
-
-  it('a retry with the status gone back still publishes what the crashed attempt wrote', async () => {
-    // The crash-then-go-back case above, with the attempt context the state machine passes.
-    const deps = fakePollDependencies();
-    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
-    deps.source.status = 'INPROGRESS';
-    deps.sink.failNext(1);
-    await expect(pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: { retryCount: 0, redriveCount: 0 } }, deps)).rejects.toBeInstanceOf(EventPublishError);
-    deps.source.status = 'PENDING';
-
-    const { published } = await pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: { retryCount: 1, redriveCount: 0 } }, deps);
-
-    expect(published.map((r) => [r.sequence, r.status])).toEqual([
-      [2, 'INPROGRESS'],
-      [3, 'PENDING'],
-    ]);
   });
 
   it('publishes nothing again when a retried poll finds the transition already published', async () => {
