@@ -27,6 +27,25 @@ interface ValidationReport {
   }>;
 }
 
+/**
+ * Points CDK at the test account and region and makes a temporary outdir; `restore` removes the
+ * outdir and puts both environment variables back as they were.
+ */
+function synthesisSandbox(prefix: string): { outdir: string; restore: () => void } {
+  const previous = { CDK_DEFAULT_ACCOUNT: process.env.CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION };
+  process.env.CDK_DEFAULT_ACCOUNT = TEST_ACCOUNT;
+  process.env.CDK_DEFAULT_REGION = TEST_REGION;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const restore = () => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  return { outdir, restore };
+}
+
 /** Synthesizes `app` with both packs registered; returns the report and the error synthesis threw, if any. */
 function synthWithNag(app: App, outdir: string): { report: ValidationReport; error: unknown } {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
@@ -75,17 +94,15 @@ function acknowledgementsIn(scope: IConstruct): Array<{ path: string; id: string
 
 describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
   let app: App;
-  let outdir: string;
   let report: ValidationReport;
   let synthError: unknown;
-  const previousEnv = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  let restore: () => void = () => undefined;
 
   beforeAll(() => {
-    process.env.CDK_DEFAULT_ACCOUNT = TEST_ACCOUNT;
-    process.env.CDK_DEFAULT_REGION = TEST_REGION;
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-nag-'));
+    const sandbox = synthesisSandbox('poller-nag-');
+    restore = sandbox.restore;
     app = new App({
-      outdir,
+      outdir: sandbox.outdir,
       context: {
         ...contextFromCdkJson(),
         'aws:cdk:bundling-stacks': [],
@@ -94,19 +111,10 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
       },
     });
     buildApp(app);
-    ({ report, error: synthError } = synthWithNag(app, outdir));
+    ({ report, error: synthError } = synthWithNag(app, sandbox.outdir));
   });
 
-  afterAll(() => {
-    fs.rmSync(outdir, { recursive: true, force: true });
-    for (const [key, value] of [
-      ['CDK_DEFAULT_ACCOUNT', previousEnv.account],
-      ['CDK_DEFAULT_REGION', previousEnv.region],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
+  afterAll(() => restore());
 
   it('synthesizes: no pack reports an error', () => {
     expect(synthError).toBeUndefined();
@@ -170,10 +178,7 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
 
 describe('with discovery switched off (context discovery=false)', () => {
   it('still leaves zero findings, and acknowledges nothing about the starter', () => {
-    const previousEnv = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-    process.env.CDK_DEFAULT_ACCOUNT = TEST_ACCOUNT;
-    process.env.CDK_DEFAULT_REGION = TEST_REGION;
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-nag-nodiscovery-'));
+    const { outdir, restore } = synthesisSandbox('poller-nag-nodiscovery-');
     try {
       const app = new App({ outdir, context: { ...contextFromCdkJson(), 'aws:cdk:bundling-stacks': [], discovery: false } });
       const { stack } = buildApp(app);
@@ -185,14 +190,7 @@ describe('with discovery switched off (context discovery=false)', () => {
       expect(acks.length).toBeGreaterThan(0);
       expect(acks.filter((a) => /Starter/.test(a))).toEqual([]);
     } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-      for (const [key, value] of [
-        ['CDK_DEFAULT_ACCOUNT', previousEnv.account],
-        ['CDK_DEFAULT_REGION', previousEnv.region],
-      ] as const) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      restore();
     }
   });
 });
