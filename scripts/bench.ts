@@ -354,20 +354,31 @@ function buildBundles(): Bundles {
   }
 }
 
-/** Milliseconds a fresh `node` process takes to load `file` (require, or import for ES modules). */
-function timeModuleInit(file: string): number {
-  const load = file.endsWith('.mjs') ? `import(${JSON.stringify(pathToFileURL(file).href)}).then(done)` : `require(${JSON.stringify(file)}); done();`;
-  const script = `const t0 = performance.now(); function done() { process.stdout.write('INIT_MS ' + (performance.now() - t0)); } ${load}`;
+/**
+ * Runs `script` in a fresh, bare `node` process (only PATH and `env` in its environment) and returns
+ * the JSON value it prints after `RESULT `; `what` names the measurement in the error if it fails.
+ */
+function measureInFreshNode<T>(what: string, script: string, options: { cwd?: string; env?: Record<string, string> } = {}): T {
   const run = spawnSync(process.execPath, ['-e', script], {
-    cwd: path.dirname(file),
-    // As bare as a Lambda container: no NODE_OPTIONS, no loaders, dummy region and credentials.
-    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, ...options.env },
     encoding: 'utf8',
     timeout: 60_000,
   });
-  const match = /INIT_MS ([\d.]+)/.exec(run.stdout ?? '');
-  if (run.status !== 0 || match === null) throw new Error(`loading ${file} failed: ${run.stderr}`);
-  return Number(match[1]);
+  const match = /RESULT (.+)$/.exec(run.stdout ?? '');
+  if (run.status !== 0 || match === null) throw new Error(`${what} failed: ${run.stderr}`);
+  return JSON.parse(match[1]) as T;
+}
+
+/** Milliseconds a fresh `node` process takes to load `file` (require, or import for ES modules). */
+function timeModuleInit(file: string): number {
+  const load = file.endsWith('.mjs') ? `import(${JSON.stringify(pathToFileURL(file).href)}).then(done)` : `require(${JSON.stringify(file)}); done();`;
+  const script = `const t0 = performance.now(); function done() { process.stdout.write('RESULT ' + (performance.now() - t0)); } ${load}`;
+  // As bare as a Lambda container: no NODE_OPTIONS, no loaders, dummy region and credentials.
+  return measureInFreshNode<number>(`loading ${file}`, script, {
+    cwd: path.dirname(file),
+    env: { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
 }
 
 /**
@@ -396,14 +407,10 @@ function loopbackRoundTripMs(): number {
         for (let i = 0; i < 2000; i++) await once();
         batches.push((performance.now() - t0) / 2000);
       }
-      batches.sort((a, b) => a - b);
-      process.stdout.write('RTT_MS ' + batches[2]);
+      process.stdout.write('RESULT ' + JSON.stringify(batches));
       process.exit(0);
     });`;
-  const run = spawnSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 60_000 });
-  const match = /RTT_MS ([\d.]+)/.exec(run.stdout ?? '');
-  if (run.status !== 0 || match === null) throw new Error(`the loopback reference failed: ${run.stderr}`);
-  return Number(match[1]);
+  return median(measureInFreshNode<number[]>('the loopback reference', script));
 }
 
 // ---------------------------------------------------------------------------------------------
