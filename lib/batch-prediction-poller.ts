@@ -426,7 +426,11 @@ export class BatchPredictionPoller extends Construct {
         eventPattern: {
           source: ['aws.machinelearning'],
           detailType: ['AWS API Call via CloudTrail'],
-          detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'] },
+          // CloudTrail records failed calls too, with `errorCode` (e.g. ValidationException): the
+          // batch prediction was never created, and a run started for it would only fail NOT_FOUND
+          // and hold its execution name for 90 days.
+          // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+          detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'], errorCode: [{ exists: false }] },
         },
       });
       this.discoveryRule.addTarget(
