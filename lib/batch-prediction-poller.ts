@@ -34,6 +34,7 @@ import {
   StarterRequest,
   TRANSIENT_ERROR_NAMES,
 } from './contract';
+import { AlertTopicTarget } from './alert-topic-target';
 import { EVENT_SCHEMAS } from './contract/schemas';
 import { PollInterval } from './poll-interval';
 
@@ -269,11 +270,31 @@ export class BatchPredictionPoller extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // EventBridge publishes to the encrypted topic and sends undelivered events to the encrypted
-    // dead-letter queue; CloudWatch Logs writes the encrypted log groups.
+    // dead-letter queue, for the rules of this account and region only.
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
-    this.key.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    this.key.grant(serviceOfThisAccount(stack, 'events', 'rule/*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch Logs writes the encrypted log groups. It binds each use of the key to a log group
+    // through the encryption context, which names the account and region; that, not
+    // aws:SourceAccount, is the condition CloudWatch Logs documents for its key policy.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    this.key.grantEncryptDecrypt(
+      new iam.PrincipalWithConditions(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`), {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      }),
+    );
+    // Grants on the key only for AWS resources, or to AWS services: the Control Tower control
+    // CT.KMS.PR.3 (the key's default policy lets the account's principals do everything else).
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
 
     this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', { description: 'Amazon ML batch prediction status changes' });
 
@@ -322,6 +343,10 @@ export class BatchPredictionPoller extends Construct {
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'StateMachineLogs', {
+          // The prefix Step Functions recommends: log delivery then does not need a CloudWatch Logs
+          // resource policy entry, whose 5,120-character limit an account can exhaust.
+          // https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
+          logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
           retention: logRetention,
           encryptionKey: this.key,
           removalPolicy: RemovalPolicy.DESTROY,
@@ -349,7 +374,7 @@ export class BatchPredictionPoller extends Construct {
           },
         }),
       );
-      this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+      this.key.grant(serviceOfThisAccount(stack, 'cloudwatch', 'alarm:*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -357,10 +382,13 @@ export class BatchPredictionPoller extends Construct {
       encryptionMasterKey: this.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // No queue may name this one as its dead-letter queue: it only collects undelivered alerts.
+      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
     });
     if (props.alertEmail !== undefined) {
       // Emails SNS cannot deliver go to the dead-letter queue too (SNS needs the key for it).
-      this.key.grant(new iam.ServicePrincipal('sns.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+      this.key.grant(serviceOfThisAccount(stack, 'sns', '*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.deadLetterQueue }));
     }
     // Every rule target of the construct: retried by EventBridge, then dead-lettered (the target
@@ -377,7 +405,7 @@ export class BatchPredictionPoller extends Construct {
       eventPattern: { source: [eventSource], detailType: [DetailType.STATUS_CHANGE], detail: { status: [BatchPredictionStatus.FAILED] } },
     });
     this.failedStatusRule.addTarget(
-      new targets.SnsTopic(this.alertTopic, {
+      new AlertTopicTarget(this.alertTopic, {
         ...delivery,
         message: events.RuleTargetInput.fromText(
           `Batch prediction ${events.EventField.fromPath('$.detail.batchPredictionId')} (model ${events.EventField.fromPath(
@@ -393,7 +421,7 @@ export class BatchPredictionPoller extends Construct {
       eventPattern: { source: [eventSource], detailType: [DetailType.POLLING_FAILED] },
     });
     this.pollingFailedRule.addTarget(
-      new targets.SnsTopic(this.alertTopic, {
+      new AlertTopicTarget(this.alertTopic, {
         ...delivery,
         message: events.RuleTargetInput.fromText(
           `Polling batch prediction ${events.EventField.fromPath('$.detail.batchPredictionId')} failed (${events.EventField.fromPath(
@@ -745,6 +773,19 @@ export class BatchPredictionPoller extends Construct {
         .otherwise(wait.next(poll)),
     );
   }
+}
+
+/**
+ * `service` of this account and region, for using the key on behalf of its `resource` (an ARN
+ * pattern: a pattern, because naming the topic, queue or rule itself would make the key policy
+ * depend on resources that depend on the key). Guards against the confused deputy.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+function serviceOfThisAccount(stack: Stack, service: string, resource: string): iam.IPrincipal {
+  return new iam.PrincipalWithConditions(new iam.ServicePrincipal(`${service}.amazonaws.com`), {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}` },
+  });
 }
 
 function validateProps(props: BatchPredictionPollerProps, eventSource: string): void {

@@ -7,7 +7,10 @@ import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
-import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';
+import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString } from './synth';
+
+/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
+const TOKEN = '${TOKEN}';
 
 let template: Template;
 let stack: BatchPredictionPollerStack;
@@ -148,6 +151,63 @@ describe('alarms', () => {
       },
     });
     expect(keyActionsAllowedTo(template, 'cloudwatch.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+});
+
+describe('key and queue hardening (confused deputy, grants, redrive)', () => {
+  type Statement = { Sid?: string; Effect: string; Principal?: any; Action: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> };
+  const keyStatements = (t: Template): Statement[] => Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Statement[];
+  /** A condition with its ARN values flattened (`arn:${TOKEN}:...`): partition stays a token. */
+  const flat = (condition: Statement['Condition']) =>
+    Object.fromEntries(Object.entries(condition ?? {}).map(([op, entries]) => [op, Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, joinedString(v)]))]));
+  const withEmail = () => pollerTemplate({ alertEmail: 'on-call@example.com' }).template;
+
+  it.each([
+    ['events.amazonaws.com', `arn:${TOKEN}:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/*`],
+    ['cloudwatch.amazonaws.com', `arn:${TOKEN}:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:*`],
+    ['sns.amazonaws.com', `arn:${TOKEN}:sns:${TEST_REGION}:${TEST_ACCOUNT}:*`],
+  ])('%s may use the key only for this account (aws:SourceAccount) and its resources (aws:SourceArn %s)', (service, sourceArn) => {
+    const statements = keyStatements(withEmail()).filter((st) => st.Effect === 'Allow' && [st.Principal?.Service ?? []].flat().includes(service));
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(flat(statements[0].Condition)).toEqual({ StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT }, ArnLike: { 'aws:SourceArn': sourceArn } });
+  });
+
+  it("CloudWatch Logs may use the key only for this account's log groups in this region (encryption context)", () => {
+    const statements = keyStatements(template).filter((st) => st.Effect === 'Allow' && st.Principal?.Service === `logs.${TEST_REGION}.amazonaws.com`);
+    expect(statements).toHaveLength(1);
+    expect(flat(statements[0].Condition)).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${TOKEN}:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:*` } });
+  });
+
+  it('no service principal is granted the key without a condition', () => {
+    const services = keyStatements(withEmail()).filter((st) => st.Effect === 'Allow' && st.Principal?.Service !== undefined);
+    expect(services.length).toBe(4);
+    for (const st of services) expect(Object.keys(st.Condition ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('denies kms:CreateGrant unless the grant is for an AWS resource or the caller is an AWS service (CT.KMS.PR.3)', () => {
+    expect(keyStatements(template).filter((st) => [st.Action].flat().includes('kms:CreateGrant') && st.Effect === 'Deny')).toEqual([
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      },
+    ]);
+  });
+
+  it('the dead-letter queue refuses to be any queue’s dead-letter queue (RedriveAllowPolicy denyAll)', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf(stack.poller.key), RedriveAllowPolicy: { redrivePermission: 'denyAll' } });
+  });
+
+  it('the topic policy lets EventBridge publish for each alert rule of the construct, and only for it', () => {
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [ref(stack.poller.alertTopic)] } }));
+    const fromEvents = (policy.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(fromEvents.map((st) => [st.Action, st.Condition])).toEqual([
+      ['sns:Publish', { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.failedStatusRule) } }],
+      ['sns:Publish', { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.pollingFailedRule) } }],
+    ]);
   });
 });
 
