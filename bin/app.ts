@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { BatchPredictionPollerStack } from '../lib/batch-prediction-poller-stack';
-import { readPollerAppConfig } from '../lib/config';
+import { PollerConfigError, readPollerAppConfig } from '../lib/config';
 import { DEFAULT_STACK_NAME } from '../lib/contract';
 
 /**
@@ -19,5 +19,13 @@ export function buildApp(app: App = new App()): { app: App; stack: BatchPredicti
 }
 
 if (require.main === module) {
-  buildApp().app.synth();
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    // A bad context value is the user's to fix: one line naming the key, the value and the fix,
+    // not a stack trace. Anything else is a bug and keeps its stack trace.
+    if (!(error instanceof PollerConfigError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  }
 }
