@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -95,6 +95,20 @@ export const HANDLER_BUNDLING: BundlingOptions = {
   ),
 };
 
+/**
+ * The regions Amazon Machine Learning runs in (it takes no new customers and gets no new regions).
+ * https://docs.aws.amazon.com/general/latest/gr/machinelearning.html
+ */
+export const MACHINE_LEARNING_REGIONS: readonly string[] = ['us-east-1', 'eu-west-1'];
+
+/** The stack's region is one Amazon ML does not run in; the message names the regions it runs in. */
+export class MachineLearningRegionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MachineLearningRegionError';
+  }
+}
+
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
   /**
@@ -185,6 +199,13 @@ export interface BatchPredictionPollerProps {
    * @default true
    */
   readonly schemaRegistry?: boolean;
+  /**
+   * The regions Amazon ML runs in. Synthesis fails for a stack in any other region (every run would
+   * fail and the sweeper would error at every sweep); a region-agnostic stack gets a warning.
+   * Override it only if Amazon ML has added a region.
+   * @default MACHINE_LEARNING_REGIONS - us-east-1 and eu-west-1
+   */
+  readonly machineLearningRegions?: readonly string[];
 }
 
 /**
@@ -259,6 +280,7 @@ export class BatchPredictionPoller extends Construct {
     const eventSource = props.eventSource ?? DEFAULT_EVENT_SOURCE;
     validateProps(props, eventSource);
     const stack = Stack.of(this);
+    this.checkRegion(stack, props.machineLearningRegions ?? MACHINE_LEARNING_REGIONS);
     const pollInterval = props.pollInterval ?? PollInterval.adaptive();
     const maxRunSeconds = props.maxRunDuration?.toSeconds() ?? DEFAULT_MAX_RUN_SECONDS;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
@@ -540,6 +562,21 @@ export class BatchPredictionPoller extends Construct {
     this.acknowledgeNagFindings();
   }
 
+  /** Amazon ML runs in a few regions only: refuse any other, warn when the region is not known. */
+  private checkRegion(stack: Stack, regions: readonly string[]): void {
+    const list = regions.join(', ');
+    if (Token.isUnresolved(stack.region)) {
+      Annotations.of(this).addWarningV2(
+        'batch-prediction-poller:region-agnostic',
+        `The stack's region is not known at synthesis time; Amazon ML runs only in ${list}, and deployed elsewhere every run fails. Set the stack's env.region to one of them.`,
+      );
+    } else if (!regions.includes(stack.region)) {
+      throw new MachineLearningRegionError(
+        `Amazon ML does not run in ${stack.region}; it runs only in ${list}. Deploy the stack to one of them (e.g. CDK_DEFAULT_REGION or env.region), or set 'machineLearningRegions' if Amazon ML has added ${stack.region}.`,
+      );
+    }
+  }
+
   private buildDashboard(): cloudwatch.Dashboard {
     const custom = (metricName: string, dimensionsMap: Record<string, string>, label?: string) =>
       new cloudwatch.Metric({
@@ -816,6 +853,10 @@ function validateProps(props: BatchPredictionPollerProps, eventSource: string): 
   }
   if (props.stateMachineName !== undefined && !/^[a-zA-Z0-9_-]{1,80}$/.test(props.stateMachineName)) {
     throw new Error(`'stateMachineName' must be 1 to 80 characters of letters, digits, "_" and "-", got "${props.stateMachineName}"`);
+  }
+  const regions = props.machineLearningRegions;
+  if (regions !== undefined && (regions.length === 0 || !regions.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)))) {
+    throw new Error(`'machineLearningRegions' must be a non-empty list of region names such as "us-east-1", got ${JSON.stringify(regions)}`);
   }
   const attempts = props.targetRetryAttempts;
   if (attempts !== undefined && !Token.isUnresolved(attempts) && !(Number.isInteger(attempts) && attempts >= 0 && attempts <= 185)) {

@@ -13,7 +13,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** Runs `bin/app.ts` the way `cdk synth -c key=value` does. */
-function runApp(context: Record<string, unknown>, outdir: string): { status: number | null; stderr: string; stdout: string } {
+function runApp(context: Record<string, unknown>, outdir: string, region = TEST_REGION): { status: number | null; stderr: string; stdout: string } {
   const result = spawnSync(TSX, [path.join(ROOT, 'bin', 'app.ts')], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -22,7 +22,7 @@ function runApp(context: Record<string, unknown>, outdir: string): { status: num
       CDK_CONTEXT_JSON: JSON.stringify({ ...contextFromCdkJson(), ...context }),
       CDK_OUTDIR: outdir,
       CDK_DEFAULT_ACCOUNT: TEST_ACCOUNT,
-      CDK_DEFAULT_REGION: TEST_REGION,
+      CDK_DEFAULT_REGION: region,
     },
     timeout: 60_000,
   });
@@ -42,6 +42,17 @@ describe('bin/app.ts with a bad context value', () => {
   ])('-c %s=%s prints exactly one line naming the key, the value and the fix, and exits 1', (key, value, line) => {
     const { status, stderr, stdout } = runApp({ [key]: value }, outdir);
     expect(stderr).toBe(`${line}\n`);
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+  });
+});
+
+describe('bin/app.ts in a region Amazon ML does not run in', () => {
+  it('prints exactly one line naming the regions it runs in, and exits 1', () => {
+    const { status, stderr, stdout } = runApp({}, outdir, 'eu-central-1');
+    expect(stderr).toBe(
+      "error: Amazon ML does not run in eu-central-1; it runs only in us-east-1, eu-west-1. Deploy the stack to one of them (e.g. CDK_DEFAULT_REGION or env.region), or set 'machineLearningRegions' if Amazon ML has added eu-central-1.\n",
+    );
     expect(stdout).toBe('');
     expect(status).toBe(1);
   });
