@@ -206,6 +206,14 @@ export interface BatchPredictionPollerProps {
    * @default MACHINE_LEARNING_REGIONS - us-east-1 and eu-west-1
    */
   readonly machineLearningRegions?: readonly string[];
+  /**
+   * The topic the dead-letter-queue alarm notifies. That alarm means an alert was not delivered,
+   * possibly because the alert topic itself (its policy, key or subscriptions) is what failed, so
+   * point it at a second channel: another topic with its own subscription (e.g. a pager). It must
+   * let `cloudwatch.amazonaws.com` publish (and use its key, if encrypted).
+   * @default - the alert topic (then the alarm cannot tell you that the alert topic is broken)
+   */
+  readonly deadLetterAlarmTopic?: sns.ITopic;
 }
 
 /**
@@ -248,21 +256,24 @@ export class BatchPredictionPoller extends Construct {
    * messages kept 14 days.
    */
   readonly deadLetterQueue: sqs.Queue;
-  /** Fires on any message in {@link deadLetterQueue}: an alert was not delivered. */
+  /**
+   * Fires on any message in {@link deadLetterQueue}: an alert was not delivered. Notifies
+   * `deadLetterAlarmTopic` if given, else {@link alertTopic}.
+   */
   readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** Fires on any failed execution of {@link stateMachine} (`ExecutionsFailed` ≥ 1). */
   readonly executionsFailedAlarm: cloudwatch.Alarm;
   /** Fires on any timed-out execution of {@link stateMachine} (`ExecutionsTimedOut` ≥ 1). */
   readonly executionsTimedOutAlarm: cloudwatch.Alarm;
-  /** Fires on any error of {@link pollFunction} (`Errors` ≥ 1), retried or not. */
+  /** Fires on errors of {@link pollFunction} that persist: `Errors` ≥ 1 in each of 3 consecutive 5-minute periods. */
   readonly pollErrorsAlarm: cloudwatch.Alarm;
-  /** Fires on any throttled invocation of {@link pollFunction} (`Throttles` ≥ 1). */
+  /** Fires on throttling of {@link pollFunction} that persists: `Throttles` ≥ 1 in each of 3 consecutive 5-minute periods. */
   readonly pollThrottlesAlarm: cloudwatch.Alarm;
   /** Fires on any error of {@link reportFailureFunction} (`Errors` ≥ 1). */
   readonly reportFailureErrorsAlarm: cloudwatch.Alarm;
   /** Fires on any throttled invocation of {@link reportFailureFunction} (`Throttles` ≥ 1). */
   readonly reportFailureThrottlesAlarm: cloudwatch.Alarm;
-  /** Every alarm above; each one notifies {@link alertTopic}. */
+  /** Every alarm above; each one notifies {@link alertTopic}, but the dead-letter-queue alarm `deadLetterAlarmTopic` if given. */
   readonly alarms: readonly cloudwatch.Alarm[];
   /** Starts runs for discovered batch predictions (undefined when discovery is off). */
   readonly starterFunction?: NodejsFunction;
@@ -510,30 +521,63 @@ export class BatchPredictionPoller extends Construct {
     }
 
     const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
+    /**
+     * An alarm on ≥ 1 in `datapointsToAlarm` of `evaluationPeriods` periods. No data means nothing
+     * happened (no message, no failed execution, no error).
+     */
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      { periods = 1, action = alarmAction }: { periods?: number; action?: cloudwatch.IAlarmAction } = {},
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         metric,
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        // No data means nothing happened (no message, no failed execution, no error).
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
-      created.addAlarmAction(alarmAction);
+      created.addAlarmAction(action);
       return created;
     };
     const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    // The state machine retries every poll error and throttle: 6 attempts, 5 s doubling to a 2-min
+    // cap for the transient errors (at most about 4.6 min), 2 s doubling to 60 s for Lambda's own
+    // (about 2 min). A blip the retries absorb therefore spans at most two 5-minute periods; errors
+    // in three consecutive periods persist across retries and polls. A run whose retries run out
+    // fails, and the ExecutionsFailed alarm pages for it.
+    const persistentPeriods = 3;
     this.deadLetterQueueAlarm = alarm(
       'DeadLetterQueueAlarm',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      'An alert could not be delivered and is in the dead-letter queue',
+      'An alert (or a discovery start) could not be delivered and is in the dead-letter queue: read the message, fix the target, then delete or re-send it',
+      { action: props.deadLetterAlarmTopic === undefined ? alarmAction : new cloudwatchActions.SnsAction(props.deadLetterAlarmTopic) },
     );
-    this.executionsFailedAlarm = alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(fiveMinuteSum), 'A polling run (execution) failed');
-    this.executionsTimedOutAlarm = alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(fiveMinuteSum), 'A polling run (execution) timed out');
-    this.pollErrorsAlarm = alarm('PollErrorsAlarm', this.pollFunction.metricErrors(fiveMinuteSum), 'The poll function reported errors');
-    this.pollThrottlesAlarm = alarm('PollThrottlesAlarm', this.pollFunction.metricThrottles(fiveMinuteSum), 'The poll function was throttled');
+    this.executionsFailedAlarm = alarm(
+      'ExecutionsFailedAlarm',
+      this.stateMachine.metricFailed(fiveMinuteSum),
+      'A polling run (execution) failed: see its Polling Failed alert and the history of its batch prediction',
+    );
+    this.executionsTimedOutAlarm = alarm(
+      'ExecutionsTimedOutAlarm',
+      this.stateMachine.metricTimedOut(fiveMinuteSum),
+      'A polling run (execution) hit the state machine timeout without reporting: its batch prediction is no longer watched',
+    );
+    this.pollErrorsAlarm = alarm(
+      'PollErrorsAlarm',
+      this.pollFunction.metricErrors(fiveMinuteSum),
+      'The poll function has reported errors in each of the last 15 minutes (retries are not absorbing them): see its logs',
+      { periods: persistentPeriods },
+    );
+    this.pollThrottlesAlarm = alarm(
+      'PollThrottlesAlarm',
+      this.pollFunction.metricThrottles(fiveMinuteSum),
+      'The poll function has been throttled in each of the last 15 minutes: raise its concurrency or the account limit',
+      { periods: persistentPeriods },
+    );
     this.reportFailureErrorsAlarm = alarm('ReportFailureErrorsAlarm', this.reportFailureFunction.metricErrors(fiveMinuteSum), 'The report-failure function reported errors');
     this.reportFailureThrottlesAlarm = alarm(
       'ReportFailureThrottlesAlarm',

@@ -5,6 +5,7 @@
  */
 import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString } from './synth';
@@ -100,40 +101,72 @@ describe('dead-letter queue of the rule targets', () => {
 describe('alarms', () => {
   const fn = (which: 'poll' | 'report' | 'starter') =>
     which === 'poll' ? stack.poller.pollFunction : which === 'report' ? stack.poller.reportFailureFunction : stack.poller.starterFunction!;
-  const EXPECTED: Array<[string, () => { namespace: string; metric: string; dimension: [string, unknown]; statistic: string }]> = [
-    ['any message in the dead-letter queue', () => ({ namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }], statistic: 'Maximum' })],
-    ['a failed execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsFailed', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum' })],
-    ['a timed-out execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsTimedOut', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum' })],
-    ['a poll function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('poll'))], statistic: 'Sum' })],
-    ['a poll function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('poll'))], statistic: 'Sum' })],
-    ['a report-failure function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('report'))], statistic: 'Sum' })],
-    ['a report-failure function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('report'))], statistic: 'Sum' })],
-    ['a starter function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('starter'))], statistic: 'Sum' })],
-    ['a starter function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('starter'))], statistic: 'Sum' })],
+  type Expected = { namespace: string; metric: string; dimension: [string, unknown]; statistic: string; periodSeconds: number; periods: number };
+  const once = { periods: 1 };
+  // Retried by the state machine: only errors in 3 consecutive 5-minute periods persist.
+  const persisting = { periods: 3 };
+  const lambda = (metric: string, which: 'poll' | 'report' | 'starter', when: { periods: number }) => (): Expected => ({
+    namespace: 'AWS/Lambda',
+    metric,
+    dimension: ['FunctionName', ref(fn(which))],
+    statistic: 'Sum',
+    periodSeconds: 300,
+    ...when,
+  });
+  const EXPECTED: Array<[string, () => Expected]> = [
+    ['any message in the dead-letter queue', () => ({ namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }], statistic: 'Maximum', periodSeconds: 60, ...once })],
+    ['a failed execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsFailed', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum', periodSeconds: 300, ...once })],
+    ['a timed-out execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsTimedOut', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum', periodSeconds: 300, ...once })],
+    ['poll function errors in 3 consecutive periods', lambda('Errors', 'poll', persisting)],
+    ['poll function throttles in 3 consecutive periods', lambda('Throttles', 'poll', persisting)],
+    ['a report-failure function error', lambda('Errors', 'report', once)],
+    ['a report-failure function throttle', lambda('Throttles', 'report', once)],
+    ['a starter function error', lambda('Errors', 'starter', once)],
+    ['a starter function throttle', lambda('Throttles', 'starter', once)],
   ];
+  const alarmsFor = (t: Template, e: Expected, actions: unknown[]) =>
+    t.findResources('AWS::CloudWatch::Alarm', {
+      Properties: {
+        Namespace: e.namespace,
+        MetricName: e.metric,
+        Dimensions: [{ Name: e.dimension[0], Value: e.dimension[1] }],
+        Statistic: e.statistic,
+        Period: e.periodSeconds,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: e.periods,
+        DatapointsToAlarm: e.periods,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: actions,
+      },
+    });
 
   it('there are exactly these alarms, and the construct exposes them all', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', EXPECTED.length);
     expect(stack.poller.alarms.map(logicalId).sort()).toEqual(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort());
   });
 
-  it.each(EXPECTED)('fires on %s (≥ 1 in one period), notifying the alert topic', (_what, expected) => {
-    const { namespace, metric, dimension, statistic } = expected();
-    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
-      Properties: {
-        Namespace: namespace,
-        MetricName: metric,
-        Dimensions: [{ Name: dimension[0], Value: dimension[1] }],
-        Statistic: statistic,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 1,
-        DatapointsToAlarm: 1,
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [ref(stack.poller.alertTopic)],
-      },
-    });
-    expect(Object.keys(alarms)).toHaveLength(1);
+  it.each(EXPECTED)('fires on %s (≥ 1 in each evaluated period), notifying the alert topic by default', (_what, expected) => {
+    expect(Object.keys(alarmsFor(template, expected(), [ref(stack.poller.alertTopic)]))).toHaveLength(1);
+  });
+
+  it('a poll error the retries absorb does not page: the poll alarms need 3 of 3 periods, 15 minutes', () => {
+    for (const alarm of [stack.poller.pollErrorsAlarm, stack.poller.pollThrottlesAlarm]) {
+      expect(template.toJSON().Resources[logicalId(alarm)].Properties).toMatchObject({ Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    }
+  });
+
+  it('deadLetterAlarmTopic sends the dead-letter-queue alarm, and only it, to a second channel', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const s = new Stack(app, 'SecondChannel', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+    const pager = new sns.Topic(s, 'Pager');
+    const poller = new BatchPredictionPoller(s, 'Poller', { deadLetterAlarmTopic: pager });
+    const t = Template.fromStack(s);
+    const alarms = t.toJSON().Resources as Record<string, { Properties: { AlarmActions?: unknown[] } }>;
+    expect(alarms[logicalId(poller.deadLetterQueueAlarm)].Properties.AlarmActions).toEqual([ref(pager)]);
+    for (const other of poller.alarms.filter((a) => a !== poller.deadLetterQueueAlarm)) {
+      expect(alarms[logicalId(other)].Properties.AlarmActions).toEqual([ref(poller.alertTopic)]);
+    }
   });
 
   it('CloudWatch may publish to the encrypted topic: topic policy (this account’s alarms only) and key', () => {
