@@ -604,6 +604,7 @@ export class BatchPredictionPoller extends Construct {
 
     this.dashboard = this.buildDashboard();
     this.acknowledgeNagFindings();
+    this.acknowledgeGuardFindings(logRetention);
   }
 
   /** Amazon ML runs in a few regions only: refuse any other, warn when the region is not known. */
@@ -724,6 +725,36 @@ export class BatchPredictionPoller extends Construct {
     }
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
+  }
+
+  /**
+   * The AWS Control Tower proactive-control findings (cfn-guard rules of
+   * `@cdklabs/cdk-validator-cfnguard`) that stay, each acknowledged on the construct it is about,
+   * with the reason. Their ids are `cdk-validator-cfnguard::<rule name>`.
+   */
+  private acknowledgeGuardFindings(logRetention: logs.RetentionDays): void {
+    const guard = (rule: string) => `cdk-validator-cfnguard::${rule}`;
+    const functions = [this.pollFunction, this.reportFailureFunction, ...(this.starterFunction ? [this.starterFunction] : [])];
+    for (const fn of functions) {
+      Validations.of(fn).acknowledge({
+        id: guard('lambda_inside_vpc_check'),
+        reason:
+          'CT.LAMBDA.PR.3 (function in a VPC): the functions reach only public AWS APIs (Amazon ML, EventBridge, DynamoDB, Step Functions) and nothing in a network; Amazon ML has no VPC endpoint, so a VPC would add a NAT gateway and its cost and failure modes for no isolation gained.',
+      });
+    }
+    if (logRetention < logs.RetentionDays.ONE_YEAR) {
+      for (const group of this.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup)) {
+        Validations.of(group).acknowledge({
+          id: guard('cloudwatch_log_group_retention_period_check'),
+          reason: `CT.CLOUDWATCH.PR.2 (keep logs one year): retention is the 'logRetention' prop, ${logRetention} days here (default one month: debugging logs, the history table is the record); set logs.RetentionDays.ONE_YEAR or longer where policy requires it and this finding goes away.`,
+        });
+      }
+    }
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: guard('sqs_dlq_check'),
+      reason:
+        'CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets and the email subscription, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.',
+    });
   }
 
   private handlerFunction(
