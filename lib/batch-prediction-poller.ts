@@ -544,11 +544,12 @@ export class BatchPredictionPoller extends Construct {
       return created;
     };
     const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
-    // The state machine retries every poll error and throttle: 6 attempts, 5 s doubling to a 2-min
-    // cap for the transient errors (at most about 4.6 min), 2 s doubling to 60 s for Lambda's own
-    // (about 2 min). A blip the retries absorb therefore spans at most two 5-minute periods; errors
-    // in three consecutive periods persist across retries and polls. A run whose retries run out
-    // fails, and the ExecutionsFailed alarm pages for it.
+    // The state machine retries every poll error and throttle: 6 retries, 5 s doubling to a 2-min
+    // cap for the transient errors (delays adding up to at most 4 min 35 s), 2 s doubling to 60 s
+    // for Lambda's own (about 2 min). A burst of quickly failing calls the retries absorb therefore
+    // touches at most two 5-minute periods; errors in three consecutive periods persist across
+    // retry sequences and polls (or are calls that each hang until the function's timeout). A run
+    // whose retries run out fails, and the ExecutionsFailed alarm pages for it.
     const persistentPeriods = 3;
     this.deadLetterQueueAlarm = alarm(
       'DeadLetterQueueAlarm',

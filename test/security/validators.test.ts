@@ -10,9 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { buildApp } from '../../bin/app';
+import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
 import { deploymentFromTemplate } from '../../local/deployment';
 import { TEST_ACCOUNT, TEST_REGION, contextFromCdkJson } from '../infrastructure/synth';
 
@@ -138,6 +140,23 @@ describe('cfn-guard AWS Control Tower proactive controls on the app', () => {
       );
     expect(declared.length).toBeGreaterThan(0);
     expect(declared.filter((d) => !used.has(d))).toEqual([]);
+  });
+
+  it('acknowledges only what is there: with a year of logs and discovery off, no retention or starter acknowledgement', () => {
+    const propsOutdir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-guard-props-'));
+    try {
+      const props = new App({ outdir: propsOutdir, context: { 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(props, 'Props', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+      new BatchPredictionPoller(stack, 'Poller', { logRetention: logs.RetentionDays.ONE_YEAR, discovery: false });
+      const { report: propsReport, error } = synthWithGuard(props, propsOutdir);
+      expect(error).toBeUndefined();
+      expect(findings(propsReport.violations)).toEqual([]);
+      expect((propsReport.suppressedViolations ?? []).map((v) => `${v.ruleName} @ ${v.acknowledgedAt}`).sort()).toEqual(
+        ['lambda_inside_vpc_check @ Props/Poller/PollFunction', 'lambda_inside_vpc_check @ Props/Poller/ReportFailureFunction', 'sqs_dlq_check @ Props/Poller/DeadLetterQueue'].sort(),
+      );
+    } finally {
+      fs.rmSync(propsOutdir, { recursive: true, force: true });
+    }
   });
 
   it('reports an unacknowledged finding (the check itself): a queue without a dead-letter queue', () => {
