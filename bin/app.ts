@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
+import { MachineLearningRegionError } from '../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../lib/batch-prediction-poller-stack';
-import { readPollerAppConfig } from '../lib/config';
+import { PollerConfigError, readPollerAppConfig } from '../lib/config';
 import { DEFAULT_STACK_NAME } from '../lib/contract';
 
 /**
@@ -19,5 +20,15 @@ export function buildApp(app: App = new App()): { app: App; stack: BatchPredicti
 }
 
 if (require.main === module) {
-  buildApp().app.synth();
+  try {
+    // Synthesized here, explicitly: an App run by the CDK CLI would otherwise also synthesize at
+    // exit, writing out the half-built stack of a construct that threw.
+    buildApp(new App({ autoSynth: false })).app.synth();
+  } catch (error) {
+    // A bad context value or region is the user's to fix: one line naming the key, the value and the fix,
+    // not a stack trace. Anything else is a bug and keeps its stack trace.
+    if (!(error instanceof PollerConfigError || error instanceof MachineLearningRegionError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  }
 }

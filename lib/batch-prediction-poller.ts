@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -34,6 +34,7 @@ import {
   StarterRequest,
   TRANSIENT_ERROR_NAMES,
 } from './contract';
+import { AlertTopicTarget } from './alert-topic-target';
 import { EVENT_SCHEMAS } from './contract/schemas';
 import { PollInterval } from './poll-interval';
 
@@ -93,6 +94,20 @@ export const HANDLER_BUNDLING: BundlingOptions = {
     }).map(([from, to]) => [`--alias:${from}=${to}`, true]),
   ),
 };
+
+/**
+ * The regions Amazon Machine Learning runs in (it takes no new customers and gets no new regions).
+ * https://docs.aws.amazon.com/general/latest/gr/machinelearning.html
+ */
+export const MACHINE_LEARNING_REGIONS: readonly string[] = ['us-east-1', 'eu-west-1'];
+
+/** The stack's region is one Amazon ML does not run in; the message names the regions it runs in. */
+export class MachineLearningRegionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MachineLearningRegionError';
+  }
+}
 
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
@@ -184,6 +199,21 @@ export interface BatchPredictionPollerProps {
    * @default true
    */
   readonly schemaRegistry?: boolean;
+  /**
+   * The regions Amazon ML runs in. Synthesis fails for a stack in any other region (every run would
+   * fail and the sweeper would error at every sweep); a region-agnostic stack gets a warning.
+   * Override it only if Amazon ML has added a region.
+   * @default MACHINE_LEARNING_REGIONS - us-east-1 and eu-west-1
+   */
+  readonly machineLearningRegions?: readonly string[];
+  /**
+   * The topic the dead-letter-queue alarm notifies. That alarm means an alert was not delivered,
+   * possibly because the alert topic itself (its policy, key or subscriptions) is what failed, so
+   * point it at a second channel: another topic with its own subscription (e.g. a pager). It must
+   * let `cloudwatch.amazonaws.com` publish (and use its key, if encrypted).
+   * @default - the alert topic (then the alarm cannot tell you that the alert topic is broken)
+   */
+  readonly deadLetterAlarmTopic?: sns.ITopic;
 }
 
 /**
@@ -226,21 +256,24 @@ export class BatchPredictionPoller extends Construct {
    * messages kept 14 days.
    */
   readonly deadLetterQueue: sqs.Queue;
-  /** Fires on any message in {@link deadLetterQueue}: an alert was not delivered. */
+  /**
+   * Fires on any message in {@link deadLetterQueue}: an alert was not delivered. Notifies
+   * `deadLetterAlarmTopic` if given, else {@link alertTopic}.
+   */
   readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** Fires on any failed execution of {@link stateMachine} (`ExecutionsFailed` ≥ 1). */
   readonly executionsFailedAlarm: cloudwatch.Alarm;
   /** Fires on any timed-out execution of {@link stateMachine} (`ExecutionsTimedOut` ≥ 1). */
   readonly executionsTimedOutAlarm: cloudwatch.Alarm;
-  /** Fires on any error of {@link pollFunction} (`Errors` ≥ 1), retried or not. */
+  /** Fires on errors of {@link pollFunction} that persist: `Errors` ≥ 1 in each of 3 consecutive 5-minute periods. */
   readonly pollErrorsAlarm: cloudwatch.Alarm;
-  /** Fires on any throttled invocation of {@link pollFunction} (`Throttles` ≥ 1). */
+  /** Fires on throttling of {@link pollFunction} that persists: `Throttles` ≥ 1 in each of 3 consecutive 5-minute periods. */
   readonly pollThrottlesAlarm: cloudwatch.Alarm;
   /** Fires on any error of {@link reportFailureFunction} (`Errors` ≥ 1). */
   readonly reportFailureErrorsAlarm: cloudwatch.Alarm;
   /** Fires on any throttled invocation of {@link reportFailureFunction} (`Throttles` ≥ 1). */
   readonly reportFailureThrottlesAlarm: cloudwatch.Alarm;
-  /** Every alarm above; each one notifies {@link alertTopic}. */
+  /** Every alarm above; each one notifies {@link alertTopic}, but the dead-letter-queue alarm `deadLetterAlarmTopic` if given. */
   readonly alarms: readonly cloudwatch.Alarm[];
   /** Starts runs for discovered batch predictions (undefined when discovery is off). */
   readonly starterFunction?: NodejsFunction;
@@ -258,6 +291,7 @@ export class BatchPredictionPoller extends Construct {
     const eventSource = props.eventSource ?? DEFAULT_EVENT_SOURCE;
     validateProps(props, eventSource);
     const stack = Stack.of(this);
+    this.checkRegion(stack, props.machineLearningRegions ?? MACHINE_LEARNING_REGIONS);
     const pollInterval = props.pollInterval ?? PollInterval.adaptive();
     const maxRunSeconds = props.maxRunDuration?.toSeconds() ?? DEFAULT_MAX_RUN_SECONDS;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
@@ -269,11 +303,31 @@ export class BatchPredictionPoller extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // EventBridge publishes to the encrypted topic and sends undelivered events to the encrypted
-    // dead-letter queue; CloudWatch Logs writes the encrypted log groups.
+    // dead-letter queue, for the rules of this account and region only.
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
-    this.key.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    this.key.grant(serviceOfThisAccount(stack, 'events', 'rule/*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch Logs writes the encrypted log groups. It binds each use of the key to a log group
+    // through the encryption context, which names the account and region; that, not
+    // aws:SourceAccount, is the condition CloudWatch Logs documents for its key policy.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    this.key.grantEncryptDecrypt(
+      new iam.PrincipalWithConditions(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`), {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      }),
+    );
+    // Grants on the key only for AWS resources, or to AWS services: the Control Tower control
+    // CT.KMS.PR.3 (the key's default policy lets the account's principals do everything else).
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
 
     this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', { description: 'Amazon ML batch prediction status changes' });
 
@@ -322,6 +376,10 @@ export class BatchPredictionPoller extends Construct {
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'StateMachineLogs', {
+          // The prefix Step Functions recommends: log delivery then does not need a CloudWatch Logs
+          // resource policy entry, whose 5,120-character limit an account can exhaust.
+          // https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
+          logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
           retention: logRetention,
           encryptionKey: this.key,
           removalPolicy: RemovalPolicy.DESTROY,
@@ -349,7 +407,7 @@ export class BatchPredictionPoller extends Construct {
           },
         }),
       );
-      this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+      this.key.grant(serviceOfThisAccount(stack, 'cloudwatch', 'alarm:*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -357,10 +415,13 @@ export class BatchPredictionPoller extends Construct {
       encryptionMasterKey: this.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // No queue may name this one as its dead-letter queue: it only collects undelivered alerts.
+      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
     });
     if (props.alertEmail !== undefined) {
       // Emails SNS cannot deliver go to the dead-letter queue too (SNS needs the key for it).
-      this.key.grant(new iam.ServicePrincipal('sns.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+      this.key.grant(serviceOfThisAccount(stack, 'sns', '*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail, { deadLetterQueue: this.deadLetterQueue }));
     }
     // Every rule target of the construct: retried by EventBridge, then dead-lettered (the target
@@ -377,7 +438,7 @@ export class BatchPredictionPoller extends Construct {
       eventPattern: { source: [eventSource], detailType: [DetailType.STATUS_CHANGE], detail: { status: [BatchPredictionStatus.FAILED] } },
     });
     this.failedStatusRule.addTarget(
-      new targets.SnsTopic(this.alertTopic, {
+      new AlertTopicTarget(this.alertTopic, {
         ...delivery,
         message: events.RuleTargetInput.fromText(
           `Batch prediction ${events.EventField.fromPath('$.detail.batchPredictionId')} (model ${events.EventField.fromPath(
@@ -393,7 +454,7 @@ export class BatchPredictionPoller extends Construct {
       eventPattern: { source: [eventSource], detailType: [DetailType.POLLING_FAILED] },
     });
     this.pollingFailedRule.addTarget(
-      new targets.SnsTopic(this.alertTopic, {
+      new AlertTopicTarget(this.alertTopic, {
         ...delivery,
         message: events.RuleTargetInput.fromText(
           `Polling batch prediction ${events.EventField.fromPath('$.detail.batchPredictionId')} failed (${events.EventField.fromPath(
@@ -426,7 +487,11 @@ export class BatchPredictionPoller extends Construct {
         eventPattern: {
           source: ['aws.machinelearning'],
           detailType: ['AWS API Call via CloudTrail'],
-          detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'] },
+          // CloudTrail records failed calls too, with `errorCode` (e.g. ValidationException): the
+          // batch prediction was never created, and a run started for it would only fail NOT_FOUND
+          // and hold its execution name for 90 days.
+          // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+          detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'], errorCode: [{ exists: false }] },
         },
       });
       this.discoveryRule.addTarget(
@@ -456,30 +521,64 @@ export class BatchPredictionPoller extends Construct {
     }
 
     const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
+    /**
+     * An alarm on ≥ 1 in `datapointsToAlarm` of `evaluationPeriods` periods. No data means nothing
+     * happened (no message, no failed execution, no error).
+     */
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      { periods = 1, action = alarmAction }: { periods?: number; action?: cloudwatch.IAlarmAction } = {},
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         metric,
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        // No data means nothing happened (no message, no failed execution, no error).
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
-      created.addAlarmAction(alarmAction);
+      created.addAlarmAction(action);
       return created;
     };
     const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    // The state machine retries every poll error and throttle: 6 retries, 5 s doubling to a 2-min
+    // cap for the transient errors (delays adding up to at most 4 min 35 s), 2 s doubling to 60 s
+    // for Lambda's own (about 2 min). A burst of quickly failing calls the retries absorb therefore
+    // touches at most two 5-minute periods; errors in three consecutive periods persist across
+    // retry sequences and polls (or are calls that each hang until the function's timeout). A run
+    // whose retries run out fails, and the ExecutionsFailed alarm pages for it.
+    const persistentPeriods = 3;
     this.deadLetterQueueAlarm = alarm(
       'DeadLetterQueueAlarm',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      'An alert could not be delivered and is in the dead-letter queue',
+      'An alert (or a discovery start) could not be delivered and is in the dead-letter queue: read the message, fix the target, then delete or re-send it',
+      { action: props.deadLetterAlarmTopic === undefined ? alarmAction : new cloudwatchActions.SnsAction(props.deadLetterAlarmTopic) },
     );
-    this.executionsFailedAlarm = alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(fiveMinuteSum), 'A polling run (execution) failed');
-    this.executionsTimedOutAlarm = alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(fiveMinuteSum), 'A polling run (execution) timed out');
-    this.pollErrorsAlarm = alarm('PollErrorsAlarm', this.pollFunction.metricErrors(fiveMinuteSum), 'The poll function reported errors');
-    this.pollThrottlesAlarm = alarm('PollThrottlesAlarm', this.pollFunction.metricThrottles(fiveMinuteSum), 'The poll function was throttled');
+    this.executionsFailedAlarm = alarm(
+      'ExecutionsFailedAlarm',
+      this.stateMachine.metricFailed(fiveMinuteSum),
+      'A polling run (execution) failed: see its Polling Failed alert and the history of its batch prediction',
+    );
+    this.executionsTimedOutAlarm = alarm(
+      'ExecutionsTimedOutAlarm',
+      this.stateMachine.metricTimedOut(fiveMinuteSum),
+      'A polling run (execution) hit the state machine timeout without reporting: its batch prediction is no longer watched',
+    );
+    this.pollErrorsAlarm = alarm(
+      'PollErrorsAlarm',
+      this.pollFunction.metricErrors(fiveMinuteSum),
+      'The poll function has reported errors in each of the last 15 minutes (retries are not absorbing them): see its logs',
+      { periods: persistentPeriods },
+    );
+    this.pollThrottlesAlarm = alarm(
+      'PollThrottlesAlarm',
+      this.pollFunction.metricThrottles(fiveMinuteSum),
+      'The poll function has been throttled in each of the last 15 minutes: raise its concurrency or the account limit',
+      { periods: persistentPeriods },
+    );
     this.reportFailureErrorsAlarm = alarm('ReportFailureErrorsAlarm', this.reportFailureFunction.metricErrors(fiveMinuteSum), 'The report-failure function reported errors');
     this.reportFailureThrottlesAlarm = alarm(
       'ReportFailureThrottlesAlarm',
@@ -506,6 +605,22 @@ export class BatchPredictionPoller extends Construct {
 
     this.dashboard = this.buildDashboard();
     this.acknowledgeNagFindings();
+    this.acknowledgeGuardFindings(logRetention);
+  }
+
+  /** Amazon ML runs in a few regions only: refuse any other, warn when the region is not known. */
+  private checkRegion(stack: Stack, regions: readonly string[]): void {
+    const list = regions.join(', ');
+    if (Token.isUnresolved(stack.region)) {
+      Annotations.of(this).addWarningV2(
+        'batch-prediction-poller:region-agnostic',
+        `The stack's region is not known at synthesis time; Amazon ML runs only in ${list}, and deployed elsewhere every run fails. Set the stack's env.region to one of them.`,
+      );
+    } else if (!regions.includes(stack.region)) {
+      throw new MachineLearningRegionError(
+        `Amazon ML does not run in ${stack.region}; it runs only in ${list}. Deploy the stack to one of them (e.g. CDK_DEFAULT_REGION or env.region), or set 'machineLearningRegions' if Amazon ML has added ${stack.region}.`,
+      );
+    }
   }
 
   private buildDashboard(): cloudwatch.Dashboard {
@@ -611,6 +726,36 @@ export class BatchPredictionPoller extends Construct {
     }
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
+  }
+
+  /**
+   * The AWS Control Tower proactive-control findings (cfn-guard rules of
+   * `@cdklabs/cdk-validator-cfnguard`) that stay, each acknowledged on the construct it is about,
+   * with the reason. Their ids are `cdk-validator-cfnguard::<rule name>`.
+   */
+  private acknowledgeGuardFindings(logRetention: logs.RetentionDays): void {
+    const guard = (rule: string) => `cdk-validator-cfnguard::${rule}`;
+    const functions = [this.pollFunction, this.reportFailureFunction, ...(this.starterFunction ? [this.starterFunction] : [])];
+    for (const fn of functions) {
+      Validations.of(fn).acknowledge({
+        id: guard('lambda_inside_vpc_check'),
+        reason:
+          'CT.LAMBDA.PR.3 (function in a VPC): the functions reach only public AWS APIs (Amazon ML, EventBridge, DynamoDB, Step Functions) and nothing in a network; Amazon ML has no VPC endpoint, so a VPC would add a NAT gateway and its cost and failure modes for no isolation gained.',
+      });
+    }
+    if (logRetention < logs.RetentionDays.ONE_YEAR) {
+      for (const group of this.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup)) {
+        Validations.of(group).acknowledge({
+          id: guard('cloudwatch_log_group_retention_period_check'),
+          reason: `CT.CLOUDWATCH.PR.2 (keep logs one year): retention is the 'logRetention' prop, ${logRetention} days here (default one month: debugging logs, the history table is the record); set logs.RetentionDays.ONE_YEAR or longer where policy requires it and this finding goes away.`,
+        });
+      }
+    }
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: guard('sqs_dlq_check'),
+      reason:
+        'CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets and the email subscription, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.',
+    });
   }
 
   private handlerFunction(
@@ -743,6 +888,19 @@ export class BatchPredictionPoller extends Construct {
   }
 }
 
+/**
+ * `service` of this account and region, for using the key on behalf of its `resource` (an ARN
+ * pattern: a pattern, because naming the topic, queue or rule itself would make the key policy
+ * depend on resources that depend on the key). Guards against the confused deputy.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+function serviceOfThisAccount(stack: Stack, service: string, resource: string): iam.IPrincipal {
+  return new iam.PrincipalWithConditions(new iam.ServicePrincipal(`${service}.amazonaws.com`), {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}` },
+  });
+}
+
 function validateProps(props: BatchPredictionPollerProps, eventSource: string): void {
   if (!Token.isUnresolved(eventSource)) {
     if (eventSource.startsWith('aws.')) {
@@ -771,6 +929,10 @@ function validateProps(props: BatchPredictionPollerProps, eventSource: string): 
   }
   if (props.stateMachineName !== undefined && !/^[a-zA-Z0-9_-]{1,80}$/.test(props.stateMachineName)) {
     throw new Error(`'stateMachineName' must be 1 to 80 characters of letters, digits, "_" and "-", got "${props.stateMachineName}"`);
+  }
+  const regions = props.machineLearningRegions;
+  if (regions !== undefined && (regions.length === 0 || !regions.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)))) {
+    throw new Error(`'machineLearningRegions' must be a non-empty list of region names such as "us-east-1", got ${JSON.stringify(regions)}`);
   }
   const attempts = props.targetRetryAttempts;
   if (attempts !== undefined && !Token.isUnresolved(attempts) && !(Number.isInteger(attempts) && attempts >= 0 && attempts <= 185)) {

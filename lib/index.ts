@@ -4,7 +4,7 @@
  */
 export * from './contract';
 export { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from './contract/schemas';
-export { BatchPredictionPoller } from './batch-prediction-poller';
+export { BatchPredictionPoller, MACHINE_LEARNING_REGIONS, MachineLearningRegionError } from './batch-prediction-poller';
 export type { BatchPredictionPollerProps } from './batch-prediction-poller';
 export { BatchPredictionPollerStack, StackOutput } from './batch-prediction-poller-stack';
 export type { BatchPredictionPollerStackProps } from './batch-prediction-poller-stack';

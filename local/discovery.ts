@@ -14,7 +14,8 @@ const DISCOVERY_ORDER = Number.MAX_SAFE_INTEGER - 1;
 /**
  * Automatic discovery, locally: the template's Lambda rule targets run when their rule matches
  * (the CloudTrail discovery rule), scheduled rules fire on the virtual clock (the sweeper), and
- * batch predictions marked `cloudTrail` announce themselves on the default bus when created.
+ * batch predictions marked `cloudTrail` announce themselves on the default bus when created (and
+ * those with `cloudTrailFailedCall`, a failed creation call, at time 0).
  */
 export class LocalDiscovery {
   private forever = false;
@@ -41,6 +42,7 @@ export class LocalDiscovery {
   start(forever = false): void {
     this.forever = forever;
     for (const bp of this.batchPredictions) {
+      if (bp.cloudTrailFailedCall !== undefined) this.process(() => this.announceFailedCall(bp, bp.cloudTrailFailedCall!));
       if (bp.cloudTrail && !bp.missing && bp.timeline.length > 0) this.process(() => this.announce(bp));
     }
     for (const schedule of this.schedules) this.process(() => this.runSchedule(schedule));
@@ -73,9 +75,23 @@ export class LocalDiscovery {
     }
   }
 
-  /** CloudTrail's `CreateBatchPrediction` record, as EventBridge delivers it. */
+  /** CloudTrail's record of a successful `CreateBatchPrediction`, as EventBridge delivers it. */
   private async announce(bp: BatchPredictionScenario): Promise<void> {
     await this.clock.sleepUntil(this.clock.startMs + bp.timeline[0].at * 1000, DISCOVERY_ORDER);
+    this.emitCreateCall(bp.id, { responseElements: { batchPredictionId: bp.id } });
+  }
+
+  /**
+   * CloudTrail's record of a failed `CreateBatchPrediction` at time 0: `errorCode` and
+   * `errorMessage` set, `responseElements` null.
+   * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+   */
+  private async announceFailedCall(bp: BatchPredictionScenario, errorCode: string): Promise<void> {
+    await this.clock.sleepUntil(this.clock.startMs, DISCOVERY_ORDER);
+    this.emitCreateCall(bp.id, { errorCode, errorMessage: `CreateBatchPrediction failed: ${errorCode}`, responseElements: null });
+  }
+
+  private emitCreateCall(id: string, outcome: Record<string, unknown>): void {
     this.eventBridge.emitAwsEvent({
       Source: 'aws.machinelearning',
       DetailType: 'AWS API Call via CloudTrail',
@@ -84,8 +100,8 @@ export class LocalDiscovery {
         eventSource: 'machinelearning.amazonaws.com',
         eventName: 'CreateBatchPrediction',
         awsRegion: 'us-east-1',
-        requestParameters: { batchPredictionId: bp.id, mLModelId: `ml-${bp.id}`, batchPredictionDataSourceId: `ds-${bp.id}` },
-        responseElements: { batchPredictionId: bp.id },
+        requestParameters: { batchPredictionId: id, mLModelId: `ml-${id}`, batchPredictionDataSourceId: `ds-${id}` },
+        ...outcome,
       }),
     });
   }

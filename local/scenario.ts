@@ -30,6 +30,12 @@ export interface BatchPredictionScenario {
    * `starts` and the sweeper start runs.
    */
   readonly cloudTrail: boolean;
+  /**
+   * CloudTrail reports a `CreateBatchPrediction` call for this id that failed with this error code
+   * (a record carrying `errorCode`, as CloudTrail writes for failed calls) at time 0. Such a call
+   * created nothing, so the discovery rule must not start a run for it. Default: none.
+   */
+  readonly cloudTrailFailedCall?: string;
   readonly timeline: readonly TimelineEntry[];
 }
 
@@ -57,6 +63,8 @@ export const TIMELINE_FIELDS: readonly string[] = [
   'totalRecordCount',
   'invalidRecordCount',
 ];
+
+const BATCH_PREDICTION_KEYS = ['id', 'starts', 'missing', 'cloudTrail', 'cloudTrailFailedCall', 'timeline'];
 
 const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'times'];
 
@@ -97,7 +105,7 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     if (!isObject(item)) fail(where, 'must be an object');
     const bp = item as Record<string, unknown>;
     for (const key of Object.keys(bp)) {
-      if (!['id', 'starts', 'missing', 'cloudTrail', 'timeline'].includes(key)) fail(`${where}.${key}`, 'unknown key; allowed: id, starts, missing, cloudTrail, timeline');
+      if (!BATCH_PREDICTION_KEYS.includes(key)) fail(`${where}.${key}`, `unknown key; allowed: ${BATCH_PREDICTION_KEYS.join(', ')}`);
     }
     if (typeof bp.id !== 'string') fail(`${where}.id`, 'must be a string');
     const id = bp.id as string;
@@ -110,6 +118,10 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     if (missing && bp.timeline !== undefined) fail(where, '"missing": true and "timeline" exclude each other');
     const cloudTrail = bp.cloudTrail === undefined ? false : bp.cloudTrail;
     if (typeof cloudTrail !== 'boolean') fail(`${where}.cloudTrail`, 'must be true or false');
+    const failedCall = bp.cloudTrailFailedCall;
+    if (failedCall !== undefined && (typeof failedCall !== 'string' || !/^[A-Za-z.]+$/.test(failedCall))) {
+      fail(`${where}.cloudTrailFailedCall`, `must be the error code of the failed call such as "ValidationException", got ${JSON.stringify(failedCall)}`);
+    }
     if (!missing && (!Array.isArray(bp.timeline) || bp.timeline.length === 0)) fail(`${where}.timeline`, 'must be a non-empty array (or set "missing": true)');
     let previousAt = -1;
     const timeline = ((bp.timeline as unknown[] | undefined) ?? []).map((entry, j) => {
@@ -128,7 +140,14 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
       }
       return { at: e.at as number, status: e.status as string, fields };
     });
-    return { id, starts: starts as number, missing: missing as boolean, cloudTrail: cloudTrail as boolean, timeline };
+    return {
+      id,
+      starts: starts as number,
+      missing: missing as boolean,
+      cloudTrail: cloudTrail as boolean,
+      ...(failedCall !== undefined ? { cloudTrailFailedCall: failedCall as string } : {}),
+      timeline,
+    };
   });
   const rawFaults = top.faults === undefined ? [] : top.faults;
   if (!Array.isArray(rawFaults)) fail('faults', 'must be an array');

@@ -40,6 +40,30 @@ describe('discovery', () => {
     expect(runtime.discovery.invocations.filter((i) => i.target.includes('Sweeper')).length).toBeGreaterThan(1);
   });
 
+  it('starts nothing for a failed CreateBatchPrediction call (a CloudTrail record with errorCode)', async () => {
+    const { result, runtime } = await runLocally(deployment, {
+      batchPredictions: [{ id: 'bp-never-created', starts: 0, missing: true, cloudTrailFailedCall: 'ValidationException' }],
+    });
+    expect(result.executions).toEqual([]);
+    expect(result.events).toEqual([]);
+    // The record reached the default bus, but the discovery rule did not invoke the starter.
+    expect(runtime.discovery.invocations.filter((i) => i.target.includes('Discovery'))).toEqual([]);
+  });
+
+  it('a failed call does not take the id: when the id is created later, its run starts then and is polled to the end', async () => {
+    const { result, runtime } = await runLocally(deployment, {
+      batchPredictions: [
+        { id: 'bp-retried-create', starts: 0, cloudTrail: true, cloudTrailFailedCall: 'ThrottlingException', timeline: [{ at: 600, status: 'PENDING' }, { at: 3600, status: 'COMPLETED' }] },
+      ],
+    });
+    expect(result.executions.map((e) => [e.name, e.status])).toEqual([['bp-retried-create', 'SUCCEEDED']]);
+    expect(result.events.map((e) => e.envelope['detail-type'])).not.toContain(DetailType.POLLING_FAILED);
+    expect(statusesOf(result.events, 'bp-retried-create')).toEqual(['PENDING', 'COMPLETED']);
+    // Started by the successful call's record at 600 s (before the first sweep at 900 s).
+    expect(Date.parse(result.events[0].envelope.detail.observedAt as string) - runtime.clock.startMs).toBe(600 * 1000);
+    expect(runtime.discovery.invocations.filter((i) => i.target.includes('Discovery')).map((i) => i.atMs - runtime.clock.startMs)).toEqual([600 * 1000]);
+  });
+
   it('starts one run per id however many starters see it (scenario start, CloudTrail, sweeps)', async () => {
     const { result } = await runLocally(deployment, {
       batchPredictions: [{ id: 'bp-everywhere', starts: 2, cloudTrail: true, timeline: [{ at: 0, status: 'PENDING' }, { at: 2700, status: 'INPROGRESS' }, { at: 7200, status: 'FAILED' }] }],

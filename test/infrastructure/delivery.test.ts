@@ -5,9 +5,13 @@
  */
 import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
-import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';
+import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString } from './synth';
+
+/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
+const TOKEN = '${TOKEN}';
 
 let template: Template;
 let stack: BatchPredictionPollerStack;
@@ -97,40 +101,72 @@ describe('dead-letter queue of the rule targets', () => {
 describe('alarms', () => {
   const fn = (which: 'poll' | 'report' | 'starter') =>
     which === 'poll' ? stack.poller.pollFunction : which === 'report' ? stack.poller.reportFailureFunction : stack.poller.starterFunction!;
-  const EXPECTED: Array<[string, () => { namespace: string; metric: string; dimension: [string, unknown]; statistic: string }]> = [
-    ['any message in the dead-letter queue', () => ({ namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }], statistic: 'Maximum' })],
-    ['a failed execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsFailed', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum' })],
-    ['a timed-out execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsTimedOut', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum' })],
-    ['a poll function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('poll'))], statistic: 'Sum' })],
-    ['a poll function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('poll'))], statistic: 'Sum' })],
-    ['a report-failure function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('report'))], statistic: 'Sum' })],
-    ['a report-failure function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('report'))], statistic: 'Sum' })],
-    ['a starter function error', () => ({ namespace: 'AWS/Lambda', metric: 'Errors', dimension: ['FunctionName', ref(fn('starter'))], statistic: 'Sum' })],
-    ['a starter function throttle', () => ({ namespace: 'AWS/Lambda', metric: 'Throttles', dimension: ['FunctionName', ref(fn('starter'))], statistic: 'Sum' })],
+  type Expected = { namespace: string; metric: string; dimension: [string, unknown]; statistic: string; periodSeconds: number; periods: number };
+  const once = { periods: 1 };
+  // Retried by the state machine: only errors in 3 consecutive 5-minute periods persist.
+  const persisting = { periods: 3 };
+  const lambda = (metric: string, which: 'poll' | 'report' | 'starter', when: { periods: number }) => (): Expected => ({
+    namespace: 'AWS/Lambda',
+    metric,
+    dimension: ['FunctionName', ref(fn(which))],
+    statistic: 'Sum',
+    periodSeconds: 300,
+    ...when,
+  });
+  const EXPECTED: Array<[string, () => Expected]> = [
+    ['any message in the dead-letter queue', () => ({ namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }], statistic: 'Maximum', periodSeconds: 60, ...once })],
+    ['a failed execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsFailed', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum', periodSeconds: 300, ...once })],
+    ['a timed-out execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsTimedOut', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum', periodSeconds: 300, ...once })],
+    ['poll function errors in 3 consecutive periods', lambda('Errors', 'poll', persisting)],
+    ['poll function throttles in 3 consecutive periods', lambda('Throttles', 'poll', persisting)],
+    ['a report-failure function error', lambda('Errors', 'report', once)],
+    ['a report-failure function throttle', lambda('Throttles', 'report', once)],
+    ['a starter function error', lambda('Errors', 'starter', once)],
+    ['a starter function throttle', lambda('Throttles', 'starter', once)],
   ];
+  const alarmsFor = (t: Template, e: Expected, actions: unknown[]) =>
+    t.findResources('AWS::CloudWatch::Alarm', {
+      Properties: {
+        Namespace: e.namespace,
+        MetricName: e.metric,
+        Dimensions: [{ Name: e.dimension[0], Value: e.dimension[1] }],
+        Statistic: e.statistic,
+        Period: e.periodSeconds,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: e.periods,
+        DatapointsToAlarm: e.periods,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: actions,
+      },
+    });
 
   it('there are exactly these alarms, and the construct exposes them all', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', EXPECTED.length);
     expect(stack.poller.alarms.map(logicalId).sort()).toEqual(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort());
   });
 
-  it.each(EXPECTED)('fires on %s (≥ 1 in one period), notifying the alert topic', (_what, expected) => {
-    const { namespace, metric, dimension, statistic } = expected();
-    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
-      Properties: {
-        Namespace: namespace,
-        MetricName: metric,
-        Dimensions: [{ Name: dimension[0], Value: dimension[1] }],
-        Statistic: statistic,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 1,
-        DatapointsToAlarm: 1,
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [ref(stack.poller.alertTopic)],
-      },
-    });
-    expect(Object.keys(alarms)).toHaveLength(1);
+  it.each(EXPECTED)('fires on %s (≥ 1 in each evaluated period), notifying the alert topic by default', (_what, expected) => {
+    expect(Object.keys(alarmsFor(template, expected(), [ref(stack.poller.alertTopic)]))).toHaveLength(1);
+  });
+
+  it('a poll error the retries absorb does not page: the poll alarms need 3 of 3 periods, 15 minutes', () => {
+    for (const alarm of [stack.poller.pollErrorsAlarm, stack.poller.pollThrottlesAlarm]) {
+      expect(template.toJSON().Resources[logicalId(alarm)].Properties).toMatchObject({ Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+    }
+  });
+
+  it('deadLetterAlarmTopic sends the dead-letter-queue alarm, and only it, to a second channel', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const s = new Stack(app, 'SecondChannel', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+    const pager = new sns.Topic(s, 'Pager');
+    const poller = new BatchPredictionPoller(s, 'Poller', { deadLetterAlarmTopic: pager });
+    const t = Template.fromStack(s);
+    const alarms = t.toJSON().Resources as Record<string, { Properties: { AlarmActions?: unknown[] } }>;
+    expect(alarms[logicalId(poller.deadLetterQueueAlarm)].Properties.AlarmActions).toEqual([ref(pager)]);
+    for (const other of poller.alarms.filter((a) => a !== poller.deadLetterQueueAlarm)) {
+      expect(alarms[logicalId(other)].Properties.AlarmActions).toEqual([ref(poller.alertTopic)]);
+    }
   });
 
   it('CloudWatch may publish to the encrypted topic: topic policy (this account’s alarms only) and key', () => {
@@ -148,6 +184,63 @@ describe('alarms', () => {
       },
     });
     expect(keyActionsAllowedTo(template, 'cloudwatch.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+});
+
+describe('key and queue hardening (confused deputy, grants, redrive)', () => {
+  type Statement = { Sid?: string; Effect: string; Principal?: any; Action: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> };
+  const keyStatements = (t: Template): Statement[] => Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Statement[];
+  /** A condition with its ARN values flattened (`arn:${TOKEN}:...`): partition stays a token. */
+  const flat = (condition: Statement['Condition']) =>
+    Object.fromEntries(Object.entries(condition ?? {}).map(([op, entries]) => [op, Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, joinedString(v)]))]));
+  const withEmail = () => pollerTemplate({ alertEmail: 'on-call@example.com' }).template;
+
+  it.each([
+    ['events.amazonaws.com', `arn:${TOKEN}:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/*`],
+    ['cloudwatch.amazonaws.com', `arn:${TOKEN}:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:*`],
+    ['sns.amazonaws.com', `arn:${TOKEN}:sns:${TEST_REGION}:${TEST_ACCOUNT}:*`],
+  ])('%s may use the key only for this account (aws:SourceAccount) and its resources (aws:SourceArn %s)', (service, sourceArn) => {
+    const statements = keyStatements(withEmail()).filter((st) => st.Effect === 'Allow' && [st.Principal?.Service ?? []].flat().includes(service));
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(flat(statements[0].Condition)).toEqual({ StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT }, ArnLike: { 'aws:SourceArn': sourceArn } });
+  });
+
+  it("CloudWatch Logs may use the key only for this account's log groups in this region (encryption context)", () => {
+    const statements = keyStatements(template).filter((st) => st.Effect === 'Allow' && st.Principal?.Service === `logs.${TEST_REGION}.amazonaws.com`);
+    expect(statements).toHaveLength(1);
+    expect(flat(statements[0].Condition)).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${TOKEN}:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:*` } });
+  });
+
+  it('no service principal is granted the key without a condition', () => {
+    const services = keyStatements(withEmail()).filter((st) => st.Effect === 'Allow' && st.Principal?.Service !== undefined);
+    expect(services.length).toBe(4);
+    for (const st of services) expect(Object.keys(st.Condition ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('denies kms:CreateGrant unless the grant is for an AWS resource or the caller is an AWS service (CT.KMS.PR.3)', () => {
+    expect(keyStatements(template).filter((st) => [st.Action].flat().includes('kms:CreateGrant') && st.Effect === 'Deny')).toEqual([
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      },
+    ]);
+  });
+
+  it('the dead-letter queue refuses to be any queue’s dead-letter queue (RedriveAllowPolicy denyAll)', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf(stack.poller.key), RedriveAllowPolicy: { redrivePermission: 'denyAll' } });
+  });
+
+  it('the topic policy lets EventBridge publish for each alert rule of the construct, and only for it', () => {
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [ref(stack.poller.alertTopic)] } }));
+    const fromEvents = (policy.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(fromEvents.map((st) => [st.Action, st.Condition])).toEqual([
+      ['sns:Publish', { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.failedStatusRule) } }],
+      ['sns:Publish', { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.pollingFailedRule) } }],
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-st
 import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, StarterRequest } from '../../lib/contract';
 import { EVENT_SCHEMAS } from '../../lib/contract/schemas';
 import * as starterHandlerModule from '../../lambda/starter-handler';
+import { matchesEventPattern } from '../../local/event-pattern';
 import { TEST_ACCOUNT, TEST_REGION, asArray, contextFromCdkJson, iamPolicyStatements, joinedString, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
@@ -115,12 +116,23 @@ describe('CloudTrail discovery rule', () => {
     expect(rule.Properties.ScheduleExpression).toBeUndefined();
   });
 
-  it('matches CreateBatchPrediction calls of Amazon ML reported by CloudTrail, and nothing more specific', () => {
+  it('matches successful CreateBatchPrediction calls of Amazon ML reported by CloudTrail (no errorCode), and nothing more specific', () => {
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.machinelearning'],
       'detail-type': ['AWS API Call via CloudTrail'],
-      detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'] },
+      detail: { eventSource: ['machinelearning.amazonaws.com'], eventName: ['CreateBatchPrediction'], errorCode: [{ exists: false }] },
     });
+  });
+
+  it.each([
+    ['a successful call', true, CLOUDTRAIL_EVENT],
+    [
+      'a failed call (CloudTrail records it with errorCode)',
+      false,
+      { ...CLOUDTRAIL_EVENT, detail: { ...CLOUDTRAIL_EVENT.detail, errorCode: 'ValidationException', errorMessage: 'No such model', responseElements: null } },
+    ],
+  ])('for %s, matches is %s (EventBridge pattern semantics)', (_name, matches, event) => {
+    expect(matchesEventPattern(rule.Properties.EventPattern, event)).toBe(matches);
   });
 
   it('invokes the starter with {"source":"cloudtrail","batchPredictionId":<the requested id>}', () => {

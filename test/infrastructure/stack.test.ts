@@ -180,6 +180,12 @@ describe('state machine', () => {
     });
   });
 
+  it('logs to a group under /aws/vendedlogs/states/ named after the state machine, keeping its logical id', () => {
+    const logGroupId = machine.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+    expect(logGroupId).toBe('PollerStateMachineLogs27689342');
+    expect(template.toJSON().Resources[logGroupId].Properties.LogGroupName).toBe(`/aws/vendedlogs/states/${machine.StateMachineName}`);
+  });
+
   it('starts at Poll, a Lambda invoke whose output is the handler payload', () => {
     expect(asl.StartAt).toBe('Poll');
     expect(state('Poll')).toMatchObject({

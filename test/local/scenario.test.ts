@@ -38,6 +38,15 @@ describe('parseScenario', () => {
     expect(scenario.faults[0]).toMatchObject({ operation: 'PutEvents', failedEntries: 1, times: 2 });
   });
 
+  it('accepts cloudTrailFailedCall as an error code and refuses anything else, naming the key', () => {
+    expect(validateScenario({ batchPredictions: [bp({ starts: 0, cloudTrailFailedCall: 'ValidationException' })] }).batchPredictions[0].cloudTrailFailedCall).toBe('ValidationException');
+    expect(validateScenario({ batchPredictions: [bp({})] }).batchPredictions[0].cloudTrailFailedCall).toBeUndefined();
+    expect(() => validateScenario({ batchPredictions: [bp({ cloudTrailFailedCall: true })] })).toThrow(
+      /batchPredictions\[0\]\.cloudTrailFailedCall: must be the error code of the failed call such as "ValidationException", got true/,
+    );
+    expect(() => validateScenario({ batchPredictions: [bp({ cloudTrailFailed: 'X' })] })).toThrow(/batchPredictions\[0\]\.cloudTrailFailed: unknown key; allowed: .*cloudTrailFailedCall/);
+  });
+
   it('accepts cloudTrail: true and refuses a non-boolean', () => {
     expect(validateScenario({ batchPredictions: [bp({ starts: 0, cloudTrail: true })] }).batchPredictions[0].cloudTrail).toBe(true);
     expect(() => validateScenario({ batchPredictions: [bp({ cloudTrail: 'yes' })] })).toThrow(/batchPredictions\[0\]\.cloudTrail: must be true or false/);

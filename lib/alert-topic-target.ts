@@ -1,0 +1,65 @@
+import { Duration, Names } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/** Options of {@link AlertTopicTarget}: the message, and the delivery retries and dead-letter queue. */
+export interface AlertTopicTargetProps {
+  /** The message EventBridge publishes. */
+  readonly message: events.RuleTargetInput;
+  /** Where EventBridge sends an event it could not deliver after its retries. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Delivery attempts after the first one (0 to 185). */
+  readonly retryAttempts: number;
+  /** How long EventBridge keeps retrying (1 minute to 24 hours). */
+  readonly maxEventAge: Duration;
+}
+
+/**
+ * A rule target publishing to an SNS topic, like `aws-events-targets`' `SnsTopic`, but whose grants
+ * name the rule: the topic policy lets `events.amazonaws.com` publish for this rule only
+ * (`aws:SourceArn`), and it grants nothing on the topic's key. (`SnsTopic` calls `grantPublish`,
+ * which adds an unconditional key-policy grant to `events.amazonaws.com`; the construct grants
+ * EventBridge its key use itself, limited to this account's rules.)
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ */
+export class AlertTopicTarget implements events.IRuleTarget {
+  constructor(
+    private readonly topic: sns.ITopic,
+    private readonly props: AlertTopicTargetProps,
+  ) {}
+
+  /** Adds the topic and dead-letter queue policy statements for `rule` and returns its target. */
+  bind(rule: events.IRule, _id?: string): events.RuleTargetConfig {
+    const fromThisRule = { ArnEquals: { 'aws:SourceArn': rule.ruleArn } };
+    const sid = `AllowEventRule${Names.nodeUniqueId(rule.node)}`;
+    // A topic the construct did not create has no policy it can change (addToResourcePolicy is a
+    // no-op); the README asks its owner to let EventBridge publish.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromThisRule,
+      }),
+    );
+    this.props.deadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.props.deadLetterQueue.queueArn],
+        conditions: fromThisRule,
+      }),
+    );
+    return {
+      arn: this.topic.topicArn,
+      input: this.props.message,
+      targetResource: this.topic,
+      deadLetterConfig: { arn: this.props.deadLetterQueue.queueArn },
+      retryPolicy: { maximumRetryAttempts: this.props.retryAttempts, maximumEventAgeInSeconds: this.props.maxEventAge.toSeconds({ integral: true }) },
+    };
+  }
+}
