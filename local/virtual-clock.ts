@@ -69,14 +69,31 @@ export class VirtualClock {
   }
 
   /**
-   * Suspends the calling activity until the clock reaches `wakeMs` (or `deadlineMs`, whichever is
-   * first). Resolves with the time it woke at.
+   * Suspends the calling activity until the clock reaches `wakeMs`, or until `signal` aborts.
+   * Resolves with the time it woke at.
    */
-  sleepUntil(wakeMs: number, order: number): Promise<number> {
+  sleepUntil(wakeMs: number, order: number, signal?: AbortSignal): Promise<number> {
     return new Promise((resolve) => {
+      if (signal?.aborted) {
+        resolve(this.nowMs());
+        return;
+      }
       if (this.speed !== undefined) this.commit(this.nowMs());
-      this.sleepers.push({ wakeMs: Math.max(wakeMs, this.now), order, seq: this.sequence++, resolve });
+      const sleeper: Sleeper = { wakeMs: Math.max(wakeMs, this.now), order, seq: this.sequence++, resolve };
+      this.sleepers.push(sleeper);
       this.running--;
+      // Aborted (StopExecution): it wakes now and runs again, so that its activity can end.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = this.sleepers.indexOf(sleeper);
+          if (at === -1) return;
+          this.sleepers.splice(at, 1);
+          this.running++;
+          resolve(this.nowMs());
+        },
+        { once: true },
+      );
       this.advanceIfIdle();
     });
   }
