@@ -39,6 +39,12 @@ export interface HistoryContext {
   readonly roleArn: string;
   /** The original state types by name (Wait states run as local tasks, but are Wait states). */
   readonly stateTypes: ReadonlyMap<string, string>;
+  /**
+   * StartExecution's `startDate` and, once it ended, the execution's `stopDate`: the first and last
+   * events' times (in paced mode the interpreter stamps them a few real milliseconds later).
+   */
+  readonly startMs: number;
+  readonly stopMs?: number;
   /** Set when the execution timed out or was stopped: how its end reads in the history. */
   readonly end?: { readonly type: 'ExecutionTimedOut' | 'ExecutionAborted'; readonly error?: string; readonly cause?: string };
 }
@@ -104,22 +110,22 @@ export function historyOf(log: readonly LoggedEvent[], attempts: readonly TaskAt
     switch (event.type) {
       case 'ExecutionStarted': {
         const input = data(event.input);
-        push('ExecutionStarted', event.timestamp, 'executionStartedEventDetails', { input: input.text, inputDetails: input.details, roleArn: context.roleArn });
+        push('ExecutionStarted', context.startMs, 'executionStartedEventDetails', { input: input.text, inputDetails: input.details, roleArn: context.roleArn });
         break;
       }
       case 'ExecutionSucceeded': {
         const output = data(event.output);
-        push('ExecutionSucceeded', event.timestamp, 'executionSucceededEventDetails', { output: output.text, outputDetails: output.details });
+        push('ExecutionSucceeded', context.stopMs ?? event.timestamp, 'executionSucceededEventDetails', { output: output.text, outputDetails: output.details });
         break;
       }
       case 'ExecutionFailed':
-        push('ExecutionFailed', event.timestamp, 'executionFailedEventDetails', { error: event.Error, cause: causeText(event.Cause) });
+        push('ExecutionFailed', context.stopMs ?? event.timestamp, 'executionFailedEventDetails', { error: event.Error, cause: causeText(event.Cause) });
         break;
       case 'ExecutionAborted':
       case 'ExecutionTimeout': {
         const end = context.end ?? { type: event.type === 'ExecutionTimeout' ? 'ExecutionTimedOut' : 'ExecutionAborted' };
         const key = end.type === 'ExecutionTimedOut' ? 'executionTimedOutEventDetails' : 'executionAbortedEventDetails';
-        push(end.type, event.timestamp, key, { ...(end.error !== undefined ? { error: end.error } : {}), ...(end.cause !== undefined ? { cause: end.cause } : {}) });
+        push(end.type, context.stopMs ?? event.timestamp, key, { ...(end.error !== undefined ? { error: end.error } : {}), ...(end.cause !== undefined ? { cause: end.cause } : {}) });
         break;
       }
       case 'StateEntered': {

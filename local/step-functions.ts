@@ -187,7 +187,14 @@ export class LocalStepFunctions {
         : record.stopped !== undefined
           ? ({ type: 'ExecutionAborted', ...record.stopped } as const)
           : undefined;
-    return historyOf(record.log, record.attempts, { region: regionOf(record.arn), roleArn: entry.info.roleArn ?? localRoleArn(record.arn), stateTypes: entry.stateTypes, end });
+    return historyOf(record.log, record.attempts, {
+      region: regionOf(record.arn),
+      roleArn: entry.info.roleArn ?? localRoleArn(record.arn),
+      stateTypes: entry.stateTypes,
+      startMs: record.startMs,
+      ...(record.status !== 'RUNNING' ? { stopMs: record.stopMs } : {}),
+      end,
+    });
   }
 
   /**
@@ -285,10 +292,13 @@ export class LocalStepFunctions {
       stopping.abort();
       execution.abort();
     };
+    // The last event's time is the execution's stopDate (in paced mode time flows while it runs).
+    let lastEventMs: number | undefined;
     const counting = (async () => {
       for await (const event of execution.eventLogs) {
         countEvent(record.counts, event as never, entry.stateTypes);
         record.log?.push(event as LoggedEvent);
+        lastEventMs = (event as LoggedEvent).timestamp;
       }
     })();
     try {
@@ -313,7 +323,7 @@ export class LocalStepFunctions {
     }
     await counting;
     record.abort = undefined;
-    record.stopMs ??= this.clock.nowMs();
+    record.stopMs ??= Math.min(lastEventMs ?? Infinity, this.clock.nowMs());
   }
 
   /**

@@ -53,7 +53,9 @@ export class VirtualClock {
 
   /** Seconds of simulated time since the clock started. */
   elapsedSeconds(): number {
-    return (this.now - this.startMs) / 1000;
+    // nowMs, not the last committed instant: in paced mode time flows between commits, and what
+    // the stand-ins answer (Amazon ML's timelines) must follow it even while nothing wakes.
+    return (this.nowMs() - this.startMs) / 1000;
   }
 
   /** Registers an activity (an execution) that runs until it sleeps or ends. */
@@ -90,6 +92,9 @@ export class VirtualClock {
           if (at === -1) return;
           this.sleepers.splice(at, 1);
           this.running++;
+          // The paced wake-up may have been this sleeper's; it is set again when the clock idles.
+          clearTimeout(this.timer);
+          this.timer = undefined;
           resolve(this.nowMs());
         },
         { once: true },
@@ -118,7 +123,7 @@ export class VirtualClock {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        if (this.running === 0) this.wake(this.earliestWake());
+        if (this.running === 0 && this.sleepers.length > 0) this.wake(this.earliestWake());
       }, Math.max(0, (earliest - this.nowMs()) / this.speed));
       return;
     }

@@ -83,7 +83,7 @@ describe('GetExecutionHistory from the interpreter event log', () => {
   });
 
   it('numbers events from 1, each after the previous one, on the virtual clock', async () => {
-    const { sfn, executionArn, record, done } = await run([]);
+    const { sfn, executionArn, done } = await run([]);
     await done();
     const events = sfn.history(executionArn);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
@@ -96,7 +96,7 @@ describe('GetExecutionHistory from the interpreter event log', () => {
   });
 
   it('carries the details objects: input, role, task parameters and raw result, state output, error and cause', async () => {
-    const { sfn, executionArn, record, done } = await run(['Flaky']);
+    const { sfn, executionArn, done } = await run(['Flaky']);
     await done();
     const events = sfn.history(executionArn);
     const byType = (type: string) => events.filter((e) => e.type === type);
@@ -150,7 +150,7 @@ describe('GetExecutionHistory from the interpreter event log', () => {
   });
 
   it('leaves out inputs, outputs and parameters unless includeExecutionData', async () => {
-    const { sfn, executionArn, record, done } = await run([]);
+    const { sfn, executionArn, done } = await run([]);
     await done();
     const scheduled = sfn.history(executionArn).find((e) => e.type === 'TaskScheduled')!;
     expect(wireEvent(scheduled, false)).toEqual({ id: 3, previousEventId: 2, timestamp: START / 1000, type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1' } });
@@ -158,7 +158,7 @@ describe('GetExecutionHistory from the interpreter event log', () => {
   });
 
   it('says so when the execution was started without keeping its history', async () => {
-    const { sfn, executionArn, record, done } = await run([], { keepHistory: false });
+    const { sfn, executionArn, done } = await run([], { keepHistory: false });
     await done();
     expect(() => sfn.history(executionArn)).toThrow(HistoryNotKeptError);
   });
