@@ -81,24 +81,30 @@ export class VirtualClock {
         return;
       }
       if (this.speed !== undefined) this.commit(this.nowMs());
-      const sleeper: Sleeper = { wakeMs: Math.max(wakeMs, this.now), order, seq: this.sequence++, resolve };
+      // Aborted (StopExecution): it wakes now and runs again, so that its activity can end.
+      const onAbort = () => {
+        const at = this.sleepers.indexOf(sleeper);
+        if (at === -1) return;
+        this.sleepers.splice(at, 1);
+        this.running++;
+        // The paced wake-up may have been this sleeper's; it is set again when the clock idles.
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        resolve(this.nowMs());
+      };
+      const sleeper: Sleeper = {
+        wakeMs: Math.max(wakeMs, this.now),
+        order,
+        seq: this.sequence++,
+        resolve: (at) => {
+          // Woken on time: one listener per sleep would pile up on a long run's signal.
+          signal?.removeEventListener('abort', onAbort);
+          resolve(at);
+        },
+      };
       this.sleepers.push(sleeper);
       this.running--;
-      // Aborted (StopExecution): it wakes now and runs again, so that its activity can end.
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const at = this.sleepers.indexOf(sleeper);
-          if (at === -1) return;
-          this.sleepers.splice(at, 1);
-          this.running++;
-          // The paced wake-up may have been this sleeper's; it is set again when the clock idles.
-          clearTimeout(this.timer);
-          this.timer = undefined;
-          resolve(this.nowMs());
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.advanceIfIdle();
     });
   }
