@@ -443,11 +443,15 @@ const ARN_PATTERNS = {
 } as const;
 
 /**
- * Refuses a malformed ARN as Step Functions does, with InvalidArn.
- * @throws ServiceError InvalidArn
+ * Refuses a malformed ARN as Step Functions does, with InvalidArn (a missing one: ValidationException).
+ * @throws ServiceError InvalidArn, ValidationException
  */
 export function assertArn(arn: string, resourceType: keyof typeof ARN_PATTERNS): void {
   if (ARN_PATTERNS[resourceType].test(arn)) return;
+  if (arn === '') {
+    const member = resourceType === 'stateMachine' ? 'stateMachineArn' : 'executionArn';
+    throw new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  }
   const parts = arn.split(':');
   const reason =
     parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'states'

@@ -196,6 +196,12 @@ describe('Step Functions (served)', () => {
     expect((error as Error).message).toMatch(/^Invalid Arn: '/);
   });
 
+  it('ListExecutions without a state machine ARN is a ValidationException', async () => {
+    const error = await sfn.send(new ListExecutionsCommand({})).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationException);
+    expect((error as Error).message).toBe("1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null");
+  });
+
   it.each([
     ['DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn: execution('nobody') }))],
     ['GetExecutionHistory', () => sfn.send(new GetExecutionHistoryCommand({ executionArn: execution('nobody') }))],

@@ -182,6 +182,29 @@ describe('StopExecution in the interpreter', () => {
     expect(events).toHaveLength(record.counts.historyEvents);
   });
 
+  it('aborts an execution whose Lambda task is in flight: the call finishes, no task starts after it', async () => {
+    const clock = new VirtualClock(START);
+    restoreTime = installVirtualTime(clock, 'seed');
+    let release: (value: unknown) => void = () => undefined;
+    let calls = 0;
+    const invoke = () => {
+      calls++;
+      return new Promise((resolve) => (release = resolve));
+    };
+    const sfn = new LocalStepFunctions([{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition() }], [FN], clock, invoke, 'seed');
+    sfn.keepHistory = true;
+    const { executionArn } = sfn.startExecution(MACHINE_ARN, 'busy', { round: 0 });
+    while (calls === 0) await new Promise((r) => setImmediate(r));
+    await sfn.stopExecution(executionArn, 'Operator.Stop');
+    const record = sfn.describe(executionArn)!;
+    expect(record).toMatchObject({ status: 'ABORTED', error: 'Operator.Stop' });
+    release({ round: 1 });
+    await clock.whenIdle();
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toBe(1);
+    expect(types(sfn, executionArn)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'ExecutionAborted']);
+  });
+
   it('is a no-op on an execution that has ended', async () => {
     const { sfn, executionArn, record, done } = await run([]);
     await done();
