@@ -266,6 +266,27 @@ describe('Step Functions (served)', () => {
     expect(listed.executions?.map((e) => e.name)).toEqual(['bp-long']);
   });
 
+  it('ListExecutions pages with maxResults and nextToken, newest first', async () => {
+    const names: (string | undefined)[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArn, maxResults: 1, nextToken }));
+      expect(page.executions).toHaveLength(1);
+      names.push(...(page.executions ?? []).map((e) => e.name));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(names).toEqual(['bp-long', 'bp-quick']);
+  });
+
+  it.each([
+    ['maxResults -1', { maxResults: -1 }, ValidationException, /Value '-1' at 'maxResults' failed to satisfy constraint/],
+    ['a nextToken of another request', { nextToken: Buffer.from(JSON.stringify({ o: 1, q: 'other' })).toString('base64url') }, InvalidToken, /^Invalid Token: /],
+  ])('ListStateMachines refuses %s', async (_label, extra, type, message) => {
+    const error = await sfn.send(new ListStateMachinesCommand(extra)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toMatch(message);
+  });
+
   it('StopExecution refuses an error longer than 256 characters with ValidationException', async () => {
     const error = await sfn.send(new StopExecutionCommand({ executionArn: execution('bp-long'), error: 'e'.repeat(257) })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationException);
