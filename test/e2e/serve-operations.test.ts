@@ -264,6 +264,9 @@ describe('Step Functions (served)', () => {
     expect(events[0]).toMatchObject({ type: 'ExecutionAborted', timestamp: stopDate, executionAbortedEventDetails: { error: 'Operator.Cancelled', cause: 'not needed any more' } });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArn, statusFilter: 'ABORTED' }));
     expect(listed.executions?.map((e) => e.name)).toEqual(['bp-long']);
+    // An abort is no error a Catch sees: no ReportFailure, so no Polling Failed event, as in AWS.
+    const ofRun = runtime.eventBridge.events.filter((e) => e.envelope.detail.batchPredictionId === 'bp-long').map((e) => e.envelope['detail-type']);
+    expect(ofRun).toEqual(['Batch Prediction Status Change']);
   });
 
   it('ListExecutions pages with maxResults and nextToken, newest first', async () => {
