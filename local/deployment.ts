@@ -31,6 +31,11 @@ export interface StateMachineDefinitionInfo {
   readonly name: string;
   readonly arn: string;
   readonly definition: Record<string, unknown>;
+  /** The execution role's ARN, resolved from the template (DescribeStateMachine's `roleArn`). */
+  readonly roleArn?: string;
+  /** `LoggingConfiguration` and `TracingConfiguration` as the template sets them, resolved. */
+  readonly loggingConfiguration?: Record<string, unknown>;
+  readonly tracingConfiguration?: Record<string, unknown>;
 }
 
 /** A scheduled rule: every `everySeconds`, its targets receive their input. */
@@ -116,6 +121,7 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     name: physicalIdOf(logicalId, r.Type, r.Properties, context),
     arn: arnOf(logicalId, r.Type, r.Properties, context),
     definition: resolveStateMachineDefinition(r.Properties ?? {}, context),
+    ...stateMachineSettings(r.Properties ?? {}, resolved),
   }));
 
   const functions = ofType('AWS::Lambda::Function').flatMap(([logicalId, r]): FunctionDefinition[] => {
@@ -183,4 +189,23 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
 function restoreEnv(key: string, value: string | undefined): void {
   if (value === undefined) delete process.env[key];
   else process.env[key] = value;
+}
+
+/** The execution role and the logging and tracing settings of a state machine, resolved where they can be. */
+function stateMachineSettings(properties: Record<string, unknown>, resolved: (value: unknown) => unknown): Pick<StateMachineDefinitionInfo, 'roleArn' | 'loggingConfiguration' | 'tracingConfiguration'> {
+  const tryResolve = (value: unknown) => {
+    try {
+      return resolved(value);
+    } catch {
+      return undefined;
+    }
+  };
+  const roleArn = tryResolve(properties.RoleArn);
+  const logging = tryResolve(properties.LoggingConfiguration);
+  const tracing = tryResolve(properties.TracingConfiguration);
+  return {
+    ...(typeof roleArn === 'string' ? { roleArn } : {}),
+    ...(typeof logging === 'object' && logging !== null ? { loggingConfiguration: logging as Record<string, unknown> } : {}),
+    ...(typeof tracing === 'object' && tracing !== null ? { tracingConfiguration: tracing as Record<string, unknown> } : {}),
+  };
 }

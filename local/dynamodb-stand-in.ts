@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { CreateTableCommand, CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -14,6 +16,20 @@ export interface TableDefinition {
   readonly keySchema: CreateTableCommandInput['KeySchema'];
   readonly attributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
   readonly globalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+}
+
+/**
+ * The DynamoDB operations dynalite serves: one module per operation in its `actions` directory,
+ * the table its request handler dispatches on (`validOperations` in dynalite's index.js). The
+ * README's operation inventory is checked against it.
+ */
+export function dynaliteOperations(): string[] {
+  const actions = path.join(path.dirname(require.resolve('dynalite')), 'actions');
+  return fs
+    .readdirSync(actions)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => file[0].toUpperCase() + file.slice(1, -'.js'.length))
+    .sort();
 }
 
 type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse) => void;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readReferencePath } from './asl';
-import { ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { EventPattern, matchesEventPattern } from './event-pattern';
 import { FaultPlan } from './faults';
 import { RecordedCall } from './machine-learning-stand-in';
@@ -75,8 +75,13 @@ export class EventBridgeStandIn {
 
   async start(): Promise<string> {
     this.endpoint = await SharedEndpoint.for('eventbridge');
-    this.endpoint.attach(awsJsonListener({ PutEvents: (input) => this.putEvents(input) }, 'application/x-amz-json-1.1'));
+    this.endpoint.attach(awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
     return this.endpoint.endpoint;
+  }
+
+  /** The dispatch table: every operation this stand-in serves (the README's inventory is checked against it). */
+  operations(): Readonly<Record<string, Operation>> {
+    return { PutEvents: (input) => this.putEvents(input) };
   }
 
   /** Detaches from the shared endpoint. */

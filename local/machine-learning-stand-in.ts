@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
 import { FaultPlan } from './faults';
 import { BatchPredictionScenario } from './scenario';
 import { VirtualClock } from './virtual-clock';
@@ -56,16 +57,16 @@ export class MachineLearningStandIn {
   /** Attaches to the shared Amazon ML endpoint; returns its URL. */
   async start(): Promise<string> {
     this.endpoint = await SharedEndpoint.for('machinelearning');
-    this.endpoint.attach(
-      awsJsonListener(
-        {
-          GetBatchPrediction: (input) => this.getBatchPrediction(input),
-          DescribeBatchPredictions: (input) => this.describeBatchPredictions(input),
-        },
-        'application/x-amz-json-1.1',
-      ),
-    );
+    this.endpoint.attach(awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
     return this.endpoint.endpoint;
+  }
+
+  /** The dispatch table: every operation this stand-in serves (the README's inventory is checked against it). */
+  operations(): Readonly<Record<string, Operation>> {
+    return {
+      GetBatchPrediction: (input) => this.getBatchPrediction(input),
+      DescribeBatchPredictions: (input) => this.describeBatchPredictions(input),
+    };
   }
 
   /** Detaches from the shared endpoint. */
@@ -126,20 +127,27 @@ export class MachineLearningStandIn {
     return answer;
   }
 
+  /**
+   * Every filter variable and operator, `SortOrder`, `Limit` and `NextToken`, validated as the API
+   * does (`local/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
+   * `GetBatchPrediction`'s without `LogUri`.
+   * @see https://docs.aws.amazon.com/machine-learning/latest/APIReference/API_DescribeBatchPredictions.html
+   */
   private describeBatchPredictions(input: Record<string, unknown>): unknown {
     this.calls.push({ service: 'machinelearning', operation: 'DescribeBatchPredictions' });
     const fault = this.faults.take('DescribeBatchPredictions', []);
     if (fault?.kind === 'error') throw fault.error;
-    const filterVariable = input.FilterVariable;
-    const eq = input.EQ;
+    let query;
+    try {
+      query = parseBatchPredictionQuery(input);
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new ServiceError(error.errorType, error.message);
+      throw error;
+    }
     const all = [...this.byId.keys()]
-      .sort()
       .map((id) => this.answerFor(id))
       .filter((a): a is Record<string, unknown> => a !== undefined)
-      .filter((a) => filterVariable !== 'Status' || eq === undefined || a.Status === eq);
-    const limit = typeof input.Limit === 'number' ? input.Limit : 100;
-    const offset = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
-    const page = all.slice(offset, offset + limit);
-    return { Results: page, ...(offset + limit < all.length ? { NextToken: String(offset + limit) } : {}) };
+      .map(({ LogUri: _presigned, ...listed }) => listed);
+    return pageOf(selectBatchPredictions(all, query), query);
   }
 }

@@ -241,11 +241,13 @@ export class LocalRuntime {
 
   /**
    * Starts the scenario and keeps going (the `--serve` mode): simulated time runs `speed` times
-   * faster than real time, the sweeper keeps sweeping, and runs can be started over the Step
-   * Functions API at any time.
+   * faster than real time, the sweeper keeps sweeping, runs can be started (and stopped) over the
+   * Step Functions API at any time, and every execution keeps its history.
    */
   serve(speed: number): void {
     this.clock.pace(speed);
+    // Served executions keep their history, for GetExecutionHistory (aws stepfunctions get-execution-history).
+    this.stepFunctions.keepHistory = true;
     for (const bp of this.scenario.batchPredictions) {
       for (let i = 0; i < bp.starts; i++) this.startRun(bp.id);
     }

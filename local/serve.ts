@@ -4,7 +4,7 @@ import { SharedEndpoint, readBody } from './aws-json-server';
 import { LocalDeployment } from './deployment';
 
 /** Which stand-in answers a JSON-protocol request, by its `X-Amz-Target` prefix. */
-const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
+export const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
   AWSStepFunctions: 'sfn',
   DynamoDB_20120810: 'dynamodb',
   AmazonML_20141212: 'machinelearning',
@@ -25,6 +25,17 @@ export async function startServeEndpoint(deployment: LocalDeployment, port: numb
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** A CloudFormation (query protocol) operation: the form-encoded request in, an XML answer out. */
+type QueryOperation = (res: ServerResponse, deployment: LocalDeployment, form: URLSearchParams) => void;
+
+/**
+ * The CloudFormation operations served, by `Action` (the README's operation inventory is checked
+ * against its keys): the CLI finds the stack's resources from `DescribeStacks` outputs.
+ */
+export const CLOUDFORMATION_OPERATIONS: Readonly<Record<string, QueryOperation>> = {
+  DescribeStacks: (res, deployment, form) => describeStacks(res, deployment, form.get('StackName')),
+};
+
 async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const service = SERVICE_BY_TARGET_PREFIX[target.split('.')[0]];
@@ -33,8 +44,9 @@ async function route(req: IncomingMessage, res: ServerResponse, deployment: Loca
     return;
   }
   const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-  if (form.get('Action') === 'DescribeStacks') {
-    describeStacks(res, deployment, form.get('StackName'));
+  const action = form.get('Action');
+  if (action !== null && Object.hasOwn(CLOUDFORMATION_OPERATIONS, action)) {
+    CLOUDFORMATION_OPERATIONS[action](res, deployment, form);
     return;
   }
   queryError(res, 400, 'InvalidAction', `The local runtime does not serve ${form.get('Action') ?? target ?? 'this request'}`);

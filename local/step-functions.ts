@@ -3,6 +3,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { LAMBDA_INVOKE, START_EXECUTION, ExecutionCounts, assertRunnableLocally, countEvent, walkStates, waitMillisecondsOf } from './asl';
 import { ServiceError } from './aws-json-server';
 import { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
+import { HistoryEvent, LoggedEvent, TaskAttempt, historyOf } from './execution-history';
 import { FaultPlan } from './faults';
 import { VirtualClock, seededRandom } from './virtual-clock';
 
@@ -32,6 +33,21 @@ export interface ExecutionRecord {
   readonly counts: ExecutionCounts;
   /** Resolves when the execution has ended. */
   done: Promise<void>;
+  /** The interpreter's event log, when {@link LocalStepFunctions.keepHistory} was on at its start. */
+  readonly log?: LoggedEvent[];
+  /** Every Task attempt, in the order they ran (kept with {@link log}). */
+  readonly attempts?: TaskAttempt[];
+  /** Set by StopExecution: the error and cause it was stopped with. */
+  stopped?: { readonly error?: string; readonly cause?: string };
+  /** Aborts the execution in the interpreter and wakes it if it sleeps (set while it runs). */
+  abort?: () => void;
+}
+
+/** A state machine of the deployment, as ListStateMachines and DescribeStateMachine report it. */
+export interface StateMachineRecord {
+  readonly info: StateMachineDefinitionInfo;
+  /** When the local deployment created it: when this local Step Functions was. */
+  readonly creationMs: number;
 }
 
 /** Names Step Functions accepts for executions (1–80 characters, none of the reserved ones). */
@@ -50,6 +66,14 @@ export class LocalStepFunctions {
    * from the execution's random stream), as Step Functions does; when false retries happen at once.
    */
   simulateRetryDelays = false;
+  /**
+   * When true, executions started from now on keep the interpreter's event log and their task
+   * attempts, for GetExecutionHistory (the `--serve` mode turns it on). Off by default: a batch
+   * run of thousands of jobs would hold every state's input and output in memory.
+   */
+  keepHistory = false;
+  /** When the state machines were created (this instance's creation, on the virtual clock). */
+  readonly createdMs: number;
   private readonly byArn = new Map<string, ExecutionRecord>();
   private readonly machines = new Map<string, { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number }>();
   private invocationCounter = 0;
@@ -63,6 +87,7 @@ export class LocalStepFunctions {
     /** Scenario faults; `Invoke` faults make Lambda tasks fail without calling the function. */
     private readonly faults?: FaultPlan,
   ) {
+    this.createdMs = clock.nowMs();
     for (const info of stateMachines) {
       assertRunnableLocally(info.definition);
       // Validate the definition as synthesized; then run a copy whose Wait states sleep on the
@@ -90,6 +115,7 @@ export class LocalStepFunctions {
    * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
    */
   startExecution(stateMachineArn: string, name: string, input: unknown): { executionArn: string; startDate: number } {
+    assertArn(stateMachineArn, 'stateMachine');
     const entry = this.machines.get(stateMachineArn);
     if (entry === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     if (!EXECUTION_NAME.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
@@ -112,6 +138,7 @@ export class LocalStepFunctions {
       invocations: {},
       counts: { historyEvents: 0, stateTransitions: 0 },
       done: Promise.resolve(),
+      ...(this.keepHistory ? { log: [], attempts: [] } : {}),
     };
     this.executions.push(record);
     this.byArn.set(arn, record);
@@ -125,6 +152,68 @@ export class LocalStepFunctions {
     return this.byArn.get(executionArn);
   }
 
+  /** The deployment's state machines, in template order. */
+  stateMachines(): StateMachineRecord[] {
+    return [...this.machines.values()].map((m) => ({ info: m.info, creationMs: this.createdMs }));
+  }
+
+  /** One state machine by ARN. @throws ServiceError InvalidArn, StateMachineDoesNotExist */
+  stateMachine(stateMachineArn: string): StateMachineRecord {
+    assertArn(stateMachineArn, 'stateMachine');
+    const entry = this.machines.get(stateMachineArn);
+    if (entry === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    return { info: entry.info, creationMs: this.createdMs };
+  }
+
+  /** One execution by ARN. @throws ServiceError InvalidArn, ExecutionDoesNotExist */
+  execution(executionArn: string): ExecutionRecord {
+    assertArn(executionArn, 'execution');
+    const execution = this.byArn.get(executionArn);
+    if (execution === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return execution;
+  }
+
+  /**
+   * The execution's history in Step Functions' event types, from the interpreter's event log.
+   * @throws ServiceError InvalidArn, ExecutionDoesNotExist; HistoryNotKeptError if it was started with `keepHistory` off
+   */
+  history(executionArn: string): HistoryEvent[] {
+    const record = this.execution(executionArn);
+    if (record.log === undefined || record.attempts === undefined) throw new HistoryNotKeptError(executionArn);
+    const entry = this.machines.get(record.stateMachineArn)!;
+    const end =
+      record.status === 'TIMED_OUT'
+        ? ({ type: 'ExecutionTimedOut', error: record.error, cause: record.cause } as const)
+        : record.stopped !== undefined
+          ? ({ type: 'ExecutionAborted', ...record.stopped } as const)
+          : undefined;
+    return historyOf(record.log, record.attempts, {
+      region: regionOf(record.arn),
+      roleArn: entry.info.roleArn ?? localRoleArn(record.arn),
+      stateTypes: entry.stateTypes,
+      startMs: record.startMs,
+      ...(record.status !== 'RUNNING' ? { stopMs: record.stopMs } : {}),
+      end,
+    });
+  }
+
+  /**
+   * StopExecution: aborts a running execution in the interpreter (status ABORTED, `stopDate` now,
+   * with the given error and cause). It polls no more: a Lambda task in flight finishes, as in
+   * AWS, but no task starts after it. An execution that has ended is left as it is.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html
+   */
+  async stopExecution(executionArn: string, error?: string, cause?: string): Promise<{ stopDate: number }> {
+    const record = this.execution(executionArn);
+    if (record.status === 'RUNNING' && record.stopped === undefined) {
+      record.stopped = { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
+      record.stopMs = this.clock.nowMs();
+      record.abort?.();
+      await record.done;
+    }
+    return { stopDate: (record.stopMs ?? this.clock.nowMs()) / 1000 };
+  }
+
   private async run(
     record: ExecutionRecord,
     entry: { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number },
@@ -132,6 +221,8 @@ export class LocalStepFunctions {
     const deadlineMs = entry.timeoutSeconds === undefined ? Infinity : record.startMs + entry.timeoutSeconds * 1000;
     let timedOut = false;
     let abort = () => undefined as void;
+    // StopExecution wakes a sleeping Wait state through this signal.
+    const stopping = new AbortController();
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const retryOverrides: Record<string, number> = {};
     walkStates(entry.runnable, (name, state) => {
@@ -143,23 +234,24 @@ export class LocalStepFunctions {
         handlers[name] = async (input) => {
           const wakeMs = this.clock.nowMs() + waitMillisecondsOf(original, input, this.clock.nowMs());
           if (wakeMs > deadlineMs) {
-            await this.clock.sleepUntil(deadlineMs, record.ordinal);
+            await this.clock.sleepUntil(deadlineMs, record.ordinal, stopping.signal);
+            if (stopping.signal.aborted) return input;
             timedOut = true;
             abort();
             return input;
           }
-          await this.clock.sleepUntil(wakeMs, record.ordinal);
+          await this.clock.sleepUntil(wakeMs, record.ordinal, stopping.signal);
           return input;
         };
       } else if (resource === LAMBDA_INVOKE) {
-        handlers[name] = async (input) => {
+        handlers[name] = attempted(record, () => this.clock.nowMs(), name, 'lambda', 'invoke', async (input) => {
           const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
           const result = await this.invokeFunction(record, FunctionName, Payload, name);
           // The shape Step Functions' Lambda integration returns.
           return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
-        };
+        });
       } else if (resource === START_EXECUTION) {
-        handlers[name] = async (input) => {
+        handlers[name] = attempted(record, () => this.clock.nowMs(), name, 'states', 'startExecution', async (input) => {
           const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
           try {
             const started = this.startExecution(StateMachineArn, Name ?? `${record.name}-child-${this.executions.length}`, typeof Input === 'string' ? JSON.parse(Input) : Input);
@@ -169,9 +261,9 @@ export class LocalStepFunctions {
             const code = error instanceof ServiceError ? error.errorType : 'StepFunctions';
             throw taskError(`StepFunctions.${code}Exception`, (error as Error).message);
           }
-        };
+        });
       } else {
-        handlers[name] = (input) => this.invokeFunction(record, resource, input, name);
+        handlers[name] = attempted(record, () => this.clock.nowMs(), name, 'lambda', resource, (input) => this.invokeFunction(record, resource, input, name));
       }
     });
 
@@ -182,7 +274,7 @@ export class LocalStepFunctions {
     const retryDelays = this.simulateRetryDelays ? seededRandom(`${this.seed}/${record.name}`) : undefined;
     walkStates(entry.runnable, (name, state) => {
       const handler = handlers[name];
-      if (handler !== undefined) handlers[name] = this.withAttempts(record, Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [], stateContext, retryDelays, handler);
+      if (handler !== undefined) handlers[name] = this.withAttempts(record, Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [], stateContext, retryDelays, handler, stopping.signal);
     });
 
     const execution = entry.machine.run(record.input as never, {
@@ -196,18 +288,32 @@ export class LocalStepFunctions {
       },
     });
     abort = () => execution.abort();
+    record.abort = () => {
+      stopping.abort();
+      execution.abort();
+    };
+    // The last event's time is the execution's stopDate (in paced mode time flows while it runs).
+    let lastEventMs: number | undefined;
     const counting = (async () => {
-      for await (const event of execution.eventLogs) countEvent(record.counts, event as never, entry.stateTypes);
+      for await (const event of execution.eventLogs) {
+        countEvent(record.counts, event as never, entry.stateTypes);
+        record.log?.push(event as LoggedEvent);
+        lastEventMs = (event as LoggedEvent).timestamp;
+      }
     })();
     try {
       record.output = await execution.result;
       record.status = 'SUCCEEDED';
     } catch (error) {
-      if (timedOut) {
+      if (record.stopped !== undefined) {
+        record.status = 'ABORTED';
+        record.error = record.stopped.error;
+        record.cause = record.stopped.cause;
+      } else if (timedOut) {
         record.status = 'TIMED_OUT';
         record.error = 'States.Timeout';
         record.cause = `Execution exceeded its TimeoutSeconds of ${entry.timeoutSeconds}`;
-        record.counts.historyEvents += 1;
+        // Its one last event (ExecutionTimedOut) is the interpreter's ExecutionAborted, already counted.
       } else {
         const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
         record.status = 'FAILED';
@@ -216,7 +322,8 @@ export class LocalStepFunctions {
       }
     }
     await counting;
-    record.stopMs = this.clock.nowMs();
+    record.abort = undefined;
+    record.stopMs ??= Math.min(lastEventMs ?? Infinity, this.clock.nowMs());
   }
 
   /**
@@ -233,6 +340,7 @@ export class LocalStepFunctions {
     stateContext: { RetryCount: number },
     retryDelays: (() => number) | undefined,
     handler: (input: unknown) => Promise<unknown>,
+    stopped: AbortSignal,
   ) {
     let attempts: number[] | undefined;
     let delayMs = 0;
@@ -240,8 +348,10 @@ export class LocalStepFunctions {
       if (delayMs > 0) {
         const wakeMs = this.clock.nowMs() + delayMs;
         delayMs = 0;
-        await this.clock.sleepUntil(wakeMs, record.ordinal);
+        await this.clock.sleepUntil(wakeMs, record.ordinal, stopped);
       }
+      // A stopped execution starts no task (no poll) after StopExecution, even if the interpreter asks.
+      if (stopped.aborted) throw taskError('States.Aborted', 'The execution was stopped');
       try {
         const output = await handler(input);
         attempts = undefined;
@@ -293,6 +403,71 @@ export class LocalStepFunctions {
 function batchPredictionIdsIn(payload: unknown): string[] {
   const state = (payload as { state?: { batchPredictionId?: unknown } } | null)?.state;
   return typeof state?.batchPredictionId === 'string' ? [state.batchPredictionId] : [];
+}
+
+/**
+ * Wraps a Task handler to record each attempt (effective parameters, raw result or error) for the
+ * execution's history, when the execution keeps one.
+ */
+function attempted(record: ExecutionRecord, now: () => number, stateName: string, resourceType: string, resource: string, handler: (input: unknown) => Promise<unknown>) {
+  if (record.attempts === undefined) return handler;
+  const attempts = record.attempts;
+  return async (input: unknown): Promise<unknown> => {
+    const attempt: TaskAttempt = { stateName, parameters: input, resourceType, resource, startMs: now() };
+    attempts.push(attempt);
+    try {
+      attempt.output = await handler(input);
+      return attempt.output;
+    } catch (error) {
+      attempt.error = (error as Error).name;
+      attempt.cause = (error as Error).message;
+      throw error;
+    } finally {
+      attempt.endMs = now();
+    }
+  };
+}
+
+/** GetExecutionHistory of an execution started while {@link LocalStepFunctions.keepHistory} was off. */
+export class HistoryNotKeptError extends Error {
+  constructor(executionArn: string) {
+    super(`The local runtime kept no history for ${executionArn}: it keeps execution histories in --serve mode (LocalStepFunctions.keepHistory)`);
+    this.name = 'HistoryNotKeptError';
+  }
+}
+
+/** ARNs the Step Functions API accepts, by resource type. */
+const ARN_PATTERNS = {
+  stateMachine: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]{1,80}$/,
+  execution: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]{1,80}:[^:]{1,80}$/,
+} as const;
+
+/**
+ * Refuses a malformed ARN as Step Functions does, with InvalidArn (a missing one: ValidationException).
+ * @throws ServiceError InvalidArn, ValidationException
+ */
+export function assertArn(arn: string, resourceType: keyof typeof ARN_PATTERNS): void {
+  if (ARN_PATTERNS[resourceType].test(arn)) return;
+  if (arn === '') {
+    const member = resourceType === 'stateMachine' ? 'stateMachineArn' : 'executionArn';
+    throw new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  }
+  const parts = arn.split(':');
+  const reason =
+    parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'states'
+      ? `Invalid ARN prefix: ${arn}`
+      : parts[5] !== resourceType
+        ? `Resource type not valid in this context: ${parts[5]}`
+        : `Invalid resource name in ARN: ${arn}`;
+  throw new ServiceError('InvalidArn', `Invalid Arn: '${reason}'`);
+}
+
+function regionOf(arn: string): string {
+  return arn.split(':')[3] ?? 'us-east-1';
+}
+
+function localRoleArn(arn: string): string {
+  return `arn:aws:iam::${arn.split(':')[4] ?? '000000000000'}:role/local`;
 }
 
 /** A `Retry` entry of a Task state. */

@@ -53,7 +53,9 @@ export class VirtualClock {
 
   /** Seconds of simulated time since the clock started. */
   elapsedSeconds(): number {
-    return (this.now - this.startMs) / 1000;
+    // nowMs, not the last committed instant: in paced mode time flows between commits, and what
+    // the stand-ins answer (Amazon ML's timelines) must follow it even while nothing wakes.
+    return (this.nowMs() - this.startMs) / 1000;
   }
 
   /** Registers an activity (an execution) that runs until it sleeps or ends. */
@@ -69,14 +71,40 @@ export class VirtualClock {
   }
 
   /**
-   * Suspends the calling activity until the clock reaches `wakeMs` (or `deadlineMs`, whichever is
-   * first). Resolves with the time it woke at.
+   * Suspends the calling activity until the clock reaches `wakeMs`, or until `signal` aborts.
+   * Resolves with the time it woke at.
    */
-  sleepUntil(wakeMs: number, order: number): Promise<number> {
+  sleepUntil(wakeMs: number, order: number, signal?: AbortSignal): Promise<number> {
     return new Promise((resolve) => {
+      if (signal?.aborted) {
+        resolve(this.nowMs());
+        return;
+      }
       if (this.speed !== undefined) this.commit(this.nowMs());
-      this.sleepers.push({ wakeMs: Math.max(wakeMs, this.now), order, seq: this.sequence++, resolve });
+      // Aborted (StopExecution): it wakes now and runs again, so that its activity can end.
+      const onAbort = () => {
+        const at = this.sleepers.indexOf(sleeper);
+        if (at === -1) return;
+        this.sleepers.splice(at, 1);
+        this.running++;
+        // The paced wake-up may have been this sleeper's; it is set again when the clock idles.
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        resolve(this.nowMs());
+      };
+      const sleeper: Sleeper = {
+        wakeMs: Math.max(wakeMs, this.now),
+        order,
+        seq: this.sequence++,
+        resolve: (at) => {
+          // Woken on time: one listener per sleep would pile up on a long run's signal.
+          signal?.removeEventListener('abort', onAbort);
+          resolve(at);
+        },
+      };
+      this.sleepers.push(sleeper);
       this.running--;
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.advanceIfIdle();
     });
   }
@@ -101,7 +129,7 @@ export class VirtualClock {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        if (this.running === 0) this.wake(this.earliestWake());
+        if (this.running === 0 && this.sleepers.length > 0) this.wake(this.earliestWake());
       }, Math.max(0, (earliest - this.nowMs()) / this.speed));
       return;
     }

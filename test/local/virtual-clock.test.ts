@@ -2,6 +2,7 @@
  * The discrete-event clock of the local runtime: activities run until they sleep or end, then the
  * clock jumps to the earliest wake-up; ties wake in a fixed order; Date follows it and Math.random is seeded.
  */
+import { getEventListeners } from 'node:events';
 import { VirtualClock, installVirtualTime, seededRandom } from '../../local/virtual-clock';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
@@ -23,6 +24,56 @@ function activity(clock: VirtualClock, log: string[], name: string, order: numbe
     clock.end();
   })();
 }
+
+describe('VirtualClock sleeps with an abort signal (StopExecution)', () => {
+  it('wakes an aborted sleeper at once, without moving the clock, and the others on time', async () => {
+    const clock = new VirtualClock(START);
+    const stop = new AbortController();
+    // Two sleepers, and a third activity holding the clock until both are asleep.
+    clock.begin();
+    clock.begin();
+    clock.begin();
+    const stopped = clock.sleepUntil(START + 3_600_000, 1, stop.signal);
+    const other = clock.sleepUntil(START + 60_000, 2);
+    stop.abort();
+    await expect(stopped).resolves.toBe(START);
+    clock.end();
+    clock.end();
+    await expect(other).resolves.toBe(START + 60_000);
+    clock.end();
+    await clock.whenIdle();
+    expect(clock.nowMs()).toBe(START + 60_000);
+  });
+
+  it('leaves no listener on the signal after sleeps that woke on time', async () => {
+    const clock = new VirtualClock(START);
+    const signal = new AbortController().signal;
+    clock.begin();
+    for (let i = 1; i <= 20; i++) await clock.sleepUntil(START + i * 1000, 1, signal);
+    clock.end();
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('paced, elapsedSeconds follows the flowing time even while nothing sleeps or wakes', async () => {
+    const clock = new VirtualClock(START);
+    clock.pace(10_000);
+    await new Promise((r) => setTimeout(r, 20));
+    // At least 20 ms of real time at ×10,000: 200 simulated seconds, with no commit in between.
+    expect(clock.elapsedSeconds()).toBeGreaterThanOrEqual(200);
+    const nowMs = clock.nowMs();
+    expect(clock.elapsedSeconds()).toBeGreaterThanOrEqual((nowMs - START) / 1000);
+    clock.stop();
+  });
+
+  it('does not sleep at all on a signal already aborted', async () => {
+    const clock = new VirtualClock(START);
+    const stop = new AbortController();
+    stop.abort();
+    clock.begin();
+    await expect(clock.sleepUntil(START + 1000, 1, stop.signal)).resolves.toBe(START);
+    clock.end();
+  });
+});
 
 describe('VirtualClock', () => {
   it('starts at its start time', () => {

@@ -1,0 +1,79 @@
+/**
+ * The README's "Served operations" tables against the stand-ins' dispatch tables: every operation
+ * marked served is in its service's table, every operation a stand-in dispatches is marked served,
+ * and no "not served" row names one it dispatches. So the inventory cannot drift from the code.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dynaliteOperations } from '../../local/dynamodb-stand-in';
+import { EventBridgeStandIn } from '../../local/event-bridge-stand-in';
+import { MachineLearningStandIn } from '../../local/machine-learning-stand-in';
+import { CLOUDFORMATION_OPERATIONS, SERVICE_BY_TARGET_PREFIX } from '../../local/serve';
+import { stepFunctionsOperations } from '../../local/step-functions-endpoint';
+import { LocalStepFunctions } from '../../local/step-functions';
+import { VirtualClock } from '../../local/virtual-clock';
+
+const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+
+/** `#### Service` → its table rows (operation, served). */
+function inventory(): Map<string, { operation: string; served: boolean }[]> {
+  const start = README.indexOf('\n### Served operations\n');
+  expect(start).toBeGreaterThan(-1);
+  const end = README.indexOf('\n## ', start + 1);
+  const section = README.slice(start, end === -1 ? undefined : end);
+  const tables = new Map<string, { operation: string; served: boolean }[]>();
+  let service: string | undefined;
+  for (const line of section.split('\n')) {
+    const heading = /^#### (.+)$/.exec(line);
+    if (heading !== null) {
+      service = heading[1].trim();
+      tables.set(service, []);
+      continue;
+    }
+    const row = /^\| `([A-Za-z]+)` \| (yes|no) \|/.exec(line);
+    if (row !== null) {
+      if (service === undefined) throw new Error(`README row ${line} is under no service heading`);
+      tables.get(service)!.push({ operation: row[1], served: row[2] === 'yes' });
+    } else if (line.startsWith('| `')) {
+      throw new Error(`README row not in the "| \`Operation\` | yes/no | notes |" form: ${line}`);
+    }
+  }
+  return tables;
+}
+
+/**
+ * Only the keys of the dispatch tables are read: the stand-in classes' `operations()` are called
+ * on a bare prototype object (the handlers, which need a constructed stand-in, are never called).
+ */
+const keysOf = (operations: Readonly<Record<string, unknown>>) => Object.keys(operations).sort();
+const DISPATCHED: Readonly<Record<string, () => string[]>> = {
+  CloudFormation: () => keysOf(CLOUDFORMATION_OPERATIONS),
+  'Step Functions': () =>
+    keysOf(stepFunctionsOperations(new LocalStepFunctions([], [], new VirtualClock(0), async () => undefined, 'inventory'))),
+  DynamoDB: () => dynaliteOperations(),
+  'Amazon ML': () => keysOf(MachineLearningStandIn.prototype.operations.call(Object.create(MachineLearningStandIn.prototype) as MachineLearningStandIn)),
+  EventBridge: () => keysOf(EventBridgeStandIn.prototype.operations.call(Object.create(EventBridgeStandIn.prototype) as EventBridgeStandIn)),
+};
+
+/** The service each JSON-protocol target prefix routes to, by the README heading that lists it. */
+const HEADING_BY_ROUTED_SERVICE: Readonly<Record<string, string>> = { sfn: 'Step Functions', dynamodb: 'DynamoDB', machinelearning: 'Amazon ML', eventbridge: 'EventBridge' };
+
+describe('README operation inventory', () => {
+  it('has one table per served service: CloudFormation and every service the endpoint routes to', () => {
+    const routed = Object.values(SERVICE_BY_TARGET_PREFIX).map((service) => HEADING_BY_ROUTED_SERVICE[service]);
+    expect(routed).not.toContain(undefined);
+    expect([...inventory().keys()].sort()).toEqual(['CloudFormation', ...routed].sort());
+    expect(Object.keys(DISPATCHED).sort()).toEqual([...inventory().keys()].sort());
+  });
+
+  it.each(Object.keys(DISPATCHED))('%s: the operations marked served are exactly the dispatch table', (service) => {
+    const rows = inventory().get(service) ?? [];
+    const dispatched = DISPATCHED[service]();
+    expect(dispatched.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.served).map((r) => r.operation).sort()).toEqual(dispatched);
+    // A "not served" row must not name an operation that is served, nor repeat one.
+    expect(rows.filter((r) => !r.served).map((r) => r.operation).filter((op) => dispatched.includes(op))).toEqual([]);
+    expect(new Set(rows.map((r) => r.operation)).size).toBe(rows.length);
+    expect(rows.some((r) => !r.served)).toBe(true);
+  });
+});
