@@ -25,6 +25,7 @@ import {
   DetailType,
   EnvVar,
   HistoryTable,
+  LAMBDA_CRASH_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
   ALL_STATUSES,
   DEFAULT_SWEEP_MINUTES,
@@ -663,6 +664,17 @@ export class BatchPredictionPoller extends Construct {
       maxDelay: Duration.seconds(60),
       jitterStrategy: sfn.JitterType.FULL,
     };
+    // A crashed or timed-out invocation (each attempt may have used the whole function timeout):
+    // retried fewer times, further apart, so a function that always crashes fails the run in
+    // minutes rather than hanging on. A retried poll reads what the dead attempt may have written.
+    const retryLambdaCrash: sfn.RetryProps = {
+      errors: [...LAMBDA_CRASH_ERROR_NAMES],
+      interval: Duration.seconds(5),
+      maxAttempts: 3,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    };
 
     const pollingFailed = new sfn.Fail(this, 'PollingFailed', {
       comment: 'Ends the execution with the error that stopped the run',
@@ -677,6 +689,7 @@ export class BatchPredictionPoller extends Construct {
       retryOnServiceExceptions: false,
     })
       .addRetry(retryLambdaService)
+      .addRetry(retryLambdaCrash)
       .addRetry({ errors: [PollerErrorName.EVENT_PUBLISH], interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL })
       // Even if the alert cannot be published, the execution still fails with the original error.
       .addCatch(pollingFailed, { errors: ['States.ALL'], resultPath: '$.reportError' });
@@ -696,6 +709,7 @@ export class BatchPredictionPoller extends Construct {
       retryOnServiceExceptions: false,
     })
       .addRetry(retryLambdaService)
+      .addRetry(retryLambdaCrash)
       .addRetry({
         errors: [...TRANSIENT_ERROR_NAMES],
         interval: Duration.seconds(5),

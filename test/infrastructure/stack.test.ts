@@ -10,6 +10,7 @@ import {
   DetailType,
   EnvVar,
   HistoryTable,
+  LAMBDA_CRASH_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
   TRANSIENT_ERROR_NAMES,
 } from '../../lib/contract';
@@ -208,6 +209,8 @@ describe('state machine', () => {
     ['Poll', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],
     ['Poll', 'transient dependency errors', TRANSIENT_ERROR_NAMES],
     ['ReportFailure', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],
+    ['Poll', 'crashes and timeouts of the function', LAMBDA_CRASH_ERROR_NAMES],
+    ['ReportFailure', 'crashes and timeouts of the function', LAMBDA_CRASH_ERROR_NAMES],
   ])('%s retries %s with full-jitter exponential backoff, a bounded number of times', (name, _what, errors) => {
     const retriers = (state(name).Retry ?? []).filter((r) => sameSet(r.ErrorEquals, errors));
     expect(retriers).toHaveLength(1);
@@ -219,8 +222,24 @@ describe('state machine', () => {
 
   it('Poll retries nothing else: permanent errors (not found, bad input, access denied) go straight to the catch', () => {
     const retried = (state('Poll').Retry ?? []).flatMap((r) => r.ErrorEquals);
-    expect([...retried].sort()).toEqual([...LAMBDA_SERVICE_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES].sort());
+    expect([...retried].sort()).toEqual([...LAMBDA_SERVICE_ERROR_NAMES, ...LAMBDA_CRASH_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES].sort());
     expect(retried).not.toContain('States.ALL');
+  });
+
+  // The names Step Functions reports for Lambda's own failures, as its documentation lists them.
+  // https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+  it.each(['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown', 'Sandbox.Timedout'])(
+    'Poll and ReportFailure both retry %s',
+    (name) => {
+      for (const task of ['Poll', 'ReportFailure']) expect((state(task).Retry ?? []).some((r) => r.ErrorEquals.includes(name))).toBe(true);
+    },
+  );
+
+  it('a crash or timeout is retried at most 3 times, 5 s apart at first, each wait capped at a minute', () => {
+    for (const task of ['Poll', 'ReportFailure']) {
+      const [retrier] = (state(task).Retry ?? []).filter((r) => sameSet(r.ErrorEquals, LAMBDA_CRASH_ERROR_NAMES));
+      expect(retrier).toMatchObject({ IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' });
+    }
   });
 
   it('Poll catches every error into $.failure and reports it', () => {
