@@ -15,8 +15,9 @@ export interface FaultSpec {
   /** PutEvents only: fail this many entries of the call instead of the whole call. */
   readonly failedEntries?: number;
   /**
-   * DynamoDB and PutEvents only: perform the operation, then answer with the error (the write
-   * happened, or the events were delivered, but the caller sees a failure). @default false
+   * DynamoDB, PutEvents and Invoke only: perform the operation, then answer with the error (the
+   * write happened, the events were delivered, or the function ran to its end, but the caller sees
+   * a failure: for Invoke, a crash or timeout after the side effects). @default false
    */
   readonly after?: boolean;
   /** The first `skip` matching calls pass untouched; the fault strikes the ones after. @default 0 */

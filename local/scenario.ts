@@ -60,8 +60,8 @@ export const TIMELINE_FIELDS: readonly string[] = [
 
 const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'times'];
 
-/** Operations whose faults may strike after the operation took effect (`"after": true`). */
-const AFTER_OPERATIONS = new Set(['PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
+/** Operations whose faults may strike after the operation took effect (`"after": true`; for `Invoke`, after the function ran). */
+const AFTER_OPERATIONS = new Set(['Invoke', 'PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
 
 /**
  * Parses a scenario file's text.
@@ -149,7 +149,7 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     }
     if (f.after !== undefined) {
       if (typeof f.after !== 'boolean') fail(`${where}.after`, 'must be true or false');
-      if (!AFTER_OPERATIONS.has(f.operation as string)) fail(`${where}.after`, 'only applies to PutEvents and DynamoDB operations (the call takes effect, then fails)');
+      if (!AFTER_OPERATIONS.has(f.operation as string)) fail(`${where}.after`, 'only applies to PutEvents, DynamoDB operations and Invoke (the call takes effect, then fails)');
       if (f.after === true && f.failedEntries !== undefined) fail(where, '"after" and "failedEntries" exclude each other');
     }
     if (f.skip !== undefined && !(Number.isInteger(f.skip) && (f.skip as number) >= 0)) fail(`${where}.skip`, `must be a whole number ≥ 0, got ${JSON.stringify(f.skip)}`);

@@ -273,15 +273,20 @@ export class LocalStepFunctions {
     if (fn === undefined) throw taskError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
     // An injected Lambda service error (throttling, 5xx): the task fails with it, the function never runs.
     const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName);
-    if (fault !== undefined) {
-      const code = fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
+    const code = fault === undefined ? undefined : fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
+    if (code !== undefined && !(fault?.kind === 'error' && fault.after)) {
       throw taskError(code, `Injected fault: ${code} (Service: Lambda; Function: ${fn.name})`);
     }
     record.invocations[fn.logicalId] = (record.invocations[fn.logicalId] ?? 0) + 1;
     const requestId = `local-${record.ordinal}-${++this.invocationCounter}`;
     try {
-      return await this.invoke(fn, payload, requestId);
+      const output = await this.invoke(fn, payload, requestId);
+      // "after": the function ran to its end (its writes and publishes happened), then the
+      // invocation died before its result came back: a crash or timeout after the side effects.
+      if (code !== undefined) throw taskError(code, `Injected fault: ${code} after the function ran (Function: ${fn.name})`);
+      return output;
     } catch (error) {
+      if (code !== undefined) throw error;
       const e = error as Error;
       // Step Functions reports a function error as Error = errorType, Cause = the error JSON.
       throw taskError(e.name || 'Error', JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, trace: [] }));

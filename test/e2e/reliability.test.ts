@@ -4,7 +4,7 @@
  * without the mechanism it names: the outbox flag on the history item, the conditional write, the
  * partial-failure handling of PutEvents, the named errors and the state machine's failure path.
  */
-import { DetailType, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, PollingFailureReason, TRANSIENT_ERROR_NAMES } from '../../lib/contract';
+import { DetailType, LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, PollingFailureReason, TRANSIENT_ERROR_NAMES } from '../../lib/contract';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
 import { ServiceError } from '../../local/aws-json-server';
 import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
@@ -321,6 +321,45 @@ describe('throttling and 5xx', () => {
     // 7 poll attempts, then the alert's own 1 + 5 attempts; then the execution fails without it.
     expect(callsOf(result, 'PutEvents')).toHaveLength(7 + 6);
     expect(result.events).toHaveLength(0);
+  });
+});
+
+describe('a poll that crashes or times out (the function died: Lambda.Unknown, Sandbox.Timedout)', () => {
+  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s 3 times in a row on the Poll task: retried, the run completes, every transition published once', async (error) => {
+    const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 3 }]);
+    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['SUCCEEDED', null]]);
+    expect(result.totals.faultsInjected).toBe(3);
+    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+    expectHistoryMatchesEvents(result);
+    expect(pollingFailures(result)).toHaveLength(0);
+  });
+
+  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s after the poll wrote and published each transition: the retry finds it, no second item, same eventId', async (error) => {
+    // The first poll (which records and publishes PENDING) runs to its end, then "dies" before its
+    // result reaches Step Functions, three times: the worst moment for a crash.
+    const result = await run([{ operation: 'Invoke', error, state: 'Poll', after: true, times: 3 }]);
+    expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(result.retried).toBe(3);
+    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+    expectHistoryMatchesEvents(result);
+  });
+
+  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s without end: 1 + 3 attempts, then FAILED through the failure path with an alert naming it', async (error) => {
+    const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 50 }]);
+    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', error]]);
+    expect(result.totals.faultsInjected).toBe(4);
+    const [failed, ...more] = pollingFailures(result);
+    expect(more).toHaveLength(0);
+    expect(failed.envelope.detail).toMatchObject({ batchPredictionId: ID, reason: PollingFailureReason.ERROR, error });
+  });
+
+  it('the report-failure function crashing twice still gets the alert out', async () => {
+    const result = await run([
+      { operation: 'GetBatchPrediction', error: 'AccessDeniedException', times: 1 },
+      { operation: 'Invoke', error: 'Sandbox.Timedout', state: 'ReportFailure', times: 2 },
+    ]);
+    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', PollerErrorName.ACCESS_DENIED]]);
+    expect(pollingFailures(result).map((e) => e.envelope.detail.error)).toEqual([PollerErrorName.ACCESS_DENIED]);
   });
 });
 

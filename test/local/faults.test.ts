@@ -50,8 +50,11 @@ describe('scenario fault keys', () => {
         { operation: 'PutEvents', error: 'InternalFailure', after: true, skip: 1, times: 1 },
         { operation: 'Invoke', error: 'Lambda.ServiceException', state: 'Poll', times: 2 },
         { operation: 'GetBatchPrediction', error: 'InternalServerException', times: 2 },
+        // The function runs to its end, then the invocation dies (a crash after its side effects).
+        { operation: 'Invoke', error: 'Sandbox.Timedout', state: 'Poll', after: true, times: 1 },
       ],
     });
+    expect(scenario.faults[3]).toMatchObject({ operation: 'Invoke', error: 'Sandbox.Timedout', after: true });
     expect(scenario.faults[0]).toMatchObject({ operation: 'PutEvents', after: true, skip: 1, times: 1 });
     expect(scenario.faults[1]).toMatchObject({ operation: 'Invoke', error: 'Lambda.ServiceException', state: 'Poll', times: 2 });
     expect(Object.keys(scenario.faults[2]).filter((k) => (scenario.faults[2] as unknown as Record<string, unknown>)[k] !== undefined).sort()).toEqual([
@@ -63,8 +66,7 @@ describe('scenario fault keys', () => {
 
   it.each([
     ['after not a boolean', { operation: 'PutItem', error: 'InternalServerError', after: 'yes', times: 1 }, 'faults[0].after', /must be true or false/],
-    ['after on a read of Amazon ML', { operation: 'GetBatchPrediction', error: 'InternalServerException', after: true, times: 1 }, 'faults[0].after', /only applies to PutEvents and DynamoDB/],
-    ['after on Invoke', { operation: 'Invoke', error: 'Lambda.ServiceException', after: true, times: 1 }, 'faults[0].after', /only applies to PutEvents and DynamoDB/],
+    ['after on a read of Amazon ML', { operation: 'GetBatchPrediction', error: 'InternalServerException', after: true, times: 1 }, 'faults[0].after', /only applies to PutEvents, DynamoDB operations and Invoke/],
     ['after with failedEntries', { operation: 'PutEvents', failedEntries: 1, after: true, times: 1 }, 'faults[0]', /"after" and "failedEntries" exclude each other/],
     ['skip negative', { operation: 'PutItem', error: 'InternalServerError', skip: -1, times: 1 }, 'faults[0].skip', /whole number ≥ 0, got -1/],
     ['skip not whole', { operation: 'PutItem', error: 'InternalServerError', skip: 1.5, times: 1 }, 'faults[0].skip', /whole number ≥ 0/],
