@@ -695,6 +695,18 @@ export class BatchPredictionPoller extends Construct {
       .addCatch(pollingFailed, { errors: ['States.ALL'], resultPath: '$.reportError' });
     reportFailure.next(pollingFailed);
 
+    const rejectNonObjectInput = new sfn.Pass(this, 'RejectNonObjectInput', {
+      comment: 'The run input is not a JSON object: report it as invalid input',
+      parameters: {
+        input: sfn.JsonPath.entirePayload,
+        failure: {
+          Error: PollerErrorName.INVALID_INPUT,
+          Cause: 'The run\'s input must be a JSON object like {"batchPredictionId": "bp-123"}, not a string, number, array, boolean or null',
+        },
+      },
+    });
+    rejectNonObjectInput.next(reportFailure);
+
     const poll = new tasks.LambdaInvoke(this, 'Poll', {
       lambdaFunction: this.pollFunction,
       // `attempt` tells a first attempt from a retry: only a retry can follow an attempt that wrote
@@ -718,6 +730,12 @@ export class BatchPredictionPoller extends Construct {
         maxDelay: Duration.minutes(2),
         jitterStrategy: sfn.JitterType.FULL,
       })
+      // A run started with a string, number, array, boolean or null: `ResultPath: "$.failure"`
+      // cannot be applied to such an input (the execution would fail with an uncatchable
+      // States.Runtime and no Polling Failed event), so this error is caught without its output and
+      // the failure is put into an object of its own, which the failure path reports as INVALID_INPUT.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+      .addCatch(rejectNonObjectInput, { errors: [PollerErrorName.INPUT_NOT_AN_OBJECT], resultPath: sfn.JsonPath.DISCARD })
       .addCatch(reportFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const self = sfn.StateMachine.fromStateMachineArn(

@@ -94,7 +94,8 @@ export class LocalStepFunctions {
     if (entry === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     if (!EXECUTION_NAME.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
     const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    const inputText = JSON.stringify(input ?? {});
+    // No input is `{}`, as in Step Functions; any JSON value given (null, a string, an array) is kept as it is.
+    const inputText = input === undefined ? '{}' : JSON.stringify(input);
     const existing = this.byArn.get(arn);
     if (existing !== undefined) {
       if (existing.status === 'RUNNING' && existing.inputText === inputText) return { executionArn: arn, startDate: existing.startMs / 1000 };
@@ -104,7 +105,7 @@ export class LocalStepFunctions {
       name,
       arn,
       stateMachineArn,
-      input,
+      input: input === undefined ? {} : input,
       inputText,
       ordinal: this.executions.length,
       startMs: this.clock.nowMs(),

@@ -306,6 +306,13 @@ export const POLL_STATE_INPUT_KEYS: readonly string[] = [
  */
 export const PollerErrorName = {
   INVALID_INPUT: 'InvalidBatchPredictionInputError',
+  /**
+   * The run's input is not a JSON object (a string, a number, an array, a boolean, null). A name of
+   * its own because the state machine cannot merge the error into such an input (`ResultPath`
+   * needs an object): it catches this one without the error output, and fails the run with
+   * {@link PollerErrorName.INVALID_INPUT} all the same.
+   */
+  INPUT_NOT_AN_OBJECT: 'RunInputNotAnObjectError',
   NOT_FOUND: 'BatchPredictionNotFoundError',
   UNKNOWN_STATUS: 'UnknownBatchPredictionStatusError',
   ACCESS_DENIED: 'PollerAccessDeniedError',

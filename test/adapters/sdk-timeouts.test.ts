@@ -47,15 +47,24 @@ function sdkTimeout(): Error {
 }
 
 describe('a TimeoutError from the SDK is a named transient error (aws-sdk-client-mock)', () => {
-  const mocks = [mockClient(MachineLearningClient), mockClient(EventBridgeClient), mockClient(DynamoDBDocumentClient), mockClient(SFNClient)];
-  afterAll(() => mocks.forEach((m) => m.restore()));
+  // The Amazon ML client is built on older SDK types (3.523.0); mocking it needs a cast, as in its own tests.
+  const mlMock = mockClient(MachineLearningClient as unknown as Parameters<typeof mockClient>[0]);
+  const eventsMock = mockClient(EventBridgeClient);
+  const dynamoMock = mockClient(DynamoDBDocumentClient);
+  const sfnMock = mockClient(SFNClient);
+  afterAll(() => {
+    mlMock.restore();
+    eventsMock.restore();
+    dynamoMock.restore();
+    sfnMock.restore();
+  });
 
   it.each(calls)('%s', async (_label, call, expected) => {
-    const [ml, events, dynamo, sfn] = mocks;
-    ml.on(GetBatchPredictionCommand).rejects(sdkTimeout()).on(DescribeBatchPredictionsCommand).rejects(sdkTimeout());
-    events.on(PutEventsCommand).rejects(sdkTimeout());
-    dynamo.on(GetCommand).rejects(sdkTimeout());
-    sfn.on(StartExecutionCommand).rejects(sdkTimeout());
+    mlMock.on(GetBatchPredictionCommand as never).rejects(sdkTimeout());
+    mlMock.on(DescribeBatchPredictionsCommand as never).rejects(sdkTimeout());
+    eventsMock.on(PutEventsCommand).rejects(sdkTimeout());
+    dynamoMock.on(GetCommand).rejects(sdkTimeout());
+    sfnMock.on(StartExecutionCommand).rejects(sdkTimeout());
     const clients = { ml: new MachineLearningClient({}), events: new EventBridgeClient({}), dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})), sfn: new SFNClient({}) };
     const error = (await call(clients).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe(expected);

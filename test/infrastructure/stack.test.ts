@@ -12,6 +12,7 @@ import {
   HistoryTable,
   LAMBDA_CRASH_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
+  PollerErrorName,
   TRANSIENT_ERROR_NAMES,
 } from '../../lib/contract';
 import { CfnValue, PolicyStatementJson, TEST_ACCOUNT, asArray, iamPolicyStatements, joinedString, synth, logicalId, arnOf, ref } from './synth';
@@ -242,8 +243,20 @@ describe('state machine', () => {
     }
   });
 
-  it('Poll catches every error into $.failure and reports it', () => {
-    expect(state('Poll').Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ReportFailure' }]);
+  it('Poll catches every error into $.failure and reports it; an input that is no object first goes where no ResultPath is applied to it', () => {
+    expect(state('Poll').Catch).toEqual([
+      { ErrorEquals: [PollerErrorName.INPUT_NOT_AN_OBJECT], ResultPath: null, Next: 'RejectNonObjectInput' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ReportFailure' },
+    ]);
+  });
+
+  it('RejectNonObjectInput wraps the input in an object with an INVALID_INPUT failure and reports it', () => {
+    expect(state('RejectNonObjectInput')).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      Parameters: { 'input.$': '$', failure: { Error: PollerErrorName.INVALID_INPUT, Cause: expect.stringMatching(/must be a JSON object/) } },
+      Next: 'ReportFailure',
+    });
   });
 
   it('IsTerminal ends on a terminal status first, then hands over, else waits', () => {
