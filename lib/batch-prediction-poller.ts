@@ -95,6 +95,12 @@ export const HANDLER_BUNDLING: BundlingOptions = {
   ),
 };
 
+/**
+ * How many times Lambda retries a failed asynchronous invocation of the starter before it sends
+ * the invocation record to the dead-letter queue (Lambda's maximum, and its default).
+ */
+export const STARTER_ASYNC_RETRY_ATTEMPTS = 2;
+
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
   /**
@@ -223,11 +229,12 @@ export class BatchPredictionPoller extends Construct {
   readonly pollingFailedRule: events.Rule;
   /**
    * Dead-letter queue of the rule targets (and of the alert email subscription, if any): events
-   * EventBridge could not deliver after its retries land here. Encrypted with {@link key}, TLS only,
-   * messages kept 14 days.
+   * EventBridge could not deliver after its retries land here, and so do the invocation records of
+   * starter invocations that failed after Lambda's retries (its on-failure destination). Encrypted
+   * with {@link key}, TLS only, messages kept 14 days.
    */
   readonly deadLetterQueue: sqs.Queue;
-  /** Fires on any message in {@link deadLetterQueue}: an alert was not delivered. */
+  /** Fires on any message in {@link deadLetterQueue}: an alert was not delivered, or the starter failed for good. */
   readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** Fires on any failed execution of {@link stateMachine} (`ExecutionsFailed` ≥ 1). */
   readonly executionsFailedAlarm: cloudwatch.Alarm;
@@ -421,6 +428,19 @@ export class BatchPredictionPoller extends Construct {
       // ARN, so it is the one "*" of this role (acknowledged below).
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html
       this.starterFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['machinelearning:DescribeBatchPredictions'], resources: ['*'] }));
+      // EventBridge's retry policy and dead-letter queue cover delivery only: once Lambda has
+      // accepted the asynchronous invocation, a starter that fails is Lambda's to retry (twice, 1
+      // and 2 minutes later) and then to drop. Its on-failure destination keeps the record
+      // (request, error, condition) in the dead-letter queue, where the alarm sees it. An hour
+      // bounds how long a throttled event may wait: a sweep that old has been superseded by later
+      // ones, and a lost CloudTrail start is caught by the next sweep.
+      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+      this.starterFunction.configureAsyncInvoke({
+        onFailure: this.deadLetterDestination(),
+        retryAttempts: STARTER_ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: Duration.hours(1),
+      });
       const starterInput = (request: StarterRequest) => events.RuleTargetInput.fromObject(request);
       this.discoveryRule = new events.Rule(this, 'DiscoveryRule', {
         description: 'Starts polling a batch prediction when CloudTrail reports CreateBatchPrediction',
@@ -475,7 +495,7 @@ export class BatchPredictionPoller extends Construct {
     this.deadLetterQueueAlarm = alarm(
       'DeadLetterQueueAlarm',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      'An alert could not be delivered and is in the dead-letter queue',
+      'An alert could not be delivered, or the starter failed after its retries: the event or invocation record is in the dead-letter queue',
     );
     this.executionsFailedAlarm = alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(fiveMinuteSum), 'A polling run (execution) failed');
     this.executionsTimedOutAlarm = alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(fiveMinuteSum), 'A polling run (execution) timed out');
@@ -598,7 +618,7 @@ export class BatchPredictionPoller extends Construct {
       });
     }
     const isDeadLetterQueue =
-      'This queue is itself the dead-letter queue of the rule targets and the alert email subscription (EventBridge/SNS dead-letter config, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.';
+      'This queue is itself the dead-letter queue of the rule targets, the alert email subscription and the starter\'s failed asynchronous invocations (EventBridge/SNS dead-letter config and a Lambda on-failure destination, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.';
     if (this.starterFunction !== undefined) {
       Validations.of(this.starterFunction.role!).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -607,11 +627,32 @@ export class BatchPredictionPoller extends Construct {
       Validations.of(this.starterFunction).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
-          'EventBridge invokes the starter asynchronously with its own retry policy and dead-letter queue on each target (the construct dead-letter queue, alarmed on); a Lambda-level dead-letter queue would duplicate it.',
+          'Failed asynchronous invocations of the starter go, after Lambda\'s 2 retries, to the construct dead-letter queue (alarmed on) through an on-failure destination (EventInvokeConfig), which keeps the error with the request; this rule reads only the older DeadLetterConfig. EventBridge\'s own retry policy and dead-letter queue on the targets cover delivery to Lambda only.',
       });
     }
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
+  }
+
+  /**
+   * The dead-letter queue as a Lambda on-failure destination. Lambda sends the record with the
+   * function's execution role, so the role gets `sqs:SendMessage` on this queue and, for its KMS
+   * encryption, `kms:GenerateDataKey` and `kms:Decrypt` on the key (through the key policy's
+   * delegation to the account's IAM policies) and nothing else: `SqsDestination` would also grant
+   * `sqs:GetQueueAttributes`, `sqs:GetQueueUrl`, `kms:Encrypt` and `kms:ReEncrypt*`, which sending
+   * does not need.
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#send-to-encrypted-queue
+   */
+  private deadLetterDestination(): lambda.IDestination {
+    const queue = this.deadLetterQueue;
+    const key = this.key;
+    return {
+      bind: (_scope, fn) => {
+        iam.Grant.addToPrincipal({ grantee: fn.grantPrincipal, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+        key.grant(fn.grantPrincipal, 'kms:GenerateDataKey', 'kms:Decrypt');
+        return { destination: queue.queueArn };
+      },
+    };
   }
 
   private handlerFunction(

@@ -450,7 +450,19 @@ describe('IAM least privilege', () => {
     const starterActions = statements.filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef('starter')))).flatMap(({ statement }) => actionsOf(statement));
     expect(starterActions.length).toBeGreaterThan(0);
     expect([...new Set(starterActions)].sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'machinelearning:DescribeBatchPredictions', 'states:ListExecutions', 'states:StartExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'machinelearning:DescribeBatchPredictions',
+        'states:ListExecutions',
+        'states:StartExecution',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+        // The on-failure destination of its asynchronous invocations: the encrypted dead-letter queue.
+        'sqs:SendMessage',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
+      ].sort(),
     );
   });
 
