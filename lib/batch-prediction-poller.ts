@@ -684,8 +684,9 @@ export class BatchPredictionPoller extends Construct {
       bundling: HANDLER_BUNDLING,
     });
     // Tells the local runtime which source runs in this function, from the synthesized template
-    // alone: the entry module and the factory its `handler` export is built with.
-    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, { entry: `lambda/${entry}.ts`, factory });
+    // alone: the entry module, the factory its `handler` export is built with, and the construct id
+    // (scenario faults name a function by it).
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, { entry: `lambda/${entry}.ts`, factory, constructId: id });
     return fn;
   }
 

@@ -24,6 +24,13 @@ export interface FaultSpec {
   readonly skip?: number;
   /** Invoke only: only the Lambda task of this state (e.g. `Poll`). @default any state */
   readonly state?: string;
+  /**
+   * Invoke only: only invocations of the function with this construct id (e.g. `StarterFunction`,
+   * invoked asynchronously by the discovery rule and the sweeper: the attempt fails as a function
+   * error named `error`, and Lambda's asynchronous retries and on-failure destination take over).
+   * @default any function
+   */
+  readonly function?: string;
   /** How many calls fail. */
   readonly times: number;
 }
@@ -53,14 +60,16 @@ export class FaultPlan {
   /**
    * The fault for a call of `operation` about `ids` (any of them), if one is still pending.
    * Every matching fault that still skips counts the call; the first one that does not strikes.
-   * @param state for `Invoke`: the state whose Lambda task is called
+   * @param state for `Invoke`: the state whose Lambda task is called (none for an asynchronous invocation)
+   * @param functionId for `Invoke`: the construct id of the function called
    */
-  take(operation: string, ids: readonly string[], state?: string): FaultEffect | undefined {
+  take(operation: string, ids: readonly string[], state?: string, functionId?: string): FaultEffect | undefined {
     let entry: { spec: FaultSpec; left: number; skip: number } | undefined;
     for (const r of this.remaining) {
       if (r.left <= 0 || r.spec.operation !== operation) continue;
       if (r.spec.id !== undefined && !ids.includes(r.spec.id)) continue;
       if (r.spec.state !== undefined && r.spec.state !== state) continue;
+      if (r.spec.function !== undefined && r.spec.function !== functionId) continue;
       if (r.skip > 0) r.skip--;
       else entry ??= r;
     }
@@ -70,6 +79,11 @@ export class FaultPlan {
     if (entry.spec.failedEntries !== undefined) return { kind: 'failEntries', count: entry.spec.failedEntries };
     const code = entry.spec.error ?? 'InternalServerException';
     return { kind: 'error', error: new ServiceError(code, `Injected fault: ${code}`, SERVER_ERRORS.has(code) ? 500 : 400), after: entry.spec.after === true };
+  }
+
+  /** The construct ids the faults name with `function` (to check them against the deployment). */
+  functionsNamed(): string[] {
+    return [...new Set(this.remaining.flatMap((r) => (r.spec.function === undefined ? [] : [r.spec.function])))];
   }
 
   /** Total faults injected. */

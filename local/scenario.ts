@@ -58,7 +58,7 @@ export const TIMELINE_FIELDS: readonly string[] = [
   'invalidRecordCount',
 ];
 
-const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'times'];
+const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'function', 'times'];
 
 /** Operations whose faults may strike after the operation took effect (`"after": true`; for `Invoke`, after the function ran). */
 const AFTER_OPERATIONS = new Set(['Invoke', 'PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
@@ -157,6 +157,10 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
       if (f.operation !== 'Invoke') fail(`${where}.state`, 'only applies to the "Invoke" operation');
       if (typeof f.state !== 'string' || f.state === '') fail(`${where}.state`, 'must be the name of a Task state such as "Poll"');
     }
+    if (f.function !== undefined) {
+      if (f.operation !== 'Invoke') fail(`${where}.function`, 'only applies to the "Invoke" operation');
+      if (typeof f.function !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(f.function)) fail(`${where}.function`, 'must be the construct id of a function such as "StarterFunction"');
+    }
     return {
       operation: f.operation as string,
       id: f.id as string | undefined,
@@ -165,6 +169,7 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
       ...(f.after !== undefined ? { after: f.after as boolean } : {}),
       ...(f.skip !== undefined ? { skip: f.skip as number } : {}),
       ...(f.state !== undefined ? { state: f.state as string } : {}),
+      ...(f.function !== undefined ? { function: f.function as string } : {}),
       times: f.times as number,
     };
   });

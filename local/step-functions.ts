@@ -273,7 +273,7 @@ export class LocalStepFunctions {
     const fn = this.functions.find((f) => f.arn === nameOrArn || f.name === nameOrArn);
     if (fn === undefined) throw taskError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
     // An injected Lambda service error (throttling, 5xx): the task fails with it, the function never runs.
-    const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName);
+    const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName, fn.constructId);
     const code = fault === undefined ? undefined : fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
     if (code !== undefined && !(fault?.kind === 'error' && fault.after)) {
       throw taskError(code, `Injected fault: ${code} (Service: Lambda; Function: ${fn.name})`);

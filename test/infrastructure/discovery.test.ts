@@ -73,7 +73,7 @@ describe('starter function', () => {
 
   it('runs lambda/starter-handler.ts, whose handler the named factory builds (local runtime metadata)', () => {
     const metadata = resourceOf(template, stack.poller.starterFunction!) as unknown as { Metadata: Record<string, unknown> };
-    expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({ entry: 'lambda/starter-handler.ts', factory: 'createStarterHandler' });
+    expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({ entry: 'lambda/starter-handler.ts', factory: 'createStarterHandler', constructId: 'StarterFunction' });
     expect(typeof starterHandlerModule.createStarterHandler).toBe('function');
     expect(typeof starterHandlerModule.handler).toBe('function');
   });

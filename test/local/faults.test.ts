@@ -34,6 +34,14 @@ describe('FaultPlan', () => {
     expect(put).toMatchObject({ kind: 'error', after: false, error: { errorType: 'ThrottlingException', statusCode: 400 } });
   });
 
+  it('scopes an Invoke fault to one function (by construct id), such as the asynchronously invoked starter', () => {
+    const plan = new FaultPlan([{ operation: 'Invoke', error: 'Sandbox.Timedout', function: 'StarterFunction', times: 1 }]);
+    expect(plan.functionsNamed()).toEqual(['StarterFunction']);
+    expect(plan.take('Invoke', [], 'Poll', 'PollFunction')).toBeUndefined();
+    expect(plan.take('Invoke', [], undefined, 'StarterFunction')).toMatchObject({ kind: 'error', error: { errorType: 'Sandbox.Timedout' } });
+    expect(plan.take('Invoke', [], undefined, 'StarterFunction')).toBeUndefined();
+  });
+
   it('scopes an Invoke fault to the Lambda task of one state', () => {
     const plan = new FaultPlan([{ operation: 'Invoke', error: 'Lambda.TooManyRequestsException', state: 'Poll', times: 5 }]);
     expect(plan.take('Invoke', ['bp-1'], 'ReportFailure')).toBeUndefined();
@@ -73,6 +81,8 @@ describe('scenario fault keys', () => {
     ['state on another operation', { operation: 'PutItem', error: 'InternalServerError', state: 'Poll', times: 1 }, 'faults[0].state', /only applies to the "Invoke" operation/],
     ['state empty', { operation: 'Invoke', error: 'Lambda.ServiceException', state: '', times: 1 }, 'faults[0].state', /name of a Task state/],
     ['Invoke without error', { operation: 'Invoke', times: 1 }, 'faults[0].error', /AWS error code/],
+    ['function on another operation', { operation: 'DescribeBatchPredictions', error: 'ThrottlingException', function: 'StarterFunction', times: 1 }, 'faults[0].function', /only applies to the "Invoke" operation/],
+    ['function not a construct id', { operation: 'Invoke', error: 'Lambda.Unknown', function: 'Starter/Function', times: 1 }, 'faults[0].function', /construct id of a function such as "StarterFunction"/],
   ])('rejects %s in one line naming the key', (_label, fault, where, problem) => {
     let error: unknown;
     try {
