@@ -25,6 +25,7 @@ import {
   DetailType,
   EnvVar,
   HistoryTable,
+  LAMBDA_CRASH_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
   ALL_STATUSES,
   DEFAULT_SWEEP_MINUTES,
@@ -108,6 +109,12 @@ export class MachineLearningRegionError extends Error {
     this.name = 'MachineLearningRegionError';
   }
 }
+
+/**
+ * How many times Lambda retries a failed asynchronous invocation of the starter before it sends
+ * the invocation record to the dead-letter queue (Lambda's maximum, and its default).
+ */
+export const STARTER_ASYNC_RETRY_ATTEMPTS = 2;
 
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
@@ -252,13 +259,14 @@ export class BatchPredictionPoller extends Construct {
   readonly pollingFailedRule: events.Rule;
   /**
    * Dead-letter queue of the rule targets (and of the alert email subscription, if any): events
-   * EventBridge could not deliver after its retries land here. Encrypted with {@link key}, TLS only,
-   * messages kept 14 days.
+   * EventBridge could not deliver after its retries land here, and so do the invocation records of
+   * starter invocations that failed after Lambda's retries (its on-failure destination). Encrypted
+   * with {@link key}, TLS only, messages kept 14 days.
    */
   readonly deadLetterQueue: sqs.Queue;
   /**
-   * Fires on any message in {@link deadLetterQueue}: an alert was not delivered. Notifies
-   * `deadLetterAlarmTopic` if given, else {@link alertTopic}.
+   * Fires on any message in {@link deadLetterQueue}: an alert was not delivered, or the starter
+   * failed for good. Notifies `deadLetterAlarmTopic` if given, else {@link alertTopic}.
    */
   readonly deadLetterQueueAlarm: cloudwatch.Alarm;
   /** Fires on any failed execution of {@link stateMachine} (`ExecutionsFailed` ≥ 1). */
@@ -481,6 +489,19 @@ export class BatchPredictionPoller extends Construct {
       // ARN, so it is the one "*" of this role (acknowledged below).
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html
       this.starterFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['machinelearning:DescribeBatchPredictions'], resources: ['*'] }));
+      // EventBridge's retry policy and dead-letter queue cover delivery only: once Lambda has
+      // accepted the asynchronous invocation, a starter that fails is Lambda's to retry (twice, 1
+      // and 2 minutes later) and then to drop. Its on-failure destination keeps the record
+      // (request, error, condition) in the dead-letter queue, where the alarm sees it. An hour
+      // bounds how long a throttled event may wait: a sweep that old has been superseded by later
+      // ones, and a lost CloudTrail start is caught by the next sweep.
+      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+      this.starterFunction.configureAsyncInvoke({
+        onFailure: this.deadLetterDestination(),
+        retryAttempts: STARTER_ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: Duration.hours(1),
+      });
       const starterInput = (request: StarterRequest) => events.RuleTargetInput.fromObject(request);
       this.discoveryRule = new events.Rule(this, 'DiscoveryRule', {
         description: 'Starts polling a batch prediction when CloudTrail reports CreateBatchPrediction',
@@ -554,7 +575,7 @@ export class BatchPredictionPoller extends Construct {
     this.deadLetterQueueAlarm = alarm(
       'DeadLetterQueueAlarm',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      'An alert (or a discovery start) could not be delivered and is in the dead-letter queue: read the message, fix the target, then delete or re-send it',
+      'An alert could not be delivered, or the starter failed after its retries: the event or invocation record is in the dead-letter queue. Read the message, fix the target, then delete or re-send it',
       { action: props.deadLetterAlarmTopic === undefined ? alarmAction : new cloudwatchActions.SnsAction(props.deadLetterAlarmTopic) },
     );
     this.executionsFailedAlarm = alarm(
@@ -712,7 +733,7 @@ export class BatchPredictionPoller extends Construct {
       });
     }
     const isDeadLetterQueue =
-      'This queue is itself the dead-letter queue of the rule targets and the alert email subscription (EventBridge/SNS dead-letter config, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.';
+      'This queue is itself the dead-letter queue of the rule targets, the alert email subscription and the starter\'s failed asynchronous invocations (EventBridge/SNS dead-letter config and a Lambda on-failure destination, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.';
     if (this.starterFunction !== undefined) {
       Validations.of(this.starterFunction.role!).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -721,7 +742,7 @@ export class BatchPredictionPoller extends Construct {
       Validations.of(this.starterFunction).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
-          'EventBridge invokes the starter asynchronously with its own retry policy and dead-letter queue on each target (the construct dead-letter queue, alarmed on); a Lambda-level dead-letter queue would duplicate it.',
+          'Failed asynchronous invocations of the starter go, after Lambda\'s 2 retries, to the construct dead-letter queue (alarmed on) through an on-failure destination (EventInvokeConfig), which keeps the error with the request; this rule reads only the older DeadLetterConfig. EventBridge\'s own retry policy and dead-letter queue on the targets cover delivery to Lambda only.',
       });
     }
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
@@ -756,6 +777,24 @@ export class BatchPredictionPoller extends Construct {
       reason:
         'CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets and the email subscription, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.',
     });
+   * The dead-letter queue as a Lambda on-failure destination. Lambda sends the record with the
+   * function's execution role, so the role gets `sqs:SendMessage` on this queue and, for its KMS
+   * encryption, `kms:GenerateDataKey` and `kms:Decrypt` on the key (through the key policy's
+   * delegation to the account's IAM policies) and nothing else: `SqsDestination` would also grant
+   * `sqs:GetQueueAttributes`, `sqs:GetQueueUrl`, `kms:Encrypt` and `kms:ReEncrypt*`, which sending
+   * does not need.
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#send-to-encrypted-queue
+   */
+  private deadLetterDestination(): lambda.IDestination {
+    const queue = this.deadLetterQueue;
+    const key = this.key;
+    return {
+      bind: (_scope, fn) => {
+        iam.Grant.addToPrincipal({ grantee: fn.grantPrincipal, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+        key.grant(fn.grantPrincipal, 'kms:GenerateDataKey', 'kms:Decrypt');
+        return { destination: queue.queueArn };
+      },
+    };
   }
 
   private handlerFunction(
@@ -787,8 +826,9 @@ export class BatchPredictionPoller extends Construct {
       bundling: HANDLER_BUNDLING,
     });
     // Tells the local runtime which source runs in this function, from the synthesized template
-    // alone: the entry module and the factory its `handler` export is built with.
-    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, { entry: `lambda/${entry}.ts`, factory });
+    // alone: the entry module, the factory its `handler` export is built with, and the construct id
+    // (scenario faults name a function by it).
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, { entry: `lambda/${entry}.ts`, factory, constructId: id });
     return fn;
   }
 
@@ -808,6 +848,17 @@ export class BatchPredictionPoller extends Construct {
       maxDelay: Duration.seconds(60),
       jitterStrategy: sfn.JitterType.FULL,
     };
+    // A crashed or timed-out invocation (each attempt may have used the whole function timeout):
+    // retried fewer times, further apart, so a function that always crashes fails the run in
+    // minutes rather than hanging on. A retried poll reads what the dead attempt may have written.
+    const retryLambdaCrash: sfn.RetryProps = {
+      errors: [...LAMBDA_CRASH_ERROR_NAMES],
+      interval: Duration.seconds(5),
+      maxAttempts: 3,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    };
 
     const pollingFailed = new sfn.Fail(this, 'PollingFailed', {
       comment: 'Ends the execution with the error that stopped the run',
@@ -822,10 +873,23 @@ export class BatchPredictionPoller extends Construct {
       retryOnServiceExceptions: false,
     })
       .addRetry(retryLambdaService)
+      .addRetry(retryLambdaCrash)
       .addRetry({ errors: [PollerErrorName.EVENT_PUBLISH], interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL })
       // Even if the alert cannot be published, the execution still fails with the original error.
       .addCatch(pollingFailed, { errors: ['States.ALL'], resultPath: '$.reportError' });
     reportFailure.next(pollingFailed);
+
+    const rejectNonObjectInput = new sfn.Pass(this, 'RejectNonObjectInput', {
+      comment: 'The run input is not a JSON object: report it as invalid input',
+      parameters: {
+        input: sfn.JsonPath.entirePayload,
+        failure: {
+          Error: PollerErrorName.INVALID_INPUT,
+          Cause: 'The run\'s input must be a JSON object like {"batchPredictionId": "bp-123"}, not a string, number, array, boolean or null',
+        },
+      },
+    });
+    rejectNonObjectInput.next(reportFailure);
 
     const poll = new tasks.LambdaInvoke(this, 'Poll', {
       lambdaFunction: this.pollFunction,
@@ -841,6 +905,7 @@ export class BatchPredictionPoller extends Construct {
       retryOnServiceExceptions: false,
     })
       .addRetry(retryLambdaService)
+      .addRetry(retryLambdaCrash)
       .addRetry({
         errors: [...TRANSIENT_ERROR_NAMES],
         interval: Duration.seconds(5),
@@ -849,6 +914,12 @@ export class BatchPredictionPoller extends Construct {
         maxDelay: Duration.minutes(2),
         jitterStrategy: sfn.JitterType.FULL,
       })
+      // A run started with a string, number, array, boolean or null: `ResultPath: "$.failure"`
+      // cannot be applied to such an input (the execution would fail with an uncatchable
+      // States.Runtime and no Polling Failed event), so this error is caught without its output and
+      // the failure is put into an object of its own, which the failure path reports as INVALID_INPUT.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+      .addCatch(rejectNonObjectInput, { errors: [PollerErrorName.INPUT_NOT_AN_OBJECT], resultPath: sfn.JsonPath.DISCARD })
       .addCatch(reportFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const self = sfn.StateMachine.fromStateMachineArn(

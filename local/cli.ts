@@ -151,7 +151,7 @@ async function serveForever(runtime: LocalRuntime, serve: { speed: number; port:
 
 /** The `--summary-out` document. */
 export function summaryDocument(result: RunResult): unknown {
-  return { executions: result.executions, totals: result.totals };
+  return { executions: result.executions, totals: result.totals, queues: result.queues.map(({ logicalId, name, messages }) => ({ logicalId, name, messages })) };
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `print`. */
@@ -184,6 +184,9 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   print(
     `\nTotals: ${t.executions} execution(s) (${t.succeeded} succeeded, ${t.failed} failed, ${t.timedOut} timed out), ${t.events} event(s), ${t.historyItems} history item(s), ${t.polls} poll(s), ${t.stateTransitions} state transitions, ${t.faultsInjected} fault(s) injected, ${formatOffset(t.simulatedSeconds)} simulated`,
   );
+  for (const queue of result.queues.filter((q) => q.messages.length > 0)) {
+    print(`\nQueue ${queue.logicalId}: ${queue.messages.length} message(s) (an alarm watches the dead-letter queue; --summary-out has the bodies)`);
+  }
   for (const rule of options.rules) {
     const matched = result.events.filter((e) => matchesEventPattern(rule.pattern, e.envelope));
     print(`\nRule ${rule.file}: ${matched.length} of ${result.events.length} event(s) match`);

@@ -16,6 +16,8 @@ export const LOCAL_REGION = 'us-east-1';
 /** A Lambda function of the template and the source that runs in it. */
 export interface FunctionDefinition {
   readonly logicalId: string;
+  /** The construct's id (e.g. `StarterFunction`), from the local-handler metadata; scenario faults name functions by it. */
+  readonly constructId?: string;
   readonly name: string;
   readonly arn: string;
   /** Absolute path of the handler's entry module. */
@@ -23,6 +25,32 @@ export interface FunctionDefinition {
   /** The export that builds a handler instance (a fresh "container"). */
   readonly factory: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** How Lambda handles its asynchronous invocations (the template's `EventInvokeConfig`, else Lambda's defaults). */
+  readonly asyncInvoke: AsyncInvokeDefinition;
+}
+
+/**
+ * Lambda's handling of a function's asynchronous invocations: retries after a function error, how
+ * long an event may wait, and where the record of one that failed for good goes.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+ */
+export interface AsyncInvokeDefinition {
+  /** Retries after the first attempt (0–2). Lambda's default: 2. */
+  readonly maximumRetryAttempts: number;
+  /** How long an event may wait for an attempt (60 s–6 h). Lambda's default: 6 h. */
+  readonly maximumEventAgeSeconds: number;
+  /** ARN of the on-failure destination, if any (else the event is dropped). */
+  readonly onFailureArn?: string;
+}
+
+/** Lambda's asynchronous-invocation defaults, for a function without an `EventInvokeConfig`. */
+export const LAMBDA_ASYNC_DEFAULTS: AsyncInvokeDefinition = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 6 * 3600 };
+
+/** An SQS queue of the template. */
+export interface QueueDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
 }
 
 /** A state machine of the template, with its definition resolved to plain ASL. */
@@ -60,6 +88,8 @@ export interface LocalDeployment {
   readonly rules: readonly RuleDefinition[];
   /** Scheduled rules (`rate(...)` expressions). */
   readonly schedules: readonly ScheduleDefinition[];
+  /** SQS queues (the dead-letter queue). */
+  readonly queues: readonly QueueDefinition[];
   /** Stack outputs, resolved. */
   readonly outputs: Readonly<Record<string, string>>;
 }
@@ -124,21 +154,44 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     ...stateMachineSettings(r.Properties ?? {}, resolved),
   }));
 
+  const asyncConfigs = new Map(
+    ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => {
+      const p = r.Properties ?? {};
+      const target = (p.FunctionName as { Ref?: string } | undefined)?.Ref;
+      if (target === undefined || p.Qualifier !== '$LATEST') throw new Error('The local runtime reads EventInvokeConfig of $LATEST with FunctionName {"Ref": <function>} only');
+      const onFailure = resolved((p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination);
+      const config: AsyncInvokeDefinition = {
+        maximumRetryAttempts: typeof p.MaximumRetryAttempts === 'number' ? p.MaximumRetryAttempts : LAMBDA_ASYNC_DEFAULTS.maximumRetryAttempts,
+        maximumEventAgeSeconds: typeof p.MaximumEventAgeInSeconds === 'number' ? p.MaximumEventAgeInSeconds : LAMBDA_ASYNC_DEFAULTS.maximumEventAgeSeconds,
+        ...(typeof onFailure === 'string' ? { onFailureArn: onFailure } : {}),
+      };
+      return [target, config] as const;
+    }),
+  );
+
   const functions = ofType('AWS::Lambda::Function').flatMap(([logicalId, r]): FunctionDefinition[] => {
-    const meta = r.Metadata?.[LOCAL_HANDLER_METADATA] as { entry?: string; factory?: string } | undefined;
+    const meta = r.Metadata?.[LOCAL_HANDLER_METADATA] as { entry?: string; factory?: string; constructId?: string } | undefined;
     if (meta?.entry === undefined || meta.factory === undefined) return [];
     const env = resolved((r.Properties?.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, unknown>;
     return [
       {
         logicalId,
+        ...(typeof meta.constructId === 'string' ? { constructId: meta.constructId } : {}),
         name: physicalIdOf(logicalId, r.Type, r.Properties, context),
         arn: arnOf(logicalId, r.Type, r.Properties, context),
         entry: path.join(PROJECT_ROOT, meta.entry),
         factory: meta.factory,
         environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+        asyncInvoke: asyncConfigs.get(logicalId) ?? LAMBDA_ASYNC_DEFAULTS,
       },
     ];
   });
+
+  const queues = ofType('AWS::SQS::Queue').map(([logicalId, r]): QueueDefinition => ({
+    logicalId,
+    name: physicalIdOf(logicalId, r.Type, r.Properties, context),
+    arn: arnOf(logicalId, r.Type, r.Properties, context),
+  }));
 
   const tables = ofType('AWS::DynamoDB::Table').map(([logicalId, r]): TableDefinition => {
     const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
@@ -183,7 +236,7 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
   const outputs = Object.fromEntries(
     Object.entries((template.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([key, o]) => [key, String(resolved(o.Value))]),
   );
-  return { account: LOCAL_ACCOUNT, region: LOCAL_REGION, stackName, template, stateMachines, functions, tables, buses, rules, schedules, outputs };
+  return { account: LOCAL_ACCOUNT, region: LOCAL_REGION, stackName, template, stateMachines, functions, tables, buses, rules, schedules, queues, outputs };
 }
 
 function restoreEnv(key: string, value: string | undefined): void {

@@ -61,11 +61,29 @@ function followDotted(json: unknown, steps: string): unknown {
   return value;
 }
 
-/** Installs {@link evaluateWithoutThrow} on the interpreter's jsonpath-plus, once per process. */
+/**
+ * The one place the local interpreter's JSONPath is made to differ from jsonpath-plus, to match
+ * Step Functions: the reference path `$` is the whole input, whatever it is. jsonpath-plus finds
+ * nothing in a falsy document (`null`, `false`, `0`, `""`), so the interpreter would fail a run
+ * started with such an input at its first `"state.$": "$"` with an uncatchable States.Runtime,
+ * where Step Functions hands the value on (and the poller reports it as INVALID_INPUT).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
+ */
+export function wholeDocumentAtRoot(evaluate: JsonPathFunction): JsonPathFunction {
+  return function jsonPathWholeDocumentAtRoot(this: unknown, options: Record<string, unknown>, ...rest: unknown[]): unknown {
+    if (new.target !== undefined) return Reflect.construct(evaluate, [options, ...rest]);
+    if (rest.length === 0 && typeof options === 'object' && options !== null && options.path === '$' && options.wrap === false && 'json' in options && !options.json) {
+      return options.json;
+    }
+    return evaluate.call(this, options, ...rest);
+  };
+}
+
+/** Installs {@link evaluateWithoutThrow} (and {@link wholeDocumentAtRoot}) on the interpreter's jsonpath-plus, once per process. */
 export function installJsonPathWithoutThrow(): void {
   const jsonPathModule = interpreterJsonPathModule() as { JSONPath: JsonPathFunction & { [PATCHED]?: true } };
   if (jsonPathModule.JSONPath[PATCHED]) return;
   // The statics (toPathArray, cache, …) stay reachable through the export, as before.
-  const patched = Object.assign(evaluateWithoutThrow(jsonPathModule.JSONPath as JsonPathClass), jsonPathModule.JSONPath, { [PATCHED]: true as const });
+  const patched = Object.assign(wholeDocumentAtRoot(evaluateWithoutThrow(jsonPathModule.JSONPath as JsonPathClass)), jsonPathModule.JSONPath, { [PATCHED]: true as const });
   jsonPathModule.JSONPath = patched;
 }

@@ -7,7 +7,8 @@ import { DynamoDbStandIn } from './dynamodb-stand-in';
 import { DeliveredEvent, EventBridgeStandIn, EventEnvelope } from './event-bridge-stand-in';
 import { FaultPlan } from './faults';
 import { MachineLearningStandIn, RecordedCall } from './machine-learning-stand-in';
-import { Scenario } from './scenario';
+import { Scenario, ScenarioError } from './scenario';
+import { QueueContents, SqsStandIn } from './sqs-stand-in';
 import { ExecutionRecord, LocalStepFunctions } from './step-functions';
 import { VirtualClock, installVirtualTime } from './virtual-clock';
 import { LocalDiscovery } from './discovery';
@@ -63,6 +64,8 @@ export interface RunResult {
   readonly history: readonly Record<string, unknown>[];
   readonly totals: RunTotals;
   readonly calls: readonly RecordedCall[];
+  /** Every queue of the template and the messages sent to it (the dead-letter queue's are failures to look at). */
+  readonly queues: readonly QueueContents[];
 }
 
 /** Totals over a run. */
@@ -78,6 +81,8 @@ export interface RunTotals {
   readonly events: number;
   readonly historyItems: number;
   readonly faultsInjected: number;
+  /** Messages sent to the template's queues: undelivered events and failed asynchronous invocations. */
+  readonly queuedMessages: number;
   readonly simulatedSeconds: number;
 }
 
@@ -97,8 +102,9 @@ export class LocalRuntime {
   readonly faults: FaultPlan;
   /** Lambda rule targets, schedules (the sweeper) and CloudTrail announcements. */
   readonly discovery: LocalDiscovery;
+  /** The template's SQS queues: where Lambda sends the records of asynchronous invocations that failed for good. */
+  readonly queues: SqsStandIn;
   private stepFunctionsEndpoint?: SharedEndpoint;
-  private asyncInvocations = 0;
   /** Every handler run, in start order: which function, about which batch prediction, and how it ended. */
   readonly invocations: InvocationRecord[] = [];
   private restoreTime?: () => void;
@@ -144,6 +150,13 @@ export class LocalRuntime {
       }
     };
     this.stepFunctions = new LocalStepFunctions(deployment.stateMachines, deployment.functions, this.clock, invoke, options.seed ?? 'batch-prediction-poller', this.faults);
+    this.queues = new SqsStandIn(deployment.queues, this.clock);
+    const constructIds = deployment.functions.flatMap((f) => (f.constructId === undefined ? [] : [f.constructId]));
+    for (const named of this.faults.functionsNamed()) {
+      if (!constructIds.includes(named)) {
+        throw new ScenarioError(`faults: "function": "${named}" names no function of the deployment; it has ${constructIds.map((id) => `"${id}"`).join(', ')}`);
+      }
+    }
     this.discovery = new LocalDiscovery(
       this.clock,
       deployment.functions,
@@ -151,7 +164,9 @@ export class LocalRuntime {
       this.eventBridge,
       this.stepFunctions,
       scenario.batchPredictions,
-      (fn, payload) => invoke(fn, payload, `local-event-${++this.asyncInvocations}`),
+      invoke,
+      this.queues,
+      this.faults,
     );
     this.stepFunctions.simulateRetryDelays = options.simulateRetryDelays ?? false;
     scenario.batchPredictions.forEach((bp, i) => this.order.set(bp.id, i));
@@ -260,11 +275,13 @@ export class LocalRuntime {
     const events = this.orderedEvents();
     const history = await this.historyItems();
     const sum = (pick: (e: ExecutionSummary) => number) => executions.reduce((a, e) => a + pick(e), 0);
+    const queues = this.queues.contents();
     return {
       executions,
       events,
       history,
       calls: [...this.machineLearning.calls, ...this.eventBridge.calls, ...this.dynamoDb.calls],
+      queues,
       totals: {
         executions: executions.length,
         succeeded: executions.filter((e) => e.status === 'SUCCEEDED').length,
@@ -277,6 +294,7 @@ export class LocalRuntime {
         events: events.length,
         historyItems: history.length,
         faultsInjected: this.faults.totalInjected(),
+        queuedMessages: queues.reduce((a, q) => a + q.messages.length, 0),
         simulatedSeconds: this.clock.elapsedSeconds(),
       },
     };

@@ -66,10 +66,10 @@ export const TIMELINE_FIELDS: readonly string[] = [
 
 const BATCH_PREDICTION_KEYS = ['id', 'starts', 'missing', 'cloudTrail', 'cloudTrailFailedCall', 'timeline'];
 
-const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'times'];
+const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'function', 'times'];
 
-/** Operations whose faults may strike after the operation took effect (`"after": true`). */
-const AFTER_OPERATIONS = new Set(['PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
+/** Operations whose faults may strike after the operation took effect (`"after": true`; for `Invoke`, after the function ran). */
+const AFTER_OPERATIONS = new Set(['Invoke', 'PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
 
 /**
  * Parses a scenario file's text.
@@ -168,13 +168,17 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     }
     if (f.after !== undefined) {
       if (typeof f.after !== 'boolean') fail(`${where}.after`, 'must be true or false');
-      if (!AFTER_OPERATIONS.has(f.operation as string)) fail(`${where}.after`, 'only applies to PutEvents and DynamoDB operations (the call takes effect, then fails)');
+      if (!AFTER_OPERATIONS.has(f.operation as string)) fail(`${where}.after`, 'only applies to PutEvents, DynamoDB operations and Invoke (the call takes effect, then fails)');
       if (f.after === true && f.failedEntries !== undefined) fail(where, '"after" and "failedEntries" exclude each other');
     }
     if (f.skip !== undefined && !(Number.isInteger(f.skip) && (f.skip as number) >= 0)) fail(`${where}.skip`, `must be a whole number ≥ 0, got ${JSON.stringify(f.skip)}`);
     if (f.state !== undefined) {
       if (f.operation !== 'Invoke') fail(`${where}.state`, 'only applies to the "Invoke" operation');
       if (typeof f.state !== 'string' || f.state === '') fail(`${where}.state`, 'must be the name of a Task state such as "Poll"');
+    }
+    if (f.function !== undefined) {
+      if (f.operation !== 'Invoke') fail(`${where}.function`, 'only applies to the "Invoke" operation');
+      if (typeof f.function !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(f.function)) fail(`${where}.function`, 'must be the construct id of a function such as "StarterFunction"');
     }
     return {
       operation: f.operation as string,
@@ -184,6 +188,7 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
       ...(f.after !== undefined ? { after: f.after as boolean } : {}),
       ...(f.skip !== undefined ? { skip: f.skip as number } : {}),
       ...(f.state !== undefined ? { state: f.state as string } : {}),
+      ...(f.function !== undefined ? { function: f.function as string } : {}),
       times: f.times as number,
     };
   });

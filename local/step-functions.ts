@@ -120,7 +120,8 @@ export class LocalStepFunctions {
     if (entry === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     if (!EXECUTION_NAME.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
     const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    const inputText = JSON.stringify(input ?? {});
+    // No input is `{}`, as in Step Functions; any JSON value given (null, a string, an array) is kept as it is.
+    const inputText = input === undefined ? '{}' : JSON.stringify(input);
     const existing = this.byArn.get(arn);
     if (existing !== undefined) {
       if (existing.status === 'RUNNING' && existing.inputText === inputText) return { executionArn: arn, startDate: existing.startMs / 1000 };
@@ -130,7 +131,7 @@ export class LocalStepFunctions {
       name,
       arn,
       stateMachineArn,
-      input,
+      input: input === undefined ? {} : input,
       inputText,
       ordinal: this.executions.length,
       startMs: this.clock.nowMs(),
@@ -382,16 +383,21 @@ export class LocalStepFunctions {
     const fn = this.functions.find((f) => f.arn === nameOrArn || f.name === nameOrArn);
     if (fn === undefined) throw taskError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
     // An injected Lambda service error (throttling, 5xx): the task fails with it, the function never runs.
-    const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName);
-    if (fault !== undefined) {
-      const code = fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
+    const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName, fn.constructId);
+    const code = fault === undefined ? undefined : fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
+    if (code !== undefined && !(fault?.kind === 'error' && fault.after)) {
       throw taskError(code, `Injected fault: ${code} (Service: Lambda; Function: ${fn.name})`);
     }
     record.invocations[fn.logicalId] = (record.invocations[fn.logicalId] ?? 0) + 1;
     const requestId = `local-${record.ordinal}-${++this.invocationCounter}`;
     try {
-      return await this.invoke(fn, payload, requestId);
+      const output = await this.invoke(fn, payload, requestId);
+      // "after": the function ran to its end (its writes and publishes happened), then the
+      // invocation died before its result came back: a crash or timeout after the side effects.
+      if (code !== undefined) throw taskError(code, `Injected fault: ${code} after the function ran (Function: ${fn.name})`);
+      return output;
     } catch (error) {
+      if (code !== undefined) throw error;
       const e = error as Error;
       // Step Functions reports a function error as Error = errorType, Cause = the error JSON.
       throw taskError(e.name || 'Error', JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, trace: [] }));

@@ -2,11 +2,12 @@ import { DescribeBatchPredictionsCommand, MachineLearningClient } from '@aws-sdk
 import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../domain/errors';
 import { BatchPredictionLister } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError } from './sdk-errors';
+import { sdkClientConfig } from './sdk-http';
 
 let defaultClient: MachineLearningClient | undefined;
 
 function getDefaultClient(): MachineLearningClient {
-  defaultClient ??= new MachineLearningClient({});
+  defaultClient ??= new MachineLearningClient(sdkClientConfig());
   return defaultClient;
 }
 

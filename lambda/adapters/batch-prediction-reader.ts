@@ -10,12 +10,13 @@ import {
 import { toSnapshot } from '../domain/snapshot';
 import { BatchPredictionSource } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
+import { sdkClientConfig } from './sdk-http';
 
 let defaultClient: MachineLearningClient | undefined;
 
 /** The module-scope client, created on first use and kept for warm starts. */
 function getDefaultClient(): MachineLearningClient {
-  defaultClient ??= new MachineLearningClient({});
+  defaultClient ??= new MachineLearningClient(sdkClientConfig());
   return defaultClient;
 }
 

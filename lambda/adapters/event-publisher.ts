@@ -3,11 +3,12 @@ import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAcc
 import { EventEntry } from '../domain/events';
 import { EventSink } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
+import { sdkClientConfig } from './sdk-http';
 
 let defaultClient: EventBridgeClient | undefined;
 
 function getDefaultClient(): EventBridgeClient {
-  defaultClient ??= new EventBridgeClient({});
+  defaultClient ??= new EventBridgeClient(sdkClientConfig());
   return defaultClient;
 }
 

@@ -4,11 +4,12 @@ import { HistoryTable } from '../../lib/contract';
 import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../domain/errors';
 import { RecordOutcome, TransitionHistory, TransitionRecord } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
+import { sdkClientConfig } from './sdk-http';
 
 let defaultClient: DynamoDBDocumentClient | undefined;
 
 function getDefaultClient(): DynamoDBDocumentClient {
-  defaultClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  defaultClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig()), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return defaultClient;

@@ -3,11 +3,12 @@ import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/err
 import { batchPredictionIdOfExecutionName, executionNameFor } from '../domain/identifiers';
 import { RunStarter, StartOutcome } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
+import { sdkClientConfig } from './sdk-http';
 
 let defaultClient: SFNClient | undefined;
 
 function getDefaultClient(): SFNClient {
-  defaultClient ??= new SFNClient({});
+  defaultClient ??= new SFNClient(sdkClientConfig());
   return defaultClient;
 }
 

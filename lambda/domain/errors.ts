@@ -18,6 +18,16 @@ export class InvalidBatchPredictionInputError extends PollerError {
   }
 }
 
+/**
+ * The run's input is not a JSON object at all. Not retried; the state machine reports it as
+ * INVALID_INPUT (it cannot put this error's output into a non-object input, so it catches it apart).
+ */
+export class RunInputNotAnObjectError extends PollerError {
+  constructor(message: string) {
+    super(PollerErrorName.INPUT_NOT_AN_OBJECT, message);
+  }
+}
+
 /** Amazon ML answered ResourceNotFoundException for the id. Not retried. */
 export class BatchPredictionNotFoundError extends PollerError {
   constructor(readonly batchPredictionId: string, options?: ErrorOptions) {

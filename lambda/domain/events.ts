@@ -94,6 +94,7 @@ export function toEventEntry(
 const REASON_BY_ERROR: ReadonlyMap<string, PollingFailureReason> = new Map([
   [PollerErrorName.NOT_FOUND, PollingFailureReason.NOT_FOUND],
   [PollerErrorName.INVALID_INPUT, PollingFailureReason.INVALID_INPUT],
+  [PollerErrorName.INPUT_NOT_AN_OBJECT, PollingFailureReason.INVALID_INPUT],
   [PollerErrorName.DEADLINE_EXCEEDED, PollingFailureReason.TIMED_OUT],
   ['States.Timeout', PollingFailureReason.TIMED_OUT],
 ]);

@@ -4,18 +4,19 @@ import {
   PollStateInput,
   isBatchPredictionStatus,
 } from '../../lib/contract';
-import { InvalidBatchPredictionInputError } from './errors';
+import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from './errors';
 
 /**
  * Checks a run's input before anything is called: the id must be 1–64 characters of
  * `[a-zA-Z0-9_.-]` (Amazon ML's own rule) and no unknown key may be present, so that a typo such as
  * `batchPredictionID` fails fast instead of polling nothing for a week.
  *
+ * @throws RunInputNotAnObjectError when the input is not a JSON object at all
  * @throws InvalidBatchPredictionInputError naming the bad key or value and the fix
  */
 export function parsePollStateInput(input: unknown): PollStateInput {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidBatchPredictionInputError(
+    throw new RunInputNotAnObjectError(
       `The run's input must be a JSON object like {"batchPredictionId": "bp-123"}, got ${describe(input)}`,
     );
   }

@@ -306,6 +306,13 @@ export const POLL_STATE_INPUT_KEYS: readonly string[] = [
  */
 export const PollerErrorName = {
   INVALID_INPUT: 'InvalidBatchPredictionInputError',
+  /**
+   * The run's input is not a JSON object (a string, a number, an array, a boolean, null). A name of
+   * its own because the state machine cannot merge the error into such an input (`ResultPath`
+   * needs an object): it catches this one without the error output, and fails the run with
+   * {@link PollerErrorName.INVALID_INPUT} all the same.
+   */
+  INPUT_NOT_AN_OBJECT: 'RunInputNotAnObjectError',
   NOT_FOUND: 'BatchPredictionNotFoundError',
   UNKNOWN_STATUS: 'UnknownBatchPredictionStatusError',
   ACCESS_DENIED: 'PollerAccessDeniedError',
@@ -332,11 +339,22 @@ export const TRANSIENT_ERROR_NAMES: readonly string[] = [
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
  */
 export const LAMBDA_SERVICE_ERROR_NAMES: readonly string[] = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+
+/**
+ * Errors of a function that died instead of returning or throwing: `Lambda.Unknown` is how the
+ * Lambda integration reports an unhandled failure (out of memory, a crashed runtime, a timeout),
+ * `Sandbox.Timedout` a function timeout on current runtimes. Retried a few times: the usual cause
+ * (a hung dependency, a bad host) passes, and a retried poll finds what a crashed attempt wrote.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts
+ */
+export const LAMBDA_CRASH_ERROR_NAMES: readonly string[] = ['Lambda.Unknown', 'Sandbox.Timedout'];
 
 /** The ARN of a batch prediction, used as the events' `resources`. */
 export function batchPredictionArn(partition: string, region: string, account: string, id: string): string {

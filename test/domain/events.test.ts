@@ -61,6 +61,7 @@ describe('failureReasonOf', () => {
   it.each<[string, PollingFailureReason]>([
     ['BatchPredictionNotFoundError', 'NOT_FOUND'],
     ['InvalidBatchPredictionInputError', 'INVALID_INPUT'],
+    ['RunInputNotAnObjectError', 'INVALID_INPUT'],
     ['PollingDeadlineExceededError', 'TIMED_OUT'],
     ['States.Timeout', 'TIMED_OUT'],
     ['PollerAccessDeniedError', 'ERROR'],

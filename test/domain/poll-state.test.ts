@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { PollerErrorName } from '../../lib/contract';
-import { InvalidBatchPredictionInputError } from '../../lambda/domain/errors';
+import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from '../../lambda/domain/errors';
 import { parsePollStateInput, validateBatchPredictionId } from '../../lambda/domain/poll-state';
 
 /** Runs `act`, expects it to throw the poller's invalid-input error, and returns that error. */
@@ -123,9 +123,17 @@ describe('parsePollStateInput', () => {
     ['a number', 7, /must be a JSON object.*got number 7/],
     ['an array', [{ batchPredictionId: 'bp-1' }], /must be a JSON object.*got an array/],
     ['undefined', undefined, /must be a JSON object.*got undefined/],
-  ])('rejects %s as input', (_label, input, message) => {
-    const error = invalidInputErrorOf(() => parsePollStateInput(input));
-    expect(error.message).toMatch(message);
+  ])('rejects %s as input with RunInputNotAnObjectError (the state machine catches it apart: no ResultPath fits such an input)', (_label, input, message) => {
+    let caught: unknown;
+    try {
+      parsePollStateInput(input);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RunInputNotAnObjectError);
+    expect((caught as Error).name).toBe(PollerErrorName.INPUT_NOT_AN_OBJECT);
+    expect((caught as Error).name).toBe('RunInputNotAnObjectError');
+    expect((caught as Error).message).toMatch(message);
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([

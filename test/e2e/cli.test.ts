@@ -140,7 +140,7 @@ describe('npm start (in-process)', () => {
 
     // --summary-out: executions and totals.
     const summary = JSON.parse(fs.readFileSync(first.summary, 'utf8')) as { executions: Record<string, unknown>[]; totals: Record<string, unknown> };
-    expect(Object.keys(summary).sort()).toEqual(['executions', 'totals']);
+    expect(Object.keys(summary).sort()).toEqual(['executions', 'queues', 'totals']);
     expect(summary.executions).toHaveLength(3);
     for (const e of summary.executions) expect(Object.keys(e).sort()).toEqual(EXECUTION_KEYS);
     expect(summary.executions.map((e) => [e.name, e.batchPredictionId, e.status, e.error])).toEqual([
@@ -148,7 +148,9 @@ describe('npm start (in-process)', () => {
       ['bp-churn', 'bp-churn', 'SUCCEEDED', null],
       ['bp-typo', 'bp-typo', 'FAILED', 'BatchPredictionNotFoundError'],
     ]);
-    expect(summary.totals).toMatchObject({ executions: 3, succeeded: 2, failed: 1, events: 6, historyItems: 5, faultsInjected: 1 });
+    expect(summary.totals).toMatchObject({ executions: 3, succeeded: 2, failed: 1, events: 6, historyItems: 5, faultsInjected: 1, queuedMessages: 0 });
+    // The template's one queue, the dead-letter queue: nothing landed in it.
+    expect((summary as unknown as { queues: unknown }).queues).toEqual([{ logicalId: expect.stringMatching(/DeadLetterQueue/), name: expect.any(String), messages: [] }]);
 
     // --rule: which delivered events each pattern matches.
     expect(lines).toContain(`Rule ${terminalRule}: 2 of 6 event(s) match`);

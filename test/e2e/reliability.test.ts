@@ -4,9 +4,11 @@
  * without the mechanism it names: the outbox flag on the history item, the conditional write, the
  * partial-failure handling of PutEvents, the named errors and the state machine's failure path.
  */
-import { DetailType, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, PollingFailureReason, TRANSIENT_ERROR_NAMES } from '../../lib/contract';
+import { DetailType, LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, PollingFailureReason, TRANSIENT_ERROR_NAMES } from '../../lib/contract';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
+import { DescribeExecutionCommand, DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ServiceError } from '../../local/aws-json-server';
+import { validateScenario } from '../../local/scenario';
 import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime, RunResult } from '../../local/runtime';
 import {
@@ -324,6 +326,45 @@ describe('throttling and 5xx', () => {
   });
 });
 
+describe('a poll that crashes or times out (the function died: Lambda.Unknown, Sandbox.Timedout)', () => {
+  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s 3 times in a row on the Poll task: retried, the run completes, every transition published once', async (error) => {
+    const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 3 }]);
+    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['SUCCEEDED', null]]);
+    expect(result.totals.faultsInjected).toBe(3);
+    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+    expectHistoryMatchesEvents(result);
+    expect(pollingFailures(result)).toHaveLength(0);
+  });
+
+  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s after the poll wrote and published each transition: the retry finds it, no second item, same eventId', async (error) => {
+    // The first poll (which records and publishes PENDING) runs to its end, then "dies" before its
+    // result reaches Step Functions, three times: the worst moment for a crash.
+    const result = await run([{ operation: 'Invoke', error, state: 'Poll', after: true, times: 3 }]);
+    expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(result.retried).toBe(3);
+    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+    expectHistoryMatchesEvents(result);
+  });
+
+  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s without end: 1 + 3 attempts, then FAILED through the failure path with an alert naming it', async (error) => {
+    const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 50 }]);
+    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', error]]);
+    expect(result.totals.faultsInjected).toBe(4);
+    const [failed, ...more] = pollingFailures(result);
+    expect(more).toHaveLength(0);
+    expect(failed.envelope.detail).toMatchObject({ batchPredictionId: ID, reason: PollingFailureReason.ERROR, error });
+  });
+
+  it('the report-failure function crashing twice still gets the alert out', async () => {
+    const result = await run([
+      { operation: 'GetBatchPrediction', error: 'AccessDeniedException', times: 1 },
+      { operation: 'Invoke', error: 'Sandbox.Timedout', state: 'ReportFailure', times: 2 },
+    ]);
+    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', PollerErrorName.ACCESS_DENIED]]);
+    expect(pollingFailures(result).map((e) => e.envelope.detail.error)).toEqual([PollerErrorName.ACCESS_DENIED]);
+  });
+});
+
 describe('bad input', () => {
   const KNOWN = 'bp-known';
   const cases: [string, unknown, string, string, number][] = [
@@ -373,6 +414,64 @@ describe('bad input', () => {
     expect(callsOf(result, 'PutItem')).toHaveLength(0);
     // Amazon ML was asked about the two well-formed ids only, once each.
     expect(callsOf(result, 'GetBatchPrediction').map((c) => c.resource).sort()).toEqual(['bp-nobody-knows', 'bp-running']);
+  });
+});
+
+describe('input that is not a JSON object, started through the Step Functions API (StartExecution)', () => {
+  // Step Functions takes any JSON value as an execution's input; the state machine must still end
+  // such a run as bad input, with an alert, instead of an uncatchable States.Runtime and silence.
+  const inputs: [string, string][] = [
+    ['a string', '"bp-1"'],
+    ['an array', '["bp-1"]'],
+    ['a number', '42'],
+    ['null', 'null'],
+    ['a boolean', 'true'],
+    ['an empty string', '""'],
+  ];
+  let result: RunResult;
+  let arns: string[];
+  let described: DescribeExecutionCommandOutput[];
+
+  beforeAll(async () => {
+    const scenario = validateScenario({ batchPredictions: [{ id: 'bp-1', starts: 0, timeline: [{ at: 0, status: 'COMPLETED' }] }] }, 'test scenario');
+    const runtime = await LocalRuntime.start(scenario, { deployment });
+    try {
+      // The real SDK client, as an operator's script would call it, against the local endpoint.
+      const sfn = new SFNClient({ endpoint: process.env.AWS_ENDPOINT_URL_SFN, maxAttempts: 1 });
+      arns = [];
+      for (const [n, [, input]] of inputs.entries()) {
+        arns.push((await sfn.send(new StartExecutionCommand({ stateMachineArn: runtime.stateMachineArn, name: `raw-${n}`, input }))).executionArn ?? '');
+      }
+      result = await runtime.run();
+      described = await Promise.all(arns.map((executionArn) => sfn.send(new DescribeExecutionCommand({ executionArn }))));
+    } finally {
+      runtime.stop();
+    }
+  });
+
+  it.each(inputs.map(([label, input], n) => [label, input, n] as const))(
+    '%s (%s): FAILED with InvalidBatchPredictionInputError, one Polling Failed event (INVALID_INPUT) delivered to the alert rule',
+    (_label, input, n) => {
+      expect(described[n]).toMatchObject({ status: 'FAILED', error: PollerErrorName.INVALID_INPUT, input });
+      expect(described[n].cause).toMatch(/must be a JSON object/);
+      const execution = result.executions.find((e) => e.name === `raw-${n}`);
+      // One poll, not retried: the input is rejected before anything is called.
+      expect(execution?.polls).toBe(1);
+      const failed = pollingFailures(result).filter((e) => e.envelope.detail.eventId === pollingFailedEventId(arns[n], PollerErrorName.INVALID_INPUT));
+      expect(failed).toHaveLength(1);
+      expect(failed[0].envelope.detail).toMatchObject({ batchPredictionId: '', reason: PollingFailureReason.INVALID_INPUT, error: PollerErrorName.INVALID_INPUT, lastStatus: null, runId: null });
+      // No id, so no batch prediction ARN: `resources` stays empty rather than naming a wrong one.
+      expect(failed[0].envelope.resources).toEqual([]);
+      expect(failed[0].deliveries).toEqual([expect.objectContaining({ ruleLogicalId: expect.stringMatching(/PollingFailedRule/) })]);
+    },
+  );
+
+  it('calls nothing and writes nothing for any of them', () => {
+    expect(result.executions).toHaveLength(inputs.length);
+    expect(callsOf(result, 'GetBatchPrediction')).toHaveLength(0);
+    expect(callsOf(result, 'PutItem')).toHaveLength(0);
+    expect(result.events.every((e) => e.envelope['detail-type'] === DetailType.POLLING_FAILED)).toBe(true);
+    expect(result.events).toHaveLength(inputs.length);
   });
 });
 

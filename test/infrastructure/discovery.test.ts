@@ -7,7 +7,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
-import { LOCAL_HANDLER_METADATA } from '../../lib/batch-prediction-poller';
+import { LOCAL_HANDLER_METADATA, STARTER_ASYNC_RETRY_ATTEMPTS } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, StarterRequest } from '../../lib/contract';
 import { EVENT_SCHEMAS } from '../../lib/contract/schemas';
@@ -74,7 +74,7 @@ describe('starter function', () => {
 
   it('runs lambda/starter-handler.ts, whose handler the named factory builds (local runtime metadata)', () => {
     const metadata = resourceOf(template, stack.poller.starterFunction!) as unknown as { Metadata: Record<string, unknown> };
-    expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({ entry: 'lambda/starter-handler.ts', factory: 'createStarterHandler' });
+    expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({ entry: 'lambda/starter-handler.ts', factory: 'createStarterHandler', constructId: 'StarterFunction' });
     expect(typeof starterHandlerModule.createStarterHandler).toBe('function');
     expect(typeof starterHandlerModule.handler).toBe('function');
   });
@@ -96,6 +96,42 @@ describe('starter function', () => {
     expect(permissions.map((p) => p.Properties.SourceArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
       [arnOf(stack.poller.discoveryRule!), arnOf(stack.poller.sweeperRule!)].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
+  });
+});
+
+describe("starter's asynchronous invocations (after EventBridge has handed the event to Lambda)", () => {
+  it('a failed invocation is retried twice, then its record goes to the dead-letter queue (on-failure destination); events wait at most an hour', () => {
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(stack.poller.starterFunction!),
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: STARTER_ASYNC_RETRY_ATTEMPTS,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: arnOf(stack.poller.deadLetterQueue) } },
+    });
+    expect(STARTER_ASYNC_RETRY_ATTEMPTS).toBe(2);
+  });
+
+  it('lets the starter role send to that queue, and only send (Lambda sends the record with the execution role), with the key for its encryption', () => {
+    const starterRole = ref(stack.poller.starterFunction!.role!);
+    const ofStarter = iamPolicyStatements(template).filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(starterRole)));
+    const sqs = ofStarter.filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('sqs:')));
+    expect(sqs.map(({ statement }) => [asArray(statement.Action), asArray(statement.Resource)])).toEqual([[['sqs:SendMessage'], [arnOf(stack.poller.deadLetterQueue)]]]);
+    const kms = ofStarter.filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('kms:')));
+    expect(kms.map(({ statement }) => [[...asArray(statement.Action)].sort(), asArray(statement.Resource)])).toEqual([[['kms:Decrypt', 'kms:GenerateDataKey'], [arnOf(stack.poller.key)]]]);
+    // The queue is encrypted with that key, and the dead-letter-queue alarm watches it.
+    expect(resourceOf(template, stack.poller.deadLetterQueue).Properties.KmsMasterKeyId).toEqual(arnOf(stack.poller.key));
+    const alarm = resourceOf(template, stack.poller.deadLetterQueueAlarm).Properties;
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+    expect(alarm.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] } }]);
+  });
+
+  it('the poll and report-failure functions (invoked synchronously by the state machine) get no asynchronous configuration and no queue access', () => {
+    for (const fn of [stack.poller.pollFunction, stack.poller.reportFailureFunction]) {
+      const role = ref(fn.role!);
+      const ofRole = iamPolicyStatements(template).filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(role)));
+      expect(ofRole.flatMap(({ statement }) => asArray(statement.Action)).filter((a) => /^(sqs|kms):/.test(String(a)))).toEqual([]);
+    }
   });
 });
 

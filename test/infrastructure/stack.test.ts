@@ -10,7 +10,9 @@ import {
   DetailType,
   EnvVar,
   HistoryTable,
+  LAMBDA_CRASH_ERROR_NAMES,
   LAMBDA_SERVICE_ERROR_NAMES,
+  PollerErrorName,
   TRANSIENT_ERROR_NAMES,
 } from '../../lib/contract';
 import { CfnValue, PolicyStatementJson, TEST_ACCOUNT, asArray, iamPolicyStatements, joinedString, synth, logicalId, arnOf, ref } from './synth';
@@ -214,6 +216,8 @@ describe('state machine', () => {
     ['Poll', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],
     ['Poll', 'transient dependency errors', TRANSIENT_ERROR_NAMES],
     ['ReportFailure', 'Lambda service errors', LAMBDA_SERVICE_ERROR_NAMES],
+    ['Poll', 'crashes and timeouts of the function', LAMBDA_CRASH_ERROR_NAMES],
+    ['ReportFailure', 'crashes and timeouts of the function', LAMBDA_CRASH_ERROR_NAMES],
   ])('%s retries %s with full-jitter exponential backoff, a bounded number of times', (name, _what, errors) => {
     const retriers = (state(name).Retry ?? []).filter((r) => sameSet(r.ErrorEquals, errors));
     expect(retriers).toHaveLength(1);
@@ -225,12 +229,40 @@ describe('state machine', () => {
 
   it('Poll retries nothing else: permanent errors (not found, bad input, access denied) go straight to the catch', () => {
     const retried = (state('Poll').Retry ?? []).flatMap((r) => r.ErrorEquals);
-    expect([...retried].sort()).toEqual([...LAMBDA_SERVICE_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES].sort());
+    expect([...retried].sort()).toEqual([...LAMBDA_SERVICE_ERROR_NAMES, ...LAMBDA_CRASH_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES].sort());
     expect(retried).not.toContain('States.ALL');
   });
 
-  it('Poll catches every error into $.failure and reports it', () => {
-    expect(state('Poll').Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ReportFailure' }]);
+  // The names Step Functions reports for Lambda's own failures, as its documentation lists them.
+  // https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+  it.each(['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown', 'Sandbox.Timedout'])(
+    'Poll and ReportFailure both retry %s',
+    (name) => {
+      for (const task of ['Poll', 'ReportFailure']) expect((state(task).Retry ?? []).some((r) => r.ErrorEquals.includes(name))).toBe(true);
+    },
+  );
+
+  it('a crash or timeout is retried at most 3 times, 5 s apart at first, each wait capped at a minute', () => {
+    for (const task of ['Poll', 'ReportFailure']) {
+      const [retrier] = (state(task).Retry ?? []).filter((r) => sameSet(r.ErrorEquals, LAMBDA_CRASH_ERROR_NAMES));
+      expect(retrier).toMatchObject({ IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' });
+    }
+  });
+
+  it('Poll catches every error into $.failure and reports it; an input that is no object first goes where no ResultPath is applied to it', () => {
+    expect(state('Poll').Catch).toEqual([
+      { ErrorEquals: [PollerErrorName.INPUT_NOT_AN_OBJECT], ResultPath: null, Next: 'RejectNonObjectInput' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ReportFailure' },
+    ]);
+  });
+
+  it('RejectNonObjectInput wraps the input in an object with an INVALID_INPUT failure and reports it', () => {
+    expect(state('RejectNonObjectInput')).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      Parameters: { 'input.$': '$', failure: { Error: PollerErrorName.INVALID_INPUT, Cause: expect.stringMatching(/must be a JSON object/) } },
+      Next: 'ReportFailure',
+    });
   });
 
   it('IsTerminal ends on a terminal status first, then hands over, else waits', () => {
@@ -424,7 +456,19 @@ describe('IAM least privilege', () => {
     const starterActions = statements.filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef('starter')))).flatMap(({ statement }) => actionsOf(statement));
     expect(starterActions.length).toBeGreaterThan(0);
     expect([...new Set(starterActions)].sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'machinelearning:DescribeBatchPredictions', 'states:ListExecutions', 'states:StartExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'machinelearning:DescribeBatchPredictions',
+        'states:ListExecutions',
+        'states:StartExecution',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+        // The on-failure destination of its asynchronous invocations: the encrypted dead-letter queue.
+        'sqs:SendMessage',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
+      ].sort(),
     );
   });
 

@@ -69,4 +69,13 @@ describe('JSONPath evaluation without throw', () => {
     expect(installed.toPathArray).toBe((original as unknown as Record<string, unknown>).toPathArray);
     expect((installed as unknown as typeof original)({ path: '$.a', json: { a: 1 }, wrap: false })).toBe(1);
   });
+
+  // The one deliberate difference from jsonpath-plus: Step Functions' `$` is the whole input.
+  it.each([null, false, 0, ''])('once installed, $ of %j is the document itself (jsonpath-plus alone finds nothing)', (document) => {
+    installJsonPathWithoutThrow();
+    const installed = interpreterJsonPathModule().JSONPath as unknown as typeof original;
+    expect(original({ path: '$', json: document, wrap: false })).toBeUndefined();
+    expect(installed({ path: '$', json: document, wrap: false })).toBe(document);
+    expect(installed({ path: '$.a', json: document, wrap: false })).toBeUndefined();
+  });
 });

@@ -3,7 +3,7 @@
  * being run, as Step Functions does, so a handler can tell a first attempt from a retry.
  */
 import { LAMBDA_INVOKE } from '../../local/asl';
-import { FunctionDefinition } from '../../local/deployment';
+import { FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
 import { LocalStepFunctions } from '../../local/step-functions';
 import { VirtualClock } from '../../local/virtual-clock';
 
@@ -14,6 +14,7 @@ const FN: FunctionDefinition = {
   entry: 'unused',
   factory: 'unused',
   environment: {},
+  asyncInvoke: LAMBDA_ASYNC_DEFAULTS,
 };
 const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:attempts';
 

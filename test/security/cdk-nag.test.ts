@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
@@ -176,10 +177,26 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
         `Serverless-SQSRedrivePolicy @ ${at('DeadLetterQueue')}`,
         `Serverless-LambdaDLQ @ ${at('PollFunction')}`,
         `Serverless-LambdaDLQ @ ${at('ReportFailureFunction')}`,
-        // EventBridge invokes the starter asynchronously, with a dead-letter queue on each target.
+        // Its failed asynchronous invocations go to the dead-letter queue through an on-failure
+        // destination, which this rule does not read (it checks DeadLetterConfig only).
         `Serverless-LambdaDLQ @ ${at('StarterFunction')}`,
       ].sort(),
     );
+  });
+
+  it("the starter's dead-letter acknowledgement says what the template does: an on-failure destination to the dead-letter queue after Lambda's retries", () => {
+    const [ack] = acknowledgementsIn(app).filter((a) => a.path === 'BatchPredictionPoller/Poller/StarterFunction' && a.id === 'Serverless-LambdaDLQ');
+    expect(ack?.reason).toMatch(/on-failure destination/);
+    expect(ack?.reason).toMatch(/2 retries/);
+    // What it claims, in the template: EventBridge's dead-letter queue covers delivery only.
+    const stack = app.node.findChild('BatchPredictionPoller') as Stack;
+    const template = Template.fromStack(stack);
+    const [config] = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as { Properties: Record<string, any> }[];
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    expect(config.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
   });
 });
 

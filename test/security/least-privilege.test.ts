@@ -75,15 +75,21 @@ function policiesOfFunction(caller: Caller): { roleArn: string; policies: Array<
   return { roleArn: arnOf(roleId, 'AWS::IAM::Role', role.Properties, resolveContext), policies };
 }
 
-/** What IAM decides for `caller`'s role doing `action` on `resource` (same account, no resource policy). */
+/**
+ * What IAM decides for `caller`'s role doing `action` on `resource` (same account). No resource
+ * policy, except for the stack's KMS key, whose key policy always takes part (a key's IAM grants
+ * count only where its key policy delegates to the account).
+ */
 async function decide(caller: Caller, action: string, resource: string): Promise<string> {
   const { roleArn, policies } = rolePolicies[caller];
+  const resourcePolicy = action.startsWith('kms:') && resource === keyArn() ? keyPolicy() : undefined;
   const response = await runSimulation(
     {
       request: { principal: roleArn, action, resource: { resource, accountId: LOCAL_ACCOUNT }, contextVariables: {} },
       identityPolicies: policies,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
     },
     {},
   );
@@ -226,6 +232,30 @@ describe('every call the handlers make in local runs is allowed to the calling r
   });
 });
 
+/** The template's one queue, the dead-letter queue. */
+function deadLetterQueueArn(): string {
+  expect(deployment.queues).toHaveLength(1);
+  return deployment.queues[0].arn;
+}
+
+/** The stack's customer managed key, as a logical id and resource. */
+function keyResource(): [string, CfnResource] {
+  const keys = Object.entries(template.Resources as Record<string, CfnResource>).filter(([, r]) => r.Type === 'AWS::KMS::Key');
+  expect(keys).toHaveLength(1);
+  return keys[0];
+}
+
+/** The stack key's ARN. */
+function keyArn(): string {
+  const [logicalId, key] = keyResource();
+  return arnOf(logicalId, 'AWS::KMS::Key', key.Properties, resolveContext);
+}
+
+/** The stack key's key policy, resolved. */
+function keyPolicy(): IamPolicy {
+  return resolveIntrinsics(keyResource()[1].Properties?.KeyPolicy, resolveContext) as IamPolicy;
+}
+
 describe('calls the handlers must never make are denied', () => {
   const OTHER_BATCH_PREDICTION = batchPredictionArn('bp-someone-elses');
   const otherTable = () => `${ARN_PREFIX('dynamodb')}:table/other-table`;
@@ -263,6 +293,19 @@ describe('calls the handlers must never make are denied', () => {
     ['starter', 'states:StopExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
     ['starter', 'states:DeleteStateMachine', 'the state machine', () => stateMachineArn],
     ['starter', 'lambda:InvokeFunction', 'the poll function', () => deployment.functions.find((f) => f.factory === FACTORIES.poll)!.arn],
+    // The dead-letter queue: the starter's role may only send to it (Lambda sends a failed
+    // asynchronous invocation's record with that role); nobody here reads, deletes or purges it.
+    ['starter', 'sqs:ReceiveMessage', 'the dead-letter queue', () => deadLetterQueueArn()],
+    ['starter', 'sqs:DeleteMessage', 'the dead-letter queue', () => deadLetterQueueArn()],
+    ['starter', 'sqs:PurgeQueue', 'the dead-letter queue', () => deadLetterQueueArn()],
+    ['starter', 'sqs:SetQueueAttributes', 'the dead-letter queue', () => deadLetterQueueArn()],
+    ['starter', 'sqs:SendMessage', 'another queue', () => `${ARN_PREFIX('sqs')}:other-queue`],
+    ['starter', 'kms:Encrypt', 'the stack key', () => keyArn()],
+    ['starter', 'kms:ReEncryptFrom', 'the stack key', () => keyArn()],
+    ['starter', 'kms:CreateGrant', 'the stack key', () => keyArn()],
+    ['poll', 'sqs:SendMessage', 'the dead-letter queue', () => deadLetterQueueArn()],
+    ['poll', 'kms:Decrypt', 'the stack key', () => keyArn()],
+    ['reportFailure', 'sqs:SendMessage', 'the dead-letter queue', () => deadLetterQueueArn()],
   ];
 
   it.each(DENIED)('%s role: %s on %s', async (caller, action, _what, resource) => {
@@ -276,5 +319,11 @@ describe('calls the handlers must never make are denied', () => {
     expect(await decide('starter', 'states:StartExecution', stateMachineArn)).toBe('Allowed');
     expect(await decide('starter', 'states:ListExecutions', stateMachineArn)).toBe('Allowed');
     expect(await decide('starter', 'machinelearning:DescribeBatchPredictions', '*')).toBe('Allowed');
+  });
+
+  it("the starter's role may send its failed invocations' records to the encrypted dead-letter queue (the on-failure destination), and use the key for it", async () => {
+    expect(await decide('starter', 'sqs:SendMessage', deadLetterQueueArn())).toBe('Allowed');
+    expect(await decide('starter', 'kms:GenerateDataKey', keyArn())).toBe('Allowed');
+    expect(await decide('starter', 'kms:Decrypt', keyArn())).toBe('Allowed');
   });
 });
