@@ -775,8 +775,11 @@ export class BatchPredictionPoller extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({
       id: guard('sqs_dlq_check'),
       reason:
-        'CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets and the email subscription, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.',
+        'CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets, the email subscription and the starter\'s on-failure destination, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.',
     });
+  }
+
+  /**
    * The dead-letter queue as a Lambda on-failure destination. Lambda sends the record with the
    * function's execution role, so the role gets `sqs:SendMessage` on this queue and, for its KMS
    * encryption, `kms:GenerateDataKey` and `kms:Decrypt` on the key (through the key policy's

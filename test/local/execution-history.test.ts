@@ -5,12 +5,12 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 import { LAMBDA_INVOKE } from '../../local/asl';
-import { FunctionDefinition } from '../../local/deployment';
+import { FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
 import { wireEvent } from '../../local/execution-history';
 import { HistoryNotKeptError, LocalStepFunctions } from '../../local/step-functions';
 import { VirtualClock, installVirtualTime } from '../../local/virtual-clock';
 
-const FN: FunctionDefinition = { logicalId: 'Worker', name: 'worker', arn: 'arn:aws:lambda:us-east-1:123456789012:function:worker', entry: 'unused', factory: 'unused', environment: {} };
+const FN: FunctionDefinition = { logicalId: 'Worker', name: 'worker', arn: 'arn:aws:lambda:us-east-1:123456789012:function:worker', entry: 'unused', factory: 'unused', environment: {}, asyncInvoke: LAMBDA_ASYNC_DEFAULTS };
 const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:history';
 const START = Date.parse('2026-01-01T00:00:00Z');
 
