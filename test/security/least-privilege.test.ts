@@ -302,7 +302,6 @@ describe('calls the handlers must never make are denied', () => {
     ['starter', 'sqs:SendMessage', 'another queue', () => `${ARN_PREFIX('sqs')}:other-queue`],
     ['starter', 'kms:Encrypt', 'the stack key', () => keyArn()],
     ['starter', 'kms:ReEncryptFrom', 'the stack key', () => keyArn()],
-    ['starter', 'kms:CreateGrant', 'the stack key', () => keyArn()],
     ['poll', 'sqs:SendMessage', 'the dead-letter queue', () => deadLetterQueueArn()],
     ['poll', 'kms:Decrypt', 'the stack key', () => keyArn()],
     ['reportFailure', 'sqs:SendMessage', 'the dead-letter queue', () => deadLetterQueueArn()],
@@ -310,6 +309,10 @@ describe('calls the handlers must never make are denied', () => {
 
   it.each(DENIED)('%s role: %s on %s', async (caller, action, _what, resource) => {
     expect(await decide(caller, action, resource())).toBe('ImplicitlyDenied');
+  });
+
+  it('starter role: kms:CreateGrant on the stack key is refused by the key policy itself (its deny for grants not for an AWS resource)', async () => {
+    expect(await decide('starter', 'kms:CreateGrant', keyArn())).toBe('ExplicitlyDenied');
   });
 
   it('the same roles are allowed their own calls (the simulator is not denying everything)', async () => {
