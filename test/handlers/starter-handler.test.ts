@@ -18,7 +18,7 @@ describe('createStarterHandler', () => {
     const result = await starterHandler({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { awsRequestId: 'req-1' });
 
     // Assess
-    expect(result).toEqual({ running: ['bp-1'], finished: [] });
+    expect(result).toEqual({ running: ['bp-1'], finished: [], restarted: [], deferred: [], exhausted: [] });
     expect(starter.started).toEqual(['bp-1']);
     expect(lister.requestedStatuses).toEqual([]);
   });
@@ -33,7 +33,7 @@ describe('createStarterHandler', () => {
     const result = await starterHandler({ source: 'sweeper' });
 
     // Assess
-    expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: ['bp-3'] });
+    expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: ['bp-3'], restarted: [], deferred: [], exhausted: [] });
   });
 
   it('builds its dependencies once and reuses them on warm invocations', async () => {
@@ -89,7 +89,7 @@ describe('createStarterHandler', () => {
 
     // Assess
     await expect(failure).rejects.toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining(EnvVar.STATE_MACHINE_ARN) });
-    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({ running: [], finished: [] });
+    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({ running: [], finished: [], restarted: [], deferred: [], exhausted: [] });
     expect(factory).toHaveBeenCalledTimes(2);
   });
 });
