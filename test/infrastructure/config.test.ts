@@ -133,6 +133,11 @@ describe('BatchPredictionPoller props', () => {
     ['a sweep interval under a minute', { sweepInterval: Duration.seconds(30) }, [/sweepInterval/, /30 s/]],
     ['a sweep interval of a fraction of minutes', { sweepInterval: Duration.seconds(90) }, [/sweepInterval/, /90 s/]],
     ['a sweep interval over a day', { sweepInterval: Duration.hours(25) }, [/sweepInterval/, /90000 s/]],
+    ['negative restarts', { maxRestarts: -1 }, [/maxRestarts/, /0 to 10/, /got -1/]],
+    ['too many restarts', { maxRestarts: 11 }, [/maxRestarts/, /0 to 10/, /got 11/]],
+    ['a fractional number of restarts', { maxRestarts: 2.5 }, [/maxRestarts/, /got 2\.5/]],
+    ['a restart backoff under a minute', { restartBackoff: Duration.seconds(30) }, [/restartBackoff/, /30 s/]],
+    ['a restart backoff over a day', { restartBackoff: Duration.hours(25) }, [/restartBackoff/, /90000 s/]],
   ])('rejects %s, naming the value', (_what, props, patterns) => {
     const error = thrownBy(construct(props));
     for (const pattern of patterns) expect(error.message).toMatch(pattern);

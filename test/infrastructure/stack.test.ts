@@ -5,6 +5,8 @@ import {
   BatchPredictionStatus,
   DEFAULT_EVENT_SOURCE,
   DEFAULT_MAX_POLLS_PER_EXECUTION,
+  DEFAULT_MAX_RESTARTS,
+  DEFAULT_RESTART_BACKOFF_SECONDS,
   DEFAULT_MAX_RUN_SECONDS,
   DEFAULT_POLL_INTERVAL_POLICY,
   DetailType,
@@ -77,7 +79,11 @@ describe('Lambda functions', () => {
     poll: loopEnvironment,
     'report-failure': loopEnvironment,
     // The starter only starts runs: the state machine, nothing of the loop's configuration.
-    starter: () => ({ [EnvVar.STATE_MACHINE_ARN]: ref(stack.poller.stateMachine) }),
+    starter: () => ({
+      [EnvVar.STATE_MACHINE_ARN]: ref(stack.poller.stateMachine),
+      [EnvVar.MAX_RESTARTS]: String(DEFAULT_MAX_RESTARTS),
+      [EnvVar.RESTART_BACKOFF_SECONDS]: String(DEFAULT_RESTART_BACKOFF_SECONDS),
+    }),
   };
   const CONTRACT_VARIABLES: readonly string[] = Object.values(EnvVar);
 
@@ -418,7 +424,16 @@ describe('IAM least privilege', () => {
     const starterActions = statements.filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef('starter')))).flatMap(({ statement }) => actionsOf(statement));
     expect(starterActions.length).toBeGreaterThan(0);
     expect([...new Set(starterActions)].sort()).toEqual(
-      ['logs:CreateLogStream', 'logs:PutLogEvents', 'machinelearning:DescribeBatchPredictions', 'states:ListExecutions', 'states:StartExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'machinelearning:DescribeBatchPredictions',
+        'states:DescribeExecution',
+        'states:ListExecutions',
+        'states:StartExecution',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
     );
   });
 
@@ -441,7 +456,7 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('lets the state machine invoke only its two handlers and start only itself; lets the starter start and list exactly the state machine', () => {
+  it('lets the state machine invoke only its two handlers and start only itself; lets the starter start and list exactly the state machine and describe its executions', () => {
     const invoke = withActionPrefix('lambda:');
     expect(invoke).toHaveLength(1);
     expect(actionsOf(invoke[0].statement)).toEqual(['lambda:InvokeFunction']);
@@ -455,7 +470,7 @@ describe('IAM least privilege', () => {
     }
 
     const start = withActionPrefix('states:');
-    expect(start).toHaveLength(2);
+    expect(start).toHaveLength(3);
     const byRole = (which: RoleName) => start.filter(({ roles }) => JSON.stringify(roles) === JSON.stringify([roleRef(which)]));
     // The state machine continues as a new execution of itself, by the name set at synthesis time.
     const self = byRole('states');
@@ -468,10 +483,19 @@ describe('IAM least privilege', () => {
     // The starter starts runs on the state machine (its Ref is the ARN), no other; not `:*`, not "*".
     // The sweep lists the running executions (ListExecutions' resource is the state machine).
     const starter = byRole('starter');
-    expect(starter).toHaveLength(1);
-    expect([...actionsOf(starter[0].statement)].sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
-    expect(asArray(starter[0].statement.Resource)).toEqual([ref(stack.poller.stateMachine)]);
-    expect(starter[0].statement.Condition).toBeUndefined();
+    expect(starter).toHaveLength(2);
+    const onMachine = starter.find(({ statement }) => actionsOf(statement).includes('states:StartExecution'))!;
+    expect([...actionsOf(onMachine.statement)].sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
+    expect(asArray(onMachine.statement.Resource)).toEqual([ref(stack.poller.stateMachine)]);
+    expect(onMachine.statement.Condition).toBeUndefined();
+    // Restarts read how an id's latest run ended: DescribeExecution on this state machine's
+    // executions only (`arn:…:execution:<name>:*`), nothing else.
+    const onExecutions = starter.find(({ statement }) => actionsOf(statement).includes('states:DescribeExecution'))!;
+    expect(actionsOf(onExecutions.statement)).toEqual(['states:DescribeExecution']);
+    expect(asArray(onExecutions.statement.Resource).map((r) => joinedString(r, TOKEN))).toEqual([
+      `arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:execution:${name}:*`,
+    ]);
+    expect(onExecutions.statement.Condition).toBeUndefined();
   });
 });
 
