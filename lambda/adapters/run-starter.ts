@@ -97,8 +97,10 @@ export class StepFunctionsRunStarter implements RunStarter {
       restart,
       executionName: name,
       status: execution.status ?? 'UNKNOWN',
+      ...(execution.startDate !== undefined ? { startedAt: execution.startDate.toISOString() } : {}),
       ...(execution.stopDate !== undefined ? { stoppedAt: execution.stopDate.toISOString() } : {}),
       ...(execution.error !== undefined ? { error: execution.error } : {}),
+      ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
     };
   }
 

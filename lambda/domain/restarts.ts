@@ -15,10 +15,14 @@ export interface LatestRun {
   readonly executionName: string;
   /** Step Functions' execution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
   readonly status: string;
+  /** When that execution started (ISO-8601). */
+  readonly startedAt?: string;
   /** When that execution stopped (ISO-8601); undefined while it runs. */
   readonly stoppedAt?: string;
   /** The error it failed with, if any. */
   readonly error?: string;
+  /** The error's cause, if any. */
+  readonly cause?: string;
 }
 
 /** How many automatic restarts, and how far apart. */
