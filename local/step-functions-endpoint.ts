@@ -5,6 +5,8 @@ import { ExecutionRecord, LocalStepFunctions } from './step-functions';
 /**
  * The Step Functions API (awsJson1_0, target prefix `AWSStepFunctions`) over the local executions:
  * `StartExecution`, `DescribeExecution` and `ListExecutions`, for the starter function and the CLI.
+ * Each call is recorded in {@link LocalStepFunctions.calls} with the ARN it is about, for the
+ * least-privilege test. (The state machine's own continue-as-new starts do not come through here.)
  */
 export function stepFunctionsListener(stepFunctions: LocalStepFunctions): RequestListener {
   const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
@@ -19,6 +21,7 @@ export function stepFunctionsListener(stepFunctions: LocalStepFunctions): Reques
   return awsJsonListener(
     {
       StartExecution: (input) => {
+        stepFunctions.calls.push({ service: 'states', operation: 'StartExecution', resource: String(input.stateMachineArn ?? '') });
         let parsed: unknown = {};
         if (typeof input.input === 'string') {
           try {
@@ -32,6 +35,7 @@ export function stepFunctionsListener(stepFunctions: LocalStepFunctions): Reques
         return { executionArn: started.executionArn, startDate: started.startDate };
       },
       DescribeExecution: (input) => {
+        stepFunctions.calls.push({ service: 'states', operation: 'DescribeExecution', resource: String(input.executionArn ?? '') });
         const execution = stepFunctions.describe(String(input.executionArn ?? ''));
         if (execution === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(input.executionArn)}'`);
         return {
@@ -43,6 +47,7 @@ export function stepFunctionsListener(stepFunctions: LocalStepFunctions): Reques
         };
       },
       ListExecutions: (input) => {
+        stepFunctions.calls.push({ service: 'states', operation: 'ListExecutions', resource: String(input.stateMachineArn ?? '') });
         const all = stepFunctions.executions
           .filter((e) => e.stateMachineArn === input.stateMachineArn)
           .filter((e) => input.statusFilter === undefined || e.status === input.statusFilter)
