@@ -207,7 +207,8 @@ export interface BatchPredictionPollerProps {
  * status transition into an EventBridge event and an item in a DynamoDB history table.
  *
  * Start a run with `StartExecution` on {@link stateMachine}, input `{"batchPredictionId": "..."}`,
- * and the id as the execution name so that a second start is a no-op.
+ * and the id as the execution name so that a second start is a no-op. With discovery on, the
+ * sweeper restarts a run that ended before a terminal status as `<id>+r<N>` (see `maxRestarts`).
  *
  * @example
  * new BatchPredictionPoller(this, 'Poller', {
