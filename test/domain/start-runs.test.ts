@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { PollerErrorName, StarterRequest } from '../../lib/contract';
 import { InvalidBatchPredictionInputError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 import { startRuns } from '../../lambda/start-runs';
@@ -258,5 +259,57 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
     const error = new PollerAccessDeniedError('states:DescribeExecution');
     starter.latestRunError = error;
     await expect(startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(900) })).rejects.toBe(error);
+  });
+});
+
+describe('startRuns: restarts over many sweeps (property)', () => {
+  it('restarts when due, never more than maxRestarts per id, never before their spacing, and one run per name even with concurrent sweeps', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 60, max: 3600 }),
+        // Per sweep: seconds since the previous sweep, whether the current run fails just before it, and whether two sweeps run at once.
+        fc.array(fc.record({ gapSeconds: fc.integer({ min: 60, max: 7200 }), failsBefore: fc.boolean(), concurrent: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        async (maxRestarts, backoffBaseSeconds, sweeps) => {
+          const starter = new FakeStarter();
+          const lister = new FakeLister({ INPROGRESS: ['bp-1'] });
+          const startedAt = new Map<string, number>();
+          const sweepTimesMs: number[] = [];
+          let nowMs = Date.parse('2024-05-01T00:00:00.000Z');
+          const deps = { lister, starter, restarts: { maxRestarts, backoffBaseSeconds }, now: () => new Date(nowMs) };
+          for (const sweep of sweeps) {
+            nowMs += sweep.gapSeconds * 1000;
+            if (sweep.failsBefore) {
+              // The running run (if any) fails a second before this sweep.
+              for (const [name, execution] of starter.executions) {
+                if (execution.status === 'RUNNING') {
+                  const restart = /\+r(\d+)$/.exec(name)?.[1];
+                  starter.end('bp-1', restart === undefined ? 0 : Number(restart), 'FAILED', new Date(nowMs - 1000).toISOString());
+                }
+              }
+            }
+            sweepTimesMs.push(nowMs);
+            await Promise.all((sweep.concurrent ? [1, 2] : [1]).map(() => startRuns({ source: 'sweeper' }, deps)));
+            for (const name of starter.executions.keys()) if (!startedAt.has(name)) startedAt.set(name, nowMs);
+          }
+          const names = [...starter.executions.keys()];
+          // One execution per name, names in restart order, never past the bound.
+          expect(names).toEqual(names.map((_, n) => (n === 0 ? 'bp-1' : `bp-1+r${n}`)));
+          expect(names.length - 1).toBeLessThanOrEqual(maxRestarts);
+          // Restart N started no earlier than base × 2^(N-1) after run N-1 stopped.
+          for (let n = 1; n < names.length; n++) {
+            const previousStop = Date.parse(starter.executions.get(names[n - 1])!.stoppedAt!);
+            expect(startedAt.get(names[n])! - previousStop).toBeGreaterThanOrEqual(backoffBaseSeconds * 2 ** (n - 1) * 1000);
+          }
+          // Liveness: a failed last run under the bound was not restarted only because no sweep came once it was due.
+          const last = starter.executions.get(names[names.length - 1])!;
+          if (last.status === 'FAILED' && names.length - 1 < maxRestarts) {
+            const dueMs = Date.parse(last.stoppedAt!) + backoffBaseSeconds * 2 ** (names.length - 1) * 1000;
+            expect(sweepTimesMs.filter((t) => t >= dueMs)).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
