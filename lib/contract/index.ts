@@ -136,7 +136,11 @@ export const PollerMetric = {
   STATUS_TRANSITIONS: 'StatusTransitions',
   /** Count: polls that ended in an error (before any Step Functions retry). */
   POLL_ERRORS: 'PollErrors',
-  /** Count: restarted runs the sweeper started (a run had ended before a terminal status). */
+  /**
+   * Count: restarts the sweeper started (a run had ended before a terminal status). Two sweep
+   * invocations at the same moment (EventBridge delivers at least once) both count a restart their
+   * idempotent start shares: the run is one, the count may be two.
+   */
   RUN_RESTARTS: 'RunRestarts',
   /**
    * Count, once per sweep and batch prediction: a PENDING or INPROGRESS batch prediction whose
