@@ -16,3 +16,13 @@ export function countTransition(status: string): void {
 export function countPollError(): void {
   metrics.addMetric(PollerMetric.POLL_ERRORS, MetricUnit.Count, 1);
 }
+
+/** Counts one restarted run the sweeper started. */
+export function countRunRestart(): void {
+  metrics.addMetric(PollerMetric.RUN_RESTARTS, MetricUnit.Count, 1);
+}
+
+/** Counts one batch prediction found unfinished with its automatic restarts used up (once per sweep). */
+export function countRestartsExhausted(): void {
+  metrics.addMetric(PollerMetric.RESTARTS_EXHAUSTED, MetricUnit.Count, 1);
+}

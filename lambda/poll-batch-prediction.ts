@@ -7,7 +7,7 @@ import {
 import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
 import { EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
-import { executionNameFor, jitterFractionFor, runIdFor } from './domain/identifiers';
+import { executionNameFor, jitterFractionFor, parseExecutionName, runIdFor } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
 import { Transition, detectTransition } from './domain/transition';
@@ -59,6 +59,10 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
   const runStartedAt = input.runStartedAt ?? request.execution.startTime;
   const runId = input.runId ?? runIdFor(request.execution.startTime, request.execution.name);
   const generation = input.generation ?? 1;
+  // A restarted run (`<id>+r<N>`) hands over as `<id>+r<N>+g<M>`, so that its executions stay
+  // apart from the first run's and map back to the id. The name says which run this is.
+  const named = parseExecutionName(request.execution.name);
+  const restart = named?.batchPredictionId === input.batchPredictionId ? named.restart : 0;
   const mayFindOrphan = mayFollowFailedAttempt(request.attempt);
 
   const now = deps.now();
@@ -143,7 +147,7 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
     ...(continueAsNew
       ? {
           continuation: {
-            executionName: executionNameFor(id, generation + 1),
+            executionName: executionNameFor(id, generation + 1, restart),
             input: { batchPredictionId: id, runId, runStartedAt, lastStatus, lastTransitionAt, sequence, generation: generation + 1, polls },
           },
         }

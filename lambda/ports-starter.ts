@@ -1,3 +1,5 @@
+import type { LatestRun } from './domain/restarts';
+
 /** Lists batch predictions by status (Amazon ML `DescribeBatchPredictions`, paged). */
 export interface BatchPredictionLister {
   listIds(status: 'PENDING' | 'INPROGRESS'): Promise<string[]>;
@@ -10,12 +12,21 @@ export interface BatchPredictionLister {
  */
 export type StartOutcome = 'running' | 'finished';
 
-/** Starts polling runs (Step Functions `StartExecution`) and lists the running ones (`ListExecutions`). */
+/**
+ * Starts polling runs (Step Functions `StartExecution`), lists the running ones (`ListExecutions`)
+ * and finds a batch prediction's latest run (`DescribeExecution` on the deterministic names).
+ */
 export interface RunStarter {
-  start(batchPredictionId: string): Promise<StartOutcome>;
+  /** Starts the id's first run (`restart` 0) or its restart number `restart`. */
+  start(batchPredictionId: string, restart?: number): Promise<StartOutcome>;
   /**
    * Ids that a RUNNING execution polls now, whatever its generation. `ListExecutions` is eventually
    * consistent: an id missing here is started (a no-op if it runs after all), never skipped.
    */
   runningIds(): Promise<ReadonlySet<string>>;
+  /**
+   * The id's latest run: its highest restart whose first execution exists, and that run's latest
+   * execution (following hand-overs); undefined when the id has never had a run.
+   */
+  latestRun(batchPredictionId: string): Promise<LatestRun | undefined>;
 }

@@ -1,15 +1,49 @@
-import { StarterRequest } from '../lib/contract';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, StarterRequest } from '../lib/contract';
 import { InvalidBatchPredictionInputError } from './domain/errors';
+import { executionNameFor } from './domain/identifiers';
 import { validateBatchPredictionId } from './domain/poll-state';
-import { BatchPredictionLister, RunStarter, StartOutcome } from './ports-starter';
+import { RestartPolicy, decideRestart } from './domain/restarts';
+import { BatchPredictionLister, RunStarter } from './ports-starter';
+
+/** A restart the sweeper started: which run, and how the run before it ended. */
+export interface StartedRestart {
+  readonly batchPredictionId: string;
+  /** The restart number (1 for the first restart); the execution is named `<id>+r<restart>`. */
+  readonly restart: number;
+  readonly executionName: string;
+  /** The previous run's latest execution, its status, when it stopped and its error. */
+  readonly previousExecutionName: string;
+  readonly previousStatus: string;
+  readonly previousStoppedAt?: string;
+  readonly previousError?: string;
+}
 
 /** What one starter invocation did, per batch prediction id. */
 export interface StartRunsResult {
-  /** Ids a run is polling now (started, or already running). */
+  /** Ids a run is polling now (started, restarted, or already running). */
   readonly running: string[];
-  /** Ids whose run already ended. */
+  /** Ids whose run already ended and is not restarted (it SUCCEEDED, or the request came from CloudTrail). */
   readonly finished: string[];
+  /** Restarts started now (their ids are in `running` too). */
+  readonly restarted: StartedRestart[];
+  /** Ids whose run failed and whose next restart is not due yet (a later sweep starts it). */
+  readonly deferred: { readonly batchPredictionId: string; readonly restart: number; readonly notBefore: string }[];
+  /** Ids whose run failed with every automatic restart used up: nothing polls them now. */
+  readonly exhausted: { readonly batchPredictionId: string; readonly restarts: number; readonly lastExecutionName: string; readonly lastStatus: string }[];
 }
+
+/** What {@link startRuns} needs. */
+export interface StartRunsDependencies {
+  readonly lister: BatchPredictionLister;
+  readonly starter: RunStarter;
+  /** Automatic restarts of the sweeper. @default {@link DEFAULT_RESTART_POLICY} */
+  readonly restarts?: RestartPolicy;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The restart policy when none is configured: 3 restarts, 15 min × 2^(N-1) apart. */
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: DEFAULT_MAX_RESTARTS, backoffBaseSeconds: DEFAULT_RESTART_BACKOFF_SECONDS };
 
 /**
  * Starts a polling run for a batch prediction announced by CloudTrail, or for every PENDING and
@@ -18,9 +52,16 @@ export interface StartRunsResult {
  * skips the ids a running execution polls (one `ListExecutions` instead of a `StartExecution` per
  * job in flight, which at a thousand jobs was a thousand calls every sweep).
  *
+ * Restarts: when the sweep finds an id still PENDING or INPROGRESS whose run has ended (the start
+ * answers `ExecutionAlreadyExists`), it looks at the id's latest run. If that run ended FAILED,
+ * TIMED_OUT or ABORTED, it starts restart N (`<id>+r<N>`, a new run) once the policy's spacing has
+ * passed, up to `restarts.maxRestarts`. The name is deterministic, so two sweeps start one restart.
+ * A CloudTrail request never restarts: only the sweep knows Amazon ML still reports the id as
+ * unfinished.
+ *
  * @throws InvalidBatchPredictionInputError for a CloudTrail id that is not an Amazon ML id
  */
-export async function startRuns(request: StarterRequest, deps: { lister: BatchPredictionLister; starter: RunStarter }): Promise<StartRunsResult> {
+export async function startRuns(request: StarterRequest, deps: StartRunsDependencies): Promise<StartRunsResult> {
   let ids: string[];
   let running: ReadonlySet<string> = new Set();
   if (request.source === 'cloudtrail') {
@@ -35,9 +76,51 @@ export async function startRuns(request: StarterRequest, deps: { lister: BatchPr
       `The starter takes {"source": "cloudtrail", "batchPredictionId": "..."} or {"source": "sweeper"}, got ${JSON.stringify(request)?.slice(0, 200)}`,
     );
   }
-  const result: StartRunsResult = { running: [], finished: [] };
-  const bucket: Record<StartOutcome, string[]> = { running: result.running, finished: result.finished };
+  const result: StartRunsResult = { running: [], finished: [], restarted: [], deferred: [], exhausted: [] };
   // One at a time: StartExecution is throttled per account, and a sweep finds few ids.
-  for (const id of ids) bucket[running.has(id) ? 'running' : await deps.starter.start(id)].push(id);
+  for (const id of ids) {
+    if (running.has(id) || (await deps.starter.start(id)) === 'running') {
+      result.running.push(id);
+      continue;
+    }
+    const latest = request.source === 'sweeper' ? await deps.starter.latestRun(id) : undefined;
+    if (latest === undefined) {
+      result.finished.push(id);
+      continue;
+    }
+    const decision = decideRestart(latest, deps.restarts ?? DEFAULT_RESTART_POLICY, (deps.now ?? (() => new Date()))());
+    switch (decision.kind) {
+      case 'running':
+        result.running.push(id);
+        break;
+      case 'finished':
+        result.finished.push(id);
+        break;
+      case 'backoff':
+        result.deferred.push({ batchPredictionId: id, restart: decision.restart, notBefore: decision.notBefore });
+        break;
+      case 'exhausted':
+        result.exhausted.push({ batchPredictionId: id, restarts: decision.restarts, lastExecutionName: latest.executionName, lastStatus: latest.status });
+        break;
+      case 'restart':
+        // `finished` here: another sweep started this restart and it has ended already; the next
+        // sweep sees it as the latest run and decides again.
+        if ((await deps.starter.start(id, decision.restart)) === 'finished') {
+          result.finished.push(id);
+          break;
+        }
+        result.running.push(id);
+        result.restarted.push({
+          batchPredictionId: id,
+          restart: decision.restart,
+          executionName: executionNameFor(id, 1, decision.restart),
+          previousExecutionName: latest.executionName,
+          previousStatus: latest.status,
+          ...(latest.stoppedAt !== undefined ? { previousStoppedAt: latest.stoppedAt } : {}),
+          ...(latest.error !== undefined ? { previousError: latest.error } : {}),
+        });
+        break;
+    }
+  }
   return result;
 }

@@ -28,6 +28,7 @@ export class BatchPredictionPollerStack extends Stack {
       pollInterval: config.pollInterval,
       maxPollsPerExecution: config.maxPollsPerExecution,
       discovery: config.discovery,
+      maxRestarts: config.maxRestarts,
     });
     new CfnOutput(this, StackOutput.STATE_MACHINE_ARN, { value: this.poller.stateMachine.stateMachineArn, description: 'Start a run here' });
     new CfnOutput(this, StackOutput.EVENT_BUS_NAME, { value: this.poller.eventBus.eventBusName, description: 'Events are published here' });

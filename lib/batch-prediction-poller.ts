@@ -21,6 +21,9 @@ import {
   BatchPredictionStatus,
   DEFAULT_EVENT_SOURCE,
   DEFAULT_MAX_POLLS_PER_EXECUTION,
+  DEFAULT_MAX_RESTARTS,
+  DEFAULT_RESTART_BACKOFF_SECONDS,
+  MAX_AUTOMATIC_RESTARTS,
   DEFAULT_MAX_RUN_SECONDS,
   DetailType,
   EnvVar,
@@ -201,6 +204,19 @@ export interface BatchPredictionPollerProps {
    */
   readonly sweepInterval?: Duration;
   /**
+   * How many times the sweeper restarts polling a batch prediction whose run ended (FAILED,
+   * TIMED_OUT or ABORTED: retries exhausted, a crash, the deadline) while Amazon ML still reports it
+   * PENDING or INPROGRESS. Each restart is a new run, named `<id>+r<N>`. From 0 (never) to 10.
+   * @default 3
+   */
+  readonly maxRestarts?: number;
+  /**
+   * How long after the previous run ended the sweeper may start restart 1; restart N waits
+   * `restartBackoff × 2^(N-1)`. From 1 minute to 1 day, whole seconds.
+   * @default Duration.minutes(15)
+   */
+  readonly restartBackoff?: Duration;
+  /**
    * Register the event schemas (JSON Schema draft-04) in a new EventBridge schema registry, so
    * subscribers can download code bindings for them.
    * @default true
@@ -228,7 +244,8 @@ export interface BatchPredictionPollerProps {
  * status transition into an EventBridge event and an item in a DynamoDB history table.
  *
  * Start a run with `StartExecution` on {@link stateMachine}, input `{"batchPredictionId": "..."}`,
- * and the id as the execution name so that a second start is a no-op.
+ * and the id as the execution name so that a second start is a no-op. With discovery on, the
+ * sweeper restarts a run that ended before a terminal status as `<id>+r<N>` (see `maxRestarts`).
  *
  * @example
  * new BatchPredictionPoller(this, 'Poller', {
@@ -479,12 +496,28 @@ export class BatchPredictionPoller extends Construct {
         'StarterFunction',
         'starter-handler',
         HANDLER_FACTORY.STARTER,
-        { [EnvVar.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn, POWERTOOLS_SERVICE_NAME: SERVICE_NAME },
+        {
+          [EnvVar.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
+          [EnvVar.MAX_RESTARTS]: String(props.maxRestarts ?? DEFAULT_MAX_RESTARTS),
+          [EnvVar.RESTART_BACKOFF_SECONDS]: String(props.restartBackoff?.toSeconds() ?? DEFAULT_RESTART_BACKOFF_SECONDS),
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        },
         logRetention,
       );
       this.stateMachine.grantStartExecution(this.starterFunction);
       // The sweep lists the running executions once, instead of a StartExecution per job in flight.
       this.stateMachine.grant(this.starterFunction, 'states:ListExecutions');
+      // To restart a run that ended, the sweep reads how the id's latest run ended, by its
+      // deterministic execution names (the resource is the state machine's executions, `:*`).
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+      // Built from the name known at synthesis (like the state machine's own ARN for continue-as-new),
+      // so that the policy and its cdk-nag acknowledgement read `execution:<name>:*`.
+      this.starterFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:DescribeExecution'],
+          resources: [Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        }),
+      );
       // DescribeBatchPredictions lists the account's batch predictions and supports no resource
       // ARN, so it is the one "*" of this role (acknowledged below).
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html
@@ -625,7 +658,7 @@ export class BatchPredictionPoller extends Construct {
     ];
 
     this.dashboard = this.buildDashboard();
-    this.acknowledgeNagFindings();
+    this.acknowledgeNagFindings(stateMachineName);
     this.acknowledgeGuardFindings(logRetention);
   }
 
@@ -702,7 +735,7 @@ export class BatchPredictionPoller extends Construct {
    * The cdk-nag findings that stay, each acknowledged on the one construct it is about, for the
    * one finding (`RuleId[Finding]`) it names, with the reason it cannot be fixed.
    */
-  private acknowledgeNagFindings(): void {
+  private acknowledgeNagFindings(stateMachineName: string): void {
     const stack = Stack.of(this);
     /** How cdk-nag renders an ARN part: literal if known at synthesis time, else `<AWS::...>`. */
     const rendered = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
@@ -738,6 +771,11 @@ export class BatchPredictionPoller extends Construct {
       Validations.of(this.starterFunction.role!).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: `${xray}; and machinelearning:DescribeBatchPredictions, which the sweeper needs to list PENDING and INPROGRESS batch predictions, supports no resource ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html).`,
+      });
+      Validations.of(this.starterFunction.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${rendered(stack.region, 'Region')}:${rendered(stack.account, 'AccountId')}:execution:${stateMachineName}:*]`,
+        reason:
+          "states:DescribeExecution on this state machine's executions only: the sweeper reads how a batch prediction's latest run ended, by its deterministic execution names (<id>, <id>+r<N>, +g<M>), which are not known at synthesis time.",
       });
       Validations.of(this.starterFunction).acknowledge({
         id: 'Serverless-LambdaDLQ',
@@ -992,6 +1030,14 @@ function validateProps(props: BatchPredictionPollerProps, eventSource: string): 
   if (polls !== undefined && !(Number.isInteger(polls) && polls >= 1 && polls <= 2000)) {
     // 2,000 polls × ~9 history events stays below 20,000, leaving room for retries under 25,000.
     throw new Error(`'maxPollsPerExecution' must be a whole number from 1 to 2000, got ${polls}`);
+  }
+  const restarts = props.maxRestarts;
+  if (restarts !== undefined && !(Number.isInteger(restarts) && restarts >= 0 && restarts <= MAX_AUTOMATIC_RESTARTS)) {
+    throw new Error(`'maxRestarts' must be a whole number from 0 to ${MAX_AUTOMATIC_RESTARTS}, got ${restarts}`);
+  }
+  const backoff = props.restartBackoff?.toSeconds();
+  if (backoff !== undefined && !(Number.isInteger(backoff) && backoff >= 60 && backoff <= 86400)) {
+    throw new Error(`'restartBackoff' must be whole seconds from 1 minute to 1 day, got ${backoff} s`);
   }
   const sweepSeconds = props.sweepInterval?.toSeconds();
   if (sweepSeconds !== undefined && !(sweepSeconds % 60 === 0 && sweepSeconds >= 60 && sweepSeconds <= 86400)) {

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { DEFAULT_EVENT_SOURCE } from './contract';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_RESTARTS, MAX_AUTOMATIC_RESTARTS } from './contract';
 import { PollInterval } from './poll-interval';
 
 /** The app's settings, read from `cdk.json` context or `-c key=value`. */
@@ -12,6 +12,8 @@ export interface PollerAppConfig {
   readonly maxPollsPerExecution?: number;
   /** Discover batch predictions (CloudTrail rule and sweeper) and start runs for them. */
   readonly discovery: boolean;
+  /** Automatic restarts per batch prediction (the sweeper's); undefined for the construct default. */
+  readonly maxRestarts?: number;
 }
 
 /** The context keys the app reads, with what each takes. */
@@ -24,6 +26,7 @@ export const CONTEXT_KEYS: Readonly<Record<string, string>> = {
   pollMaxSeconds: 'adaptive: the longest wait (default 300)',
   maxPollsPerExecution: 'polls before continuing as a new execution (default 1000)',
   discovery: 'true (default) or false: start runs for batch predictions found by CloudTrail and the sweeper',
+  maxRestarts: `automatic restarts per batch prediction of a run that ended before a terminal status, 0 to ${MAX_AUTOMATIC_RESTARTS} (default ${DEFAULT_MAX_RESTARTS})`,
 };
 
 /** A context value is wrong; the message names the key, the value and the fix. */
@@ -75,7 +78,18 @@ export function readPollerAppConfig(get: (key: string) => unknown): PollerAppCon
     throw new PollerConfigError(`Context "maxPollsPerExecution" must be at most 2000 (about 18,000 history events per execution), got ${maxPollsPerExecution}`);
   }
   const discovery = readBoolean(get, 'discovery') ?? true;
-  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution, discovery };
+  const maxRestarts = readMaxRestarts(get('maxRestarts'));
+  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution, discovery, ...(maxRestarts === undefined ? {} : { maxRestarts }) };
+}
+
+/** `maxRestarts`: a whole number from 0 to {@link MAX_AUTOMATIC_RESTARTS} (0 turns restarts off). */
+function readMaxRestarts(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_AUTOMATIC_RESTARTS) {
+    throw new PollerConfigError(`Context "maxRestarts" must be a whole number from 0 to ${MAX_AUTOMATIC_RESTARTS}, got ${JSON.stringify(raw)}; e.g. -c maxRestarts=${DEFAULT_MAX_RESTARTS}`);
+  }
+  return n;
 }
 
 /** A boolean context value: `true`/`false` (cdk.json) or `"true"`/`"false"` (`-c key=false`). */

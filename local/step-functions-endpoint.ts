@@ -15,9 +15,18 @@ const MAX_CAUSE_LENGTH = 32768;
 /**
  * The Step Functions API (awsJson1_0, target prefix `AWSStepFunctions`) over the local executions,
  * for the starter function, the CLI and the aws CLI / SDKs in `--serve` mode.
+ * Each call is recorded in {@link LocalStepFunctions.calls} with the ARN it is about, for the
+ * least-privilege test. (The state machine's own continue-as-new starts do not come through here.)
  */
 export function stepFunctionsListener(stepFunctions: LocalStepFunctions): RequestListener {
-  return awsJsonListener(stepFunctionsOperations(stepFunctions), 'application/x-amz-json-1.0');
+  const recorded = Object.entries(stepFunctionsOperations(stepFunctions)).map(([operation, serve]): [string, Operation] => [
+    operation,
+    (input) => {
+      stepFunctions.calls.push({ service: 'states', operation, resource: String(input.stateMachineArn ?? input.executionArn ?? '') });
+      return serve(input);
+    },
+  ]);
+  return awsJsonListener(Object.fromEntries(recorded), 'application/x-amz-json-1.0');
 }
 
 /**

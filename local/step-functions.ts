@@ -5,6 +5,7 @@ import { ServiceError } from './aws-json-server';
 import { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
 import { HistoryEvent, LoggedEvent, TaskAttempt, historyOf } from './execution-history';
 import { FaultPlan } from './faults';
+import type { RecordedCall } from './machine-learning-stand-in';
 import { VirtualClock, seededRandom } from './virtual-clock';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
@@ -60,6 +61,8 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]
  */
 export class LocalStepFunctions {
   readonly executions: ExecutionRecord[] = [];
+  /** Calls of the Step Functions API endpoint (the starter's, the CLI's), with the ARN each is about. */
+  readonly calls: RecordedCall[] = [];
   /**
    * When true, a Task state retried by its `Retry` first waits the retrier's backoff on the virtual
    * clock (`IntervalSeconds × BackoffRate^attempt`, capped by `MaxDelaySeconds`, full jitter drawn

@@ -1,6 +1,7 @@
-import { SFNClient, StartExecutionCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeExecutionOutput, SFNClient, StartExecutionCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
 import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/errors';
-import { batchPredictionIdOfExecutionName, executionNameFor } from '../domain/identifiers';
+import { MAX_RESTART_NUMBER, batchPredictionIdOfExecutionName, executionNameFor } from '../domain/identifiers';
+import { LatestRun } from '../domain/restarts';
 import { RunStarter, StartOutcome } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
@@ -19,10 +20,14 @@ export interface StepFunctionsRunStarterOptions {
   readonly client?: SFNClient;
 }
 
+/** Most hand-overs {@link StepFunctionsRunStarter.latestRun} follows (a 7-day job at the defaults makes 2). */
+const MAX_GENERATIONS_FOLLOWED = 100;
+
 /**
- * Starts runs with `StartExecution`, named after the batch prediction id. Standard executions are
- * idempotent by name and input while running; a name already used by a finished execution is
- * `ExecutionAlreadyExists`: that id has been polled to the end (names are reusable after 90 days).
+ * Starts runs with `StartExecution`, named after the batch prediction id (`<id>`, `<id>+r<N>` for
+ * restart N). Standard executions are idempotent by name and input while running; a name already
+ * used by an ended execution is `ExecutionAlreadyExists` (names are reusable only after 90 days):
+ * `finished`, and {@link latestRun} tells how that run ended.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
 export class StepFunctionsRunStarter implements RunStarter {
@@ -33,15 +38,15 @@ export class StepFunctionsRunStarter implements RunStarter {
     this.client = options.client ?? getDefaultClient();
   }
 
-  async start(batchPredictionId: string): Promise<StartOutcome> {
-    const name = executionNameFor(batchPredictionId);
+  async start(batchPredictionId: string, restart = 0): Promise<StartOutcome> {
+    const name = executionNameFor(batchPredictionId, 1, restart);
     try {
       await this.client.send(new StartExecutionCommand({ stateMachineArn: this.options.stateMachineArn, name, input: JSON.stringify({ batchPredictionId }) }));
       return 'running';
     } catch (error) {
       if (sdkErrorName(error) === 'ExecutionAlreadyExists') return 'finished';
       if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:StartExecution', { cause: error });
-      throw new Error(`StartExecution for ${batchPredictionId} failed: ${describeSdkError(error)}`, { cause: error });
+      throw new Error(`StartExecution for ${name} failed: ${describeSdkError(error)}`, { cause: error });
     }
   }
 
@@ -65,5 +70,50 @@ export class StepFunctionsRunStarter implements RunStarter {
       throw new Error(`ListExecutions failed: ${describeSdkError(error)}`, { cause: error });
     }
     return ids;
+  }
+
+  /**
+   * The id's latest run, by `DescribeExecution` on its deterministic names: `<id>`, then `<id>+r1`,
+   * `<id>+r2`, ... while they exist; then that run's hand-overs (`+g2`, `+g3`, ...) while the
+   * execution found SUCCEEDED (a hand-over ends SUCCEEDED), at most {@link MAX_GENERATIONS_FOLLOWED}.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+   */
+  async latestRun(batchPredictionId: string): Promise<LatestRun | undefined> {
+    let execution = await this.describe(executionNameFor(batchPredictionId));
+    if (execution === undefined) return undefined;
+    let restart = 0;
+    for (let n = 1; n <= MAX_RESTART_NUMBER; n++) {
+      const next = await this.describe(executionNameFor(batchPredictionId, 1, n));
+      if (next === undefined) break;
+      [restart, execution] = [n, next];
+    }
+    let name = executionNameFor(batchPredictionId, 1, restart);
+    for (let generation = 2; execution.status === 'SUCCEEDED' && generation <= MAX_GENERATIONS_FOLLOWED + 1; generation++) {
+      const nextName = executionNameFor(batchPredictionId, generation, restart);
+      const next = await this.describe(nextName);
+      if (next === undefined) break;
+      [name, execution] = [nextName, next];
+    }
+    return {
+      restart,
+      executionName: name,
+      status: execution.status ?? 'UNKNOWN',
+      ...(execution.startDate !== undefined ? { startedAt: execution.startDate.toISOString() } : {}),
+      ...(execution.stopDate !== undefined ? { stoppedAt: execution.stopDate.toISOString() } : {}),
+      ...(execution.error !== undefined ? { error: execution.error } : {}),
+      ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+    };
+  }
+
+  /** One execution by name; undefined when there is none (`ExecutionDoesNotExist`). */
+  private async describe(name: string): Promise<DescribeExecutionOutput | undefined> {
+    const executionArn = `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    try {
+      return await this.client.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if (sdkErrorName(error) === 'ExecutionDoesNotExist') return undefined;
+      if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:DescribeExecution', { cause: error });
+      throw new Error(`DescribeExecution of ${name} failed: ${describeSdkError(error)}`, { cause: error });
+    }
   }
 }

@@ -25,6 +25,8 @@ export interface ParsedArgs {
   readonly id?: string;
   /** `list --status`: the statuses to keep; undefined for all. */
   readonly statuses?: readonly BatchPredictionStatus[];
+  /** `watch --restart`: restart the id's run if it ended without a terminal status. */
+  readonly restart: boolean;
   readonly json: boolean;
   readonly stackName: string;
   /** `--region`; undefined to use the SDK's default chain (AWS_REGION, profile). */
@@ -51,7 +53,8 @@ export const HELP: Readonly<Record<CommandName | 'global', string>> = {
 Operates a deployed batch-prediction poller: starts polling runs and shows what they recorded.
 
 Commands:
-  watch <id>          start polling a batch prediction (nothing happens if it is already polled)
+  watch <id>          start polling a batch prediction (nothing happens if it is already polled);
+                      --restart starts a new run if its last run ended before a terminal status
   history <id>        the batch prediction's status transitions, with the time spent in each status
   list [--status S]   the latest status of every tracked batch prediction
   help [command]      show help for a command
@@ -62,21 +65,29 @@ Run '${PROGRAM} <command> --help' for a command's details.
 
 ${ENVIRONMENT}`,
 
-  watch: `Usage: ${PROGRAM} watch <id> [options]
+  watch: `Usage: ${PROGRAM} watch <id> [--restart] [options]
 
 Starts a polling run for the Amazon ML batch prediction <id>: StartExecution on the stack's state
 machine, execution name <id>, input {"batchPredictionId": "<id>"}. The poller then records every
 status transition in the history table and publishes it to EventBridge until a terminal status
 (COMPLETED, FAILED, DELETED).
 
-If <id> is already being polled, says so and exits 0. If it was polled before and that run has
-ended, explains how it ended and exits 1: Step Functions keeps an execution name for 90 days.
+If <id> is already being polled (by its first run or a restart), says so and exits 0. If it was
+polled before and its latest run has ended, explains how it ended and exits 1: Step Functions keeps
+an execution name for 90 days. A run that ended FAILED, TIMED_OUT or ABORTED is restarted by the
+sweeper by itself (discovery on, up to the stack's maxRestarts) while Amazon ML reports the job
+PENDING or INPROGRESS.
+
+  --restart          if the latest run ended FAILED, TIMED_OUT or ABORTED, start the next restart
+                     now: execution <id>+r<N>, a new run (new runId, sequence from 1). A run that
+                     SUCCEEDED saw a terminal status and is not restarted. Restarts started here
+                     count with the sweeper's: it starts none past maxRestarts.
 
 <id>: 1 to 64 letters, digits, '_', '.' or '-' (put an id that starts with '-' after '--').
 
 ${GLOBAL_OPTIONS}
 
-Exit codes: 0 polling (started or already running), 1 error or run already ended, 2 usage error.`,
+Exit codes: 0 polling (started, restarted or already running), 1 error or run already ended, 2 usage error.`,
 
   history: `Usage: ${PROGRAM} history <id> [options]
 
@@ -162,6 +173,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const statusValues: string[] = [];
   let help = false;
   let json = false;
+  let restart = false;
   let stackName: string | undefined;
   let region: string | undefined;
   let optionsEnded = false;
@@ -199,6 +211,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         noValue();
         json = true;
         break;
+      case '--restart':
+        noValue();
+        restart = true;
+        break;
       case '--stack':
         stackName = value();
         break;
@@ -220,12 +236,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (rest.length > 0) throw new UsageError(`help takes at most one command, got ${positionals.length - 1}`, `see ${PROGRAM} --help`);
   }
   if (commandName === undefined) {
-    if (help) return { help, json, stackName: stackName ?? DEFAULT_STACK_NAME, region };
+    if (help) return { help, json, restart, stackName: stackName ?? DEFAULT_STACK_NAME, region };
     throw new UsageError('missing command', `run ${PROGRAM} --help to see watch, history and list`);
   }
   if (!isCommand(commandName)) throw unknownCommand(commandName);
   const command = commandName;
-  const base = { command, help, json, stackName: stackName ?? DEFAULT_STACK_NAME, region };
+  const base = { command, help, json, restart, stackName: stackName ?? DEFAULT_STACK_NAME, region };
+  if (restart && command !== 'watch') {
+    throw new UsageError(`--restart is an option of watch, not of ${command}`, `see ${PROGRAM} watch --help`);
+  }
 
   if (statusValues.length > 0 && command !== 'list') {
     throw new UsageError(`--status is an option of list, not of ${command}`, `see ${PROGRAM} ${command} --help`);

@@ -4,12 +4,14 @@
  * {@link CliError} for anything it reports as an error.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, DescribeExecutionOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, ScanCommand, ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { HistoryStore } from '../../lambda/adapters/history-store';
-import { executionNameFor } from '../../lambda/domain/identifiers';
+import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
+import { MAX_RESTART_NUMBER, executionNameFor, parseExecutionName } from '../../lambda/domain/identifiers';
+import { LatestRun, RESTARTABLE_EXECUTION_STATUSES } from '../../lambda/domain/restarts';
 import { TransitionRecord } from '../../lambda/ports';
-import { BatchPredictionStatus, HistoryTable, isBatchPredictionStatus, isTerminalStatus } from '../contract';
+import { BatchPredictionStatus, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, HistoryTable, isBatchPredictionStatus, isTerminalStatus } from '../contract';
 import { PROGRAM, validateBatchPredictionId } from './args';
 import { CliError, ExitCode, describeError, findInChain, toCliError } from './errors';
 import {
@@ -51,9 +53,6 @@ export interface CommandContext {
   readonly now?: () => Date;
 }
 
-/** Most hand-overs a run can make before `watch` stops following them. */
-const MAX_GENERATIONS_FOLLOWED = 100;
-
 function printJson(context: CommandContext, document: unknown): void {
   context.output.stdout(JSON.stringify(document, null, 2));
 }
@@ -67,105 +66,118 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
+/** Options of {@link watch}. */
+export interface WatchOptions {
+  /** `--restart`: if the id's latest run has ended without a terminal status, start the next restart. */
+  readonly restart?: boolean;
+}
+
 /**
- * `watch <id>`: starts a polling run. If the execution name is taken, follows the run's hand-overs
- * to its latest execution: running → exit 0, ended → explains how, exit 1.
+ * `watch <id>`: starts a polling run. If the execution name is taken, finds the id's latest run
+ * (restarts `<id>+r<N>` and hand-overs included, as the sweeper does): running → exit 0; ended →
+ * explains how, exit 1. With `--restart`, a latest run that ended FAILED, TIMED_OUT or ABORTED is
+ * restarted (`<id>+r<N+1>`, a new run), exit 0.
  */
-export async function watch(context: CommandContext, id: string): Promise<number> {
+export async function watch(context: CommandContext, id: string, options: WatchOptions = {}): Promise<number> {
   validateBatchPredictionId(id);
   const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.STATE_MACHINE_ARN], context.region);
   const stateMachineArn = output(stack, StackOutput.STATE_MACHINE_ARN);
-  const name = executionNameFor(id);
   const sfnError = (error: unknown, operation: string) => stepFunctionsError(error, operation, stateMachineArn, context);
+  const runs = new StepFunctionsRunStarter({ stateMachineArn, client: context.clients.stepFunctions });
 
-  try {
-    const started = await context.clients.stepFunctions.send(
-      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ batchPredictionId: id }) }),
-    );
-    const view: WatchView = {
-      batchPredictionId: id,
-      outcome: 'started',
-      executionName: name,
-      executionArn: started.executionArn ?? executionArnFor(stateMachineArn, name),
-      status: 'RUNNING',
-      startDate: started.startDate?.toISOString(),
-    };
-    if (context.json) printJson(context, view);
-    else context.output.stdout(formatWatch(view));
-    return ExitCode.OK;
-  } catch (error) {
-    if (findInChain(error, ['ExecutionAlreadyExists']) === undefined) throw sfnError(error, 'states:StartExecution');
+  const start = async (restart: number, previous?: LatestRun): Promise<number | undefined> => {
+    const name = executionNameFor(id, 1, restart);
+    try {
+      const started = await context.clients.stepFunctions.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ batchPredictionId: id }) }),
+      );
+      const view: WatchView = {
+        batchPredictionId: id,
+        outcome: restart === 0 ? 'started' : 'restarted',
+        executionName: name,
+        executionArn: started.executionArn ?? executionArnFor(stateMachineArn, name),
+        status: 'RUNNING',
+        startDate: started.startDate?.toISOString(),
+        ...(restart > 0 ? { restart } : {}),
+        ...(previous === undefined ? {} : { previous: { executionName: previous.executionName, status: previous.status, stopDate: previous.stoppedAt, error: previous.error } }),
+      };
+      if (context.json) printJson(context, view);
+      else context.output.stdout(formatWatch(view));
+      return ExitCode.OK;
+    } catch (error) {
+      if (findInChain(error, ['ExecutionAlreadyExists']) === undefined) throw sfnError(error, 'states:StartExecution');
+      return undefined;
+    }
+  };
+
+  if (!options.restart) {
+    const started = await start(0);
+    if (started !== undefined) return started;
   }
 
-  // The name is taken: this id is, or was, polled. Find the run's latest execution.
-  let execution: DescribeExecutionOutput;
-  let executionName = name;
+  // The name is taken (or --restart): this id is, or was, polled. Find its latest run.
+  let latest: LatestRun | undefined;
   try {
-    execution = await describe(context, stateMachineArn, executionName);
-    for (let hops = 0; hops < MAX_GENERATIONS_FOLLOWED; hops++) {
-      const next = continuationOf(execution);
-      if (next === undefined) break;
-      try {
-        execution = await describe(context, stateMachineArn, next);
-        executionName = next;
-      } catch (error) {
-        if (findInChain(error, ['ExecutionDoesNotExist']) !== undefined) break;
-        throw error;
-      }
-    }
+    latest = await runs.latestRun(id);
   } catch (error) {
     throw sfnError(error, 'states:DescribeExecution');
   }
-
-  const status = execution.status ?? 'UNKNOWN';
+  if (latest === undefined) {
+    const started = options.restart ? await start(0) : undefined;
+    if (started === undefined) throw raced(id);
+    return started;
+  }
   const view: WatchView = {
     batchPredictionId: id,
-    outcome: status === 'RUNNING' ? 'already-running' : 'already-finished',
-    executionName,
-    executionArn: execution.executionArn ?? executionArnFor(stateMachineArn, executionName),
-    status,
-    startDate: execution.startDate?.toISOString(),
-    stopDate: execution.stopDate?.toISOString(),
-    error: execution.error,
-    cause: execution.cause,
+    outcome: latest.status === 'RUNNING' || latest.status === 'PENDING_REDRIVE' ? 'already-running' : 'already-finished',
+    executionName: latest.executionName,
+    executionArn: executionArnFor(stateMachineArn, latest.executionName),
+    status: latest.status,
+    startDate: latest.startedAt,
+    stopDate: latest.stoppedAt,
+    error: latest.error,
+    cause: latest.cause,
+    restart: latest.restart,
   };
+  if (options.restart && RESTARTABLE_EXECUTION_STATUSES.includes(latest.status)) {
+    const next = latest.restart + 1;
+    if (next > MAX_RESTART_NUMBER) {
+      throw new CliError(
+        `${id} has been restarted ${latest.restart} times, the most a run name can carry (${executionNameFor(id, 1, MAX_RESTART_NUMBER)})`,
+        `Step Functions frees the names 90 days after each execution ended; see ${PROGRAM} history ${id}`,
+      );
+    }
+    const restarted = await start(next, latest);
+    if (restarted === undefined) throw raced(id);
+    return restarted;
+  }
   if (context.json) printJson(context, view);
   if (view.outcome === 'already-running') {
     if (!context.json) context.output.stdout(formatWatch(view));
     return ExitCode.OK;
   }
-  throw alreadyFinished(view);
+  throw alreadyFinished(view, options.restart === true);
 }
 
-async function describe(context: CommandContext, stateMachineArn: string, name: string): Promise<DescribeExecutionOutput> {
-  return context.clients.stepFunctions.send(new DescribeExecutionCommand({ executionArn: executionArnFor(stateMachineArn, name) }));
+/** Another start got there between our calls: the state changed while we looked. */
+function raced(id: string): CliError {
+  return new CliError(`${id}'s runs changed while watch looked at them (another start ran at the same time)`, `run ${PROGRAM} watch ${id} again`);
 }
 
-/** The next execution's name when this one ended by continuing as new (state `HandedOver`). */
-function continuationOf(execution: DescribeExecutionOutput): string | undefined {
-  if (execution.status !== 'SUCCEEDED' || execution.output === undefined) return undefined;
-  try {
-    const state = JSON.parse(execution.output) as { continueAsNew?: unknown; continuation?: { executionName?: unknown } };
-    const next = state?.continuation?.executionName;
-    return state?.continueAsNew === true && typeof next === 'string' && next !== '' ? next : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function alreadyFinished(view: WatchView): CliError {
+function alreadyFinished(view: WatchView, restartAsked: boolean): CliError {
   const ended = `execution ${view.executionName} ended ${view.status}${view.stopDate === undefined ? '' : ` at ${view.stopDate}`}`;
   const history = `see ${PROGRAM} history ${view.batchPredictionId}`;
   if (view.status === 'SUCCEEDED') {
     return new CliError(
-      `${view.batchPredictionId} was already polled to a terminal status (${ended}), so there is nothing left to watch`,
+      `${view.batchPredictionId} was already polled to a terminal status (${ended}), so there is nothing left to ${restartAsked ? 'restart' : 'watch'}`,
       `Step Functions keeps an execution name for 90 days after it ends; ${history}`,
     );
   }
   const why = view.error === undefined ? '' : `: ${view.error}${view.cause === undefined ? '' : ` (${view.cause})`}`;
+  const next = executionNameFor(view.batchPredictionId, 1, (view.restart ?? 0) + 1);
   return new CliError(
     `${view.batchPredictionId} was polled before and that run did not finish (${ended}${why})`,
-    `Step Functions keeps an execution name for 90 days after it ends, so it cannot be started again under that name yet; ${history}`,
+    `with discovery on, the sweeper restarts such a run by itself while Amazon ML reports the job PENDING or INPROGRESS (up to the stack's maxRestarts, default ${DEFAULT_MAX_RESTARTS}, ${DEFAULT_RESTART_BACKOFF_SECONDS / 60} min × 2^(N-1) after the run ended); to restart it now, run ${PROGRAM} watch --restart ${view.batchPredictionId} (starts ${next}); ${history}`,
   );
 }
 
@@ -220,13 +232,18 @@ export function historyViewOf(batchPredictionId: string, tableName: string, reco
     runs.set(record.runId, transitions);
   }
   const last = sorted[sorted.length - 1];
-  const runViews: HistoryRunView[] = [...runs.entries()].map(([runId, transitions]) => ({ runId, transitions }));
+  const runViews: HistoryRunView[] = [...runs.entries()].map(([runId, transitions]) => ({ runId, restart: restartOfRunId(runId), transitions }));
   return {
     batchPredictionId,
     tableName,
     runs: runViews,
     latest: { status: last.status, observedAt: last.observedAt, terminal: isKnownTerminal(last.status) },
   };
+}
+
+/** The restart number a run id names: it is `<start time>/<execution name>`, and a restart's name is `<id>+r<N>`. */
+function restartOfRunId(runId: string): number {
+  return parseExecutionName(runId.slice(runId.indexOf('/') + 1))?.restart ?? 0;
 }
 
 function isKnownTerminal(status: string): boolean {
@@ -248,7 +265,7 @@ export async function history(context: CommandContext, id: string): Promise<numb
   if (records.length === 0) {
     throw new CliError(
       `no history for ${id} in table ${tableName} (stack ${context.stackName})`,
-      `the poller has never recorded a transition for it: check the id and --stack/--region, or start polling it with ${PROGRAM} watch ${id}`,
+      `the poller has never recorded a transition for it: check the id and --stack/--region, or start polling it with ${PROGRAM} watch ${id} (if an earlier run ended without recording one, watch says so and ${PROGRAM} watch --restart ${id} starts a new run)`,
     );
   }
   const view = historyViewOf(id, tableName, records);

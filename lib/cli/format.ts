@@ -69,6 +69,8 @@ export interface HistoryTransitionView {
 /** One polling run and its transitions, oldest first. */
 export interface HistoryRunView {
   readonly runId: string;
+  /** 0 for the id's first run, N for its N-th restart (execution `<id>+r<N>`), from the run id. */
+  readonly restart: number;
   readonly transitions: readonly HistoryTransitionView[];
 }
 
@@ -88,7 +90,7 @@ export function formatHistory(view: HistoryView, now: Date): string[] {
     `${view.batchPredictionId}: ${count} transition${count === 1 ? '' : 's'} in ${view.runs.length} run${view.runs.length === 1 ? '' : 's'}`,
   ];
   for (const run of view.runs) {
-    lines.push('', `run ${run.runId}`);
+    lines.push('', `run ${run.runId}${run.restart > 0 ? ` (restart ${run.restart}: a new run after the previous one ended)` : ''}`);
     const rows: string[][] = [['OBSERVED AT', 'TRANSITION', 'IN PREVIOUS', 'EVENT']];
     for (const t of run.transitions) {
       rows.push([
@@ -156,10 +158,11 @@ export interface WatchView {
   readonly batchPredictionId: string;
   /**
    * `started`: StartExecution accepted (a repeat of a running start with the same input answers the
-   * same). `already-running`: a run of this id is in progress. `already-finished`: the id was
-   * polled before and its run ended; the execution name cannot be reused.
+   * same). `restarted`: `--restart` started restart `restart` (a new run) after the previous run
+   * ended. `already-running`: a run of this id is in progress. `already-finished`: the id was
+   * polled before and its latest run ended; its execution names cannot be reused.
    */
-  readonly outcome: 'started' | 'already-running' | 'already-finished';
+  readonly outcome: 'started' | 'restarted' | 'already-running' | 'already-finished';
   readonly executionName: string;
   readonly executionArn: string;
   /** The execution's status (`RUNNING` when started). */
@@ -168,6 +171,10 @@ export interface WatchView {
   readonly stopDate?: string;
   readonly error?: string;
   readonly cause?: string;
+  /** Which run: 0 for the first, N for restart N. */
+  readonly restart?: number;
+  /** `restarted`: how the run before it ended. */
+  readonly previous?: { readonly executionName: string; readonly status: string; readonly stopDate?: string; readonly error?: string };
 }
 
 /** The line `watch` prints on success. */
@@ -176,5 +183,11 @@ export function formatWatch(view: WatchView): string {
   if (view.outcome === 'started') {
     return `polling ${view.batchPredictionId}: execution ${view.executionName} running${since} (${view.executionArn})`;
   }
-  return `${view.batchPredictionId} is already being polled: execution ${view.executionName} running${since} (${view.executionArn})`;
+  if (view.outcome === 'restarted') {
+    const previous = view.previous;
+    const ended = previous === undefined ? '' : `; the previous run's execution ${previous.executionName} ended ${previous.status}${previous.stopDate === undefined ? '' : ` at ${previous.stopDate}`}${previous.error === undefined ? '' : `: ${previous.error}`}`;
+    return `restarted polling ${view.batchPredictionId}: execution ${view.executionName} running${since} (${view.executionArn}), restart ${view.restart}, a new run${ended}`;
+  }
+  const restart = (view.restart ?? 0) > 0 ? `, restart ${view.restart}` : '';
+  return `${view.batchPredictionId} is already being polled: execution ${view.executionName} running${since}${restart} (${view.executionArn})`;
 }

@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     };
     switch (args.command) {
       case 'watch':
-        return await watch(context, args.id!);
+        return await watch(context, args.id!, { restart: args.restart });
       case 'history':
         return await history(context, args.id!);
       case 'list':

@@ -96,7 +96,27 @@ export const EnvVar = {
   PARTITION: 'POLLER_PARTITION',
   /** The state machine the starter starts runs on. */
   STATE_MACHINE_ARN: 'POLLER_STATE_MACHINE_ARN',
+  /** Automatic restarts per batch prediction the sweeper may start (a whole number, 0 to {@link MAX_AUTOMATIC_RESTARTS}). */
+  MAX_RESTARTS: 'POLLER_MAX_RESTARTS',
+  /** Whole seconds restart N waits after the previous run ended, times 2^(N-1). */
+  RESTART_BACKOFF_SECONDS: 'POLLER_RESTART_BACKOFF_SECONDS',
 } as const;
+
+/** Automatic restarts per batch prediction unless configured otherwise. */
+export const DEFAULT_MAX_RESTARTS = 3;
+
+/**
+ * The most automatic restarts a deployment may allow: with the default 15-minute base, the tenth
+ * waits 15 min × 2^9 ≈ 5.3 days, about as long as an Amazon ML batch prediction may run (7 days).
+ */
+export const MAX_AUTOMATIC_RESTARTS = 10;
+
+/**
+ * Restart N of a batch prediction is not started before `DEFAULT_RESTART_BACKOFF_SECONDS × 2^(N-1)`
+ * after the previous run ended: 15 min, 30 min, 1 h for the default three, so a dependency outage
+ * has time to pass and a persistent failure does not cost a run every sweep.
+ */
+export const DEFAULT_RESTART_BACKOFF_SECONDS = 15 * 60;
 
 /**
  * What the starter function is invoked with: a batch prediction id announced by CloudTrail
@@ -116,6 +136,17 @@ export const PollerMetric = {
   STATUS_TRANSITIONS: 'StatusTransitions',
   /** Count: polls that ended in an error (before any Step Functions retry). */
   POLL_ERRORS: 'PollErrors',
+  /**
+   * Count: restarts the sweeper started (a run had ended before a terminal status). Two sweep
+   * invocations at the same moment (EventBridge delivers at least once) both count a restart their
+   * idempotent start shares: the run is one, the count may be two.
+   */
+  RUN_RESTARTS: 'RunRestarts',
+  /**
+   * Count, once per sweep and batch prediction: a PENDING or INPROGRESS batch prediction whose
+   * automatic restarts are used up, so nothing polls it (restart it with `watch --restart`).
+   */
+  RESTARTS_EXHAUSTED: 'RestartsExhausted',
   /** Count, with dimension `function_name`: cold starts (Powertools' own metric name). */
   COLD_START: 'ColdStart',
 } as const;

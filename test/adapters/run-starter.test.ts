@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, ExecutionLimitExceeded, InvalidName, ListExecutionsCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionLimitExceeded, InvalidName, ListExecutionsCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
@@ -125,6 +125,85 @@ describe('StepFunctionsRunStarter', () => {
     const sdk = sdkError('ThrottlingException', 400);
     sfnMock.on(ListExecutionsCommand).rejects(sdk);
     await expect(starter.runningIds()).rejects.toMatchObject({ message: expect.stringMatching(/^ListExecutions failed: ThrottlingException/), cause: sdk });
+  });
+
+  it('names a restart <id>+r<N>, with the same input as the first run', async () => {
+    sfnMock.on(StartExecutionCommand).resolves({});
+    await expect(starter.start('bp-1', 2)).resolves.toBe('running');
+    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: 'bp-1+r2', input: JSON.stringify({ batchPredictionId: 'bp-1' }) });
+  });
+
+  describe('latestRun (DescribeExecution on the deterministic names)', () => {
+    const EXECUTION_PREFIX = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:`;
+    const STOPPED = new Date('2024-05-01T10:00:00.000Z');
+    /** Answers DescribeExecution from `executions` by name, ExecutionDoesNotExist for any other. */
+    function executionsAre(executions: Record<string, { status: string; error?: string; stopDate?: Date }>): void {
+      sfnMock.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+        const name = input.executionArn.slice(EXECUTION_PREFIX.length);
+        const execution = executions[name];
+        if (execution === undefined) throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${input.executionArn}'`, $metadata: { httpStatusCode: 400 } });
+        return { executionArn: input.executionArn, name, ...execution };
+      });
+    }
+    const described = () => sfnMock.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn!.slice(EXECUTION_PREFIX.length));
+
+    it('is undefined for an id that never had a run', async () => {
+      executionsAre({});
+      await expect(starter.latestRun('bp-1')).resolves.toBeUndefined();
+      expect(described()).toEqual(['bp-1']);
+    });
+
+    it('is the first run when there is no restart', async () => {
+      executionsAre({ 'bp-1': { status: 'FAILED', error: 'MachineLearningUnavailableError', stopDate: STOPPED } });
+      await expect(starter.latestRun('bp-1')).resolves.toEqual({
+        restart: 0,
+        executionName: 'bp-1',
+        status: 'FAILED',
+        stoppedAt: STOPPED.toISOString(),
+        error: 'MachineLearningUnavailableError',
+      });
+      expect(described()).toEqual(['bp-1', 'bp-1+r1']);
+    });
+
+    it('is the highest restart that exists', async () => {
+      executionsAre({ 'bp-1': { status: 'FAILED', stopDate: STOPPED }, 'bp-1+r1': { status: 'TIMED_OUT', stopDate: STOPPED }, 'bp-1+r2': { status: 'ABORTED', stopDate: STOPPED } });
+      await expect(starter.latestRun('bp-1')).resolves.toMatchObject({ restart: 2, executionName: 'bp-1+r2', status: 'ABORTED' });
+      expect(described()).toEqual(['bp-1', 'bp-1+r1', 'bp-1+r2', 'bp-1+r3']);
+    });
+
+    it("follows a run's hand-overs to its latest execution (a hand-over ends SUCCEEDED)", async () => {
+      executionsAre({
+        'bp-1': { status: 'FAILED', stopDate: STOPPED },
+        'bp-1+r1': { status: 'SUCCEEDED', stopDate: STOPPED },
+        'bp-1+r1+g2': { status: 'SUCCEEDED', stopDate: STOPPED },
+        'bp-1+r1+g3': { status: 'FAILED', error: 'States.Timeout', stopDate: STOPPED },
+      });
+      await expect(starter.latestRun('bp-1')).resolves.toMatchObject({ restart: 1, executionName: 'bp-1+r1+g3', status: 'FAILED', error: 'States.Timeout' });
+      expect(described()).toEqual(['bp-1', 'bp-1+r1', 'bp-1+r2', 'bp-1+r1+g2', 'bp-1+r1+g3']);
+    });
+
+    it('is a run that SUCCEEDED at its last execution (Done, no hand-over)', async () => {
+      executionsAre({ 'bp-1': { status: 'SUCCEEDED', stopDate: STOPPED } });
+      await expect(starter.latestRun('bp-1')).resolves.toMatchObject({ restart: 0, executionName: 'bp-1', status: 'SUCCEEDED' });
+    });
+
+    it('reports a RUNNING execution without a stop time', async () => {
+      executionsAre({ 'bp-1': { status: 'RUNNING' } });
+      const latest = await starter.latestRun('bp-1');
+      expect(latest).toEqual({ restart: 0, executionName: 'bp-1', status: 'RUNNING' });
+    });
+
+    it('maps a denied DescribeExecution to PollerAccessDeniedError naming states:DescribeExecution', async () => {
+      const sdk = sdkError('AccessDeniedException', 400);
+      sfnMock.on(DescribeExecutionCommand).rejects(sdk);
+      await expect(starter.latestRun('bp-1')).rejects.toMatchObject({ name: PollerErrorName.ACCESS_DENIED, message: expect.stringMatching(/states:DescribeExecution was denied/), cause: sdk });
+    });
+
+    it('fails on any other DescribeExecution error with a message naming the execution, keeping the cause', async () => {
+      const sdk = sdkError('ThrottlingException', 400);
+      sfnMock.on(DescribeExecutionCommand).rejects(sdk);
+      await expect(starter.latestRun('bp-1')).rejects.toMatchObject({ message: expect.stringMatching(/^DescribeExecution of bp-1 failed: ThrottlingException/), cause: sdk });
+    });
   });
 
   it('refuses an empty state machine ARN with PollerConfigurationError', () => {

@@ -22,11 +22,24 @@ describe('parseArgs', () => {
       command: 'watch',
       help: false,
       json: false,
+      restart: false,
       id: 'bp-1',
       stackName: 'BatchPredictionPoller',
       region: undefined,
     });
     expect(DEFAULT_STACK_NAME).toBe('BatchPredictionPoller');
+  });
+
+  test.each<[string[]]>([[['watch', '--restart', 'bp-1']], [['watch', 'bp-1', '--restart']], [['--restart', 'watch', 'bp-1']]])('watch --restart anywhere: %j', (argv) => {
+    expect(parseArgs(argv)).toMatchObject({ command: 'watch', id: 'bp-1', restart: true });
+  });
+
+  test.each<[string[], RegExp]>([
+    [['history', 'bp-1', '--restart'], /^--restart is an option of watch, not of history$/],
+    [['list', '--restart'], /^--restart is an option of watch, not of list$/],
+    [['watch', 'bp-1', '--restart=yes'], /^--restart takes no value$/],
+  ])('rejects %j: %s', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
   });
 
   test('global options go anywhere, with a space or =', () => {
@@ -114,7 +127,7 @@ describe('help', () => {
   });
 
   test.each([
-    [['watch', '--help'], 'watch', ['Usage: batch-prediction-poller watch <id> [options]', 'StartExecution', 'already being polled', '90 days']],
+    [['watch', '--help'], 'watch', ['Usage: batch-prediction-poller watch <id> [--restart] [options]', 'StartExecution', 'already being polled', '90 days', '--restart', '<id>+r<N>']],
     [['history', 'bp-1', '--help'], 'history', ['Usage: batch-prediction-poller history <id> [options]', 'PREVIOUS → STATUS', 'time spent in the previous']],
     [['help', 'list'], 'list', ['Usage: batch-prediction-poller list [--status S[,S...]] [options]', ALL_STATUSES.join(', '), 'Scan']],
   ] as const)('%j prints the %s help', async (argv, command, texts) => {

@@ -28,6 +28,7 @@ import {
 } from './support';
 
 const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:BatchPredictionPoller-Poller:bp-scores';
+const doesNotExist = () => new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: { httpStatusCode: 400 } });
 const alreadyExists = () => new ExecutionAlreadyExists({ message: 'Execution Already Exists: bp-scores', $metadata: { httpStatusCode: 400 } });
 
 beforeEach(resetMocks);
@@ -106,7 +107,8 @@ describe('watch', () => {
     const { code, stdout } = await run(['watch', 'bp-scores', '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already-running', executionName: 'bp-scores+g3', status: 'RUNNING', startDate: '2024-05-03T00:00:00.000Z' });
-    expect(stepFunctions).toHaveReceivedCommandTimes(DescribeExecutionCommand, 3);
+    // bp-scores, bp-scores+r1 (no restart: the mock answers nothing), +g2, +g3.
+    expect(stepFunctions).toHaveReceivedCommandTimes(DescribeExecutionCommand, 4);
   });
 
   test('a hand-over whose next execution is missing reports the last one found', async () => {
@@ -123,7 +125,7 @@ describe('watch', () => {
 
   test('polled to the end before: explains, exit 1', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    stepFunctions.on(DescribeExecutionCommand).resolves({
+    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist()).on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
       executionArn: EXECUTION_ARN,
       status: 'SUCCEEDED',
       startDate: new Date('2024-05-01T10:00:00.000Z'),
@@ -138,9 +140,9 @@ describe('watch', () => {
     );
   });
 
-  test('a failed earlier run: explains with its error, exit 1; --json still prints the execution', async () => {
+  test('a failed earlier run: explains with its error and how it is restarted, exit 1; --json still prints the execution', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    stepFunctions.on(DescribeExecutionCommand).resolves({
+    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist()).on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
       executionArn: EXECUTION_ARN,
       status: 'FAILED',
       startDate: new Date('2024-05-01T10:00:00.000Z'),
@@ -152,7 +154,7 @@ describe('watch', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already-finished', status: 'FAILED', error: 'BatchPredictionNotFoundError', stopDate: '2024-05-01T10:00:03.000Z' });
     expect(stderr).toBe(
-      'batch-prediction-poller: bp-scores was polled before and that run did not finish (execution bp-scores ended FAILED at 2024-05-01T10:00:03.000Z: BatchPredictionNotFoundError (Amazon ML has no batch prediction with id "bp-scores" in this account)); Step Functions keeps an execution name for 90 days after it ends, so it cannot be started again under that name yet; see batch-prediction-poller history bp-scores',
+      'batch-prediction-poller: bp-scores was polled before and that run did not finish (execution bp-scores ended FAILED at 2024-05-01T10:00:03.000Z: BatchPredictionNotFoundError (Amazon ML has no batch prediction with id "bp-scores" in this account)); with discovery on, the sweeper restarts such a run by itself while Amazon ML reports the job PENDING or INPROGRESS (up to the stack\'s maxRestarts, default 3, 15 min × 2^(N-1) after the run ended); to restart it now, run batch-prediction-poller watch --restart bp-scores (starts bp-scores+r1); see batch-prediction-poller history bp-scores',
     );
   });
 
@@ -182,6 +184,87 @@ describe('watch', () => {
     expect(clients.stepFunctions).toBeInstanceOf(SFNClient);
     await expect(watch({ clients, output, stackName: STACK, region: REGION, json: false }, 'bp-scores')).resolves.toBe(0);
     expect(lines).toEqual([expect.stringMatching(/^polling bp-scores: /)]);
+  });
+});
+
+describe('watch --restart', () => {
+  const FAILED = { status: 'FAILED', startDate: new Date('2024-05-01T10:00:00.000Z'), stopDate: new Date('2024-05-01T10:05:00.000Z'), error: 'MachineLearningUnavailableError' };
+  /** DescribeExecution answers for these names only; ExecutionDoesNotExist for any other. */
+  function executionsAre(byName: Record<string, object>): void {
+    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist());
+    for (const [name, answer] of Object.entries(byName)) stepFunctions.on(DescribeExecutionCommand, { executionArn: executionArnFor(STATE_MACHINE_ARN, name) }).resolves({ executionArn: executionArnFor(STATE_MACHINE_ARN, name), ...answer });
+  }
+
+  test('a first run that FAILED: starts restart 1, <id>+r1, with the same input, without trying <id> again; exit 0', async () => {
+    executionsAre({ 'bp-scores': FAILED });
+    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTION_ARN}+r1`, startDate: new Date('2024-05-01T12:00:00.000Z') });
+    const { code, stdout, stderr } = await run(['watch', '--restart', 'bp-scores']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      `restarted polling bp-scores: execution bp-scores+r1 running since 2024-05-01T12:00:00.000Z (${EXECUTION_ARN}+r1), restart 1, a new run; the previous run's execution bp-scores ended FAILED at 2024-05-01T10:05:00.000Z: MachineLearningUnavailableError`,
+    );
+    expect(stepFunctions).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    expect(stepFunctions).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: 'bp-scores+r1', input: '{"batchPredictionId":"bp-scores"}' });
+  });
+
+  test('after two failed restarts: starts restart 3; --json says so', async () => {
+    executionsAre({ 'bp-scores': FAILED, 'bp-scores+r1': FAILED, 'bp-scores+r2': { ...FAILED, status: 'TIMED_OUT', error: 'States.Timeout' } });
+    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTION_ARN}+r3`, startDate: new Date('2024-05-01T12:00:00.000Z') });
+    const { code, stdout } = await run(['watch', 'bp-scores', '--restart', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      batchPredictionId: 'bp-scores',
+      outcome: 'restarted',
+      executionName: 'bp-scores+r3',
+      executionArn: `${EXECUTION_ARN}+r3`,
+      status: 'RUNNING',
+      startDate: '2024-05-01T12:00:00.000Z',
+      restart: 3,
+      previous: { executionName: 'bp-scores+r2', status: 'TIMED_OUT', stopDate: '2024-05-01T10:05:00.000Z', error: 'States.Timeout' },
+    });
+  });
+
+  test('a restart already running (the sweeper started it): says so, starts nothing, exit 0', async () => {
+    executionsAre({ 'bp-scores': FAILED, 'bp-scores+r1': { status: 'RUNNING', startDate: new Date('2024-05-01T10:20:00.000Z') } });
+    const { code, stdout } = await run(['watch', '--restart', 'bp-scores']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`bp-scores is already being polled: execution bp-scores+r1 running since 2024-05-01T10:20:00.000Z, restart 1 (${EXECUTION_ARN}+r1)`);
+    expect(stepFunctions).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  test('without --restart, a running restart is found too: exit 0', async () => {
+    stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
+    executionsAre({ 'bp-scores': FAILED, 'bp-scores+r1': { status: 'SUCCEEDED', stopDate: new Date('2024-05-01T11:00:00.000Z') }, 'bp-scores+r1+g2': { status: 'RUNNING', startDate: new Date('2024-05-01T11:00:00.000Z') } });
+    const { code, stdout } = await run(['watch', 'bp-scores', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already-running', executionName: 'bp-scores+r1+g2', restart: 1, status: 'RUNNING' });
+  });
+
+  test('a run that SUCCEEDED saw a terminal status: nothing to restart, exit 1', async () => {
+    executionsAre({ 'bp-scores': { status: 'SUCCEEDED', stopDate: new Date('2024-05-01T11:00:30.000Z') } });
+    const { code, stderr } = await run(['watch', '--restart', 'bp-scores']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'batch-prediction-poller: bp-scores was already polled to a terminal status (execution bp-scores ended SUCCEEDED at 2024-05-01T11:00:30.000Z), so there is nothing left to restart; Step Functions keeps an execution name for 90 days after it ends; see batch-prediction-poller history bp-scores',
+    );
+    expect(stepFunctions).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  test('an id never polled: --restart starts its first run', async () => {
+    executionsAre({});
+    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date('2024-05-01T12:00:00.000Z') });
+    const { code, stdout } = await run(['watch', '--restart', 'bp-scores']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`polling bp-scores: execution bp-scores running since 2024-05-01T12:00:00.000Z (${EXECUTION_ARN})`);
+    expect(stepFunctions).toHaveReceivedCommandWith(StartExecutionCommand, { name: 'bp-scores' });
+  });
+
+  test('access denied on DescribeExecution names the permission', async () => {
+    stepFunctions.on(DescribeExecutionCommand).rejects(Object.assign(new Error('not authorized to perform: states:DescribeExecution'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const { code, stderr } = await run(['watch', '--restart', 'bp-scores']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^batch-prediction-poller: states:DescribeExecution was denied/);
   });
 });
 
@@ -255,13 +338,31 @@ describe('history', () => {
     });
   });
 
+  test('a restarted run is its own run, marked as a restart (text and --json)', async () => {
+    const first = '2024-05-01T09:00:00.000Z/bp-retry';
+    const restarted = '2024-05-01T09:30:00.000Z/bp-retry+r1';
+    historyTable([
+      { ...SCORES[0], batchPredictionId: 'bp-retry', runId: first, transitionKey: `${first}#000001`, sequence: 1, previousStatus: null, status: 'PENDING', observedAt: '2024-05-01T09:00:01.000Z', eventId: 'evt-1' },
+      { ...SCORES[0], batchPredictionId: 'bp-retry', runId: restarted, transitionKey: `${restarted}#000001`, sequence: 1, previousStatus: null, status: 'INPROGRESS', observedAt: '2024-05-01T09:30:01.000Z', eventId: 'evt-2' },
+    ]);
+    const text = await run(['history', 'bp-retry']);
+    expect(text.stdout.split('\n')).toEqual(
+      expect.arrayContaining([`run ${first}`, `run ${restarted} (restart 1: a new run after the previous one ended)`]),
+    );
+    const json = await run(['history', 'bp-retry', '--json']);
+    expect(JSON.parse(json.stdout).runs.map((r: { runId: string; restart: number }) => [r.runId, r.restart])).toEqual([
+      [first, 0],
+      [restarted, 1],
+    ]);
+  });
+
   test('an unknown id: "no history for <id>", exit 1', async () => {
     historyTable(SCORES);
     const { code, stdout, stderr } = await run(['history', 'bp-typo']);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      `batch-prediction-poller: no history for bp-typo in table ${TABLE} (stack ${STACK}); the poller has never recorded a transition for it: check the id and --stack/--region, or start polling it with batch-prediction-poller watch bp-typo`,
+      `batch-prediction-poller: no history for bp-typo in table ${TABLE} (stack ${STACK}); the poller has never recorded a transition for it: check the id and --stack/--region, or start polling it with batch-prediction-poller watch bp-typo (if an earlier run ended without recording one, watch says so and batch-prediction-poller watch --restart bp-typo starts a new run)`,
     );
   });
 

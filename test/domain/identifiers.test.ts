@@ -4,6 +4,8 @@ import {
   batchPredictionIdOfExecutionName,
   executionNameFor,
   executionNameForInvalidId,
+  MAX_RESTART_NUMBER,
+  parseExecutionName,
   jitterFractionFor,
   pollingFailedEventId,
   runIdFor,
@@ -111,6 +113,14 @@ describe('batchPredictionIdOfExecutionName', () => {
     ['+g2', undefined],
     ['invalid-0123abcd', 'invalid-0123abcd'],
     ['other name', undefined],
+    ['bp-1+r1', 'bp-1'],
+    ['bp-1+r3+g2', 'bp-1'],
+    ['bp-1+g2+r3', undefined],
+    ['bp-1+r0', undefined],
+    ['bp-1+r01', undefined],
+    ['bp-1+g1', undefined],
+    ['bp-1+r', undefined],
+    ['+r1', undefined],
   ])('%s → %p', (name, id) => {
     expect(batchPredictionIdOfExecutionName(name)).toBe(id);
   });
@@ -124,6 +134,49 @@ describe('batchPredictionIdOfExecutionName', () => {
   });
 });
 
+describe('parseExecutionName', () => {
+  it.each<[string, ReturnType<typeof parseExecutionName>]>([
+    ['bp-1', { batchPredictionId: 'bp-1', restart: 0, generation: 1 }],
+    ['bp-1+g2', { batchPredictionId: 'bp-1', restart: 0, generation: 2 }],
+    ['bp-1+r1', { batchPredictionId: 'bp-1', restart: 1, generation: 1 }],
+    ['bp-1+r12+g345', { batchPredictionId: 'bp-1', restart: 12, generation: 345 }],
+    ['bp-1+r1+r2', undefined],
+    ['bp 1+r1', undefined],
+  ])('%s → %p', (name, parts) => {
+    expect(parseExecutionName(name)).toEqual(parts);
+  });
+
+  it('inverts executionNameFor for every valid id, restart and generation, within 80 characters', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(BATCH_PREDICTION_ID_PATTERN),
+        fc.integer({ min: 0, max: MAX_RESTART_NUMBER }),
+        fc.integer({ min: 1, max: 9_999_999_999 }),
+        (id, restart, generation) => {
+          const name = executionNameFor(id, generation, restart);
+          expect(parseExecutionName(name)).toEqual({ batchPredictionId: id, restart, generation });
+          // Step Functions limits execution names to 80 characters.
+          expect(name.length).toBeLessThanOrEqual(80);
+        },
+      ),
+    );
+  });
+
+  it('gives every run of an id, and every execution of a run, its own name', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(BATCH_PREDICTION_ID_PATTERN),
+        fc.tuple(fc.integer({ min: 0, max: MAX_RESTART_NUMBER }), fc.integer({ min: 1, max: 10_000 })),
+        fc.tuple(fc.integer({ min: 0, max: MAX_RESTART_NUMBER }), fc.integer({ min: 1, max: 10_000 })),
+        (id, [r1, g1], [r2, g2]) => {
+          fc.pre(r1 !== r2 || g1 !== g2);
+          expect(executionNameFor(id, g1, r1)).not.toBe(executionNameFor(id, g2, r2));
+        },
+      ),
+    );
+  });
+});
+
 describe('executionNameFor', () => {
   it.each<[string, number | undefined, string]>([
     ['bp-1', undefined, 'bp-1'],
@@ -133,6 +186,16 @@ describe('executionNameFor', () => {
     ['x'.repeat(64), 3, `${'x'.repeat(64)}+g3`],
   ])('names id %s, generation %p, %s', (id, generation, expected) => {
     expect(executionNameFor(id, generation)).toBe(expected);
+  });
+
+  it.each<[string, number, number, string]>([
+    ['bp-1', 1, 0, 'bp-1'],
+    ['bp-1', 1, 1, 'bp-1+r1'],
+    ['bp-1', 2, 1, 'bp-1+r1+g2'],
+    ['bp-1', 7, 3, 'bp-1+r3+g7'],
+    ['x'.repeat(64), 10_000, MAX_RESTART_NUMBER, `${'x'.repeat(64)}+r99+g10000`],
+  ])('names id %s, generation %p, restart %p: %s', (id, generation, restart, expected) => {
+    expect(executionNameFor(id, generation, restart)).toBe(expected);
   });
 
   it('gives hand-over executions names no batch prediction id can take', () => {

@@ -404,6 +404,24 @@ describe('pollBatchPrediction', () => {
     expect(state.continuation).toMatchObject({ executionName: `${ID}+g3`, input: { generation: 3, polls: 10 } });
   });
 
+  it.each<[string, string, number, string]>([
+    ['a restart hands over within its own run', `${ID}+r2`, 1, `${ID}+r2+g2`],
+    ['a restart keeps its restart number across generations', `${ID}+r1+g4`, 4, `${ID}+r1+g5`],
+    ['a first run hands over as before', ID, 1, `${ID}+g2`],
+    ['an execution named otherwise hands over as the first run', 'custom-name', 1, `${ID}+g2`],
+  ])('%s: execution %s, generation %p → %s', async (_what, executionName, generation, expected) => {
+    // Prepare
+    const deps = fakePollDependencies({ maxPollsPerExecution: 1 });
+    const execution: ExecutionContext = { ...EXECUTION, name: executionName };
+
+    // Act
+    const { state } = await poll(deps, { batchPredictionId: ID, generation }, execution);
+
+    // Assess
+    expect(state.continuation?.executionName).toBe(expected);
+    expect(state.runId).toBe(`${START_TIME}/${executionName}`);
+  });
+
   it('rejects bad input before calling anything', async () => {
     const deps = fakePollDependencies();
     await expect(poll(deps, { batchPredictionID: ID })).rejects.toBeInstanceOf(InvalidBatchPredictionInputError);

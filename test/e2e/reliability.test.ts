@@ -43,7 +43,9 @@ let deployment: LocalDeployment;
 let baseline: FaultyRun;
 
 beforeAll(async () => {
-  deployment = synthesizeDeployment();
+  // These tests follow one run through its failure path; the sweeper's restarts of a failed run are
+  // covered in restarts.test.ts, so they are off here (the sweeper still sweeps).
+  deployment = synthesizeDeployment({ maxRestarts: 0 });
   baseline = await run([]);
 });
 

@@ -212,3 +212,49 @@ describe('poll handler metrics (EMF on stdout)', () => {
     expect(takeEmf()).toEqual([]);
   });
 });
+
+describe('starter handler metrics (EMF on stdout)', () => {
+  type StarterHandlerModule = typeof import('../../lambda/starter-handler');
+  type StarterFakesModule = typeof import('../domain/support/starter-fakes');
+  const STOPPED_AT = '2024-05-01T10:00:00.000Z';
+
+  function freshStarterModules(): { starterHandler: StarterHandlerModule; fakes: StarterFakesModule } {
+    let loaded: { starterHandler: StarterHandlerModule; fakes: StarterFakesModule } | undefined;
+    jest.isolateModules(() => {
+      loaded = { starterHandler: require('../../lambda/starter-handler') as StarterHandlerModule, fakes: require('../domain/support/starter-fakes') as StarterFakesModule };
+    });
+    return loaded!;
+  }
+
+  it('a sweep that restarts one run and finds another past the bound emits RunRestarts 1 and RestartsExhausted 1', async () => {
+    // Prepare: bp-a's first run failed long ago; bp-b has used its only restart.
+    jest.useFakeTimers({ now: new Date(Date.parse(STOPPED_AT) + 86_400_000), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const { starterHandler, fakes } = freshStarterModules();
+      const starter = new fakes.FakeStarter().end('bp-a', 0, 'FAILED', STOPPED_AT).end('bp-b', 0, 'FAILED', STOPPED_AT).end('bp-b', 1, 'FAILED', STOPPED_AT);
+      const lister = new fakes.FakeLister({ INPROGRESS: ['bp-a', 'bp-b'] });
+      const handler = starterHandler.createStarterHandler(() => ({ lister, starter, restarts: { maxRestarts: 1, backoffBaseSeconds: 900 } }));
+
+      // Act
+      const result = await handler({ source: 'sweeper' }, { awsRequestId: 'req-1', functionName: 'BatchPredictionPoller-StarterFunction-abc' });
+
+      // Assess
+      expect(result.restarted.map((r) => r.executionName)).toEqual(['bp-a+r1']);
+      const docs = takeEmf().filter((d) => !(PollerMetric.COLD_START in d));
+      expect(docs).toHaveLength(1);
+      expect(describeEmf(docs[0])).toEqual({ namespace: PollerMetric.NAMESPACE, metrics: [PollerMetric.RUN_RESTARTS, PollerMetric.RESTARTS_EXHAUSTED], dimensions: ['service'] });
+      expect(docs[0]).toMatchObject({ [PollerMetric.RUN_RESTARTS]: 1, [PollerMetric.RESTARTS_EXHAUSTED]: 1, service: SERVICE_NAME });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a sweep that restarts nothing emits no restart metric', async () => {
+    const { starterHandler, fakes } = freshStarterModules();
+    const handler = starterHandler.createStarterHandler(() => ({ lister: new fakes.FakeLister({ PENDING: ['bp-new'] }), starter: new fakes.FakeStarter() }));
+    await handler({ source: 'sweeper' }, { awsRequestId: 'req-1' });
+    const docs = takeEmf();
+    // Only the cold start: nothing restarted, nothing exhausted.
+    expect(docs.flatMap((d) => describeEmf(d).metrics).filter((m) => m !== PollerMetric.COLD_START)).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { EnvVar, PollerErrorName } from '../../lib/contract';
 import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
 import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
 import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/domain/errors';
-import { StarterDependencies, createStarterHandler, defaultStarterDependencies, handler } from '../../lambda/starter-handler';
+import { StarterDependencies, createStarterHandler, defaultStarterDependencies, handler, readRestartPolicy } from '../../lambda/starter-handler';
 import { FakeLister, FakeStarter } from '../domain/support/starter-fakes';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
@@ -18,7 +18,7 @@ describe('createStarterHandler', () => {
     const result = await starterHandler({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { awsRequestId: 'req-1' });
 
     // Assess
-    expect(result).toEqual({ running: ['bp-1'], finished: [] });
+    expect(result).toEqual({ running: ['bp-1'], finished: [], restarted: [], deferred: [], exhausted: [] });
     expect(starter.started).toEqual(['bp-1']);
     expect(lister.requestedStatuses).toEqual([]);
   });
@@ -33,7 +33,7 @@ describe('createStarterHandler', () => {
     const result = await starterHandler({ source: 'sweeper' });
 
     // Assess
-    expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: ['bp-3'] });
+    expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: ['bp-3'], restarted: [], deferred: [], exhausted: [] });
   });
 
   it('builds its dependencies once and reuses them on warm invocations', async () => {
@@ -89,7 +89,7 @@ describe('createStarterHandler', () => {
 
     // Assess
     await expect(failure).rejects.toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining(EnvVar.STATE_MACHINE_ARN) });
-    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({ running: [], finished: [] });
+    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({ running: [], finished: [], restarted: [], deferred: [], exhausted: [] });
     expect(factory).toHaveBeenCalledTimes(2);
   });
 });
@@ -107,6 +107,26 @@ describe('defaultStarterDependencies', () => {
     const deps = defaultStarterDependencies({ [EnvVar.STATE_MACHINE_ARN]: STATE_MACHINE_ARN });
     expect(deps.lister).toBeInstanceOf(DescribeBatchPredictionsLister);
     expect(deps.starter).toBeInstanceOf(StepFunctionsRunStarter);
+    expect(deps.restarts).toEqual({ maxRestarts: 3, backoffBaseSeconds: 900 });
+  });
+});
+
+describe('readRestartPolicy', () => {
+  it.each<[string, NodeJS.ProcessEnv, { maxRestarts: number; backoffBaseSeconds: number }]>([
+    ['unset: the defaults (3 restarts, 15 min base)', {}, { maxRestarts: 3, backoffBaseSeconds: 900 }],
+    ['empty: the defaults', { [EnvVar.MAX_RESTARTS]: '', [EnvVar.RESTART_BACKOFF_SECONDS]: '' }, { maxRestarts: 3, backoffBaseSeconds: 900 }],
+    ['set by the stack', { [EnvVar.MAX_RESTARTS]: '0', [EnvVar.RESTART_BACKOFF_SECONDS]: '60' }, { maxRestarts: 0, backoffBaseSeconds: 60 }],
+  ])('%s', (_what, env, expected) => {
+    expect(readRestartPolicy(env)).toEqual(expected);
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    ['too many restarts', { [EnvVar.MAX_RESTARTS]: '11' }, /POLLER_MAX_RESTARTS="11".*maxRestarts must be a whole number from 0 to 10, got 11/],
+    ['not a number', { [EnvVar.MAX_RESTARTS]: 'three' }, /POLLER_MAX_RESTARTS="three".*got NaN/],
+    ['a zero base', { [EnvVar.RESTART_BACKOFF_SECONDS]: '0' }, /POLLER_RESTART_BACKOFF_SECONDS="0".*backoffBaseSeconds must be a whole number ≥ 1, got 0/],
+  ])('rejects %s with PollerConfigurationError naming the variable', (_what, env, message) => {
+    expect(() => readRestartPolicy(env)).toThrow(PollerConfigurationError);
+    expect(() => readRestartPolicy(env)).toThrow(message);
   });
 });
 

@@ -379,7 +379,7 @@ describe('poll function bundle, run against a fake AWS', () => {
           : mlError(400, 'UnknownOperationException');
       const { result, error } = await invokeBundle({ source: 'sweeper' }, { fn: (s) => s.poller.starterFunction! });
       expect(error).toBeUndefined();
-      expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: [] });
+      expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: [], restarted: [], deferred: [], exhausted: [] });
       const list = seen.find((r) => r.target === 'AWSStepFunctions.ListExecutions');
       expect(JSON.parse(list!.body)).toMatchObject({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', statusFilter: 'RUNNING' });
       expectValidSignature(list!, 'states');

@@ -59,6 +59,8 @@ describe('readPollerAppConfig', () => {
     ['discovery: "false" (string, as from -c discovery=false)', { discovery: 'false' }, { discovery: false }],
     ['discovery: true (boolean)', { discovery: true }, { discovery: true }],
     ['discovery: "true" (string)', { discovery: 'true' }, { discovery: true }],
+    ['maxRestarts: 0 (number, as in cdk.json)', { maxRestarts: 0 }, { maxRestarts: 0 }],
+    ['maxRestarts: "5" (string, as from -c maxRestarts=5)', { maxRestarts: '5' }, { maxRestarts: 5 }],
   ])('reads %s', (_key, context, expected) => {
     expect(readFrom(context)).toMatchObject(expected);
   });
@@ -108,6 +110,9 @@ describe('readPollerAppConfig', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['adaptive options with a fixed interval', { pollInterval: 60, pollInitialSeconds: 10 }, /apply to the adaptive interval only/],
     ['maxPollsPerExecution above 2000', { maxPollsPerExecution: 5000 }, /"maxPollsPerExecution" must be at most 2000, got 5000|at most 2000.*5000/],
+    ['maxRestarts above 10', { maxRestarts: 11 }, /^Context "maxRestarts" must be a whole number from 0 to 10, got 11; e\.g\. -c maxRestarts=3$/],
+    ['maxRestarts as a word', { maxRestarts: 'many' }, /^Context "maxRestarts" must be a whole number from 0 to 10, got "many"/],
+    ['a negative maxRestarts', { maxRestarts: '-1' }, /"maxRestarts" .* got "-1"/],
   ])('rejects %s with a PollerConfigError', (_label, context, pattern) => {
     const error = thrownBy(() => readFrom(context));
     expect(error).toBeInstanceOf(PollerConfigError);
@@ -133,6 +138,11 @@ describe('BatchPredictionPoller props', () => {
     ['a sweep interval under a minute', { sweepInterval: Duration.seconds(30) }, [/sweepInterval/, /30 s/]],
     ['a sweep interval of a fraction of minutes', { sweepInterval: Duration.seconds(90) }, [/sweepInterval/, /90 s/]],
     ['a sweep interval over a day', { sweepInterval: Duration.hours(25) }, [/sweepInterval/, /90000 s/]],
+    ['negative restarts', { maxRestarts: -1 }, [/maxRestarts/, /0 to 10/, /got -1/]],
+    ['too many restarts', { maxRestarts: 11 }, [/maxRestarts/, /0 to 10/, /got 11/]],
+    ['a fractional number of restarts', { maxRestarts: 2.5 }, [/maxRestarts/, /got 2\.5/]],
+    ['a restart backoff under a minute', { restartBackoff: Duration.seconds(30) }, [/restartBackoff/, /30 s/]],
+    ['a restart backoff over a day', { restartBackoff: Duration.hours(25) }, [/restartBackoff/, /90000 s/]],
   ])('rejects %s, naming the value', (_what, props, patterns) => {
     const error = thrownBy(construct(props));
     for (const pattern of patterns) expect(error.message).toMatch(pattern);

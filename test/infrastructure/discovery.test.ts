@@ -62,12 +62,14 @@ const CLOUDTRAIL_EVENT = {
 };
 
 describe('starter function', () => {
-  it('exists by default, with the contract variable naming the state machine (its Ref is the ARN)', () => {
+  it('exists by default, with the contract variables naming the state machine (its Ref is the ARN) and the restart policy', () => {
     const starter = stack.poller.starterFunction;
     expect(starter).toBeDefined();
     const { Properties } = resourceOf(template, starter!);
     expect(Properties.Environment.Variables).toEqual({
       [EnvVar.STATE_MACHINE_ARN]: ref(stack.poller.stateMachine),
+      [EnvVar.MAX_RESTARTS]: '3',
+      [EnvVar.RESTART_BACKOFF_SECONDS]: '900',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     });
   });
@@ -347,6 +349,11 @@ describe('construct props', () => {
     // Discovery and the registry are on by default.
     expect(poller.discoveryRule).toBeDefined();
     t.resourceCountIs('AWS::EventSchemas::Registry', 1);
+  });
+
+  it('maxRestarts and restartBackoff reach the starter through the contract variables', () => {
+    const { template: t, poller } = pollerTemplate({ maxRestarts: 0, restartBackoff: Duration.minutes(5) });
+    expect(resourceOf(t, poller.starterFunction!).Properties.Environment.Variables).toMatchObject({ [EnvVar.MAX_RESTARTS]: '0', [EnvVar.RESTART_BACKOFF_SECONDS]: '300' });
   });
 
   it('schemaRegistry: false alone keeps discovery', () => {

@@ -5,6 +5,8 @@ import {
   BatchPredictionStatus,
   DEFAULT_EVENT_SOURCE,
   DEFAULT_MAX_POLLS_PER_EXECUTION,
+  DEFAULT_MAX_RESTARTS,
+  DEFAULT_RESTART_BACKOFF_SECONDS,
   DEFAULT_MAX_RUN_SECONDS,
   DEFAULT_POLL_INTERVAL_POLICY,
   DetailType,
@@ -79,7 +81,11 @@ describe('Lambda functions', () => {
     poll: loopEnvironment,
     'report-failure': loopEnvironment,
     // The starter only starts runs: the state machine, nothing of the loop's configuration.
-    starter: () => ({ [EnvVar.STATE_MACHINE_ARN]: ref(stack.poller.stateMachine) }),
+    starter: () => ({
+      [EnvVar.STATE_MACHINE_ARN]: ref(stack.poller.stateMachine),
+      [EnvVar.MAX_RESTARTS]: String(DEFAULT_MAX_RESTARTS),
+      [EnvVar.RESTART_BACKOFF_SECONDS]: String(DEFAULT_RESTART_BACKOFF_SECONDS),
+    }),
   };
   const CONTRACT_VARIABLES: readonly string[] = Object.values(EnvVar);
 
@@ -460,6 +466,7 @@ describe('IAM least privilege', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'machinelearning:DescribeBatchPredictions',
+        'states:DescribeExecution',
         'states:ListExecutions',
         'states:StartExecution',
         'xray:PutTelemetryRecords',
@@ -491,7 +498,7 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('lets the state machine invoke only its two handlers and start only itself; lets the starter start and list exactly the state machine', () => {
+  it('lets the state machine invoke only its two handlers and start only itself; lets the starter start and list exactly the state machine and describe its executions', () => {
     const invoke = withActionPrefix('lambda:');
     expect(invoke).toHaveLength(1);
     expect(actionsOf(invoke[0].statement)).toEqual(['lambda:InvokeFunction']);
@@ -505,7 +512,7 @@ describe('IAM least privilege', () => {
     }
 
     const start = withActionPrefix('states:');
-    expect(start).toHaveLength(2);
+    expect(start).toHaveLength(3);
     const byRole = (which: RoleName) => start.filter(({ roles }) => JSON.stringify(roles) === JSON.stringify([roleRef(which)]));
     // The state machine continues as a new execution of itself, by the name set at synthesis time.
     const self = byRole('states');
@@ -518,10 +525,19 @@ describe('IAM least privilege', () => {
     // The starter starts runs on the state machine (its Ref is the ARN), no other; not `:*`, not "*".
     // The sweep lists the running executions (ListExecutions' resource is the state machine).
     const starter = byRole('starter');
-    expect(starter).toHaveLength(1);
-    expect([...actionsOf(starter[0].statement)].sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
-    expect(asArray(starter[0].statement.Resource)).toEqual([ref(stack.poller.stateMachine)]);
-    expect(starter[0].statement.Condition).toBeUndefined();
+    expect(starter).toHaveLength(2);
+    const onMachine = starter.find(({ statement }) => actionsOf(statement).includes('states:StartExecution'))!;
+    expect([...actionsOf(onMachine.statement)].sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
+    expect(asArray(onMachine.statement.Resource)).toEqual([ref(stack.poller.stateMachine)]);
+    expect(onMachine.statement.Condition).toBeUndefined();
+    // Restarts read how an id's latest run ended: DescribeExecution on this state machine's
+    // executions only (`arn:…:execution:<name>:*`), nothing else.
+    const onExecutions = starter.find(({ statement }) => actionsOf(statement).includes('states:DescribeExecution'))!;
+    expect(actionsOf(onExecutions.statement)).toEqual(['states:DescribeExecution']);
+    expect(asArray(onExecutions.statement.Resource).map((r) => joinedString(r, TOKEN))).toEqual([
+      `arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:execution:${name}:*`,
+    ]);
+    expect(onExecutions.statement.Condition).toBeUndefined();
   });
 });
 

@@ -173,6 +173,8 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:machinelearning:${TEST_REGION}:${TEST_ACCOUNT}:batchprediction/*] @ ${at('PollFunctionRole')}`,
         `AwsSolutions-IAM5[Resource::<PollerPollFunction24E17081.Arn>:*] @ ${at('StateMachine/Role')}`,
         `AwsSolutions-IAM5[Resource::<PollerReportFailureFunctionCAF7D616.Arn>:*] @ ${at('StateMachine/Role')}`,
+        // Restarts: the sweeper describes the executions of this state machine (named at synthesis) only.
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${TEST_REGION}:${TEST_ACCOUNT}:execution:BatchPredictionPoller-F818DF95:*] @ ${at('StarterFunctionRole')}`,
         `AwsSolutions-SQS3 @ ${at('DeadLetterQueue')}`,
         `Serverless-SQSRedrivePolicy @ ${at('DeadLetterQueue')}`,
         `Serverless-LambdaDLQ @ ${at('PollFunction')}`,

@@ -113,6 +113,9 @@ function asIamRequest(call: RecordedCall): { action: string; resource: string } 
       return { action: `dynamodb:${call.operation}`, resource: `${ARN_PREFIX('dynamodb')}:table/${call.resource}` };
     case 'events':
       return { action: `events:${call.operation}`, resource: `${ARN_PREFIX('events')}:event-bus/${call.resource}` };
+    case 'states':
+      // The Step Functions API records the ARN itself: the state machine, or one execution.
+      return { action: `states:${call.operation}`, resource: String(call.resource) };
     default:
       throw new Error(`no IAM mapping for ${JSON.stringify(call)}`);
   }
@@ -130,13 +133,16 @@ describe('every call the handlers make in local runs is allowed to the calling r
    */
   async function runAttributed(rawScenario: unknown): Promise<void> {
     const runtime = await LocalRuntime.start(validateScenario(rawScenario), { deployment });
-    const standIns = [runtime.machineLearning, runtime.eventBridge, runtime.dynamoDb];
+    const standIns = [runtime.machineLearning, runtime.eventBridge, runtime.dynamoDb, runtime.stepFunctions];
     let inFlight = 0;
     const instrument = (caller: Caller, module: Record<string, unknown>) => {
       const factory = module[FACTORIES[caller]] as (...args: unknown[]) => (payload: unknown, context: unknown) => Promise<unknown>;
       return jest.spyOn(module as Record<string, any>, FACTORIES[caller]).mockImplementation((...args: unknown[]) => {
         const handler = factory(...args);
         return async (payload: unknown, context: unknown) => {
+          // A run the sweeper starts polls at once, while the starter is still finishing: the poll
+          // waits for it, so that every call recorded in between is one invocation's.
+          while (inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
           if (inFlight++ > 0) overlapping++;
           const starts = standIns.map((s) => s.calls.length);
           try {
@@ -179,14 +185,24 @@ describe('every call the handlers make in local runs is allowed to the calling r
       });
       // A mistyped id: ResourceNotFound, then the failure path publishes Polling Failed.
       await runAttributed({ batchPredictions: [{ id: 'bp-does-not-exist', missing: true }] });
+      // A run whose retries run out while the job is in progress: the sweeper finds it, reads how
+      // its run ended (DescribeExecution) and restarts it (StartExecution <id>+r1).
+      await runAttributed({
+        batchPredictions: [{ id: 'bp-restarted', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 3600, status: 'COMPLETED' }] }],
+        faults: [{ operation: 'GetBatchPrediction', id: 'bp-restarted', error: 'InternalServerException', times: 7 }],
+      });
     } finally {
       await LocalRuntime.shutdown();
     }
   });
 
   it('the runs did what they were meant to (so the calls below are the real ones)', () => {
-    const [completed, missing] = results;
+    const [completed, missing, restarted] = results;
     expect(completed.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(restarted.executions.map((e) => [e.name, e.status])).toEqual([
+      ['bp-restarted', 'FAILED'],
+      ['bp-restarted+r1', 'SUCCEEDED'],
+    ]);
     expect(completed.events.map((e) => e.envelope.detail.status)).toEqual(['PENDING', 'INPROGRESS', 'COMPLETED']);
     expect(missing.executions.map((e) => e.status)).toEqual(['FAILED']);
     expect(missing.events.map((e) => e.envelope['detail-type'])).toEqual([DetailType.POLLING_FAILED]);
@@ -207,9 +223,13 @@ describe('every call the handlers make in local runs is allowed to the calling r
         'starter machinelearning:DescribeBatchPredictions',
       ]),
     );
-    // The starter lists batch predictions and nothing else the stand-ins record (no history, no events).
-    expect([...new Set(attributed.filter((a) => a.caller === 'starter').map((a) => `${a.call.service}:${a.call.operation}`))]).toEqual([
+    // The starter lists batch predictions, lists, describes and starts executions; nothing else
+    // (no history, no events).
+    expect([...new Set(attributed.filter((a) => a.caller === 'starter').map((a) => `${a.call.service}:${a.call.operation}`))].sort()).toEqual([
       'machinelearning:DescribeBatchPredictions',
+      'states:DescribeExecution',
+      'states:ListExecutions',
+      'states:StartExecution',
     ]);
   });
 
@@ -224,9 +244,23 @@ describe('every call the handlers make in local runs is allowed to the calling r
     for (const decision of decisions) expect(decision).toMatch(/ → Allowed$/);
   });
 
-  it('the resources are exactly the polled batch prediction, the history table and the bus (and "*" for the starter\'s listing only)', () => {
+  it('the resources are exactly the polled batch predictions, the history table, the bus, the state machine and its executions (and "*" for the starter\'s listing only)', () => {
     const requested = new Set(attributed.map(({ call }) => asIamRequest(call).resource));
-    expect(requested).toEqual(new Set([batchPredictionArn('bp-completes'), batchPredictionArn('bp-does-not-exist'), tableArn, busArn, '*']));
+    const execution = (name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    expect(requested).toEqual(
+      new Set([
+        batchPredictionArn('bp-completes'),
+        batchPredictionArn('bp-does-not-exist'),
+        batchPredictionArn('bp-restarted'),
+        tableArn,
+        busArn,
+        '*',
+        stateMachineArn,
+        // The sweeper read the failed run, and looked for a restart that did not exist yet.
+        execution('bp-restarted'),
+        execution('bp-restarted+r1'),
+      ]),
+    );
     const onAny = attributed.filter(({ call }) => asIamRequest(call).resource === '*');
     expect(new Set(onAny.map(({ caller, call }) => `${caller} ${call.operation}`))).toEqual(new Set(['starter DescribeBatchPredictions']));
   });
@@ -291,6 +325,9 @@ describe('calls the handlers must never make are denied', () => {
     ['starter', 'states:StartExecution', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
     ['starter', 'states:ListExecutions', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
     ['starter', 'states:StopExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
+    ['starter', 'states:DescribeExecution', 'an execution of another state machine', () => `${ARN_PREFIX('states')}:execution:other-machine:bp-completes`],
+    ['starter', 'states:GetExecutionHistory', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
+    ['starter', 'states:RedriveExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
     ['starter', 'states:DeleteStateMachine', 'the state machine', () => stateMachineArn],
     ['starter', 'lambda:InvokeFunction', 'the poll function', () => deployment.functions.find((f) => f.factory === FACTORIES.poll)!.arn],
     // The dead-letter queue: the starter's role may only send to it (Lambda sends a failed
@@ -321,6 +358,7 @@ describe('calls the handlers must never make are denied', () => {
     expect(await decide('reportFailure', 'events:PutEvents', busArn)).toBe('Allowed');
     expect(await decide('starter', 'states:StartExecution', stateMachineArn)).toBe('Allowed');
     expect(await decide('starter', 'states:ListExecutions', stateMachineArn)).toBe('Allowed');
+    expect(await decide('starter', 'states:DescribeExecution', `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes+r2+g3`)).toBe('Allowed');
     expect(await decide('starter', 'machinelearning:DescribeBatchPredictions', '*')).toBe('Allowed');
   });
 

@@ -1,8 +1,10 @@
 /**
  * In-memory stand-ins for the starter's ports, shared by the use-case and handler tests. They keep
- * the ports' semantics: a lister answers per status; a starter names runs after the id, so a second
- * start of a running id is a no-op and an id whose run ended is `finished`.
+ * the ports' semantics: a lister answers per status; a starter names runs after the id (and the
+ * restart), so a second start of a running id is a no-op and an id whose run ended is `finished`.
  */
+import { executionNameFor } from '../../../lambda/domain/identifiers';
+import { LatestRun } from '../../../lambda/domain/restarts';
 import { BatchPredictionLister, RunStarter, StartOutcome } from '../../../lambda/ports-starter';
 
 type ListedStatus = 'PENDING' | 'INPROGRESS';
@@ -21,14 +23,31 @@ export class FakeLister implements BatchPredictionLister {
   }
 }
 
-/** Starts "executions" named after the id; ids in `finishedIds` have a run that already ended. */
+/** One fake execution: its status, and when it stopped and with what error once it ended. */
+export interface FakeExecution {
+  status: string;
+  stoppedAt?: string;
+  error?: string;
+}
+
+/**
+ * Starts "executions" named as the real starter names them (`<id>`, `<id>+r<N>`), keeps them by
+ * name, and answers `latestRun` from them as `DescribeExecution` would. Ids in `finishedIds` have a
+ * first run that already SUCCEEDED; {@link FakeStarter.end} makes any run end otherwise.
+ */
 export class FakeStarter implements RunStarter {
+  /** The id of every start call, in order (restarts too). */
   readonly started: string[] = [];
+  /** The execution name of every start call, in order. */
+  readonly startedNames: string[] = [];
   readonly running = new Set<string>();
+  readonly executions = new Map<string, FakeExecution>();
   error: Error | undefined;
 
   listCalls = 0;
   listError: Error | undefined;
+  latestRunCalls = 0;
+  latestRunError: Error | undefined;
 
   /** @param running ids a run polls already, as `ListExecutions` would report them */
   constructor(
@@ -36,6 +55,14 @@ export class FakeStarter implements RunStarter {
     running: Iterable<string> = [],
   ) {
     for (const id of running) this.running.add(id);
+    for (const id of finishedIds) this.executions.set(id, { status: 'SUCCEEDED', stoppedAt: '2024-05-01T00:00:00.000Z' });
+  }
+
+  /** Ends the id's run number `restart` (its first execution) with `status`, as of `stoppedAt`. */
+  end(id: string, restart: number, status: string, stoppedAt: string, error?: string): this {
+    this.executions.set(executionNameFor(id, 1, restart), { status, stoppedAt, ...(error === undefined ? {} : { error }) });
+    this.running.delete(id);
+    return this;
   }
 
   async runningIds(): Promise<ReadonlySet<string>> {
@@ -44,11 +71,28 @@ export class FakeStarter implements RunStarter {
     return new Set(this.running);
   }
 
-  async start(batchPredictionId: string): Promise<StartOutcome> {
+  async start(batchPredictionId: string, restart = 0): Promise<StartOutcome> {
+    const name = executionNameFor(batchPredictionId, 1, restart);
     this.started.push(batchPredictionId);
+    this.startedNames.push(name);
     if (this.error !== undefined) throw this.error;
-    if (this.finishedIds.has(batchPredictionId)) return 'finished';
+    const existing = this.executions.get(name);
+    // Standard semantics: same name while running is a no-op; an ended name is refused.
+    if (existing !== undefined) return existing.status === 'RUNNING' ? 'running' : 'finished';
+    this.executions.set(name, { status: 'RUNNING' });
     this.running.add(batchPredictionId);
     return 'running';
+  }
+
+  async latestRun(batchPredictionId: string): Promise<LatestRun | undefined> {
+    this.latestRunCalls++;
+    if (this.latestRunError !== undefined) throw this.latestRunError;
+    let latest: LatestRun | undefined;
+    for (let restart = 0; ; restart++) {
+      const name = executionNameFor(batchPredictionId, 1, restart);
+      const execution = this.executions.get(name);
+      if (execution === undefined) return latest;
+      latest = { restart, executionName: name, ...execution };
+    }
   }
 }
