@@ -2,10 +2,12 @@
  * EventBridge event-pattern validation and matching for the local runtime.
  *
  * Semantics follow the Amazon EventBridge user guide ("Amazon EventBridge event patterns",
- * "Content filtering in Amazon EventBridge event patterns", "Arrays in event patterns",
- * "Matching null values and empty strings") and, where the guide is silent, the behaviour
- * of aws/event-ruler, the engine EventBridge uses. Nothing here depends on anything but the
- * JavaScript runtime, so the local runtime can route events exactly as the deployed rule would.
+ * "Comparison operators for use in event patterns", "Content filtering", "Arrays in event
+ * patterns", "Matching null values and empty strings") and, where the guide is silent, aws/event-ruler,
+ * the engine EventBridge uses (its README, `JsonRuleCompiler`, `CIDR` and `MachineComplexityEvaluator`).
+ * A pattern is compiled once into a tree (dotted keys split into the nested path they stand for,
+ * operators pre-parsed) and the tree is matched against every event. Nothing here depends on anything
+ * but the JavaScript runtime, so the local runtime routes events exactly as the deployed rule would.
  */
 
 /** An event pattern in object form, as in the `EventPattern` of a CloudFormation `AWS::Events::Rule`. */
@@ -20,11 +22,33 @@ export class EventPatternError extends Error {
   }
 }
 
+/**
+ * How many alternatives a pattern may expand to once every `$or` is multiplied out. event-ruler
+ * compiles each combination into its own sub-rule, and EventBridge refuses patterns with more than
+ * 1,000 of them. @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+export const MAX_OR_COMBINATIONS = 1000;
+
+/**
+ * The highest wildcard complexity accepted on one field: the most wildcard-pattern prefixes one
+ * value can match at once (event-ruler's `MachineComplexityEvaluator`). EventBridge rejects more
+ * with "Rule is too complex" but does not publish its threshold; 100 is the cap event-ruler's own
+ * evaluator tests use, and its README measures complexity 100 at ~1,250 events/s.
+ */
+export const MAX_WILDCARD_COMPLEXITY = 100;
+
 type JsonObject = Record<string, unknown>;
 
 const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr'];
-const NUMERIC_OPERATORS = ['=', '<', '<=', '>', '>='];
 const ANYTHING_BUT_OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'];
+/**
+ * Field names event-ruler refuses inside a `$or` alternative (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP),
+ * so that an operator object written one level too high is an error rather than a field name.
+ */
+const RESERVED_IN_OR = new Set([
+  'exactly', ...OPERATORS, '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case',
+  'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+]);
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,27 +70,58 @@ function fail(path: string, problem: string): never {
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
 // ---------------------------------------------------------------------------------------------
-// Validation
+// The compiled form
 // ---------------------------------------------------------------------------------------------
+
+/** One value matcher of a leaf, pre-parsed. */
+type Matcher =
+  | { readonly kind: 'exact'; readonly value: string | number | boolean | null }
+  | { readonly kind: 'ip'; readonly low: bigint; readonly high: bigint; readonly bytes: number }
+  | { readonly kind: 'prefix' | 'suffix' | 'equals-ignore-case'; readonly text: string; readonly ignoreCase: boolean }
+  | { readonly kind: 'wildcard'; readonly text: string; readonly re: RegExp }
+  | { readonly kind: 'numeric'; readonly terms: readonly (readonly [string, number])[] }
+  | { readonly kind: 'exists'; readonly exists: boolean }
+  | { readonly kind: 'anything-but'; readonly values: readonly (string | number)[] }
+  | { readonly kind: 'anything-but-string'; readonly op: string; readonly texts: readonly string[]; readonly res: readonly RegExp[] };
+
+/**
+ * A node of the compiled pattern: the matchers for the value at this path (when the pattern names
+ * it as a leaf), the fields below it, and its `$or` groups (each a list of alternatives at this path).
+ */
+interface Node {
+  leaf?: Matcher[];
+  readonly children: Map<string, Node>;
+  readonly ors: Node[][];
+}
+
+const newNode = (): Node => ({ children: new Map(), ors: [] });
+
+/** Patterns already compiled: a rule's pattern is matched against every event, and compiling it is most of the cost. */
+const compiled = new WeakMap<object, Node>();
 
 /**
  * Validates a pattern (object form, as in a CloudFormation AWS::Events::Rule EventPattern) and
  * throws EventPatternError naming what is wrong (e.g. `pattern at "detail.status": expected an
- * array of values or a nested object, got string "FAILED"`).
+ * array of values or a nested object, got string "FAILED"`). Compiles it once for matching.
  */
 export function validateEventPattern(pattern: unknown): asserts pattern is EventPattern {
-  if (isObject(pattern) && validPatterns.has(pattern)) return;
-  if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
-  validateFields(pattern, '');
-  validPatterns.add(pattern);
+  compile(pattern);
 }
 
-/**
- * Patterns already found valid: a rule's pattern is matched against every event, and walking it
- * again each time is most of the matcher's cost. (Patterns are data from a template or a file and
- * are not changed after they are loaded.)
- */
-const validPatterns = new WeakSet<object>();
+function compile(pattern: unknown): Node {
+  const cached = isObject(pattern) ? compiled.get(pattern) : undefined;
+  if (cached) return cached;
+  if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
+  const root = newNode();
+  compileFields(pattern, '', root, false);
+  const combinations = countCombinations(root);
+  if (combinations > MAX_OR_COMBINATIONS) {
+    fail('', `Rule is too complex: its "$or" alternatives multiply out to ${combinations} combinations (EventBridge allows at most ${MAX_OR_COMBINATIONS}); split it into several rules`);
+  }
+  checkWildcardComplexity(root);
+  compiled.set(pattern, root);
+  return root;
+}
 
 /** Parses a JSON string, then validates; a JSON syntax error is also an EventPatternError. */
 export function parseEventPattern(json: string): EventPattern {
@@ -80,42 +135,76 @@ export function parseEventPattern(json: string): EventPattern {
   return parsed;
 }
 
-function validateFields(fields: JsonObject, path: string): void {
+/**
+ * The node for a (possibly dotted) key below `node`: event-ruler joins path steps with ".", so
+ * `{"state.status": [...]}` and `{"state": {"status": [...]}}` are the same path (README, "Compiled
+ * rules and JSON keys with dots").
+ */
+function nodeAt(node: Node, key: string): Node {
+  let at = node;
+  for (const step of key.split('.')) {
+    let next = at.children.get(step);
+    if (!next) at.children.set(step, (next = newNode()));
+    at = next;
+  }
+  return at;
+}
+
+function compileFields(fields: JsonObject, path: string, node: Node, insideOr: boolean): void {
   const keys = Object.keys(fields);
-  // EventBridge refuses a rule whose pattern selects nothing; an empty nested object is the same mistake.
+  // event-ruler: "Empty objects are not allowed"; a pattern that selects nothing is a mistake.
   if (keys.length === 0) fail(path, 'must contain at least one field');
   for (const key of keys) {
     const value = fields[key];
     const at = join(path, key);
-    if (key === '$or') validateOr(value, at);
-    else if (Array.isArray(value)) validateValues(value, at);
-    else if (isObject(value)) validateFields(value, at);
+    if (key === '$or' && Array.isArray(value) && value.some(isObject)) {
+      node.ors.push(compileOr(value, at));
+      continue;
+    }
+    if (insideOr && RESERVED_IN_OR.has(key)) {
+      fail(at, `"${key}" is a reserved operator name and cannot be a field inside "$or"; put the operator inside a field's array, e.g. {"field": [{"${key}": ...}]}`);
+    }
+    // A "$or" holding an object (or plain values) is an ordinary field named "$or", as event-ruler keeps it for old rules.
+    if (Array.isArray(value)) nodeAt(node, key).leaf = compileValues(value, at);
+    else if (isObject(value)) compileFields(value, at, nodeAt(node, key), insideOr);
     else fail(at, `expected an array of values or a nested object, got ${describe(value)}`);
   }
 }
 
-function validateOr(value: unknown, path: string): void {
-  // event-ruler only treats "$or" as OR when it holds two or more objects; anything else is a mistake.
-  if (!Array.isArray(value) || value.length < 2) {
-    fail(path, `"$or" needs an array of at least two alternative objects, got ${describe(value)}`);
-  }
-  (value as unknown[]).forEach((alternative, i) => {
+function compileOr(value: unknown[], path: string): Node[] {
+  // event-ruler only treats "$or" as OR when it holds two or more objects.
+  if (value.length < 2) fail(path, `"$or" needs an array of at least two alternative objects, got ${value.length}`);
+  return value.map((alternative, i) => {
     if (!isObject(alternative)) fail(`${path}[${i}]`, `"$or" alternative must be an object, got ${describe(alternative)}`);
-    validateFields(alternative, `${path}[${i}]`);
+    const branch = newNode();
+    compileFields(alternative, `${path}[${i}]`, branch, true);
+    return branch;
   });
 }
 
-function validateValues(values: unknown[], path: string): void {
-  if (values.length === 0) fail(path, 'array of values must not be empty');
-  values.forEach((value, i) => validateMatcher(value, `${path}[${i}]`));
+/** How many sub-rules event-ruler's JsonRuleCompiler makes of the pattern: each `$or` multiplies by its alternatives. */
+function countCombinations(node: Node): number {
+  let count = 1;
+  for (const child of node.children.values()) count *= countCombinations(child);
+  for (const group of node.ors) count *= group.reduce((sum, alternative) => sum + countCombinations(alternative), 0);
+  return Math.min(count, Number.MAX_SAFE_INTEGER);
 }
 
-function validateMatcher(matcher: unknown, path: string): void {
-  if (matcher === null || typeof matcher === 'string' || typeof matcher === 'boolean') return;
-  if (typeof matcher === 'number') {
-    if (!Number.isFinite(matcher)) fail(path, `number must be finite, got ${describe(matcher)}`);
-    return;
+function compileValues(values: unknown[], path: string): Matcher[] {
+  // event-ruler: "Empty arrays are not allowed".
+  if (values.length === 0) fail(path, 'array of values must not be empty');
+  return values.map((value, i) => compileMatcher(value, `${path}[${i}]`));
+}
+
+function compileMatcher(matcher: unknown, path: string): Matcher {
+  if (typeof matcher === 'string') {
+    // event-ruler turns a string that is an IP address into an address match, so "2001:db8::1"
+    // also matches "2001:0DB8:0:0:0:0:0:1" (JsonRuleCompiler.writeRules, CIDR.ipToRangeIfPossible).
+    const ip = parseIp(matcher);
+    return ip === undefined ? { kind: 'exact', value: matcher } : { kind: 'ip', low: ip.value, high: ip.value, bytes: ip.bytes };
   }
+  if (matcher === null || typeof matcher === 'boolean') return { kind: 'exact', value: matcher };
+  if (typeof matcher === 'number') return { kind: 'exact', value: finite(matcher, path) };
   if (!isObject(matcher)) {
     fail(path, `expected a string, number, boolean, null or operator object, got ${describe(matcher)}`);
   }
@@ -129,52 +218,61 @@ function validateMatcher(matcher: unknown, path: string): void {
   switch (op) {
     case 'prefix':
     case 'suffix':
-      if (typeof arg === 'string') return;
-      if (isObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') return;
-      return fail(at, `expected a string or {"equals-ignore-case": string}, got ${describe(arg)}`);
+      if (typeof arg === 'string') return { kind: op, text: arg, ignoreCase: false };
+      if (isObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
+        return { kind: op, text: arg['equals-ignore-case'], ignoreCase: true };
+      }
+      return fail(at, `expected a string or {"equals-ignore-case": string}, got ${isObject(arg) ? `{${Object.keys(arg).join(', ')}}` : describe(arg)}`);
     case 'equals-ignore-case':
       if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
-      return;
-    case 'wildcard':
-      return validateWildcard(arg, at);
+      return { kind: op, text: arg, ignoreCase: true };
+    case 'wildcard': {
+      const text = checkWildcard(arg, at);
+      return { kind: 'wildcard', text, re: wildcardRegExp(text) };
+    }
     case 'anything-but':
-      return validateAnythingBut(arg, at);
+      return compileAnythingBut(arg, at);
     case 'numeric':
-      return validateNumeric(arg, at);
+      return { kind: 'numeric', terms: compileNumeric(arg, at) };
     case 'exists':
       if (typeof arg !== 'boolean') fail(at, `expected true or false, got ${describe(arg)}`);
-      return;
+      return { kind: 'exists', exists: arg };
     case 'cidr':
-      return fail(at, '"cidr" (IP address matching) is not supported by the local event-pattern matcher');
+      return compileCidr(arg, at);
     default:
       return fail(path, `unknown operator "${op}" (expected one of ${OPERATORS.join(', ')})`);
   }
 }
 
-function validateWildcard(arg: unknown, path: string): void {
+function finite(n: number, path: string): number {
+  if (!Number.isFinite(n)) fail(path, `number must be finite, got ${describe(n)}`);
+  return n;
+}
+
+function checkWildcard(arg: unknown, path: string): string {
   if (typeof arg !== 'string') fail(path, `expected a string, got ${describe(arg)}`);
   for (let i = 0; i < arg.length; i++) {
     if (arg[i] === '\\') {
-      // event-ruler allows a backslash only to escape "*" or another backslash.
-      if (arg[i + 1] !== '*' && arg[i + 1] !== '\\') {
-        fail(path, `backslash at position ${i} must escape "*" or "\\"`);
-      }
+      // event-ruler's WildcardParser: a backslash may only escape "*" or another backslash.
+      if (arg[i + 1] !== '*' && arg[i + 1] !== '\\') fail(path, `backslash at position ${i} must escape "*" or "\\"`);
       i++;
     } else if (arg[i] === '*' && arg[i + 1] === '*') {
       fail(path, `consecutive wildcard characters at position ${i} are not allowed`);
     }
   }
+  return arg;
 }
 
-function validateAnythingBut(arg: unknown, path: string): void {
-  if (typeof arg === 'string') return;
-  if (typeof arg === 'number' && Number.isFinite(arg)) return;
+function compileAnythingBut(arg: unknown, path: string): Matcher {
+  if (typeof arg === 'string') return { kind: 'anything-but', values: [arg] };
+  if (typeof arg === 'number') return { kind: 'anything-but', values: [finite(arg, path)] };
   if (Array.isArray(arg)) {
-    if (arg.length === 0) fail(path, 'list must not be empty');
     const allStrings = arg.every((v) => typeof v === 'string');
     const allNumbers = arg.every((v) => typeof v === 'number' && Number.isFinite(v));
-    if (!allStrings && !allNumbers) fail(path, 'list must contain only strings or only numbers');
-    return;
+    if (arg.length === 0) fail(path, 'list must not be empty');
+    // event-ruler: "Inside anything but list, either all values are number or string, mixed type is not supported".
+    if (!allStrings && !allNumbers) fail(path, 'list must contain only strings or only numbers (null, booleans and objects are not supported)');
+    return { kind: 'anything-but', values: arg as (string | number)[] };
   }
   if (isObject(arg)) {
     const keys = Object.keys(arg);
@@ -184,43 +282,167 @@ function validateAnythingBut(arg: unknown, path: string): void {
     }
     const inner = arg[op];
     const at = join(path, op);
-    if (op === 'prefix' || op === 'suffix') {
-      if (typeof inner !== 'string' || inner === '') fail(at, `expected a non-empty string, got ${describe(inner)}`);
-      return;
-    }
+    // Lists of prefixes, suffixes, wildcards and ignore-case values are accepted, as event-ruler does
+    // (README "Anything-but prefix list", "Anything-but suffix list", "Anything-but wildcard list").
     const list = Array.isArray(inner) ? inner : [inner];
-    if (list.length === 0) fail(at, 'list must not be empty');
-    for (const item of list) {
-      if (op === 'wildcard') validateWildcard(item, at);
-      else if (typeof item !== 'string') fail(at, `expected a string or a list of strings, got ${describe(item)}`);
-    }
-    return;
+    const texts = list.map((item) => {
+      if (typeof item !== 'string') fail(at, `expected a string or a list of strings, got ${describe(item)}`);
+      if ((op === 'prefix' || op === 'suffix') && item === '') fail(at, `expected a non-empty string (an empty ${op} would exclude every string)`);
+      return op === 'wildcard' ? checkWildcard(item, at) : item;
+    });
+    return { kind: 'anything-but-string', op, texts, res: op === 'wildcard' ? texts.map(wildcardRegExp) : [] };
   }
-  fail(path, `expected a string, a number, a list of them, or an operator object, got ${describe(arg)}`);
+  return fail(path, `expected a string, a number, a list of them, or an operator object, got ${describe(arg)}`);
 }
 
-function validateNumeric(value: unknown, path: string): void {
-  if (!Array.isArray(value) || value.length === 0 || value.length % 2 !== 0) {
-    fail(path, `expected [operator, number] or [lower-op, number, upper-op, number], got ${JSON.stringify(value)}`);
-  }
-  const arg: unknown[] = value;
-  if (arg.length > 4) fail(path, 'at most one lower bound and one upper bound are allowed');
-  for (let i = 0; i < arg.length; i += 2) {
-    const [op, operand] = [arg[i], arg[i + 1]];
-    if (typeof op !== 'string' || !NUMERIC_OPERATORS.includes(op)) {
-      fail(path, `unknown numeric operator ${JSON.stringify(op)} (expected one of ${NUMERIC_OPERATORS.join(' ')})`);
+/** event-ruler's numeric grammar: `= n`, `< n`, `<= n`, `> n` or `>= n`, the last two optionally followed by `< n` or `<= n`. */
+function compileNumeric(value: unknown, path: string): (readonly [string, number])[] {
+  const shape = 'expected [operator, number] or [">" or ">=", number, "<" or "<=", number]';
+  if (!Array.isArray(value) || value.length === 0 || value.length % 2 !== 0) fail(path, `${shape}, got ${JSON.stringify(value)}`);
+  if (value.length > 4) fail(path, 'at most one lower bound and one upper bound are allowed');
+  const terms: (readonly [string, number])[] = [];
+  for (let i = 0; i < value.length; i += 2) {
+    const [op, operand] = [value[i] as unknown, value[i + 1] as unknown];
+    if (typeof op !== 'string' || !['=', '<', '<=', '>', '>='].includes(op)) {
+      fail(path, `unknown numeric operator ${JSON.stringify(op)} (expected one of = < <= > >=)`);
     }
-    if (typeof operand !== 'number' || !Number.isFinite(operand)) {
-      fail(path, `operand of "${op}" must be a number, got ${describe(operand)}`);
-    }
+    if (typeof operand !== 'number' || !Number.isFinite(operand)) fail(path, `operand of "${op}" must be a number, got ${describe(operand)}`);
+    terms.push([op, operand]);
   }
-  if (arg.length === 4) {
+  if (terms.length === 2) {
+    const [[lowOp, low], [highOp, high]] = terms;
     // Like EventBridge, a range must be written lower bound first, then upper bound.
-    const [lowOp, low, highOp, high] = arg as [string, number, string, number];
     if (!['>', '>='].includes(lowOp) || !['<', '<='].includes(highOp)) {
       fail(path, 'a range must be a lower bound (> or >=) followed by an upper bound (< or <=)');
     }
+    // event-ruler's Range: "Bottom must be less than top".
     if (low >= high) fail(path, `lower bound ${low} must be less than upper bound ${high}`);
+  }
+  return terms;
+}
+
+function compileCidr(arg: unknown, path: string): Matcher {
+  if (typeof arg !== 'string') fail(path, `expected a string such as "10.0.0.0/24", got ${describe(arg)}`);
+  const parts = arg.split('/');
+  if (parts.length !== 2) fail(path, `malformed CIDR ${JSON.stringify(arg)}: exactly one "/" required`);
+  const [address, maskText] = parts;
+  if (!/^-?\d+$/.test(maskText)) fail(path, `malformed CIDR ${JSON.stringify(arg)}: mask bits must be an integer`);
+  const maskBits = Number(maskText);
+  if (maskBits < 0) fail(path, `malformed CIDR ${JSON.stringify(arg)}: mask bits must not be negative`);
+  const ip = parseIp(address);
+  if (ip === undefined) fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${JSON.stringify(address)} is not an IPv4 or IPv6 address`);
+  const totalBits = ip.bytes * 8;
+  // event-ruler's CIDR.cidr: "IPv4 mask bits must be < 32", "IPv6 mask bits must be < 128".
+  if (maskBits >= totalBits) fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${ip.bytes === 4 ? 'IPv4' : 'IPv6'} mask bits must be < ${totalBits}`);
+  // Host bits set below the mask are allowed: the range starts at the network address (event-ruler floors it).
+  const hostBits = BigInt(totalBits - maskBits);
+  const hostMask = (1n << hostBits) - 1n;
+  const low = ip.value & ~hostMask;
+  return { kind: 'ip', low, high: low | hostMask, bytes: ip.bytes };
+}
+
+/**
+ * An IPv4 or IPv6 address literal as a number, or undefined. Like event-ruler (which uses Java's
+ * InetAddress), an IPv4-mapped IPv6 address (`::ffff:a00:1`) is the IPv4 address it maps.
+ */
+function parseIp(text: string): { value: bigint; bytes: 4 | 16 } | undefined {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(text)) {
+    const octets = text.split('.').map(Number);
+    if (octets.some((o) => o > 255)) return undefined;
+    return { value: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n), bytes: 4 };
+  }
+  if (!/^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/.test(text)) return undefined;
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? head.length !== 8 : missing < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (all.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  const value = all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  if (value >> 32n === 0xffffn) return { value: value & 0xffffffffn, bytes: 4 };
+  return { value, bytes: 16 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wildcard complexity ("Rule is too complex")
+// ---------------------------------------------------------------------------------------------
+
+/** Every path's wildcard patterns (plain and anything-but), over the whole pattern including `$or` alternatives. */
+function wildcardsByPath(node: Node, path: string, into: Map<string, string[]>): Map<string, string[]> {
+  for (const m of node.leaf ?? []) {
+    const texts = m.kind === 'wildcard' ? [m.text] : m.kind === 'anything-but-string' && m.op === 'wildcard' ? m.texts : [];
+    if (texts.length > 0) into.set(path, [...(into.get(path) ?? []), ...texts]);
+  }
+  for (const [key, child] of node.children) wildcardsByPath(child, join(path, key), into);
+  for (const group of node.ors) for (const alternative of group) wildcardsByPath(alternative, path, into);
+  return into;
+}
+
+/** The tokens of a wildcard: literal characters, and null for an unescaped "*". */
+function tokensOf(text: string): (string | null)[] {
+  const tokens: (string | null)[] = [];
+  for (let i = 0; i < text.length; i++) tokens.push(text[i] === '\\' ? text[++i] : text[i] === '*' ? null : text[i]);
+  return tokens;
+}
+
+/**
+ * The most wildcard-pattern prefixes that one input value matches at once, the figure event-ruler's
+ * MachineComplexityEvaluator computes for one field (e.g. "*aa" scores 3 for "aa": "*", "*a", "*aa"):
+ * a subset construction over the patterns' positions. Stops once past {@link MAX_WILDCARD_COMPLEXITY}
+ * (then returns more than it), so a pathological pattern costs bounded time.
+ *
+ * @param texts - the field's wildcard patterns (plain and anything-but), already checked.
+ */
+export function wildcardComplexity(texts: readonly string[]): number {
+  // The same pattern twice is one set of states in event-ruler's machine (testEvaluateDuplicateWildcardPatterns).
+  const patterns = [...new Set(texts)].map(tokensOf);
+  const alphabet = [...new Set(patterns.flatMap((t) => t.filter((c): c is string => c !== null))), '\u0000'];
+  // A state [pattern, n] means the pattern's first n tokens match the input so far; a prefix
+  // ending in "*" also matches once the "*" has taken more characters, and one just before a "*"
+  // also stands for the prefix with it (the "*" matching nothing).
+  const close = (states: Set<string>): Set<string> => {
+    for (const s of [...states]) {
+      let [p, n] = s.split(',').map(Number);
+      while (patterns[p][n] === null) states.add(`${p},${++n}`);
+    }
+    return states;
+  };
+  const score = (states: Set<string>) => [...states].filter((s) => !s.endsWith(',0')).length;
+  const start = close(new Set(patterns.map((_, p) => `${p},0`)));
+  const seen = new Set<string>([[...start].sort().join(' ')]);
+  const queue = [start];
+  let max = 0;
+  while (queue.length > 0 && max <= MAX_WILDCARD_COMPLEXITY && seen.size < 20_000) {
+    const states = queue.shift()!;
+    for (const c of alphabet) {
+      const next = new Set<string>();
+      for (const s of states) {
+        const [p, n] = s.split(',').map(Number);
+        if (n > 0 && patterns[p][n - 1] === null) next.add(s); // the "*" takes this character too
+        if (patterns[p][n] === c) next.add(`${p},${n + 1}`);
+      }
+      close(next);
+      if (next.size === 0) continue;
+      max = Math.max(max, score(next));
+      const key = [...next].sort().join(' ');
+      if (!seen.has(key)) {
+        seen.add(key);
+        queue.push(next);
+      }
+    }
+  }
+  return queue.length > 0 ? Math.max(max, MAX_WILDCARD_COMPLEXITY + 1) : max;
+}
+
+function checkWildcardComplexity(root: Node): void {
+  for (const [path, texts] of wildcardsByPath(root, '', new Map())) {
+    const complexity = wildcardComplexity(texts);
+    if (complexity > MAX_WILDCARD_COMPLEXITY) {
+      fail(path, `Rule is too complex: its wildcard patterns can match more than ${MAX_WILDCARD_COMPLEXITY} prefixes of one value at once; use fewer "*" and avoid repeated characters after a "*"`);
+    }
   }
 }
 
@@ -235,8 +457,7 @@ function validateNumeric(value: unknown, path: string): void {
  * @throws EventPatternError when the pattern is invalid, so a typo never silently matches nothing.
  */
 export function matchesEventPattern(pattern: EventPattern, event: unknown): boolean {
-  validateEventPattern(pattern);
-  return matchNested(pattern, event);
+  return matchNode(compile(pattern), event);
 }
 
 /** Arrays in events are "crushed out": nested arrays become one flat list of elements. */
@@ -245,24 +466,41 @@ function flatten(value: unknown[]): unknown[] {
 }
 
 /**
- * Matches a nested pattern object. When the event holds an array of objects here, one element
- * must satisfy all the fields, so fields from different elements never combine (event-ruler's
- * array-consistent matching). An empty array holds no fields, just like a missing value.
+ * Matches a node against the event's value at its path. When the event holds an array of objects
+ * here, one element must satisfy all the fields below, so fields from different elements never
+ * combine (event-ruler's array-consistent matching, README "JSON Array Matching").
  */
-function matchNested(pattern: JsonObject, value: unknown): boolean {
-  if (!Array.isArray(value)) return matchFields(pattern, value);
+function matchNode(node: Node, value: unknown): boolean {
+  if (node.leaf && !matchLeaf(node.leaf, value)) return false;
+  if (node.children.size === 0 && node.ors.length === 0) return true;
+  if (!Array.isArray(value)) return matchFields(node, value);
   const elements = flatten(value);
-  return elements.length === 0 ? matchFields(pattern, undefined) : elements.some((e) => matchFields(pattern, e));
+  // An empty array holds no fields, just like a missing value.
+  return elements.length === 0 ? matchFields(node, undefined) : elements.some((e) => matchFields(node, e));
 }
 
-function matchFields(pattern: JsonObject, value: unknown): boolean {
-  return Object.entries(pattern).every(([key, sub]) => {
-    // "$or" alternatives are evaluated against the same object as their siblings (AND of siblings, OR of alternatives).
-    if (key === '$or') return (sub as JsonObject[]).some((alternative) => matchFields(alternative, value));
-    // A missing parent is treated like a missing leaf so that {"exists": false} still matches below it.
-    const child = isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-    return Array.isArray(sub) ? matchLeaf(sub, child) : matchNested(sub as JsonObject, child);
-  });
+function matchFields(node: Node, value: unknown): boolean {
+  for (const [key, child] of node.children) {
+    if (!matchNode(child, childOf(value, key, child))) return false;
+  }
+  // "$or" alternatives are evaluated against the same object as their siblings (AND of siblings, OR of alternatives).
+  return node.ors.every((group) => group.some((alternative) => matchFields(alternative, value)));
+}
+
+/**
+ * The event's value for `key` in `value`. event-ruler flattens event keys by joining with ".", so an
+ * event key `"state.status"` is the path state → status too: such keys are folded into the child.
+ */
+function childOf(value: unknown, key: string, child: Node): unknown {
+  if (!isObject(value)) return undefined;
+  const direct = Object.hasOwn(value, key) ? value[key] : undefined;
+  if (child.children.size === 0 && child.ors.length === 0) return direct;
+  let folded: JsonObject | undefined;
+  const dotted = `${key}.`;
+  for (const k in value) {
+    if (k.startsWith(dotted)) (folded ??= isObject(direct) ? { ...direct } : {})[k.slice(dotted.length)] = value[k];
+  }
+  return folded ?? direct;
 }
 
 /**
@@ -274,59 +512,52 @@ function leafValues(value: unknown): unknown[] {
   return (Array.isArray(value) ? flatten(value) : [value]).filter((v) => !isObject(v) && v !== undefined);
 }
 
-function matchLeaf(matchers: unknown[], value: unknown): boolean {
+function matchLeaf(matchers: readonly Matcher[], value: unknown): boolean {
   const leaves = leafValues(value);
   return matchers.some((matcher) => {
     // exists is about presence alone; a null value is present (EventBridge matches it with exists: true).
-    if (isObject(matcher) && 'exists' in matcher) return matcher.exists === leaves.length > 0;
+    if (matcher.kind === 'exists') return matcher.exists === leaves.length > 0;
     // Every other matcher, anything-but included, needs a value: a missing field never matches.
     return leaves.some((leaf) => matchValue(matcher, leaf));
   });
 }
 
-function matchValue(matcher: unknown, value: unknown): boolean {
-  // Exact match: numbers compare numerically (300 === 3.0e2), strings never equal numbers, null only null.
-  if (!isObject(matcher)) return matcher === value;
-  const [[op, arg]] = Object.entries(matcher);
-  switch (op) {
+function matchValue(matcher: Matcher, value: unknown): boolean {
+  switch (matcher.kind) {
+    case 'exact':
+      // Numbers compare numerically (300 === 3.0e2), strings never equal numbers, null only null.
+      return matcher.value === value;
+    case 'ip': {
+      if (typeof value !== 'string') return false;
+      const ip = parseIp(value);
+      return ip !== undefined && ip.bytes === matcher.bytes && ip.value >= matcher.low && ip.value <= matcher.high;
+    }
     case 'prefix':
     case 'suffix':
     case 'equals-ignore-case':
+      return typeof value === 'string' && matchText(matcher.kind, matcher.text, matcher.ignoreCase, value);
     case 'wildcard':
-      return typeof value === 'string' && matchString(op, arg, value);
+      return typeof value === 'string' && matcher.re.test(value);
     case 'numeric':
       // Numeric matching only works on JSON numbers; the string "5" is not a number.
-      return typeof value === 'number' && inRange(arg as unknown[], value);
+      return typeof value === 'number' && matcher.terms.every(([op, bound]) => compare(op, value, bound));
     case 'anything-but':
-      return !isExcluded(arg, value);
+      // A value of another type is not excluded: anything-but "x" matches 5, anything-but [1, 2] matches "1".
+      return !matcher.values.includes(value as string | number);
+    case 'anything-but-string':
+      if (typeof value !== 'string') return true; // string operators cannot exclude numbers, booleans or null
+      if (matcher.op === 'wildcard') return !matcher.res.some((re) => re.test(value));
+      return !matcher.texts.some((text) => matchText(matcher.op, text, matcher.op === 'equals-ignore-case', value));
     default:
       return false;
   }
 }
 
-function matchString(op: string, arg: unknown, value: string): boolean {
-  if (op === 'wildcard') return wildcardRegExp(arg as string).test(value);
-  if (op === 'equals-ignore-case') return value.toLowerCase() === (arg as string).toLowerCase();
-  const ignoreCase = isObject(arg);
-  const needle = ignoreCase ? (arg['equals-ignore-case'] as string) : (arg as string);
-  const [hay, pin] = ignoreCase ? [value.toLowerCase(), needle.toLowerCase()] : [value, needle];
-  return op === 'prefix' ? hay.startsWith(pin) : hay.endsWith(pin);
-}
-
-/** Whether anything-but's argument covers the value; a value that is not excluded (null included) matches. */
-function isExcluded(arg: unknown, value: unknown): boolean {
-  if (Array.isArray(arg)) return arg.includes(value);
-  if (!isObject(arg)) return arg === value;
-  const [[op, inner]] = Object.entries(arg);
-  if (typeof value !== 'string') return false; // string operators cannot cover numbers, booleans or null
-  return (Array.isArray(inner) ? inner : [inner]).some((item) => matchString(op, item, value));
-}
-
-function inRange(terms: unknown[], value: number): boolean {
-  for (let i = 0; i < terms.length; i += 2) {
-    if (!compare(terms[i] as string, value, terms[i + 1] as number)) return false;
-  }
-  return true;
+function matchText(op: string, text: string, ignoreCase: boolean, value: string): boolean {
+  const [hay, pin] = ignoreCase ? [value.toLowerCase(), text.toLowerCase()] : [value, text];
+  if (op === 'prefix') return hay.startsWith(pin);
+  if (op === 'suffix') return hay.endsWith(pin);
+  return hay === pin || (ignoreCase && value.toUpperCase() === text.toUpperCase());
 }
 
 function compare(op: string, value: number, bound: number): boolean {
@@ -344,6 +575,8 @@ function compare(op: string, value: number, bound: number): boolean {
   }
 }
 
+/** What a "*" compiles to in a wildcard's regular expression. */
+const ANY = '[\\s\\S]*';
 const wildcardCache = new Map<string, RegExp>();
 
 /** Compiles a wildcard: "*" matches zero or more characters, "\*" a literal star, "\\" a backslash. */
@@ -353,7 +586,7 @@ function wildcardRegExp(pattern: string): RegExp {
     let source = '';
     for (let i = 0; i < pattern.length; i++) {
       const c = pattern[i] === '\\' ? pattern[++i] : pattern[i] === '*' ? null : pattern[i];
-      source += c === null ? '[\\s\\S]*' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      source += c === null ? ANY : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     }
     re = new RegExp(`^${source}$`);
     wildcardCache.set(pattern, re);
