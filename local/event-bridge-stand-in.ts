@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readReferencePath } from './asl';
 import { ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
+import type { ScheduleDefinition } from './deployment';
 import { FaultPlan } from './faults';
 import { RecordedCall } from './machine-learning-stand-in';
 
@@ -110,7 +111,20 @@ export class EventBridgeStandIn {
     private readonly faults: FaultPlan,
     private readonly account: string,
     private readonly region: string,
+    schedules: readonly ScheduleDefinition[] = [],
   ) {
+    // The template's scheduled rules are listed and described like any other (they run on the default
+    // bus, matching no events); the runtime's discovery fires them on the virtual clock.
+    for (const schedule of schedules) {
+      this.busRules.set(ruleKey('default', schedule.name), {
+        name: schedule.name,
+        eventBusName: 'default',
+        logicalId: schedule.logicalId,
+        scheduleExpression: schedule.scheduleExpression,
+        state: 'ENABLED',
+        targets: schedule.targets,
+      });
+    }
     for (const rule of rules) {
       this.busRules.set(ruleKey(rule.eventBusName, rule.name), {
         name: rule.name,

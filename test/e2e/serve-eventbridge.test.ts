@@ -143,8 +143,13 @@ describe('PutRule, DescribeRule, ListRules, DeleteRule', () => {
     expect(second.Rules!.map((r) => r.Name)).toEqual(['zz-c']);
     expect(second.NextToken).toBeUndefined();
 
+    // The default bus holds the template's discovery rule and its scheduled rules (the sweeper).
     const onDefault = await events.send(new ListRulesCommand({}));
     expect(onDefault.Rules!.map((r) => r.EventBusName)).toEqual(onDefault.Rules!.map(() => 'default'));
+    expect(runtime.deployment.schedules.length).toBeGreaterThan(0);
+    for (const schedule of runtime.deployment.schedules) {
+      expect(onDefault.Rules).toContainEqual(expect.objectContaining({ Name: schedule.name, ScheduleExpression: schedule.scheduleExpression, State: 'ENABLED' }));
+    }
     for (const name of ['zz-a', 'zz-b', 'zz-c']) await events.send(new DeleteRuleCommand({ Name: name, EventBusName: bus }));
     expect((await events.send(new ListRulesCommand({ EventBusName: bus, NamePrefix: 'zz-' }))).Rules).toEqual([]);
   });
