@@ -32,10 +32,12 @@ export const MAX_OR_COMBINATIONS = 1000;
 /**
  * The highest wildcard complexity accepted on one field: the most wildcard-pattern prefixes one
  * value can match at once (event-ruler's `MachineComplexityEvaluator`). EventBridge rejects more
- * with "Rule is too complex" but does not publish its threshold; 100 is the cap event-ruler's own
- * evaluator tests use, and its README measures complexity 100 at ~1,250 events/s.
+ * with "Rule is too complex" but does not publish its threshold. 10 is the per-rule figure of
+ * event-ruler's README ("limit each single-rule machine to complexity of 10"), and it fits what
+ * EventBridge did in vals-ai/Valkyrie#278: three `*:stack/NAME/*` wildcards on one field (complexity
+ * 9 here) were accepted, four (12) refused as "Rule is too complex".
  */
-export const MAX_WILDCARD_COMPLEXITY = 100;
+export const MAX_WILDCARD_COMPLEXITY = 10;
 
 type JsonObject = Record<string, unknown>;
 
@@ -391,12 +393,13 @@ function tokensOf(text: string): (string | null)[] {
 /**
  * The most wildcard-pattern prefixes that one input value matches at once, the figure event-ruler's
  * MachineComplexityEvaluator computes for one field (e.g. "*aa" scores 3 for "aa": "*", "*a", "*aa"):
- * a subset construction over the patterns' positions. Stops once past {@link MAX_WILDCARD_COMPLEXITY}
- * (then returns more than it), so a pathological pattern costs bounded time.
+ * a subset construction over the patterns' positions. Like the evaluator, it stops once past `cap`
+ * (and then returns more than `cap`), so a pathological pattern costs bounded time.
  *
  * @param texts - the field's wildcard patterns (plain and anything-but), already checked.
+ * @param cap - where to stop counting; {@link MAX_WILDCARD_COMPLEXITY} unless told.
  */
-export function wildcardComplexity(texts: readonly string[]): number {
+export function wildcardComplexity(texts: readonly string[], cap = MAX_WILDCARD_COMPLEXITY): number {
   // The same pattern twice is one set of states in event-ruler's machine (testEvaluateDuplicateWildcardPatterns).
   const patterns = [...new Set(texts)].map(tokensOf);
   const alphabet = [...new Set(patterns.flatMap((t) => t.filter((c): c is string => c !== null))), '\u0000'];
@@ -415,7 +418,7 @@ export function wildcardComplexity(texts: readonly string[]): number {
   const seen = new Set<string>([[...start].sort().join(' ')]);
   const queue = [start];
   let max = 0;
-  while (queue.length > 0 && max <= MAX_WILDCARD_COMPLEXITY && seen.size < 20_000) {
+  while (queue.length > 0 && max <= cap && seen.size < 20_000) {
     const states = queue.shift()!;
     for (const c of alphabet) {
       const next = new Set<string>();
@@ -434,7 +437,7 @@ export function wildcardComplexity(texts: readonly string[]): number {
       }
     }
   }
-  return queue.length > 0 ? Math.max(max, MAX_WILDCARD_COMPLEXITY + 1) : max;
+  return queue.length > 0 ? Math.max(max, cap + 1) : max;
 }
 
 function checkWildcardComplexity(root: Node): void {

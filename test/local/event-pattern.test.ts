@@ -328,9 +328,10 @@ const invalidCases: Array<[string, string, unknown, RegExp]> = [
   ['reserved operator name as a field inside $or', `${COMPILER} parseObjectInsideOrRelationship (RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP)`, { $or: [{ numeric: [123] }, { prefix: ['abc'] }] }, /"\$or\[0\]\.numeric": "numeric" is a reserved operator name and cannot be a field inside "\$or"/],
   ['$or with more than 1,000 combinations', 'guide eb-create-pattern-operators (Or): at most 1,000 combinations', orCombinations(4, 6), /^pattern: Rule is too complex: its "\$or" alternatives multiply out to 1296 combinations \(EventBridge allows at most 1000\)/],
   ['nested $or multiplying past 1,000', 'guide eb-create-pattern-operators (Or): at most 1,000 combinations', { detail: orCombinations(2, 20), $or: [{ a: ['1'] }, { b: ['2'] }, { c: ['3'] }] }, /multiply out to 1200 combinations/],
-  ['wildcard too complex', 'event-ruler MachineComplexityEvaluator; README "Rule is too complex"', { detail: { k: [{ wildcard: `*${'a'.repeat(120)}` }] } }, /^pattern at "detail\.k": Rule is too complex: its wildcard patterns can match more than 100 prefixes of one value at once/],
-  ['51 wildcards on one field, too complex together', 'event-ruler MachineComplexityEvaluator (one machine per field); README "avoid common prefixes"', { detail: { k: Array.from({ length: 51 }, (_, i) => ({ wildcard: `*x${i}` })) } }, /"detail\.k": Rule is too complex/],
-  ['50 wildcards, split over two fields, are fine on each', 'event-ruler MachineComplexityEvaluator (one machine per field)', { a: Array.from({ length: 50 }, (_, i) => ({ wildcard: `*x${i}` })), b: Array.from({ length: 50 }, (_, i) => ({ wildcard: `*x${i}` })), c: [{ wildcard: '*a'.repeat(60) }] }, /"c": Rule is too complex/],
+  ['wildcard too complex on its own', 'event-ruler MachineComplexityEvaluatorTest testEvaluateLongSequenceofWildcards (17)', { detail: { k: [{ wildcard: '*a*a*a*a*a*a*a*a*' }] } }, /^pattern at "detail\.k": Rule is too complex/],
+  ['four *:stack/NAME/* wildcards on one field (complexity 12)', 'vals-ai/Valkyrie#278: EventBridge answered "Rule is too complex" for four, accepted three', { detail: { 'stack-id': ['A', 'B', 'C', 'D'].map((n) => ({ wildcard: `*:stack/${n}/*` })) } }, /^pattern at "detail\.stack-id": Rule is too complex: its wildcard patterns can match more than 10 prefixes of one value at once/],
+  ['three on each of two fields are fine; four on a third are not', 'event-ruler MachineComplexityEvaluator (the most of any one field\'s machine)', { a: ['A', 'B', 'C'].map((n) => ({ wildcard: `*:stack/${n}/*` })), b: ['A', 'B', 'C'].map((n) => ({ wildcard: `*:stack/${n}/*` })), c: ['A', 'B', 'C', 'D'].map((n) => ({ wildcard: `*:stack/${n}/*` })) }, /^pattern at "c": Rule is too complex/],
+  ['anything-but wildcards count too', 'event-ruler MachineComplexityEvaluator (WILDCARD and ANYTHING_BUT_WILDCARD)', { a: [{ 'anything-but': { wildcard: ['*/bin/*.jar', '*/bin/*.class', '*/lib/*.jar'] } }] }, /^pattern at "a": Rule is too complex/],
 ];
 
 describe('matchesEventPattern', () => {
@@ -362,7 +363,9 @@ describe('validateEventPattern', () => {
     ['exactly 1,000 $or combinations (10 x 10 x 10)', orCombinations(3, 10)],
     ['cidr /0 and /31 (IPv4), /127 (IPv6)', { a: [{ cidr: '0.0.0.0/0' }, { cidr: '10.0.0.0/31' }, { cidr: '::/127' }] }],
     ['anything-but lists of every string operator', { a: [{ 'anything-but': { prefix: ['x', 'y'] } }, { 'anything-but': { suffix: ['x'] } }, { 'anything-but': { wildcard: ['*x', 'y*'] } }, { 'anything-but': { 'equals-ignore-case': ['X'] } }] }],
-    ['wildcards within the complexity limit', { a: [{ wildcard: '*a*b*c*d*e' }, { wildcard: 'arn:aws:s3:::*/logs/*' }] }],
+    ['wildcards within the complexity limit (9 on one field)', { a: [{ wildcard: '*a*b*c*d*e' }, { wildcard: 'arn:aws:s3:::*/logs/*' }] }],
+    ['three *:stack/NAME/* wildcards on one field (complexity 9), as EventBridge accepted in vals-ai/Valkyrie#278', { a: ['A', 'B', 'C'].map((n) => ({ wildcard: `*:stack/${n}/*` })) }],
+    ['the guide\'s anything-but wildcard list (complexity 8)', { a: [{ 'anything-but': { wildcard: ['*/bin/*.jar', '*/bin/*.class'] } }] }],
     ['$or holding plain values is a field named "$or"', { $or: ['a', 'b'] }],
   ])('accepts: %s', (_name, pattern) => {
     expect(() => validateEventPattern(pattern)).not.toThrow();
@@ -405,7 +408,12 @@ describe('wildcardComplexity', () => {
     [['*a*a*a*a*a*a*a*a*'], 17, `${EVALUATOR} testEvaluateLongSequenceofWildcards`],
     [['ab*c', 'ab*c'], 2, `${EVALUATOR} testEvaluateDuplicateWildcardPatterns`],
   ])('%j scores %i (%s)', (texts, expected) => {
-    expect(wildcardComplexity(texts)).toBe(expected);
+    // Capped at 100, as those tests' evaluator is.
+    expect(wildcardComplexity(texts, 100)).toBe(expected);
+  });
+
+  it('stops counting past the cap', () => {
+    expect(wildcardComplexity(['*a*a*a*a*a*a*a*a*'], 10)).toBe(11);
   });
 });
 
