@@ -5,8 +5,9 @@
  * "Comparison operators for use in event patterns", "Content filtering", "Arrays in event
  * patterns", "Matching null values and empty strings") and, where the guide is silent, aws/event-ruler,
  * the engine EventBridge uses (its README, `JsonRuleCompiler`, `CIDR` and `MachineComplexityEvaluator`).
- * A pattern is compiled once into a tree (dotted keys split into the nested path they stand for,
- * operators pre-parsed) and the tree is matched against every event. Nothing here depends on anything
+ * A pattern is compiled once, as event-ruler's JsonRuleCompiler compiles it: every `$or` multiplied
+ * out into alternatives (sub-rules), each a tree of the fields it constrains (dotted keys split into
+ * the nested path they stand for, operators pre-parsed); an event matches if any alternative does. Nothing here depends on anything
  * but the JavaScript runtime, so the local runtime routes events exactly as the deployed rule would.
  */
 
@@ -23,9 +24,10 @@ export class EventPatternError extends Error {
 }
 
 /**
- * How many alternatives a pattern may expand to once every `$or` is multiplied out. event-ruler
- * compiles each combination into its own sub-rule, and EventBridge refuses patterns with more than
- * 1,000 of them. @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ * How many rule combinations a pattern's `$or`s may make. EventBridge refuses a pattern with more
+ * ("Event pattern contains more than 1000 rule combinations"), counting the product of the lengths
+ * of every `$or` array, nested ones included (as issue 13 and ministack's AWS-checked emulator
+ * record it), which is never fewer than the alternatives event-ruler compiles the pattern into.
  */
 export const MAX_OR_COMBINATIONS = 1000;
 
@@ -87,19 +89,26 @@ type Matcher =
   | { readonly kind: 'anything-but-string'; readonly op: string; readonly texts: readonly string[]; readonly res: readonly RegExp[] };
 
 /**
- * A node of the compiled pattern: the matchers for the value at this path (when the pattern names
- * it as a leaf), the fields below it, and its `$or` groups (each a list of alternatives at this path).
+ * A node of one compiled alternative: the matchers for the value at this path (when the pattern
+ * names it as a leaf) and the fields below it.
  */
 interface Node {
   leaf?: Matcher[];
   readonly children: Map<string, Node>;
-  readonly ors: Node[][];
 }
 
-const newNode = (): Node => ({ children: new Map(), ors: [] });
+const newNode = (): Node => ({ children: new Map() });
 
-/** Patterns already compiled: a rule's pattern is matched against every event, and compiling it is most of the cost. */
-const compiled = new WeakMap<object, Node>();
+/** A copy of an alternative's tree to fork a `$or` from (matchers are never changed, so they are shared). */
+function copyNode(node: Node): Node {
+  return { leaf: node.leaf, children: new Map([...node.children].map(([key, child]) => [key, copyNode(child)])) };
+}
+
+/** A limit EventBridge enforces, as opposed to a malformed pattern: never retried with "$or" read as a field name. */
+class LimitExceeded extends EventPatternError {}
+
+/** Patterns already compiled (their alternatives): a rule's pattern is matched against every event, and compiling it is most of the cost. */
+const compiled = new WeakMap<object, readonly Node[]>();
 
 /**
  * Validates a pattern (object form, as in a CloudFormation AWS::Events::Rule EventPattern) and
@@ -110,19 +119,51 @@ export function validateEventPattern(pattern: unknown): asserts pattern is Event
   compile(pattern);
 }
 
-function compile(pattern: unknown): Node {
+function compile(pattern: unknown): readonly Node[] {
   const cached = isObject(pattern) ? compiled.get(pattern) : undefined;
   if (cached) return cached;
   if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
-  const root = newNode();
-  compileFields(pattern, '', root, false);
-  const combinations = countCombinations(root);
+  const combinations = orCombinations(pattern);
   if (combinations > MAX_OR_COMBINATIONS) {
-    fail('', `Rule is too complex: its "$or" alternatives multiply out to ${combinations} combinations (EventBridge allows at most ${MAX_OR_COMBINATIONS}); split it into several rules`);
+    throw new LimitExceeded(`pattern: Rule is too complex: it contains ${combinations} rule combinations, more than the ${MAX_OR_COMBINATIONS} EventBridge allows (each "$or" multiplies them by its length); split it into several rules`);
   }
-  checkWildcardComplexity(root);
-  compiled.set(pattern, root);
-  return root;
+  let alternatives: Node[];
+  try {
+    alternatives = compileAlternatives(pattern, true);
+  } catch (error) {
+    // Like EventBridge (event-ruler's GenericMachine.addRule), a pattern that does not compile with
+    // "$or" as the OR operator is compiled again with "$or" as a plain field name; if that fails
+    // too, the first, clearer reason is the one reported.
+    if (error instanceof LimitExceeded || !(error instanceof EventPatternError)) throw error;
+    try {
+      alternatives = compileAlternatives(pattern, false);
+    } catch {
+      throw error;
+    }
+  }
+  checkWildcardComplexity(alternatives);
+  compiled.set(pattern, alternatives);
+  return alternatives;
+}
+
+/** The product of the lengths of every `$or` array in the pattern, as EventBridge counts rule combinations. */
+function orCombinations(value: unknown): number {
+  let product = 1;
+  if (Array.isArray(value)) for (const item of value) product *= orCombinations(item);
+  else if (isObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$or' && Array.isArray(child)) product *= Math.max(child.length, 1);
+      product *= orCombinations(child);
+      if (product > MAX_OR_COMBINATIONS) return product;
+    }
+  }
+  return product;
+}
+
+function compileAlternatives(pattern: JsonObject, orIsOperator: boolean): Node[] {
+  const alternatives = [newNode()];
+  compileFields(pattern, '', [], alternatives, false, orIsOperator);
+  return alternatives;
 }
 
 /** Parses a JSON string, then validates; a JSON syntax error is also an EventPatternError. */
@@ -138,13 +179,13 @@ export function parseEventPattern(json: string): EventPattern {
 }
 
 /**
- * The node for a (possibly dotted) key below `node`: event-ruler joins path steps with ".", so
+ * The node at a path below `root`, made as needed. event-ruler joins path steps with ".", so
  * `{"state.status": [...]}` and `{"state": {"status": [...]}}` are the same path (README, "Compiled
- * rules and JSON keys with dots").
+ * rules and JSON keys with dots"): steps are the keys split at their dots.
  */
-function nodeAt(node: Node, key: string): Node {
-  let at = node;
-  for (const step of key.split('.')) {
+function nodeAt(root: Node, steps: readonly string[]): Node {
+  let at = root;
+  for (const step of steps) {
     let next = at.children.get(step);
     if (!next) at.children.set(step, (next = newNode()));
     at = next;
@@ -152,44 +193,45 @@ function nodeAt(node: Node, key: string): Node {
   return at;
 }
 
-function compileFields(fields: JsonObject, path: string, node: Node, insideOr: boolean): void {
+/**
+ * Compiles the fields of one object of the pattern into every alternative made so far, in document
+ * order as event-ruler does: a leaf written twice (inside and outside a `$or`) keeps the last value.
+ */
+function compileFields(fields: JsonObject, path: string, steps: readonly string[], alternatives: Node[], insideOr: boolean, orIsOperator: boolean): void {
   const keys = Object.keys(fields);
   // event-ruler: "Empty objects are not allowed"; a pattern that selects nothing is a mistake.
   if (keys.length === 0) fail(path, 'must contain at least one field');
   for (const key of keys) {
     const value = fields[key];
     const at = join(path, key);
-    if (key === '$or' && Array.isArray(value) && value.some(isObject)) {
-      node.ors.push(compileOr(value, at));
+    if (key === '$or' && orIsOperator) {
+      compileOr(value, at, steps, alternatives);
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(key)) {
       fail(at, `"${key}" is a reserved operator name and cannot be a field inside "$or"; put the operator inside a field's array, e.g. {"field": [{"${key}": ...}]}`);
     }
-    // A "$or" holding an object (or plain values) is an ordinary field named "$or", as event-ruler keeps it for old rules.
-    if (Array.isArray(value)) nodeAt(node, key).leaf = compileValues(value, at);
-    else if (isObject(value)) compileFields(value, at, nodeAt(node, key), insideOr);
+    const below = [...steps, ...key.split('.')];
+    if (Array.isArray(value)) {
+      const matchers = compileValues(value, at);
+      for (const alternative of alternatives) nodeAt(alternative, below).leaf = matchers;
+    } else if (isObject(value)) compileFields(value, at, below, alternatives, insideOr, orIsOperator);
     else fail(at, `expected an array of values or a nested object, got ${describe(value)}`);
   }
 }
 
-function compileOr(value: unknown[], path: string): Node[] {
+/** A `$or`: every alternative so far is forked once per member object, and each fork gets that member's fields. */
+function compileOr(value: unknown, path: string, steps: readonly string[], alternatives: Node[]): void {
+  if (!Array.isArray(value)) fail(path, `"$or" needs an array of at least two alternative objects, got ${describe(value)}`);
+  const before = alternatives.splice(0, alternatives.length);
+  value.forEach((member, i) => {
+    if (!isObject(member)) fail(`${path}[${i}]`, `"$or" alternative must be an object, got ${describe(member)}`);
+    const forked = before.map(copyNode);
+    compileFields(member, `${path}[${i}]`, steps, forked, true, true);
+    alternatives.push(...forked);
+  });
   // event-ruler only treats "$or" as OR when it holds two or more objects.
   if (value.length < 2) fail(path, `"$or" needs an array of at least two alternative objects, got ${value.length}`);
-  return value.map((alternative, i) => {
-    if (!isObject(alternative)) fail(`${path}[${i}]`, `"$or" alternative must be an object, got ${describe(alternative)}`);
-    const branch = newNode();
-    compileFields(alternative, `${path}[${i}]`, branch, true);
-    return branch;
-  });
-}
-
-/** How many sub-rules event-ruler's JsonRuleCompiler makes of the pattern: each `$or` multiplies by its alternatives. */
-function countCombinations(node: Node): number {
-  let count = 1;
-  for (const child of node.children.values()) count *= countCombinations(child);
-  for (const group of node.ors) count *= group.reduce((sum, alternative) => sum + countCombinations(alternative), 0);
-  return Math.min(count, Number.MAX_SAFE_INTEGER);
 }
 
 function compileValues(values: unknown[], path: string): Matcher[] {
@@ -372,14 +414,13 @@ function parseIp(text: string): { value: bigint; bytes: 4 | 16 } | undefined {
 // Wildcard complexity ("Rule is too complex")
 // ---------------------------------------------------------------------------------------------
 
-/** Every path's wildcard patterns (plain and anything-but), over the whole pattern including `$or` alternatives. */
+/** Every path's wildcard patterns (plain and anything-but) in one alternative, added to `into`. */
 function wildcardsByPath(node: Node, path: string, into: Map<string, string[]>): Map<string, string[]> {
   for (const m of node.leaf ?? []) {
     const texts = m.kind === 'wildcard' ? [m.text] : m.kind === 'anything-but-string' && m.op === 'wildcard' ? m.texts : [];
     if (texts.length > 0) into.set(path, [...(into.get(path) ?? []), ...texts]);
   }
   for (const [key, child] of node.children) wildcardsByPath(child, join(path, key), into);
-  for (const group of node.ors) for (const alternative of group) wildcardsByPath(alternative, path, into);
   return into;
 }
 
@@ -440,8 +481,11 @@ export function wildcardComplexity(texts: readonly string[], cap = MAX_WILDCARD_
   return queue.length > 0 ? Math.max(max, cap + 1) : max;
 }
 
-function checkWildcardComplexity(root: Node): void {
-  for (const [path, texts] of wildcardsByPath(root, '', new Map())) {
+/** Like EventBridge, which evaluates the machine of all a rule's sub-rules: one field's patterns across every alternative count together. */
+function checkWildcardComplexity(alternatives: readonly Node[]): void {
+  const byPath = new Map<string, string[]>();
+  for (const alternative of alternatives) wildcardsByPath(alternative, '', byPath);
+  for (const [path, texts] of byPath) {
     const complexity = wildcardComplexity(texts);
     if (complexity > MAX_WILDCARD_COMPLEXITY) {
       fail(path, `Rule is too complex: its wildcard patterns can match more than ${MAX_WILDCARD_COMPLEXITY} prefixes of one value at once; use fewer "*" and avoid repeated characters after a "*"`);
@@ -460,7 +504,7 @@ function checkWildcardComplexity(root: Node): void {
  * @throws EventPatternError when the pattern is invalid, so a typo never silently matches nothing.
  */
 export function matchesEventPattern(pattern: EventPattern, event: unknown): boolean {
-  return matchNode(compile(pattern), event);
+  return compile(pattern).some((alternative) => matchNode(alternative, event));
 }
 
 /** Arrays in events are "crushed out": nested arrays become one flat list of elements. */
@@ -475,7 +519,7 @@ function flatten(value: unknown[]): unknown[] {
  */
 function matchNode(node: Node, value: unknown): boolean {
   if (node.leaf && !matchLeaf(node.leaf, value)) return false;
-  if (node.children.size === 0 && node.ors.length === 0) return true;
+  if (node.children.size === 0) return true;
   if (!Array.isArray(value)) return matchFields(node, value);
   const elements = flatten(value);
   // An empty array holds no fields, just like a missing value.
@@ -486,8 +530,7 @@ function matchFields(node: Node, value: unknown): boolean {
   for (const [key, child] of node.children) {
     if (!matchNode(child, childOf(value, key, child))) return false;
   }
-  // "$or" alternatives are evaluated against the same object as their siblings (AND of siblings, OR of alternatives).
-  return node.ors.every((group) => group.some((alternative) => matchFields(alternative, value)));
+  return true;
 }
 
 /**
@@ -497,7 +540,7 @@ function matchFields(node: Node, value: unknown): boolean {
 function childOf(value: unknown, key: string, child: Node): unknown {
   if (!isObject(value)) return undefined;
   const direct = Object.hasOwn(value, key) ? value[key] : undefined;
-  if (child.children.size === 0 && child.ors.length === 0) return direct;
+  if (child.children.size === 0) return direct;
   let folded: JsonObject | undefined;
   const dotted = `${key}.`;
   for (const k in value) {

@@ -68,6 +68,8 @@ const DOTS = 'event-ruler README "Compiled rules and JSON keys with dots"; Ruler
 const RULER_TEST = 'event-ruler RulerTest';
 const COMPILER = 'event-ruler JsonRuleCompiler';
 const PROJECT = 'this project\'s rules (lib/)';
+const OR_LIMIT = 'issue 13; "Event pattern contains more than 1000 rule combinations" as recorded by ministackorg/ministack services/eventbridge.py';
+const OR_ORDER = 'event-ruler JsonRuleCompiler (sub-rules written in document order; a leaf written again replaces it)';
 
 const rulerAnythingBut: EventPattern = {
   a: [{ 'anything-but': ['dad0', 'dad1', 'dad2'] }],
@@ -249,6 +251,13 @@ const matchCases: Array<[string, string, EventPattern, unknown, boolean]> = [
   ['README "Nested Or and And": inner alternative', OR, nestedOr, { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/ES', spaceId: 1000 }, true],
   ['README "Nested Or and And": inner alternatives both miss', OR, nestedOr, { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/ES', spaceId: 1 }, false],
   ['"$or" holding an object is an ordinary field name', 'event-ruler README "The backward compatibility of using $or as field name"', { source: ['aws.cloudwatch'], $or: { metricType: ['MetricType'] } }, { source: 'aws.cloudwatch', $or: { metricType: 'MetricType' } }, true],
+  ['leaf inside and outside $or: the later write wins (alternative a=2)', OR_ORDER, { a: ['1'], $or: [{ a: ['2'] }, { b: ['3'] }] }, { a: '2' }, true],
+  ['leaf inside and outside $or: a=1 alone matches neither alternative', OR_ORDER, { a: ['1'], $or: [{ a: ['2'] }, { b: ['3'] }] }, { a: '1' }, false],
+  ['leaf inside and outside $or: a=1 with b=3 matches the second', OR_ORDER, { a: ['1'], $or: [{ a: ['2'] }, { b: ['3'] }] }, { a: '1', b: '3' }, true],
+  ['$or written before the leaf: the leaf overrides both alternatives', OR_ORDER, { $or: [{ a: ['2'] }, { b: ['3'] }], a: ['1'] }, { a: '1' }, true],
+  ['$or written before the leaf: a=2 no longer matches', OR_ORDER, { $or: [{ a: ['2'] }, { b: ['3'] }], a: ['1'] }, { a: '2' }, false],
+  ['"$or" that does not compile as OR is a field named "$or"', 'event-ruler GenericMachine.addRule (falls back to RuleCompiler); README "backward compatibility of using $or"', { $or: [{ numeric: ['>', 5] }, { prefix: 'abc' }] }, { $or: 7 }, true],
+  ['"$or" read as a field: its matchers apply to that field', 'event-ruler GenericMachine.addRule (falls back to RuleCompiler)', { $or: [{ numeric: ['>', 5] }, { prefix: 'abc' }] }, { $or: 'xyz' }, false],
   ['$or within an array element: alternative and sibling in one element', 'event-ruler README "JSON Array Matching" with "$or"', { d: { c: [3], $or: [{ a: [1] }, { b: [2] }] } }, { d: [{ a: 1, c: 3 }] }, true],
   ['$or within an array element: alternative and sibling in different elements', 'event-ruler README "JSON Array Matching" with "$or"', { d: { c: [3], $or: [{ a: [1] }, { b: [2] }] } }, { d: [{ a: 1 }, { c: 3 }] }, false],
   // This project's rules.
@@ -326,8 +335,9 @@ const invalidCases: Array<[string, string, unknown, RegExp]> = [
   ['numeric = with a second term', `${COMPILER} processNumericMatchExpression`, { detail: { n: [{ numeric: ['=', 1, '<', 5] }] } }, /lower bound \(> or >=\) followed by an upper bound/],
   ['numeric operand not finite', NUMERIC, { detail: { n: [{ numeric: ['>', Infinity] }] } }, /operand of ">" must be a number, got number Infinity/],
   ['reserved operator name as a field inside $or', `${COMPILER} parseObjectInsideOrRelationship (RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP)`, { $or: [{ numeric: [123] }, { prefix: ['abc'] }] }, /"\$or\[0\]\.numeric": "numeric" is a reserved operator name and cannot be a field inside "\$or"/],
-  ['$or with more than 1,000 combinations', 'guide eb-create-pattern-operators (Or): at most 1,000 combinations', orCombinations(4, 6), /^pattern: Rule is too complex: its "\$or" alternatives multiply out to 1296 combinations \(EventBridge allows at most 1000\)/],
-  ['nested $or multiplying past 1,000', 'guide eb-create-pattern-operators (Or): at most 1,000 combinations', { detail: orCombinations(2, 20), $or: [{ a: ['1'] }, { b: ['2'] }, { c: ['3'] }] }, /multiply out to 1200 combinations/],
+  ['$or with more than 1,000 combinations', OR_LIMIT, orCombinations(4, 6), /^pattern: Rule is too complex: it contains 1296 rule combinations, more than the 1000 EventBridge allows/],
+  ['$or groups at different levels multiply', OR_LIMIT, { detail: orCombinations(2, 20), $or: [{ a: ['1'] }, { b: ['2'] }, { c: ['3'] }] }, /it contains 1200 rule combinations/],
+  ['a nested $or counts by product, not by the alternatives it makes', OR_LIMIT, { $or: [{ a: ['1'] }, { b: ['2'], $or: Array.from({ length: 600 }, (_, i) => ({ [`k${i}`]: ['x'] })) }] }, /it contains 1200 rule combinations/],
   ['wildcard too complex on its own', 'event-ruler MachineComplexityEvaluatorTest testEvaluateLongSequenceofWildcards (17)', { detail: { k: [{ wildcard: '*a*a*a*a*a*a*a*a*' }] } }, /^pattern at "detail\.k": Rule is too complex/],
   ['four *:stack/NAME/* wildcards on one field (complexity 12)', 'vals-ai/Valkyrie#278: EventBridge answered "Rule is too complex" for four, accepted three', { detail: { 'stack-id': ['A', 'B', 'C', 'D'].map((n) => ({ wildcard: `*:stack/${n}/*` })) } }, /^pattern at "detail\.stack-id": Rule is too complex: its wildcard patterns can match more than 10 prefixes of one value at once/],
   ['three on each of two fields are fine; four on a third are not', 'event-ruler MachineComplexityEvaluator (the most of any one field\'s machine)', { a: ['A', 'B', 'C'].map((n) => ({ wildcard: `*:stack/${n}/*` })), b: ['A', 'B', 'C'].map((n) => ({ wildcard: `*:stack/${n}/*` })), c: ['A', 'B', 'C', 'D'].map((n) => ({ wildcard: `*:stack/${n}/*` })) }, /^pattern at "c": Rule is too complex/],
