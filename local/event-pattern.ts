@@ -81,12 +81,12 @@ const join = (path: string, key: string): string => (path ? `${path}.${key}` : k
 type Matcher =
   | { readonly kind: 'exact'; readonly value: string | number | boolean | null }
   | { readonly kind: 'ip'; readonly low: bigint; readonly high: bigint; readonly bytes: number }
-  | { readonly kind: 'prefix' | 'suffix' | 'equals-ignore-case'; readonly text: string; readonly ignoreCase: boolean }
+  | { readonly kind: 'text'; readonly test: (value: string) => boolean }
   | { readonly kind: 'wildcard'; readonly text: string; readonly re: RegExp }
   | { readonly kind: 'numeric'; readonly terms: readonly (readonly [string, number])[] }
   | { readonly kind: 'exists'; readonly exists: boolean }
   | { readonly kind: 'anything-but'; readonly values: readonly (string | number)[] }
-  | { readonly kind: 'anything-but-string'; readonly op: string; readonly texts: readonly string[]; readonly res: readonly RegExp[] };
+  | { readonly kind: 'anything-but-string'; readonly op: string; readonly texts: readonly string[]; readonly tests: readonly ((value: string) => boolean)[] };
 
 /**
  * A node of one compiled alternative: the matchers for the value at this path (when the pattern
@@ -262,14 +262,14 @@ function compileMatcher(matcher: unknown, path: string): Matcher {
   switch (op) {
     case 'prefix':
     case 'suffix':
-      if (typeof arg === 'string') return { kind: op, text: arg, ignoreCase: false };
+      if (typeof arg === 'string') return { kind: 'text', test: textTest(op, arg, false) };
       if (isObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
-        return { kind: op, text: arg['equals-ignore-case'], ignoreCase: true };
+        return { kind: 'text', test: textTest(op, arg['equals-ignore-case'], true) };
       }
       return fail(at, `expected a string or {"equals-ignore-case": string}, got ${isObject(arg) ? `{${Object.keys(arg).join(', ')}}` : describe(arg)}`);
     case 'equals-ignore-case':
       if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
-      return { kind: op, text: arg, ignoreCase: true };
+      return { kind: 'text', test: textTest(op, arg, true) };
     case 'wildcard': {
       const text = checkWildcard(arg, at);
       return { kind: 'wildcard', text, re: wildcardRegExp(text) };
@@ -329,12 +329,14 @@ function compileAnythingBut(arg: unknown, path: string): Matcher {
     // Lists of prefixes, suffixes, wildcards and ignore-case values are accepted, as event-ruler does
     // (README "Anything-but prefix list", "Anything-but suffix list", "Anything-but wildcard list").
     const list = Array.isArray(inner) ? inner : [inner];
+    // event-ruler accepts an empty list here and then fails evaluating the rule; there is no behaviour to copy.
+    if (list.length === 0) fail(at, 'list must not be empty');
     const texts = list.map((item) => {
       if (typeof item !== 'string') fail(at, `expected a string or a list of strings, got ${describe(item)}`);
       if ((op === 'prefix' || op === 'suffix') && item === '') fail(at, `expected a non-empty string (an empty ${op} would exclude every string)`);
       return op === 'wildcard' ? checkWildcard(item, at) : item;
     });
-    return { kind: 'anything-but-string', op, texts, res: op === 'wildcard' ? texts.map(wildcardRegExp) : [] };
+    return { kind: 'anything-but-string', op, texts, tests: texts.map((text) => textTest(op, text, op === 'equals-ignore-case')) };
   }
   return fail(path, `expected a string, a number, a list of them, or an operator object, got ${describe(arg)}`);
 }
@@ -578,10 +580,8 @@ function matchValue(matcher: Matcher, value: unknown): boolean {
       const ip = parseIp(value);
       return ip !== undefined && ip.bytes === matcher.bytes && ip.value >= matcher.low && ip.value <= matcher.high;
     }
-    case 'prefix':
-    case 'suffix':
-    case 'equals-ignore-case':
-      return typeof value === 'string' && matchText(matcher.kind, matcher.text, matcher.ignoreCase, value);
+    case 'text':
+      return typeof value === 'string' && matcher.test(value);
     case 'wildcard':
       return typeof value === 'string' && matcher.re.test(value);
     case 'numeric':
@@ -592,19 +592,40 @@ function matchValue(matcher: Matcher, value: unknown): boolean {
       return !matcher.values.includes(value as string | number);
     case 'anything-but-string':
       if (typeof value !== 'string') return true; // string operators cannot exclude numbers, booleans or null
-      if (matcher.op === 'wildcard') return !matcher.res.some((re) => re.test(value));
-      return !matcher.texts.some((text) => matchText(matcher.op, text, matcher.op === 'equals-ignore-case', value));
+      return !matcher.tests.some((test) => test(value));
     default:
       return false;
   }
 }
 
-function matchText(op: string, text: string, ignoreCase: boolean, value: string): boolean {
-  const [hay, pin] = ignoreCase ? [value.toLowerCase(), text.toLowerCase()] : [value, text];
-  if (op === 'prefix') return hay.startsWith(pin);
-  if (op === 'suffix') return hay.endsWith(pin);
-  return hay === pin || (ignoreCase && value.toUpperCase() === text.toUpperCase());
+/** The test of a string operator (prefix, suffix, equals-ignore-case, wildcard) against a string value. */
+function textTest(op: string, text: string, ignoreCase: boolean): (value: string) => boolean {
+  if (op === 'wildcard') {
+    const re = wildcardRegExp(text);
+    return (value) => re.test(value);
+  }
+  if (ignoreCase) {
+    const re = ignoreCaseRegExp(text, op);
+    return (value) => re.test(value);
+  }
+  return op === 'prefix' ? (value) => value.startsWith(text) : (value) => value.endsWith(text);
 }
+
+/**
+ * An ignore-case comparison the way event-ruler's EqualsIgnoreCaseParser builds it: each character
+ * of the pattern matches its lower-case or its upper-case form (Locale.ROOT), as the value spells
+ * it. So "straße" matches "STRASSE" ("ß" upper-cases to "SS") but "STRASSE" does not match "straße".
+ */
+function ignoreCaseRegExp(text: string, op: string): RegExp {
+  let source = '';
+  for (const c of text) {
+    const forms = [...new Set([c.toLowerCase(), c.toUpperCase()])].map(escapeRegExp);
+    source += forms.length === 1 ? forms[0] : `(?:${forms.join('|')})`;
+  }
+  return new RegExp(op === 'prefix' ? `^${source}` : op === 'suffix' ? `${source}$` : `^${source}$`);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function compare(op: string, value: number, bound: number): boolean {
   switch (op) {
@@ -632,7 +653,7 @@ function wildcardRegExp(pattern: string): RegExp {
     let source = '';
     for (let i = 0; i < pattern.length; i++) {
       const c = pattern[i] === '\\' ? pattern[++i] : pattern[i] === '*' ? null : pattern[i];
-      source += c === null ? ANY : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      source += c === null ? ANY : escapeRegExp(c);
     }
     re = new RegExp(`^${source}$`);
     wildcardCache.set(pattern, re);

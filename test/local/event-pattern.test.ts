@@ -69,6 +69,7 @@ const RULER_TEST = 'event-ruler RulerTest';
 const COMPILER = 'event-ruler JsonRuleCompiler';
 const PROJECT = 'this project\'s rules (lib/)';
 const OR_LIMIT = 'issue 13; "Event pattern contains more than 1000 rule combinations" as recorded by ministackorg/ministack services/eventbridge.py';
+const IGNORE_CASE = 'event-ruler EqualsIgnoreCaseParser (each pattern character as its lower or upper case, Locale.ROOT)';
 const OR_ORDER = 'event-ruler JsonRuleCompiler (sub-rules written in document order; a leaf written again replaces it)';
 
 const rulerAnythingBut: EventPattern = {
@@ -215,6 +216,11 @@ const matchCases: Array<[string, string, EventPattern, unknown, boolean]> = [
   ['RulerTest equals-ignore-case: "defx" is not "Def"', `${RULER_TEST} WHEN_WeTryEqualsIgnoreCaseRules_THEN_TheyWork`, { a: [{ 'equals-ignore-case': 'aBc' }], b: [{ 'equals-ignore-case': 'Def' }], c: [{ 'equals-ignore-case': 'xyZ' }] }, { a: 'ABC', b: 'defx', c: 'xYz', d: 'rst' }, false],
   ['RulerTest wildcard: all four fields match', `${RULER_TEST} WHEN_WeTryWildcardRules_THEN_TheyWork`, { a: [{ wildcard: '*bc' }], b: [{ wildcard: 'd*f' }], c: [{ wildcard: 'xy*' }], d: [{ wildcard: 'xy*' }] }, { a: 'abcbc', b: 'deeeef', c: 'xy', d: 'xyzzz' }, true],
   ['RulerTest wildcard: "deeeefx" does not end in f', `${RULER_TEST} WHEN_WeTryWildcardRules_THEN_TheyWork`, { a: [{ wildcard: '*bc' }], b: [{ wildcard: 'd*f' }], c: [{ wildcard: 'xy*' }], d: [{ wildcard: 'xy*' }] }, { a: 'abcbc', b: 'deeeefx', c: 'xy', d: 'xyzzz' }, false],
+  ['equals-ignore-case: "ß" in the pattern matches "SS" in the value', IGNORE_CASE, { name: [{ 'equals-ignore-case': 'straße' }] }, { name: 'STRASSE' }, true],
+  ['equals-ignore-case is not symmetric: "SS" does not match "ß"', IGNORE_CASE, { name: [{ 'equals-ignore-case': 'STRASSE' }] }, { name: 'straße' }, false],
+  ['prefix equals-ignore-case with a character that changes length', IGNORE_CASE, { name: [{ prefix: { 'equals-ignore-case': 'ß' } }] }, { name: 'SSe' }, true],
+  ['anything-but equals-ignore-case excludes the same forms', IGNORE_CASE, { name: [{ 'anything-but': { 'equals-ignore-case': 'straße' } }] }, { name: 'STRASSE' }, false],
+  ['equals-ignore-case treats regular-expression characters literally', IGNORE_CASE, { name: [{ 'equals-ignore-case': 'a.b' }] }, { name: 'A-B' }, false],
   ['prefix "" matches any string', 'event-ruler JsonRuleCompiler (prefix compiles to an opening quote)', { detail: { k: [{ prefix: '' }] } }, d({ k: 'anything' }), true],
   ['prefix "" does not match a number', 'event-ruler README "Prefix matches only work on string-valued fields"', { detail: { k: [{ prefix: '' }] } }, d({ k: 5 }), false],
   ['suffix equals-ignore-case on source', 'event-ruler README "Suffix equals-ignore-case matching"', { source: [{ suffix: { 'equals-ignore-case': 'EC2' } }] }, ruler, true],
@@ -326,6 +332,7 @@ const invalidCases: Array<[string, string, unknown, RegExp]> = [
   ['anything-but prefix list with an empty prefix', ANYTHING_BUT, { source: [{ 'anything-but': { prefix: ['a', ''] } }] }, /anything-but\.prefix": expected a non-empty string/],
   ['anything-but suffix list with a number', ANYTHING_BUT, { source: [{ 'anything-but': { suffix: ['a', 1] } }] }, /anything-but\.suffix": expected a string or a list of strings, got number 1/],
   ['anything-but wildcard list with consecutive stars', ANYTHING_BUT, { source: [{ 'anything-but': { wildcard: ['a*', 'b**'] } }] }, /anything-but\.wildcard": consecutive wildcard characters at position 1/],
+  ['anything-but prefix with an empty list', `${COMPILER} (accepts it, then fails evaluating the rule)`, { source: [{ 'anything-but': { prefix: [] } }] }, /anything-but\.prefix": list must not be empty/],
   ['anything-but boolean', `${COMPILER} ("Inside anything but list, start|null|boolean is not supported")`, { source: [{ 'anything-but': true }] }, /anything-but": expected a string, a number, a list of them, or an operator object, got boolean true/],
   ['anything-but list with null', `${COMPILER} ("Inside anything but list, start|null|boolean is not supported")`, { source: [{ 'anything-but': ['a', null] }] }, /list must contain only strings or only numbers/],
   ['anything-but unknown operator', `${COMPILER} ("Unsupported anything-but pattern")`, { source: [{ 'anything-but': { numeric: ['>', 1] } }] }, /object must have exactly one of prefix, suffix, equals-ignore-case, wildcard, got numeric/],
