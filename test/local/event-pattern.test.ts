@@ -89,6 +89,32 @@ const nestedOr: EventPattern = {
   $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] }, { scope: ['Service'] }],
 };
 
+// event-ruler ACMachineTest testACWithExistFalseRule: exists:false is judged within one array element.
+const taskRule = (leaf: string): EventPattern => ({
+  requestContext: {
+    taskInstances: {
+      taskInstanceState: ['ACTIVE'],
+      provider: { id: ['XXXXXXXXXXXX'] },
+      resources: { additionalContext: { capabilityInterfaces: { [leaf]: [{ exists: false }] } } },
+    },
+  },
+});
+const task = (state: string, providerId: string, interfaceName?: string) => ({
+  taskInstanceId: 'id1',
+  taskInstanceState: state,
+  provider: { id: providerId, type: 'XXXXXXXX' },
+  resources: [
+    {
+      legacyFocusCategory: 'XXXXXFocus',
+      endpointIdentifier: { type: 'XXXIdentifier', MaskedNumber: 'XXXXXXXXXX' },
+      ...(interfaceName === undefined ? {} : { additionalContext: { capabilityInterfaces: [{ interfaceName }] } }),
+    },
+  ],
+});
+const taskEvent1 = { requestContext: { taskInstances: [task('ACTIVE', 'XXXXXXXXXXXX'), task('InACTIVE', 'SomeRandom', 'Dummy.DummyDumDum')] } };
+const taskEvent2 = { requestContext: { taskInstances: [task('ACTIVE', 'XXXXXXXXXXXX', 'XXXX.XXXXXXXXXXXXXX'), task('InACTIVE', 'SomeRandom', 'XXXX.XXXXXXXXXXXXXX')] } };
+const AC_EXISTS = 'event-ruler ACMachineTest testACWithExistFalseRule';
+
 const matchCases: Array<[string, string, EventPattern, unknown, boolean]> = [
   // Exact matching, AND across fields, OR within arrays.
   ['docs EC2 termination pattern', PATTERNS, { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } }, d({ state: 'terminated' }), true],
@@ -242,6 +268,10 @@ const matchCases: Array<[string, string, EventPattern, unknown, boolean]> = [
   ['exists on an array of objects: last element has both', 'event-ruler StructuredFinderTest correctness case "objarray: 3 elem, last valid"', { d: { a: [{ exists: true }], b: [{ exists: true }] } }, { d: [{ a: 1 }, { b: 2 }, { a: 3, b: 4 }] }, true],
   ['exists false inside an array element', 'event-ruler StructuredFinderTest correctness case "exists-false: absent"', { d: { a: [{ exists: true }], b: [{ exists: false }] } }, { d: [{ a: 1 }] }, true],
   ['exists false inside an array element, present', 'event-ruler StructuredFinderTest correctness case "exists-false: present"', { d: { a: [{ exists: true }], b: [{ exists: false }] } }, { d: [{ a: 1, b: 2 }] }, false],
+  ['exists false in the first element, present in the second: matches', AC_EXISTS, taskRule('interfaceName'), taskEvent1, true],
+  ['exists false on a field no element has: matches', AC_EXISTS, taskRule('abc'), taskEvent1, true],
+  ['exists false, present in the matching element: no match', AC_EXISTS, taskRule('interfaceName'), taskEvent2, false],
+  ['exists false on a field no element has (second event): matches', AC_EXISTS, taskRule('abc'), taskEvent2, true],
   ['RulerTest exists false on another field', `${RULER_TEST} WHEN_WeTryToMatchExistsRules_THEN_TheyWork`, { b: [{ exists: false }] }, { a: 1 }, true],
   // Dotted keys.
   ['dotted pattern key is the nested path', DOTS, { detail: { 'state.status': ['running'] } }, d({ state: { status: 'running' } }), true],
