@@ -43,14 +43,18 @@ export const MAX_WILDCARD_COMPLEXITY = 10;
 
 type JsonObject = Record<string, unknown>;
 
-const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr'];
+/**
+ * The match-expression operators: the user guide's, and `exactly`, event-ruler's spelling of a plain
+ * string match (JsonRuleCompiler, Constants.EXACT_MATCH), which EventBridge compiles with it.
+ */
+const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr', 'exactly'];
 const ANYTHING_BUT_OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'];
 /**
  * Field names event-ruler refuses inside a `$or` alternative (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP),
  * so that an operator object written one level too high is an error rather than a field name.
  */
 const RESERVED_IN_OR = new Set([
-  'exactly', ...OPERATORS, '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case',
+  ...OPERATORS, '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case',
   'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
 ]);
 
@@ -267,6 +271,10 @@ function compileMatcher(matcher: unknown, path: string): Matcher {
         return { kind: 'text', test: textTest(op, arg['equals-ignore-case'], true) };
       }
       return fail(at, `expected a string or {"equals-ignore-case": string}, got ${isObject(arg) ? `{${Object.keys(arg).join(', ')}}` : describe(arg)}`);
+    case 'exactly':
+      // Unlike a plain string value, never read as an IP address: it matches this exact text only.
+      if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
+      return { kind: 'exact', value: arg };
     case 'equals-ignore-case':
       if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
       return { kind: 'text', test: textTest(op, arg, true) };
