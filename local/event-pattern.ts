@@ -7,8 +7,9 @@
  * the engine EventBridge uses (its README, `JsonRuleCompiler`, `CIDR` and `MachineComplexityEvaluator`).
  * A pattern is compiled once, as event-ruler's JsonRuleCompiler compiles it: every `$or` multiplied
  * out into alternatives (sub-rules), each a tree of the fields it constrains (dotted keys split into
- * the nested path they stand for, operators pre-parsed); an event matches if any alternative does. Nothing here depends on anything
- * but the JavaScript runtime, so the local runtime routes events exactly as the deployed rule would.
+ * the nested path they stand for, operators pre-parsed); an event matches if any alternative does.
+ * Nothing here depends on anything but the JavaScript runtime, so the local runtime routes events
+ * exactly as the deployed rule would.
  */
 
 /** An event pattern in object form, as in the `EventPattern` of a CloudFormation `AWS::Events::Rule`. */
@@ -26,8 +27,8 @@ export class EventPatternError extends Error {
 /**
  * How many rule combinations a pattern's `$or`s may make. EventBridge refuses a pattern with more
  * ("Event pattern contains more than 1000 rule combinations"), counting the product of the lengths
- * of every `$or` array, nested ones included (as issue 13 and ministack's AWS-checked emulator
- * record it), which is never fewer than the alternatives event-ruler compiles the pattern into.
+ * of every `$or` array, nested ones included (as issue 13 has it, and as ministack's emulator records
+ * AWS's wording), which is never fewer than the alternatives event-ruler compiles the pattern into.
  */
 export const MAX_OR_COMBINATIONS = 1000;
 
@@ -108,9 +109,6 @@ function copyNode(node: Node): Node {
   return { leaf: node.leaf, children: new Map([...node.children].map(([key, child]) => [key, copyNode(child)])) };
 }
 
-/** A limit EventBridge enforces, as opposed to a malformed pattern: never retried with "$or" read as a field name. */
-class LimitExceeded extends EventPatternError {}
-
 /** Patterns already compiled (their alternatives): a rule's pattern is matched against every event, and compiling it is most of the cost. */
 const compiled = new WeakMap<object, readonly Node[]>();
 
@@ -129,7 +127,7 @@ function compile(pattern: unknown): readonly Node[] {
   if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
   const combinations = orCombinations(pattern);
   if (combinations > MAX_OR_COMBINATIONS) {
-    throw new LimitExceeded(`pattern: Rule is too complex: it contains ${combinations} rule combinations, more than the ${MAX_OR_COMBINATIONS} EventBridge allows (each "$or" multiplies them by its length); split it into several rules`);
+    fail('', `Rule is too complex: it contains ${combinations} rule combinations, more than the ${MAX_OR_COMBINATIONS} EventBridge allows (each "$or" multiplies them by its length); split it into several rules`);
   }
   let alternatives: Node[];
   try {
@@ -138,7 +136,7 @@ function compile(pattern: unknown): readonly Node[] {
     // Like EventBridge (event-ruler's GenericMachine.addRule), a pattern that does not compile with
     // "$or" as the OR operator is compiled again with "$or" as a plain field name; if that fails
     // too, the first, clearer reason is the one reported.
-    if (error instanceof LimitExceeded || !(error instanceof EventPatternError)) throw error;
+    if (!(error instanceof EventPatternError)) throw error;
     try {
       alternatives = compileAlternatives(pattern, false);
     } catch {
