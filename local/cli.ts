@@ -34,11 +34,12 @@ export interface CliOptions {
 export const DEFAULT_SERVE_PORT = 4599;
 
 const USAGE = `Usage: npm start -- [--scenario FILE] [--events-out F] [--history-out F] [--summary-out F] [--rule PATTERN.json]... [--verbose]
-       npm start -- --serve [--speed N] [--port P] [--scenario FILE] [--verbose]
+       npm start -- --serve [--speed N] [--port P] [--scenario FILE] [--events-out F] [--rule PATTERN.json]... [--verbose]
 
 Runs the synthesized batch-prediction poller locally on simulated time. Without --scenario it runs
 the built-in demo. With --serve it keeps running on one local endpoint (for the CLI, with
-AWS_ENDPOINT_URL), simulated time N times faster than real time (default 60). See README.md.`;
+AWS_ENDPOINT_URL), simulated time N times faster than real time (default 60), printing each event as it
+arrives with the rules that match it (--rule files, and rules put with aws events put-rule). See README.md.`;
 
 /** Parses `argv` (after `npm start --`). @throws UsageError, ScenarioError, EventPatternError */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -85,6 +86,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`unknown option ${JSON.stringify(arg)}; run npm start -- --help`);
     }
   }
+  if (serve) {
+    // A served run never ends, so there is no final history or summary to write: say so rather than ignore the flag.
+    for (const flag of ['--history-out', '--summary-out']) {
+      if (values[flag] !== undefined) throw new UsageError(`${flag} is not available with --serve (a served run does not end); read the history with npm run cli -- history ID`);
+    }
+  }
   return {
     scenarioFile: values['--scenario'],
     eventsOut: values['--events-out'],
@@ -119,10 +126,37 @@ function readText(file: string, what: string): string {
 }
 
 /**
+ * The served timeline: returns a function that prints each event the buses accepted since its last
+ * call, once, with the template rules' deliveries, the rules put over the API (PutRule) that matched
+ * it and the `--rule` patterns it matches, and appends the event to `eventsOut` as NDJSON (the file
+ * is started empty).
+ */
+export function servedTimeline(
+  runtime: Pick<LocalRuntime, 'eventBridge' | 'clock'>,
+  options: Pick<CliOptions, 'rules' | 'eventsOut'>,
+  print: (line: string) => void,
+): () => void {
+  if (options.eventsOut !== undefined) fs.writeFileSync(options.eventsOut, '');
+  let printed = 0;
+  return () => {
+    const events = runtime.eventBridge.events;
+    for (; printed < events.length; printed++) {
+      const event = events[printed];
+      for (const line of formatTimeline({ events: [event] }, runtime.clock.startMs)) print(line);
+      for (const name of event.putRuleMatches) print(`${' '.repeat(12)}↳ rule ${name} (put over the API) matched`);
+      for (const rule of options.rules) {
+        if (matchesEventPattern(rule.pattern, event.envelope)) print(`${' '.repeat(12)}↳ --rule ${rule.file} matched`);
+      }
+      if (options.eventsOut !== undefined) fs.appendFileSync(options.eventsOut, `${JSON.stringify(event.envelope)}\n`);
+    }
+  };
+}
+
+/**
  * `--serve`: one endpoint for every service, the scenario started, the sweeper sweeping, and each
  * event printed as it is delivered; until SIGINT/SIGTERM.
  */
-async function serveForever(runtime: LocalRuntime, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
+async function serveForever(runtime: LocalRuntime, options: CliOptions, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
   const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port);
   runtime.serve(serve.speed);
   print(`\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`);
@@ -130,14 +164,9 @@ async function serveForever(runtime: LocalRuntime, serve: { speed: number; port:
   print(`  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${runtime.deployment.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
   print(`  npm run cli -- list`);
   print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
+  print(`Test a rule: aws events test-event-pattern --endpoint-url ${endpoint} ..., or put one (aws events put-rule) and see its matches here.`);
   print('Press Ctrl-C to stop.\n');
-  let printed = 0;
-  const ticker = setInterval(() => {
-    const events = runtime.eventBridge.events;
-    for (; printed < events.length; printed++) {
-      for (const line of formatTimeline({ events: [events[printed]] }, runtime.clock.startMs)) print(line);
-    }
-  }, 250);
+  const ticker = setInterval(servedTimeline(runtime, options, print), 250);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -168,7 +197,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     // Served, simulated time starts now, so that times line up with the wall clock of other tools.
     ...(options.serve !== undefined ? { startTime: new Date().toISOString() } : {}),
   });
-  if (options.serve !== undefined) return serveForever(runtime, options.serve, print);
+  if (options.serve !== undefined) return serveForever(runtime, options, options.serve, print);
   let result: RunResult;
   try {
     result = await runtime.run();

@@ -71,6 +71,8 @@ export interface ScheduleDefinition {
   readonly logicalId: string;
   readonly name: string;
   readonly everySeconds: number;
+  /** The rule's `ScheduleExpression` as the template gives it, e.g. `rate(15 minutes)`. */
+  readonly scheduleExpression: string;
   readonly targets: readonly TargetDefinition[];
 }
 
@@ -221,7 +223,7 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(p.ScheduleExpression);
     if (match === null) throw new Error(`Rule ${logicalId} has schedule ${p.ScheduleExpression}; the local runtime runs rate(...) schedules only`);
     const unit = match[2].startsWith('minute') ? 60 : match[2].startsWith('hour') ? 3600 : 86400;
-    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), everySeconds: Number(match[1]) * unit, targets: targetsOf(p) }];
+    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), everySeconds: Number(match[1]) * unit, scheduleExpression: p.ScheduleExpression, targets: targetsOf(p) }];
   });
   const rules = ofType('AWS::Events::Rule').flatMap(([logicalId, r]): RuleDefinition[] => {
     const p = resolved(r.Properties ?? {}) as Record<string, unknown>;

@@ -2,10 +2,14 @@
  * EventBridge event-pattern validation and matching for the local runtime.
  *
  * Semantics follow the Amazon EventBridge user guide ("Amazon EventBridge event patterns",
- * "Content filtering in Amazon EventBridge event patterns", "Arrays in event patterns",
- * "Matching null values and empty strings") and, where the guide is silent, the behaviour
- * of aws/event-ruler, the engine EventBridge uses. Nothing here depends on anything but the
- * JavaScript runtime, so the local runtime can route events exactly as the deployed rule would.
+ * "Comparison operators for use in event patterns", "Content filtering", "Arrays in event
+ * patterns", "Matching null values and empty strings") and, where the guide is silent, aws/event-ruler,
+ * the engine EventBridge uses (its README, `JsonRuleCompiler`, `CIDR` and `MachineComplexityEvaluator`).
+ * A pattern is compiled once, as event-ruler's JsonRuleCompiler compiles it: every `$or` multiplied
+ * out into alternatives (sub-rules), each a tree of the fields it constrains (dotted keys split into
+ * the nested path they stand for, operators pre-parsed); an event matches if any alternative does.
+ * Nothing here depends on anything but the JavaScript runtime, so the local runtime routes events
+ * exactly as the deployed rule would.
  */
 
 /** An event pattern in object form, as in the `EventPattern` of a CloudFormation `AWS::Events::Rule`. */
@@ -20,11 +24,40 @@ export class EventPatternError extends Error {
   }
 }
 
+/**
+ * How many rule combinations a pattern's `$or`s may make. EventBridge refuses a pattern with more
+ * ("Event pattern contains more than 1000 rule combinations"), counting the product of the lengths
+ * of every `$or` array, nested ones included (as issue 13 has it, and as ministack's emulator records
+ * AWS's wording), which is never fewer than the alternatives event-ruler compiles the pattern into.
+ */
+export const MAX_OR_COMBINATIONS = 1000;
+
+/**
+ * The highest wildcard complexity accepted on one field: the most wildcard-pattern prefixes one
+ * value can match at once (event-ruler's `MachineComplexityEvaluator`). EventBridge rejects more
+ * with "Rule is too complex" but does not publish its threshold. 10 is the per-rule figure of
+ * event-ruler's README ("limit each single-rule machine to complexity of 10"), and it fits what
+ * EventBridge did in vals-ai/Valkyrie#278: three `*:stack/NAME/*` wildcards on one field (complexity
+ * 9 here) were accepted, four (12) refused as "Rule is too complex".
+ */
+export const MAX_WILDCARD_COMPLEXITY = 10;
+
 type JsonObject = Record<string, unknown>;
 
-const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr'];
-const NUMERIC_OPERATORS = ['=', '<', '<=', '>', '>='];
+/**
+ * The match-expression operators: the user guide's, and `exactly`, event-ruler's spelling of a plain
+ * string match (JsonRuleCompiler, Constants.EXACT_MATCH), which EventBridge compiles with it.
+ */
+const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr', 'exactly'];
 const ANYTHING_BUT_OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard'];
+/**
+ * Field names event-ruler refuses inside a `$or` alternative (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP),
+ * so that an operator object written one level too high is an error rather than a field name.
+ */
+const RESERVED_IN_OR = new Set([
+  ...OPERATORS, '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case',
+  'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+]);
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,27 +79,94 @@ function fail(path: string, problem: string): never {
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
 // ---------------------------------------------------------------------------------------------
-// Validation
+// The compiled form
 // ---------------------------------------------------------------------------------------------
+
+/** One value matcher of a leaf, pre-parsed. */
+type Matcher =
+  | { readonly kind: 'exact'; readonly value: string | number | boolean | null }
+  | { readonly kind: 'ip'; readonly low: bigint; readonly high: bigint; readonly bytes: number }
+  | { readonly kind: 'text'; readonly test: (value: string) => boolean }
+  | { readonly kind: 'wildcard'; readonly text: string; readonly re: RegExp }
+  | { readonly kind: 'numeric'; readonly terms: readonly (readonly [string, number])[] }
+  | { readonly kind: 'exists'; readonly exists: boolean }
+  | { readonly kind: 'anything-but'; readonly values: readonly (string | number)[] }
+  | { readonly kind: 'anything-but-string'; readonly op: string; readonly texts: readonly string[]; readonly tests: readonly ((value: string) => boolean)[] };
+
+/**
+ * A node of one compiled alternative: the matchers for the value at this path (when the pattern
+ * names it as a leaf) and the fields below it.
+ */
+interface Node {
+  leaf?: Matcher[];
+  readonly children: Map<string, Node>;
+}
+
+const newNode = (): Node => ({ children: new Map() });
+
+/** A copy of an alternative's tree to fork a `$or` from (matchers are never changed, so they are shared). */
+function copyNode(node: Node): Node {
+  return { leaf: node.leaf, children: new Map([...node.children].map(([key, child]) => [key, copyNode(child)])) };
+}
+
+/** Patterns already compiled (their alternatives): a rule's pattern is matched against every event, and compiling it is most of the cost. */
+const compiled = new WeakMap<object, readonly Node[]>();
 
 /**
  * Validates a pattern (object form, as in a CloudFormation AWS::Events::Rule EventPattern) and
  * throws EventPatternError naming what is wrong (e.g. `pattern at "detail.status": expected an
- * array of values or a nested object, got string "FAILED"`).
+ * array of values or a nested object, got string "FAILED"`). Compiles it once for matching.
  */
 export function validateEventPattern(pattern: unknown): asserts pattern is EventPattern {
-  if (isObject(pattern) && validPatterns.has(pattern)) return;
-  if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
-  validateFields(pattern, '');
-  validPatterns.add(pattern);
+  compile(pattern);
 }
 
-/**
- * Patterns already found valid: a rule's pattern is matched against every event, and walking it
- * again each time is most of the matcher's cost. (Patterns are data from a template or a file and
- * are not changed after they are loaded.)
- */
-const validPatterns = new WeakSet<object>();
+function compile(pattern: unknown): readonly Node[] {
+  const cached = isObject(pattern) ? compiled.get(pattern) : undefined;
+  if (cached) return cached;
+  if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
+  const combinations = orCombinations(pattern);
+  if (combinations > MAX_OR_COMBINATIONS) {
+    fail('', `Rule is too complex: it contains ${combinations} rule combinations, more than the ${MAX_OR_COMBINATIONS} EventBridge allows (each "$or" multiplies them by its length); split it into several rules`);
+  }
+  let alternatives: Node[];
+  try {
+    alternatives = compileAlternatives(pattern, true);
+  } catch (error) {
+    // Like EventBridge (event-ruler's GenericMachine.addRule), a pattern that does not compile with
+    // "$or" as the OR operator is compiled again with "$or" as a plain field name; if that fails
+    // too, the first, clearer reason is the one reported.
+    if (!(error instanceof EventPatternError)) throw error;
+    try {
+      alternatives = compileAlternatives(pattern, false);
+    } catch {
+      throw error;
+    }
+  }
+  checkWildcardComplexity(alternatives);
+  compiled.set(pattern, alternatives);
+  return alternatives;
+}
+
+/** The product of the lengths of every `$or` array in the pattern, as EventBridge counts rule combinations. */
+function orCombinations(value: unknown): number {
+  let product = 1;
+  if (Array.isArray(value)) for (const item of value) product *= orCombinations(item);
+  else if (isObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$or' && Array.isArray(child)) product *= Math.max(child.length, 1);
+      product *= orCombinations(child);
+      if (product > MAX_OR_COMBINATIONS) return product;
+    }
+  }
+  return product;
+}
+
+function compileAlternatives(pattern: JsonObject, orIsOperator: boolean): Node[] {
+  const alternatives = [newNode()];
+  compileFields(pattern, '', [], alternatives, false, orIsOperator);
+  return alternatives;
+}
 
 /** Parses a JSON string, then validates; a JSON syntax error is also an EventPatternError. */
 export function parseEventPattern(json: string): EventPattern {
@@ -80,42 +180,77 @@ export function parseEventPattern(json: string): EventPattern {
   return parsed;
 }
 
-function validateFields(fields: JsonObject, path: string): void {
+/**
+ * The node at a path below `root`, made as needed. event-ruler joins path steps with ".", so
+ * `{"state.status": [...]}` and `{"state": {"status": [...]}}` are the same path (README, "Compiled
+ * rules and JSON keys with dots"): steps are the keys split at their dots.
+ */
+function nodeAt(root: Node, steps: readonly string[]): Node {
+  let at = root;
+  for (const step of steps) {
+    let next = at.children.get(step);
+    if (!next) at.children.set(step, (next = newNode()));
+    at = next;
+  }
+  return at;
+}
+
+/**
+ * Compiles the fields of one object of the pattern into every alternative made so far, in document
+ * order as event-ruler does: a leaf written twice (inside and outside a `$or`) keeps the last value.
+ */
+function compileFields(fields: JsonObject, path: string, steps: readonly string[], alternatives: Node[], insideOr: boolean, orIsOperator: boolean): void {
   const keys = Object.keys(fields);
-  // EventBridge refuses a rule whose pattern selects nothing; an empty nested object is the same mistake.
+  // event-ruler: "Empty objects are not allowed"; a pattern that selects nothing is a mistake.
   if (keys.length === 0) fail(path, 'must contain at least one field');
   for (const key of keys) {
     const value = fields[key];
     const at = join(path, key);
-    if (key === '$or') validateOr(value, at);
-    else if (Array.isArray(value)) validateValues(value, at);
-    else if (isObject(value)) validateFields(value, at);
+    if (key === '$or' && orIsOperator) {
+      compileOr(value, at, steps, alternatives);
+      continue;
+    }
+    if (insideOr && RESERVED_IN_OR.has(key)) {
+      fail(at, `"${key}" is a reserved operator name and cannot be a field inside "$or"; put the operator inside a field's array, e.g. {"field": [{"${key}": ...}]}`);
+    }
+    const below = [...steps, ...key.split('.')];
+    if (Array.isArray(value)) {
+      const matchers = compileValues(value, at);
+      for (const alternative of alternatives) nodeAt(alternative, below).leaf = matchers;
+    } else if (isObject(value)) compileFields(value, at, below, alternatives, insideOr, orIsOperator);
     else fail(at, `expected an array of values or a nested object, got ${describe(value)}`);
   }
 }
 
-function validateOr(value: unknown, path: string): void {
-  // event-ruler only treats "$or" as OR when it holds two or more objects; anything else is a mistake.
-  if (!Array.isArray(value) || value.length < 2) {
-    fail(path, `"$or" needs an array of at least two alternative objects, got ${describe(value)}`);
-  }
-  (value as unknown[]).forEach((alternative, i) => {
-    if (!isObject(alternative)) fail(`${path}[${i}]`, `"$or" alternative must be an object, got ${describe(alternative)}`);
-    validateFields(alternative, `${path}[${i}]`);
+/** A `$or`: every alternative so far is forked once per member object, and each fork gets that member's fields. */
+function compileOr(value: unknown, path: string, steps: readonly string[], alternatives: Node[]): void {
+  if (!Array.isArray(value)) fail(path, `"$or" needs an array of at least two alternative objects, got ${describe(value)}`);
+  const before = alternatives.splice(0, alternatives.length);
+  value.forEach((member, i) => {
+    if (!isObject(member)) fail(`${path}[${i}]`, `"$or" alternative must be an object, got ${describe(member)}`);
+    const forked = before.map(copyNode);
+    compileFields(member, `${path}[${i}]`, steps, forked, true, true);
+    alternatives.push(...forked);
   });
+  // event-ruler only treats "$or" as OR when it holds two or more objects.
+  if (value.length < 2) fail(path, `"$or" needs an array of at least two alternative objects, got ${value.length}`);
 }
 
-function validateValues(values: unknown[], path: string): void {
+function compileValues(values: unknown[], path: string): Matcher[] {
+  // event-ruler: "Empty arrays are not allowed".
   if (values.length === 0) fail(path, 'array of values must not be empty');
-  values.forEach((value, i) => validateMatcher(value, `${path}[${i}]`));
+  return values.map((value, i) => compileMatcher(value, `${path}[${i}]`));
 }
 
-function validateMatcher(matcher: unknown, path: string): void {
-  if (matcher === null || typeof matcher === 'string' || typeof matcher === 'boolean') return;
-  if (typeof matcher === 'number') {
-    if (!Number.isFinite(matcher)) fail(path, `number must be finite, got ${describe(matcher)}`);
-    return;
+function compileMatcher(matcher: unknown, path: string): Matcher {
+  if (typeof matcher === 'string') {
+    // event-ruler turns a string that is an IP address into an address match, so "2001:db8::1"
+    // also matches "2001:0DB8:0:0:0:0:0:1" (JsonRuleCompiler.writeRules, CIDR.ipToRangeIfPossible).
+    const ip = parseIp(matcher);
+    return ip === undefined ? { kind: 'exact', value: matcher } : { kind: 'ip', low: ip.value, high: ip.value, bytes: ip.bytes };
   }
+  if (matcher === null || typeof matcher === 'boolean') return { kind: 'exact', value: matcher };
+  if (typeof matcher === 'number') return { kind: 'exact', value: finite(matcher, path) };
   if (!isObject(matcher)) {
     fail(path, `expected a string, number, boolean, null or operator object, got ${describe(matcher)}`);
   }
@@ -129,52 +264,65 @@ function validateMatcher(matcher: unknown, path: string): void {
   switch (op) {
     case 'prefix':
     case 'suffix':
-      if (typeof arg === 'string') return;
-      if (isObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') return;
-      return fail(at, `expected a string or {"equals-ignore-case": string}, got ${describe(arg)}`);
+      if (typeof arg === 'string') return { kind: 'text', test: textTest(op, arg, false) };
+      if (isObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
+        return { kind: 'text', test: textTest(op, arg['equals-ignore-case'], true) };
+      }
+      return fail(at, `expected a string or {"equals-ignore-case": string}, got ${isObject(arg) ? `{${Object.keys(arg).join(', ')}}` : describe(arg)}`);
+    case 'exactly':
+      // Unlike a plain string value, never read as an IP address: it matches this exact text only.
+      if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
+      return { kind: 'exact', value: arg };
     case 'equals-ignore-case':
       if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
-      return;
-    case 'wildcard':
-      return validateWildcard(arg, at);
+      return { kind: 'text', test: textTest(op, arg, true) };
+    case 'wildcard': {
+      const text = checkWildcard(arg, at);
+      return { kind: 'wildcard', text, re: wildcardRegExp(text) };
+    }
     case 'anything-but':
-      return validateAnythingBut(arg, at);
+      return compileAnythingBut(arg, at);
     case 'numeric':
-      return validateNumeric(arg, at);
+      return { kind: 'numeric', terms: compileNumeric(arg, at) };
     case 'exists':
       if (typeof arg !== 'boolean') fail(at, `expected true or false, got ${describe(arg)}`);
-      return;
+      return { kind: 'exists', exists: arg };
     case 'cidr':
-      return fail(at, '"cidr" (IP address matching) is not supported by the local event-pattern matcher');
+      return compileCidr(arg, at);
     default:
       return fail(path, `unknown operator "${op}" (expected one of ${OPERATORS.join(', ')})`);
   }
 }
 
-function validateWildcard(arg: unknown, path: string): void {
+function finite(n: number, path: string): number {
+  if (!Number.isFinite(n)) fail(path, `number must be finite, got ${describe(n)}`);
+  return n;
+}
+
+function checkWildcard(arg: unknown, path: string): string {
   if (typeof arg !== 'string') fail(path, `expected a string, got ${describe(arg)}`);
   for (let i = 0; i < arg.length; i++) {
     if (arg[i] === '\\') {
-      // event-ruler allows a backslash only to escape "*" or another backslash.
-      if (arg[i + 1] !== '*' && arg[i + 1] !== '\\') {
-        fail(path, `backslash at position ${i} must escape "*" or "\\"`);
-      }
+      // event-ruler's WildcardParser: a backslash may only escape "*" or another backslash.
+      if (arg[i + 1] !== '*' && arg[i + 1] !== '\\') fail(path, `backslash at position ${i} must escape "*" or "\\"`);
       i++;
     } else if (arg[i] === '*' && arg[i + 1] === '*') {
       fail(path, `consecutive wildcard characters at position ${i} are not allowed`);
     }
   }
+  return arg;
 }
 
-function validateAnythingBut(arg: unknown, path: string): void {
-  if (typeof arg === 'string') return;
-  if (typeof arg === 'number' && Number.isFinite(arg)) return;
+function compileAnythingBut(arg: unknown, path: string): Matcher {
+  if (typeof arg === 'string') return { kind: 'anything-but', values: [arg] };
+  if (typeof arg === 'number') return { kind: 'anything-but', values: [finite(arg, path)] };
   if (Array.isArray(arg)) {
-    if (arg.length === 0) fail(path, 'list must not be empty');
     const allStrings = arg.every((v) => typeof v === 'string');
     const allNumbers = arg.every((v) => typeof v === 'number' && Number.isFinite(v));
-    if (!allStrings && !allNumbers) fail(path, 'list must contain only strings or only numbers');
-    return;
+    if (arg.length === 0) fail(path, 'list must not be empty');
+    // event-ruler: "Inside anything but list, either all values are number or string, mixed type is not supported".
+    if (!allStrings && !allNumbers) fail(path, 'list must contain only strings or only numbers (null, booleans and objects are not supported)');
+    return { kind: 'anything-but', values: arg as (string | number)[] };
   }
   if (isObject(arg)) {
     const keys = Object.keys(arg);
@@ -184,43 +332,172 @@ function validateAnythingBut(arg: unknown, path: string): void {
     }
     const inner = arg[op];
     const at = join(path, op);
-    if (op === 'prefix' || op === 'suffix') {
-      if (typeof inner !== 'string' || inner === '') fail(at, `expected a non-empty string, got ${describe(inner)}`);
-      return;
-    }
+    // Lists of prefixes, suffixes, wildcards and ignore-case values are accepted, as event-ruler does
+    // (README "Anything-but prefix list", "Anything-but suffix list", "Anything-but wildcard list").
     const list = Array.isArray(inner) ? inner : [inner];
+    // event-ruler accepts an empty list here and then fails evaluating the rule; there is no behaviour to copy.
     if (list.length === 0) fail(at, 'list must not be empty');
-    for (const item of list) {
-      if (op === 'wildcard') validateWildcard(item, at);
-      else if (typeof item !== 'string') fail(at, `expected a string or a list of strings, got ${describe(item)}`);
-    }
-    return;
+    const texts = list.map((item) => {
+      if (typeof item !== 'string') fail(at, `expected a string or a list of strings, got ${describe(item)}`);
+      if ((op === 'prefix' || op === 'suffix') && item === '') fail(at, `expected a non-empty string (an empty ${op} would exclude every string)`);
+      return op === 'wildcard' ? checkWildcard(item, at) : item;
+    });
+    return { kind: 'anything-but-string', op, texts, tests: texts.map((text) => textTest(op, text, op === 'equals-ignore-case')) };
   }
-  fail(path, `expected a string, a number, a list of them, or an operator object, got ${describe(arg)}`);
+  return fail(path, `expected a string, a number, a list of them, or an operator object, got ${describe(arg)}`);
 }
 
-function validateNumeric(value: unknown, path: string): void {
-  if (!Array.isArray(value) || value.length === 0 || value.length % 2 !== 0) {
-    fail(path, `expected [operator, number] or [lower-op, number, upper-op, number], got ${JSON.stringify(value)}`);
-  }
-  const arg: unknown[] = value;
-  if (arg.length > 4) fail(path, 'at most one lower bound and one upper bound are allowed');
-  for (let i = 0; i < arg.length; i += 2) {
-    const [op, operand] = [arg[i], arg[i + 1]];
-    if (typeof op !== 'string' || !NUMERIC_OPERATORS.includes(op)) {
-      fail(path, `unknown numeric operator ${JSON.stringify(op)} (expected one of ${NUMERIC_OPERATORS.join(' ')})`);
+/** event-ruler's numeric grammar: `= n`, `< n`, `<= n`, `> n` or `>= n`, the last two optionally followed by `< n` or `<= n`. */
+function compileNumeric(value: unknown, path: string): (readonly [string, number])[] {
+  const shape = 'expected [operator, number] or [">" or ">=", number, "<" or "<=", number]';
+  if (!Array.isArray(value) || value.length === 0 || value.length % 2 !== 0) fail(path, `${shape}, got ${JSON.stringify(value)}`);
+  if (value.length > 4) fail(path, 'at most one lower bound and one upper bound are allowed');
+  const terms: (readonly [string, number])[] = [];
+  for (let i = 0; i < value.length; i += 2) {
+    const [op, operand] = [value[i] as unknown, value[i + 1] as unknown];
+    if (typeof op !== 'string' || !['=', '<', '<=', '>', '>='].includes(op)) {
+      fail(path, `unknown numeric operator ${JSON.stringify(op)} (expected one of = < <= > >=)`);
     }
-    if (typeof operand !== 'number' || !Number.isFinite(operand)) {
-      fail(path, `operand of "${op}" must be a number, got ${describe(operand)}`);
-    }
+    if (typeof operand !== 'number' || !Number.isFinite(operand)) fail(path, `operand of "${op}" must be a number, got ${describe(operand)}`);
+    terms.push([op, operand]);
   }
-  if (arg.length === 4) {
+  if (terms.length === 2) {
+    const [[lowOp, low], [highOp, high]] = terms;
     // Like EventBridge, a range must be written lower bound first, then upper bound.
-    const [lowOp, low, highOp, high] = arg as [string, number, string, number];
     if (!['>', '>='].includes(lowOp) || !['<', '<='].includes(highOp)) {
       fail(path, 'a range must be a lower bound (> or >=) followed by an upper bound (< or <=)');
     }
+    // event-ruler's Range: "Bottom must be less than top".
     if (low >= high) fail(path, `lower bound ${low} must be less than upper bound ${high}`);
+  }
+  return terms;
+}
+
+function compileCidr(arg: unknown, path: string): Matcher {
+  if (typeof arg !== 'string') fail(path, `expected a string such as "10.0.0.0/24", got ${describe(arg)}`);
+  const parts = arg.split('/');
+  if (parts.length !== 2) fail(path, `malformed CIDR ${JSON.stringify(arg)}: exactly one "/" required`);
+  const [address, maskText] = parts;
+  if (!/^-?\d+$/.test(maskText)) fail(path, `malformed CIDR ${JSON.stringify(arg)}: mask bits must be an integer`);
+  const maskBits = Number(maskText);
+  if (maskBits < 0) fail(path, `malformed CIDR ${JSON.stringify(arg)}: mask bits must not be negative`);
+  const ip = parseIp(address);
+  if (ip === undefined) fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${JSON.stringify(address)} is not an IPv4 or IPv6 address`);
+  const totalBits = ip.bytes * 8;
+  // event-ruler's CIDR.cidr: "IPv4 mask bits must be < 32", "IPv6 mask bits must be < 128".
+  if (maskBits >= totalBits) fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${ip.bytes === 4 ? 'IPv4' : 'IPv6'} mask bits must be < ${totalBits}`);
+  // Host bits set below the mask are allowed: the range starts at the network address (event-ruler floors it).
+  const hostBits = BigInt(totalBits - maskBits);
+  const hostMask = (1n << hostBits) - 1n;
+  const low = ip.value & ~hostMask;
+  return { kind: 'ip', low, high: low | hostMask, bytes: ip.bytes };
+}
+
+/**
+ * An IPv4 or IPv6 address literal as a number, or undefined. Like event-ruler (which uses Java's
+ * InetAddress), an IPv4-mapped IPv6 address (`::ffff:a00:1`) is the IPv4 address it maps.
+ */
+function parseIp(text: string): { value: bigint; bytes: 4 | 16 } | undefined {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(text)) {
+    const octets = text.split('.').map(Number);
+    if (octets.some((o) => o > 255)) return undefined;
+    return { value: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n), bytes: 4 };
+  }
+  if (!/^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/.test(text)) return undefined;
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? head.length !== 8 : missing < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (all.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  const value = all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  if (value >> 32n === 0xffffn) return { value: value & 0xffffffffn, bytes: 4 };
+  return { value, bytes: 16 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wildcard complexity ("Rule is too complex")
+// ---------------------------------------------------------------------------------------------
+
+/** Every path's wildcard patterns (plain and anything-but) in one alternative, added to `into`. */
+function wildcardsByPath(node: Node, path: string, into: Map<string, string[]>): Map<string, string[]> {
+  for (const m of node.leaf ?? []) {
+    const texts = m.kind === 'wildcard' ? [m.text] : m.kind === 'anything-but-string' && m.op === 'wildcard' ? m.texts : [];
+    if (texts.length > 0) into.set(path, [...(into.get(path) ?? []), ...texts]);
+  }
+  for (const [key, child] of node.children) wildcardsByPath(child, join(path, key), into);
+  return into;
+}
+
+/** The tokens of a wildcard: literal characters, and null for an unescaped "*". */
+function tokensOf(text: string): (string | null)[] {
+  const tokens: (string | null)[] = [];
+  for (let i = 0; i < text.length; i++) tokens.push(text[i] === '\\' ? text[++i] : text[i] === '*' ? null : text[i]);
+  return tokens;
+}
+
+/**
+ * The most wildcard-pattern prefixes that one input value matches at once, the figure event-ruler's
+ * MachineComplexityEvaluator computes for one field (e.g. "*aa" scores 3 for "aa": "*", "*a", "*aa"):
+ * a subset construction over the patterns' positions. Like the evaluator, it stops once past `cap`
+ * (and then returns more than `cap`), so a pathological pattern costs bounded time.
+ *
+ * @param texts - the field's wildcard patterns (plain and anything-but), already checked.
+ * @param cap - where to stop counting; {@link MAX_WILDCARD_COMPLEXITY} unless told.
+ */
+export function wildcardComplexity(texts: readonly string[], cap = MAX_WILDCARD_COMPLEXITY): number {
+  // The same pattern twice is one set of states in event-ruler's machine (testEvaluateDuplicateWildcardPatterns).
+  const patterns = [...new Set(texts)].map(tokensOf);
+  const alphabet = [...new Set(patterns.flatMap((t) => t.filter((c): c is string => c !== null))), '\u0000'];
+  // A state [pattern, n] means the pattern's first n tokens match the input so far; a prefix
+  // ending in "*" also matches once the "*" has taken more characters, and one just before a "*"
+  // also stands for the prefix with it (the "*" matching nothing).
+  const close = (states: Set<string>): Set<string> => {
+    for (const s of [...states]) {
+      let [p, n] = s.split(',').map(Number);
+      while (patterns[p][n] === null) states.add(`${p},${++n}`);
+    }
+    return states;
+  };
+  const score = (states: Set<string>) => [...states].filter((s) => !s.endsWith(',0')).length;
+  const start = close(new Set(patterns.map((_, p) => `${p},0`)));
+  const seen = new Set<string>([[...start].sort().join(' ')]);
+  const queue = [start];
+  let max = 0;
+  while (queue.length > 0 && max <= cap && seen.size < 20_000) {
+    const states = queue.shift()!;
+    for (const c of alphabet) {
+      const next = new Set<string>();
+      for (const s of states) {
+        const [p, n] = s.split(',').map(Number);
+        if (n > 0 && patterns[p][n - 1] === null) next.add(s); // the "*" takes this character too
+        if (patterns[p][n] === c) next.add(`${p},${n + 1}`);
+      }
+      close(next);
+      if (next.size === 0) continue;
+      max = Math.max(max, score(next));
+      const key = [...next].sort().join(' ');
+      if (!seen.has(key)) {
+        seen.add(key);
+        queue.push(next);
+      }
+    }
+  }
+  return queue.length > 0 ? Math.max(max, cap + 1) : max;
+}
+
+/** Like EventBridge, which evaluates the machine of all a rule's sub-rules: one field's patterns across every alternative count together. */
+function checkWildcardComplexity(alternatives: readonly Node[]): void {
+  const byPath = new Map<string, string[]>();
+  for (const alternative of alternatives) wildcardsByPath(alternative, '', byPath);
+  for (const [path, texts] of byPath) {
+    const complexity = wildcardComplexity(texts);
+    if (complexity > MAX_WILDCARD_COMPLEXITY) {
+      fail(path, `Rule is too complex: its wildcard patterns can match more than ${MAX_WILDCARD_COMPLEXITY} prefixes of one value at once; use fewer "*" and avoid repeated characters after a "*"`);
+    }
   }
 }
 
@@ -235,8 +512,7 @@ function validateNumeric(value: unknown, path: string): void {
  * @throws EventPatternError when the pattern is invalid, so a typo never silently matches nothing.
  */
 export function matchesEventPattern(pattern: EventPattern, event: unknown): boolean {
-  validateEventPattern(pattern);
-  return matchNested(pattern, event);
+  return compile(pattern).some((alternative) => matchNode(alternative, event));
 }
 
 /** Arrays in events are "crushed out": nested arrays become one flat list of elements. */
@@ -245,24 +521,40 @@ function flatten(value: unknown[]): unknown[] {
 }
 
 /**
- * Matches a nested pattern object. When the event holds an array of objects here, one element
- * must satisfy all the fields, so fields from different elements never combine (event-ruler's
- * array-consistent matching). An empty array holds no fields, just like a missing value.
+ * Matches a node against the event's value at its path. When the event holds an array of objects
+ * here, one element must satisfy all the fields below, so fields from different elements never
+ * combine (event-ruler's array-consistent matching, README "JSON Array Matching").
  */
-function matchNested(pattern: JsonObject, value: unknown): boolean {
-  if (!Array.isArray(value)) return matchFields(pattern, value);
+function matchNode(node: Node, value: unknown): boolean {
+  if (node.leaf && !matchLeaf(node.leaf, value)) return false;
+  if (node.children.size === 0) return true;
+  if (!Array.isArray(value)) return matchFields(node, value);
   const elements = flatten(value);
-  return elements.length === 0 ? matchFields(pattern, undefined) : elements.some((e) => matchFields(pattern, e));
+  // An empty array holds no fields, just like a missing value.
+  return elements.length === 0 ? matchFields(node, undefined) : elements.some((e) => matchFields(node, e));
 }
 
-function matchFields(pattern: JsonObject, value: unknown): boolean {
-  return Object.entries(pattern).every(([key, sub]) => {
-    // "$or" alternatives are evaluated against the same object as their siblings (AND of siblings, OR of alternatives).
-    if (key === '$or') return (sub as JsonObject[]).some((alternative) => matchFields(alternative, value));
-    // A missing parent is treated like a missing leaf so that {"exists": false} still matches below it.
-    const child = isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-    return Array.isArray(sub) ? matchLeaf(sub, child) : matchNested(sub as JsonObject, child);
-  });
+function matchFields(node: Node, value: unknown): boolean {
+  for (const [key, child] of node.children) {
+    if (!matchNode(child, childOf(value, key, child))) return false;
+  }
+  return true;
+}
+
+/**
+ * The event's value for `key` in `value`. event-ruler flattens event keys by joining with ".", so an
+ * event key `"state.status"` is the path state → status too: such keys are folded into the child.
+ */
+function childOf(value: unknown, key: string, child: Node): unknown {
+  if (!isObject(value)) return undefined;
+  const direct = Object.hasOwn(value, key) ? value[key] : undefined;
+  if (child.children.size === 0) return direct;
+  let folded: JsonObject | undefined;
+  const dotted = `${key}.`;
+  for (const k in value) {
+    if (k.startsWith(dotted)) (folded ??= isObject(direct) ? { ...direct } : {})[k.slice(dotted.length)] = value[k];
+  }
+  return folded ?? direct;
 }
 
 /**
@@ -274,60 +566,72 @@ function leafValues(value: unknown): unknown[] {
   return (Array.isArray(value) ? flatten(value) : [value]).filter((v) => !isObject(v) && v !== undefined);
 }
 
-function matchLeaf(matchers: unknown[], value: unknown): boolean {
+function matchLeaf(matchers: readonly Matcher[], value: unknown): boolean {
   const leaves = leafValues(value);
   return matchers.some((matcher) => {
     // exists is about presence alone; a null value is present (EventBridge matches it with exists: true).
-    if (isObject(matcher) && 'exists' in matcher) return matcher.exists === leaves.length > 0;
+    if (matcher.kind === 'exists') return matcher.exists === leaves.length > 0;
     // Every other matcher, anything-but included, needs a value: a missing field never matches.
     return leaves.some((leaf) => matchValue(matcher, leaf));
   });
 }
 
-function matchValue(matcher: unknown, value: unknown): boolean {
-  // Exact match: numbers compare numerically (300 === 3.0e2), strings never equal numbers, null only null.
-  if (!isObject(matcher)) return matcher === value;
-  const [[op, arg]] = Object.entries(matcher);
-  switch (op) {
-    case 'prefix':
-    case 'suffix':
-    case 'equals-ignore-case':
+function matchValue(matcher: Matcher, value: unknown): boolean {
+  switch (matcher.kind) {
+    case 'exact':
+      // Numbers compare numerically (300 === 3.0e2), strings never equal numbers, null only null.
+      return matcher.value === value;
+    case 'ip': {
+      if (typeof value !== 'string') return false;
+      const ip = parseIp(value);
+      return ip !== undefined && ip.bytes === matcher.bytes && ip.value >= matcher.low && ip.value <= matcher.high;
+    }
+    case 'text':
+      return typeof value === 'string' && matcher.test(value);
     case 'wildcard':
-      return typeof value === 'string' && matchString(op, arg, value);
+      return typeof value === 'string' && matcher.re.test(value);
     case 'numeric':
       // Numeric matching only works on JSON numbers; the string "5" is not a number.
-      return typeof value === 'number' && inRange(arg as unknown[], value);
+      return typeof value === 'number' && matcher.terms.every(([op, bound]) => compare(op, value, bound));
     case 'anything-but':
-      return !isExcluded(arg, value);
+      // A value of another type is not excluded: anything-but "x" matches 5, anything-but [1, 2] matches "1".
+      return !matcher.values.includes(value as string | number);
+    case 'anything-but-string':
+      if (typeof value !== 'string') return true; // string operators cannot exclude numbers, booleans or null
+      return !matcher.tests.some((test) => test(value));
     default:
       return false;
   }
 }
 
-function matchString(op: string, arg: unknown, value: string): boolean {
-  if (op === 'wildcard') return wildcardRegExp(arg as string).test(value);
-  if (op === 'equals-ignore-case') return value.toLowerCase() === (arg as string).toLowerCase();
-  const ignoreCase = isObject(arg);
-  const needle = ignoreCase ? (arg['equals-ignore-case'] as string) : (arg as string);
-  const [hay, pin] = ignoreCase ? [value.toLowerCase(), needle.toLowerCase()] : [value, needle];
-  return op === 'prefix' ? hay.startsWith(pin) : hay.endsWith(pin);
-}
-
-/** Whether anything-but's argument covers the value; a value that is not excluded (null included) matches. */
-function isExcluded(arg: unknown, value: unknown): boolean {
-  if (Array.isArray(arg)) return arg.includes(value);
-  if (!isObject(arg)) return arg === value;
-  const [[op, inner]] = Object.entries(arg);
-  if (typeof value !== 'string') return false; // string operators cannot cover numbers, booleans or null
-  return (Array.isArray(inner) ? inner : [inner]).some((item) => matchString(op, item, value));
-}
-
-function inRange(terms: unknown[], value: number): boolean {
-  for (let i = 0; i < terms.length; i += 2) {
-    if (!compare(terms[i] as string, value, terms[i + 1] as number)) return false;
+/** The test of a string operator (prefix, suffix, equals-ignore-case, wildcard) against a string value. */
+function textTest(op: string, text: string, ignoreCase: boolean): (value: string) => boolean {
+  if (op === 'wildcard') {
+    const re = wildcardRegExp(text);
+    return (value) => re.test(value);
   }
-  return true;
+  if (ignoreCase) {
+    const re = ignoreCaseRegExp(text, op);
+    return (value) => re.test(value);
+  }
+  return op === 'prefix' ? (value) => value.startsWith(text) : (value) => value.endsWith(text);
 }
+
+/**
+ * An ignore-case comparison the way event-ruler's EqualsIgnoreCaseParser builds it: each character
+ * of the pattern matches its lower-case or its upper-case form (Locale.ROOT), as the value spells
+ * it. So "straße" matches "STRASSE" ("ß" upper-cases to "SS") but "STRASSE" does not match "straße".
+ */
+function ignoreCaseRegExp(text: string, op: string): RegExp {
+  let source = '';
+  for (const c of text) {
+    const forms = [...new Set([c.toLowerCase(), c.toUpperCase()])].map(escapeRegExp);
+    source += forms.length === 1 ? forms[0] : `(?:${forms.join('|')})`;
+  }
+  return new RegExp(op === 'prefix' ? `^${source}` : op === 'suffix' ? `${source}$` : `^${source}$`);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function compare(op: string, value: number, bound: number): boolean {
   switch (op) {
@@ -344,6 +648,8 @@ function compare(op: string, value: number, bound: number): boolean {
   }
 }
 
+/** What a "*" compiles to in a wildcard's regular expression. */
+const ANY = '[\\s\\S]*';
 const wildcardCache = new Map<string, RegExp>();
 
 /** Compiles a wildcard: "*" matches zero or more characters, "\*" a literal star, "\\" a backslash. */
@@ -353,7 +659,7 @@ function wildcardRegExp(pattern: string): RegExp {
     let source = '';
     for (let i = 0; i < pattern.length; i++) {
       const c = pattern[i] === '\\' ? pattern[++i] : pattern[i] === '*' ? null : pattern[i];
-      source += c === null ? '[\\s\\S]*' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      source += c === null ? ANY : escapeRegExp(c);
     }
     re = new RegExp(`^${source}$`);
     wildcardCache.set(pattern, re);

@@ -119,7 +119,7 @@ export class LocalRuntime {
     this.clock = new VirtualClock(Date.parse(options.startTime ?? DEFAULT_START));
     this.faults = new FaultPlan(scenario.faults);
     this.machineLearning = new MachineLearningStandIn(scenario.batchPredictions, this.clock, this.faults, deployment.account);
-    this.eventBridge = new EventBridgeStandIn(deployment.buses, deployment.rules, this.faults, deployment.account, deployment.region);
+    this.eventBridge = new EventBridgeStandIn(deployment.buses, deployment.rules, this.faults, deployment.account, deployment.region, deployment.schedules);
     this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults);
     const handlers = new Map<string, (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>();
     const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {

@@ -188,9 +188,20 @@ describe('parseArgs', () => {
     [['--events-out='], UsageError, /--events-out needs a value/],
     [['scenario.json'], UsageError, /unknown option "scenario.json"/],
     [['--rule', '/nonexistent/rule.json'], UsageError, /cannot read rule pattern file \/nonexistent\/rule.json: ENOENT/],
+    [['--serve', '--history-out', 'h.ndjson'], UsageError, /^--history-out is not available with --serve \(a served run does not end\); read the history with npm run cli -- history ID$/],
+    [['--serve', '--summary-out=s.json'], UsageError, /^--summary-out is not available with --serve/],
   ])('refuses %j', (argv, type, message) => {
     expect(() => parseArgs(argv)).toThrow(type);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('keeps --rule and --events-out with --serve (the served timeline honours them)', () => {
+    const rule = write('args-serve-rule.json', TERMINAL_RULE);
+    expect(parseArgs(['--serve', '--port', '0', '--events-out', 'e.ndjson', '--rule', rule])).toMatchObject({
+      eventsOut: 'e.ndjson',
+      rules: [{ file: rule, pattern: TERMINAL_RULE }],
+      serve: { speed: 60, port: 0 },
+    });
   });
 
   it('refuses a pattern file that is not an EventBridge pattern', () => {
