@@ -94,6 +94,8 @@ export async function startRuns(request: StarterRequest, deps: StartRunsDependen
         result.running.push(id);
         break;
       case 'finished':
+      case 'stopped':
+        // Ended, and not the sweeper's to restart (a stopped run stays stopped).
         result.finished.push(id);
         break;
       case 'backoff':

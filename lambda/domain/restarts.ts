@@ -39,6 +39,8 @@ export interface RestartPolicy {
  * - `running`: its latest execution has not ended (ListExecutions lagged, or a redrive is pending);
  * - `finished`: its latest run SUCCEEDED, so it saw a terminal status (the listing is older than
  *   that poll); never restarted;
+ * - `stopped`: its latest run was ABORTED: someone stopped it (`StopExecution`), so the sweeper
+ *   leaves it stopped; an operator restarts it with `watch --restart`;
  * - `restart`: start restart `restart` now;
  * - `backoff`: restart `restart` is due at `notBefore`, a later sweep starts it;
  * - `exhausted`: the latest run failed and `restarts` automatic restarts were used up.
@@ -46,12 +48,23 @@ export interface RestartPolicy {
 export type RestartDecision =
   | { readonly kind: 'running' }
   | { readonly kind: 'finished' }
+  | { readonly kind: 'stopped' }
   | { readonly kind: 'restart'; readonly restart: number }
   | { readonly kind: 'backoff'; readonly restart: number; readonly notBefore: string }
   | { readonly kind: 'exhausted'; readonly restarts: number };
 
-/** Execution statuses after which a run may be restarted: it ended without seeing a terminal status. */
+/**
+ * Execution statuses after which an operator may restart a run (`watch --restart`): it ended
+ * without seeing a terminal status.
+ */
 export const RESTARTABLE_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/**
+ * Execution statuses after which the sweeper restarts a run by itself: it failed or timed out.
+ * Not ABORTED: an execution is aborted only by `StopExecution`, a person's (or a tool's) decision
+ * to stop polling, which a sweep should not undo.
+ */
+export const AUTOMATIC_RESTART_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT'];
 
 /** Seconds restart `restart` (1-based) waits after the previous run ended: `base × 2^(restart-1)`. */
 export function restartSpacingSeconds(restart: number, backoffBaseSeconds: number): number {
@@ -65,7 +78,8 @@ export function restartSpacingSeconds(restart: number, backoffBaseSeconds: numbe
  */
 export function decideRestart(latest: LatestRun, policy: RestartPolicy, now: Date): RestartDecision {
   if (latest.status === 'SUCCEEDED') return { kind: 'finished' };
-  if (!RESTARTABLE_EXECUTION_STATUSES.includes(latest.status)) return { kind: 'running' };
+  if (latest.status === 'ABORTED') return { kind: 'stopped' };
+  if (!AUTOMATIC_RESTART_STATUSES.includes(latest.status)) return { kind: 'running' };
   const next = latest.restart + 1;
   if (next > policy.maxRestarts) return { kind: 'exhausted', restarts: policy.maxRestarts };
   const stoppedMs = latest.stoppedAt === undefined ? NaN : Date.parse(latest.stoppedAt);

@@ -74,7 +74,7 @@ status transition in the history table and publishes it to EventBridge until a t
 
 If <id> is already being polled (by its first run or a restart), says so and exits 0. If it was
 polled before and its latest run has ended, explains how it ended and exits 1: Step Functions keeps
-an execution name for 90 days. A run that ended FAILED, TIMED_OUT or ABORTED is restarted by the
+an execution name for 90 days. A run that ended FAILED or TIMED_OUT is restarted by the
 sweeper by itself (discovery on, up to the stack's maxRestarts) while Amazon ML reports the job
 PENDING or INPROGRESS.
 

@@ -175,6 +175,12 @@ function alreadyFinished(view: WatchView, restartAsked: boolean): CliError {
   }
   const why = view.error === undefined ? '' : `: ${view.error}${view.cause === undefined ? '' : ` (${view.cause})`}`;
   const next = executionNameFor(view.batchPredictionId, 1, (view.restart ?? 0) + 1);
+  if (view.status === 'ABORTED') {
+    return new CliError(
+      `${view.batchPredictionId} was polled before and that run was stopped (${ended}${why})`,
+      `the sweeper leaves a stopped run stopped; to poll it again, run ${PROGRAM} watch --restart ${view.batchPredictionId} (starts ${next}); ${history}`,
+    );
+  }
   return new CliError(
     `${view.batchPredictionId} was polled before and that run did not finish (${ended}${why})`,
     `with discovery on, the sweeper restarts such a run by itself while Amazon ML reports the job PENDING or INPROGRESS (up to the stack's maxRestarts, default ${DEFAULT_MAX_RESTARTS}, ${DEFAULT_RESTART_BACKOFF_SECONDS / 60} min × 2^(N-1) after the run ended); to restart it now, run ${PROGRAM} watch --restart ${view.batchPredictionId} (starts ${next}); ${history}`,

@@ -158,6 +158,22 @@ describe('watch', () => {
     );
   });
 
+  test('a stopped earlier run (ABORTED): says the sweeper leaves it stopped and how to restart it, exit 1', async () => {
+    stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
+    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist()).on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
+      executionArn: EXECUTION_ARN,
+      status: 'ABORTED',
+      startDate: new Date('2024-05-01T10:00:00.000Z'),
+      stopDate: new Date('2024-05-01T10:30:00.000Z'),
+    });
+    const { code, stdout, stderr } = await run(['watch', 'bp-scores']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'batch-prediction-poller: bp-scores was polled before and that run was stopped (execution bp-scores ended ABORTED at 2024-05-01T10:30:00.000Z); the sweeper leaves a stopped run stopped; to poll it again, run batch-prediction-poller watch --restart bp-scores (starts bp-scores+r1); see batch-prediction-poller history bp-scores',
+    );
+  });
+
   test('the state machine named by the outputs is gone', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(Object.assign(new Error('State Machine Does Not Exist'), { name: 'StateMachineDoesNotExist', $metadata: {} }));
     const { code, stderr } = await run(['watch', 'bp-scores']);

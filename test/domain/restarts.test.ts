@@ -36,7 +36,8 @@ describe('decideRestart', () => {
   it.each<[string, LatestRun, Date, RestartDecision]>([
     ['a first run that FAILED, 15 min later: restart 1', ended(0, 'FAILED'), after(900), { kind: 'restart', restart: 1 }],
     ['a first run that TIMED_OUT, an hour later: restart 1', ended(0, 'TIMED_OUT'), after(3600), { kind: 'restart', restart: 1 }],
-    ['a first run that was ABORTED: restart 1', ended(0, 'ABORTED'), after(900), { kind: 'restart', restart: 1 }],
+    ['a first run that was ABORTED (StopExecution): left stopped', ended(0, 'ABORTED'), after(86_400), { kind: 'stopped' }],
+    ['a restart that was ABORTED: left stopped', ended(2, 'ABORTED'), after(86_400), { kind: 'stopped' }],
     ['a first run that FAILED 14 min 59 s ago: not yet', ended(0, 'FAILED'), after(899), { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() }],
     ['restart 1 that FAILED 29 min ago: restart 2 waits 30 min', ended(1, 'FAILED'), after(29 * 60), { kind: 'backoff', restart: 2, notBefore: after(1800).toISOString() }],
     ['restart 1 that FAILED 30 min ago: restart 2', ended(1, 'FAILED'), after(1800), { kind: 'restart', restart: 2 }],
@@ -61,7 +62,7 @@ describe('decideRestart', () => {
       fc.property(
         fc.integer({ min: 0, max: MAX_AUTOMATIC_RESTARTS }),
         fc.integer({ min: 0, max: 20 }),
-        fc.constantFrom('FAILED', 'TIMED_OUT', 'ABORTED'),
+        fc.constantFrom('FAILED', 'TIMED_OUT'),
         fc.integer({ min: 1, max: 3600 }),
         fc.integer({ min: 0, max: 40 * 86_400 }),
         (maxRestarts, restart, status, backoffBaseSeconds, secondsSince) => {

@@ -240,6 +240,14 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
     expect(starter.startedNames).toEqual(['bp-1']);
   });
 
+  it.each(['bp-1', 'bp-1+r1'])('never restarts a run someone stopped (latest execution %s ABORTED by StopExecution)', async (executionName) => {
+    const starter = new FakeStarter().end('bp-1', 0, executionName === 'bp-1' ? 'ABORTED' : 'FAILED', STOPPED_AT);
+    if (executionName !== 'bp-1') starter.end('bp-1', 1, 'ABORTED', STOPPED_AT);
+    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ INPROGRESS: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) });
+    expect(result).toEqual({ ...NOTHING, finished: ['bp-1'] });
+    expect(starter.startedNames).toEqual(['bp-1']);
+  });
+
   it('a CloudTrail request never restarts and never looks for the latest run', async () => {
     const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT);
     const result = await startRuns({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { lister: new FakeLister(), starter, restarts: POLICY, now: at(86_400) });
