@@ -298,7 +298,11 @@ export class BatchPredictionPoller extends Construct {
   readonly reportFailureErrorsAlarm: cloudwatch.Alarm;
   /** Fires on any throttled invocation of {@link reportFailureFunction} (`Throttles` ≥ 1). */
   readonly reportFailureThrottlesAlarm: cloudwatch.Alarm;
-  /** Every alarm above; each one notifies {@link alertTopic}, but the dead-letter-queue alarm `deadLetterAlarmTopic` if given. */
+  /**
+   * Every alarm above, and with discovery the starter's: its errors and throttles, and
+   * `RestartsExhausted` (an unfinished batch prediction that nothing polls any more). Each one
+   * notifies {@link alertTopic}, but the dead-letter-queue alarm `deadLetterAlarmTopic` if given.
+   */
   readonly alarms: readonly cloudwatch.Alarm[];
   /** Starts runs for discovered batch predictions (undefined when discovery is off). */
   readonly starterFunction?: NodejsFunction;
@@ -645,6 +649,20 @@ export class BatchPredictionPoller extends Construct {
         : [
             alarm('StarterErrorsAlarm', this.starterFunction.metricErrors(fiveMinuteSum), 'The starter (discovery, sweeper) reported errors'),
             alarm('StarterThrottlesAlarm', this.starterFunction.metricThrottles(fiveMinuteSum), 'The starter (discovery, sweeper) was throttled'),
+            // The sweeper counts RestartsExhausted once per sweep for every unfinished batch
+            // prediction it may not restart any more: one period per sweep keeps the alarm in
+            // ALARM while that lasts, and lets it go back to OK once no sweep counts it.
+            alarm(
+              'RestartsExhaustedAlarm',
+              new cloudwatch.Metric({
+                namespace: PollerMetric.NAMESPACE,
+                metricName: PollerMetric.RESTARTS_EXHAUSTED,
+                dimensionsMap: { service: SERVICE_NAME },
+                statistic: cloudwatch.Stats.SUM,
+                period: props.sweepInterval ?? Duration.minutes(DEFAULT_SWEEP_MINUTES),
+              }),
+              'A PENDING or INPROGRESS batch prediction is polled by nothing: its runs failed and its automatic restarts are used up. See its Polling Failed alerts and history, fix the cause, then restart it with watch --restart <id>',
+            ),
           ];
     this.alarms = [
       ...starterAlarms,

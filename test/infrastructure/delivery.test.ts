@@ -123,6 +123,8 @@ describe('alarms', () => {
     ['a report-failure function throttle', lambda('Throttles', 'report', once)],
     ['a starter function error', lambda('Errors', 'starter', once)],
     ['a starter function throttle', lambda('Throttles', 'starter', once)],
+    // Counted once per sweep (every 15 minutes by default) while an unfinished batch prediction may not be restarted any more.
+    ['a batch prediction whose automatic restarts are used up', () => ({ namespace: 'BatchPredictionPoller', metric: 'RestartsExhausted', dimension: ['service', 'batch-prediction-poller'], statistic: 'Sum', periodSeconds: 900, ...once })],
   ];
   const alarmsFor = (t: Template, e: Expected, actions: unknown[]) =>
     t.findResources('AWS::CloudWatch::Alarm', {
@@ -154,6 +156,13 @@ describe('alarms', () => {
     for (const alarm of [stack.poller.pollErrorsAlarm, stack.poller.pollThrottlesAlarm]) {
       expect(template.toJSON().Resources[logicalId(alarm)].Properties).toMatchObject({ Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
     }
+  });
+
+  it('the restarts-exhausted alarm evaluates one sweep interval, and exists only with discovery', () => {
+    const alarmOf = (t: Template) =>
+      Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RestartsExhausted' } })) as Array<{ Properties: { Period: number } }>;
+    expect(alarmOf(pollerTemplate({ sweepInterval: Duration.minutes(5) }).template).map((a) => a.Properties.Period)).toEqual([300]);
+    expect(alarmOf(pollerTemplate({ discovery: false }).template)).toEqual([]);
   });
 
   it('deadLetterAlarmTopic sends the dead-letter-queue alarm, and only it, to a second channel', () => {
