@@ -3,7 +3,7 @@ import { DEMO_SCENARIO } from './demo-scenario';
 import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
 import { LocalRuntime, RunResult } from './runtime';
 import { Scenario, ScenarioError, parseScenario } from './scenario';
-import { formatExecutions, formatOffset, formatTimeline } from './timeline';
+import { ServedTimeline, formatExecutions, formatOffset, formatTimeline, idColumnWidth, pollerEventSource } from './timeline';
 import { startServeEndpoint } from './serve';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
@@ -131,18 +131,18 @@ async function serveForever(runtime: LocalRuntime, serve: { speed: number; port:
   print(`  npm run cli -- list`);
   print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
   print('Press Ctrl-C to stop.\n');
-  let printed = 0;
-  const ticker = setInterval(() => {
-    const events = runtime.eventBridge.events;
-    for (; printed < events.length; printed++) {
-      for (const line of formatTimeline({ events: [events[printed]] }, runtime.clock.startMs)) print(line);
-    }
-  }, 250);
+  const timeline = new ServedTimeline(runtime.clock.startMs, {
+    eventSource: pollerEventSource(runtime.deployment),
+    idWidth: idColumnWidth(runtime.scenario.batchPredictions.map((bp) => bp.id)),
+  });
+  const printDue = (flush = false) => timeline.take(runtime.eventBridge.events, runtime.clock.nowMs(), flush).forEach((line) => print(line));
+  const ticker = setInterval(printDue, 250);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   clearInterval(ticker);
+  printDue(true);
   server.close();
   runtime.stop();
   await LocalRuntime.shutdown();
@@ -177,7 +177,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     await LocalRuntime.shutdown();
   }
   print(`\n${options.scenarioFile === undefined ? 'Built-in demo' : options.scenarioFile}: ${scenario.batchPredictions.length} batch prediction(s), starting ${new Date(runtime.clock.startMs).toISOString()}\n`);
-  for (const line of formatTimeline(result, runtime.clock.startMs)) print(line);
+  for (const line of formatTimeline(result, runtime.clock.startMs, { eventSource: pollerEventSource(runtime.deployment) })) print(line);
   print('\nExecutions:');
   for (const line of formatExecutions(result)) print(line);
   const t = result.totals;
