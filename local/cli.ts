@@ -123,7 +123,7 @@ function readText(file: string, what: string): string {
  * event printed as it is delivered; until SIGINT/SIGTERM.
  */
 async function serveForever(runtime: LocalRuntime, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
-  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port);
+  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock);
   runtime.serve(serve.speed);
   print(`\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`);
   print('Point the CLI at it, in another terminal:');

@@ -245,11 +245,14 @@ export class LocalRuntime {
    * Functions API at any time.
    */
   serve(speed: number): void {
-    this.clock.pace(speed);
+    // Started before the clock is paced: until then it stands still, so that the scenario's runs
+    // begin at time 0 however long starting them takes in real time (12 real ms is 20 simulated
+    // minutes at ×100,000), and the paced clock stands still while they work.
     for (const bp of this.scenario.batchPredictions) {
       for (let i = 0; i < bp.starts; i++) this.startRun(bp.id);
     }
     this.discovery.start(true);
+    this.clock.pace(speed);
   }
 
   /** What has happened so far. */

@@ -3,6 +3,12 @@ import { AddressInfo } from 'node:net';
 import { SharedEndpoint, readBody } from './aws-json-server';
 import { LocalDeployment } from './deployment';
 
+/** The time the endpoint dates its answers with; the runtime's clock in `--serve`. */
+export interface SimulatedClock {
+  /** Epoch milliseconds. */
+  nowMs(): number;
+}
+
 /** Which stand-in answers a JSON-protocol request, by its `X-Amz-Target` prefix. */
 const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
   AWSStepFunctions: 'sfn',
@@ -15,9 +21,18 @@ const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
  * One local endpoint for every service, as `AWS_ENDPOINT_URL` expects: JSON-protocol requests go
  * to the stand-in their `X-Amz-Target` names; CloudFormation's query-protocol `DescribeStacks`
  * answers with the synthesized stack's outputs, so the CLI finds the resources as it does in AWS.
+ * `clock` dates every answer (`Date` header); by default `Date.now()`, which follows the local
+ * runtime's clock while it runs.
  */
-export async function startServeEndpoint(deployment: LocalDeployment, port: number): Promise<{ server: Server; endpoint: string }> {
-  const server = createServer((req, res) => void route(req, res, deployment));
+export async function startServeEndpoint(deployment: LocalDeployment, port: number, clock: SimulatedClock = { nowMs: () => Date.now() }): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer((req, res) => {
+    // Every answer is dated in simulated time, as AWS dates its answers in its own: clients that
+    // measure durations against the endpoint's clock (the operator CLI) then agree with the
+    // served timeline at any --speed. (The SDK's clock-skew correction reads it too; only the
+    // signature's date moves, and the local endpoint does not check signatures.)
+    res.setHeader('Date', new Date(clock.nowMs()).toUTCString());
+    void route(req, res, deployment);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
