@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createServer } from 'node:http';
 import { DEMO_SCENARIO } from './demo-scenario';
 import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
 import { LocalRuntime, RunResult } from './runtime';
@@ -15,6 +16,27 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** `--serve` cannot listen on its port: one line naming the port and the fix, exit code 1. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} on 127.0.0.1 is already in use (another npm start -- --serve?): stop what listens there, or choose another port with --port P (--port 0 picks a free one)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * Fails fast, before the seconds of synthesis, if `--serve` could not listen on `port`.
+ * @throws PortInUseError
+ */
+export async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
 
 /** Parsed command-line options of `npm start`. */
@@ -85,6 +107,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`unknown option ${JSON.stringify(arg)}; run npm start -- --help`);
     }
   }
+  if (!serve) {
+    const servingOnly = ['--speed', '--port'].filter((flag) => values[flag] !== undefined);
+    if (servingOnly.length > 0) throw new UsageError(`${servingOnly.join(' and ')} only ${servingOnly.length === 1 ? 'applies' : 'apply'} with --serve: npm start -- --serve ${servingOnly.map((f) => `${f} ${values[f]}`).join(' ')}`);
+  }
   return {
     scenarioFile: values['--scenario'],
     eventsOut: values['--events-out'],
@@ -123,7 +149,10 @@ function readText(file: string, what: string): string {
  * event printed as it is delivered; until SIGINT/SIGTERM.
  */
 async function serveForever(runtime: LocalRuntime, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
-  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock);
+  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock).catch((error: NodeJS.ErrnoException) => {
+    // Taken during synthesis, after the check.
+    throw error.code === 'EADDRINUSE' ? new PortInUseError(serve.port) : error;
+  });
   runtime.serve(serve.speed);
   print(`\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`);
   print('Point the CLI at it, in another terminal:');
@@ -162,6 +191,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     return 0;
   }
   const scenario: Scenario = options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
+  if (options.serve !== undefined) await ensurePortFree(options.serve.port);
   print(`Synthesizing the stack and starting the local runtime (simulated time, no AWS account)...`);
   const runtime = await LocalRuntime.start(scenario, {
     logLevel: options.verbose ? 'INFO' : 'SILENT',
@@ -208,7 +238,7 @@ if (require.main === module) {
         console.error(`error: ${error.message}`);
         process.exit(2);
       }
-      console.error(`error: ${error.name}: ${error.message}`);
+      console.error(error instanceof PortInUseError ? `error: ${error.message}` : `error: ${error.name}: ${error.message}`);
       process.exit(1);
     },
   );

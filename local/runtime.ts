@@ -114,7 +114,7 @@ export class LocalRuntime {
     this.faults = new FaultPlan(scenario.faults);
     this.machineLearning = new MachineLearningStandIn(scenario.batchPredictions, this.clock, this.faults, deployment.account);
     this.eventBridge = new EventBridgeStandIn(deployment.buses, deployment.rules, this.faults, deployment.account, deployment.region);
-    this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults);
+    this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults, deployment.account, deployment.region);
     const handlers = new Map<string, (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>();
     const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
       let handler = handlers.get(fn.logicalId);

@@ -7,6 +7,8 @@ import { LocalDeployment } from './deployment';
 export interface SimulatedClock {
   /** Epoch milliseconds. */
   nowMs(): number;
+  /** When the served stack was "created" (`DescribeStacks` `CreationTime`), epoch milliseconds. */
+  readonly startMs: number;
 }
 
 /** Which stand-in answers a JSON-protocol request, by its `X-Amz-Target` prefix. */
@@ -24,14 +26,14 @@ const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
  * `clock` dates every answer (`Date` header); by default `Date.now()`, which follows the local
  * runtime's clock while it runs.
  */
-export async function startServeEndpoint(deployment: LocalDeployment, port: number, clock: SimulatedClock = { nowMs: () => Date.now() }): Promise<{ server: Server; endpoint: string }> {
+export async function startServeEndpoint(deployment: LocalDeployment, port: number, clock: SimulatedClock = { nowMs: () => Date.now(), startMs: Date.now() }): Promise<{ server: Server; endpoint: string }> {
   const server = createServer((req, res) => {
     // Every answer is dated in simulated time, as AWS dates its answers in its own: clients that
     // measure durations against the endpoint's clock (the operator CLI) then agree with the
     // served timeline at any --speed. (The SDK's clock-skew correction reads it too; only the
     // signature's date moves, and the local endpoint does not check signatures.)
     res.setHeader('Date', new Date(clock.nowMs()).toUTCString());
-    void route(req, res, deployment);
+    void route(req, res, deployment, clock);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,7 +42,7 @@ export async function startServeEndpoint(deployment: LocalDeployment, port: numb
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment, clock: SimulatedClock): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const service = SERVICE_BY_TARGET_PREFIX[target.split('.')[0]];
   if (service !== undefined) {
@@ -49,13 +51,13 @@ async function route(req: IncomingMessage, res: ServerResponse, deployment: Loca
   }
   const form = new URLSearchParams((await readBody(req)).toString('utf8'));
   if (form.get('Action') === 'DescribeStacks') {
-    describeStacks(res, deployment, form.get('StackName'));
+    describeStacks(res, deployment, form.get('StackName'), clock.startMs);
     return;
   }
   queryError(res, 400, 'InvalidAction', `The local runtime does not serve ${form.get('Action') ?? target ?? 'this request'}`);
 }
 
-function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackName: string | null): void {
+function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackName: string | null, createdMs: number): void {
   if (stackName !== null && stackName !== deployment.stackName) {
     queryError(res, 400, 'ValidationError', `Stack with id ${stackName} does not exist`);
     return;
@@ -67,7 +69,7 @@ function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackN
     `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>` +
     `<StackName>${xml(deployment.stackName)}</StackName>` +
     `<StackId>arn:aws:cloudformation:${deployment.region}:${deployment.account}:stack/${xml(deployment.stackName)}/local</StackId>` +
-    `<StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-05T00:00:00Z</CreationTime>` +
+    `<StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>${new Date(createdMs).toISOString()}</CreationTime>` +
     `<Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult>` +
     `<ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeStacksResponse>`;
   res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RequestListener } from 'node:http';
 import { ServiceError, awsJsonListener } from './aws-json-server';
 import { ExecutionRecord, LocalStepFunctions } from './step-functions';
@@ -27,7 +28,9 @@ export function stepFunctionsListener(stepFunctions: LocalStepFunctions): Reques
             throw new ServiceError('InvalidExecutionInput', 'Invalid execution input: not JSON');
           }
         }
-        const name = typeof input.name === 'string' ? input.name : `local-${stepFunctions.executions.length + 1}`;
+        // Without a name, Step Functions names the execution with a UUID.
+        // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html#StepFunctions-StartExecution-request-name
+        const name = typeof input.name === 'string' ? input.name : randomUUID();
         const started = stepFunctions.startExecution(String(input.stateMachineArn ?? ''), name, parsed);
         return { executionArn: started.executionArn, startDate: started.startDate };
       },

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { IncomingMessage, Server } from 'node:http';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DetailType } from '../../lib/contract';
 import { main } from '../../lib/cli/main';
 import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
@@ -215,5 +215,47 @@ describe('at ×10', () => {
     );
     expect(lines.join('\n')).not.toMatch(/undefined/);
     expect(runtime.eventBridge.events.filter((e) => e.envelope['detail-type'] === DetailType.STATUS_CHANGE)).toHaveLength(2);
+  });
+});
+
+describe('served API details, as AWS answers them', () => {
+  let served: Served;
+  const config = () => ({ endpoint: served.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  beforeAll(async () => {
+    served = await serve(10);
+  }, 60_000);
+  afterAll(() => stop(served));
+
+  it('DescribeTable: the table ARN in the stack account, and the SSEDescription of a table encrypted with the AWS managed KMS key', async () => {
+    const client = new DynamoDBClient(config());
+    const tableName = served.runtime.deployment.outputs.HistoryTableName;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    client.destroy();
+    expect(Table?.TableArn).toBe(`arn:aws:dynamodb:us-east-1:123456789012:table/${tableName}`);
+    expect(Table?.SSEDescription).toEqual({
+      Status: 'ENABLED',
+      SSEType: 'KMS',
+      KMSMasterKeyArn: expect.stringMatching(/^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+    });
+  });
+
+  it('DescribeStacks: CreationTime is when the served runtime started', async () => {
+    const client = new CloudFormationClient(config());
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: served.runtime.deployment.stackName }));
+    client.destroy();
+    expect(Stacks?.[0].CreationTime?.getTime()).toBe(served.runtime.clock.startMs);
+  });
+
+  it('StartExecution without a name names the execution with a UUID', async () => {
+    const client = new SFNClient(config());
+    const stateMachineArn = served.runtime.stateMachineArn;
+    const started = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ batchPredictionId: 'bp-unnamed' }) }));
+    const second = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ batchPredictionId: 'bp-unnamed' }) }));
+    client.destroy();
+    const uuid = /:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+    expect(started.executionArn).toMatch(uuid);
+    // Two starts without a name are two executions.
+    expect(second.executionArn).toMatch(uuid);
+    expect(second.executionArn).not.toBe(started.executionArn);
   });
 });
