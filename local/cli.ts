@@ -4,7 +4,7 @@ import { DEMO_SCENARIO } from './demo-scenario';
 import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
 import { LocalRuntime, RunResult } from './runtime';
 import { Scenario, ScenarioError, parseScenario } from './scenario';
-import { ServedTimeline, formatExecutions, formatOffset, formatTimeline, idColumnWidth, pollerEventSource } from './timeline';
+import { ServedTimeline, formatExecutions, formatOffset, idColumnWidth, pollerEventSource, timelineLines } from './timeline';
 import { startServeEndpoint } from './serve';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
@@ -207,7 +207,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     await LocalRuntime.shutdown();
   }
   print(`\n${options.scenarioFile === undefined ? 'Built-in demo' : options.scenarioFile}: ${scenario.batchPredictions.length} batch prediction(s), starting ${new Date(runtime.clock.startMs).toISOString()}\n`);
-  for (const line of formatTimeline(result, runtime.clock.startMs, { eventSource: pollerEventSource(runtime.deployment) })) print(line);
+  for (const line of timelineLines(result, runtime)) print(line);
   print('\nExecutions:');
   for (const line of formatExecutions(result)) print(line);
   const t = result.totals;

@@ -1,7 +1,7 @@
 import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar } from '../lib/contract';
 import { LocalDeployment } from './deployment';
 import { DeliveredEvent } from './event-bridge-stand-in';
-import { RunResult } from './runtime';
+import type { LocalRuntime, RunResult } from './runtime';
 
 /** `+HH:MM:SS` (or `+Dd HH:MM:SS`) of simulated time since the run's start. */
 export function formatOffset(seconds: number): string {
@@ -55,6 +55,11 @@ export function formatTimeline(result: Pick<RunResult, 'events'>, startMs: numbe
     }
   }
   return lines;
+}
+
+/** The timeline `npm start` prints after a run (and the README's quick start shows, for the demo). */
+export function timelineLines(result: Pick<RunResult, 'events'>, runtime: Pick<LocalRuntime, 'clock' | 'deployment'>): string[] {
+  return formatTimeline(result, runtime.clock.startMs, { eventSource: pollerEventSource(runtime.deployment) });
 }
 
 /**
