@@ -63,6 +63,9 @@ export class SharedEndpoint {
   private static async start(wantedPort: number): Promise<SharedEndpoint> {
     let shared: SharedEndpoint | undefined;
     const server = createServer((req, res) => {
+      // Dated in simulated time (`Date` follows the virtual clock while a runtime runs), like the
+      // `--serve` endpoint, so that every local answer agrees on the time.
+      res.setHeader('Date', new Date().toUTCString());
       const listener = shared?.listener;
       if (listener === undefined) {
         sendError(res, new ServiceError('ServiceUnavailable', 'No local stand-in is attached to this endpoint', 503), 'application/json');

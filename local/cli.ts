@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
+import { createServer } from 'node:http';
 import { DEMO_SCENARIO } from './demo-scenario';
 import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
 import { LocalRuntime, RunResult } from './runtime';
 import { Scenario, ScenarioError, parseScenario } from './scenario';
-import { formatExecutions, formatOffset, formatTimeline } from './timeline';
+import { ServedTimeline, formatExecutions, formatOffset, formatTimeline, idColumnWidth, pollerEventSource, timelineLines } from './timeline';
 import { startServeEndpoint } from './serve';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
@@ -15,6 +16,27 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** `--serve` cannot listen on its port: one line naming the port and the fix, exit code 1. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} on 127.0.0.1 is already in use (another npm start -- --serve?): stop what listens there, or choose another port with --port P (--port 0 picks a free one)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * Fails fast, before the seconds of synthesis, if `--serve` could not listen on `port`.
+ * @throws PortInUseError
+ */
+export async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
 
 /** Parsed command-line options of `npm start`. */
@@ -86,7 +108,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`unknown option ${JSON.stringify(arg)}; run npm start -- --help`);
     }
   }
-  if (serve) {
+  if (!serve) {
+    const servingOnly = ['--speed', '--port'].filter((flag) => values[flag] !== undefined);
+    if (servingOnly.length > 0) throw new UsageError(`${servingOnly.join(' and ')} only ${servingOnly.length === 1 ? 'applies' : 'apply'} with --serve: npm start -- --serve ${servingOnly.map((f) => `${f} ${values[f]}`).join(' ')}`);
+  } else {
     // A served run never ends, so there is no final history or summary to write: say so rather than ignore the flag.
     for (const flag of ['--history-out', '--summary-out']) {
       if (values[flag] !== undefined) throw new UsageError(`${flag} is not available with --serve (a served run does not end); read the history with npm run cli -- history ID`);
@@ -126,28 +151,35 @@ function readText(file: string, what: string): string {
 }
 
 /**
- * The served timeline: returns a function that prints each event the buses accepted since its last
- * call, once, with the template rules' deliveries, the rules put over the API (PutRule) that matched
- * it and the `--rule` patterns it matches, and appends the event to `eventsOut` as NDJSON (the file
- * is started empty).
+ * The served timeline: returns a function that prints the events the buses accepted, in time order
+ * ({@link ServedTimeline}: an event is printed once the clock has left its second; `flush` prints
+ * all that is held), each once, with the template rules' deliveries, the rules put over the API
+ * (PutRule) that matched it and the `--rule` patterns it matches; and that appends each event to
+ * `eventsOut` as NDJSON as it is accepted (the file is started empty).
  */
 export function servedTimeline(
-  runtime: Pick<LocalRuntime, 'eventBridge' | 'clock'>,
+  runtime: Pick<LocalRuntime, 'eventBridge' | 'clock' | 'deployment' | 'scenario'>,
   options: Pick<CliOptions, 'rules' | 'eventsOut'>,
   print: (line: string) => void,
-): () => void {
+): (flush?: boolean) => void {
   if (options.eventsOut !== undefined) fs.writeFileSync(options.eventsOut, '');
-  let printed = 0;
-  return () => {
+  const timelineOptions = {
+    eventSource: pollerEventSource(runtime.deployment),
+    idWidth: idColumnWidth(runtime.scenario.batchPredictions.map((bp) => bp.id)),
+  };
+  const timeline = new ServedTimeline(runtime.clock.startMs, timelineOptions);
+  let written = 0;
+  return (flush = false) => {
     const events = runtime.eventBridge.events;
-    for (; printed < events.length; printed++) {
-      const event = events[printed];
-      for (const line of formatTimeline({ events: [event] }, runtime.clock.startMs)) print(line);
+    if (options.eventsOut !== undefined) {
+      for (; written < events.length; written++) fs.appendFileSync(options.eventsOut, `${JSON.stringify(events[written].envelope)}\n`);
+    }
+    for (const event of timeline.due(events, runtime.clock.nowMs(), flush)) {
+      for (const line of formatTimeline({ events: [event] }, runtime.clock.startMs, timelineOptions)) print(line);
       for (const name of event.putRuleMatches) print(`${' '.repeat(12)}↳ rule ${name} (put over the API) matched`);
       for (const rule of options.rules) {
         if (matchesEventPattern(rule.pattern, event.envelope)) print(`${' '.repeat(12)}↳ --rule ${rule.file} matched`);
       }
-      if (options.eventsOut !== undefined) fs.appendFileSync(options.eventsOut, `${JSON.stringify(event.envelope)}\n`);
     }
   };
 }
@@ -157,7 +189,10 @@ export function servedTimeline(
  * event printed as it is delivered; until SIGINT/SIGTERM.
  */
 async function serveForever(runtime: LocalRuntime, options: CliOptions, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
-  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port);
+  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock).catch((error: NodeJS.ErrnoException) => {
+    // Taken during synthesis, after the check.
+    throw error.code === 'EADDRINUSE' ? new PortInUseError(serve.port) : error;
+  });
   runtime.serve(serve.speed);
   print(`\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`);
   print('Point the CLI at it, in another terminal:');
@@ -166,12 +201,14 @@ async function serveForever(runtime: LocalRuntime, options: CliOptions, serve: {
   print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
   print(`Test a rule: aws events test-event-pattern --endpoint-url ${endpoint} ..., or put one (aws events put-rule) and see its matches here.`);
   print('Press Ctrl-C to stop.\n');
-  const ticker = setInterval(servedTimeline(runtime, options, print), 250);
+  const printDue = servedTimeline(runtime, options, print);
+  const ticker = setInterval(printDue, 250);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   clearInterval(ticker);
+  printDue(true);
   server.close();
   runtime.stop();
   await LocalRuntime.shutdown();
@@ -191,6 +228,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     return 0;
   }
   const scenario: Scenario = options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
+  if (options.serve !== undefined) await ensurePortFree(options.serve.port);
   print(`Synthesizing the stack and starting the local runtime (simulated time, no AWS account)...`);
   const runtime = await LocalRuntime.start(scenario, {
     logLevel: options.verbose ? 'INFO' : 'SILENT',
@@ -206,7 +244,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     await LocalRuntime.shutdown();
   }
   print(`\n${options.scenarioFile === undefined ? 'Built-in demo' : options.scenarioFile}: ${scenario.batchPredictions.length} batch prediction(s), starting ${new Date(runtime.clock.startMs).toISOString()}\n`);
-  for (const line of formatTimeline(result, runtime.clock.startMs)) print(line);
+  for (const line of timelineLines(result, runtime)) print(line);
   print('\nExecutions:');
   for (const line of formatExecutions(result)) print(line);
   const t = result.totals;
@@ -240,7 +278,7 @@ if (require.main === module) {
         console.error(`error: ${error.message}`);
         process.exit(2);
       }
-      console.error(`error: ${error.name}: ${error.message}`);
+      console.error(error instanceof PortInUseError ? `error: ${error.message}` : `error: ${error.name}: ${error.message}`);
       process.exit(1);
     },
   );

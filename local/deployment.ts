@@ -203,6 +203,7 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
       keySchema: p.KeySchema as TableDefinition['keySchema'],
       attributeDefinitions: p.AttributeDefinitions as TableDefinition['attributeDefinitions'],
       globalSecondaryIndexes: p.GlobalSecondaryIndexes as TableDefinition['globalSecondaryIndexes'],
+      sseSpecification: p.SSESpecification as TableDefinition['sseSpecification'],
     };
   });
 

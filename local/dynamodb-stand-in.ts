@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { crc32 } from 'node:zlib';
 import { CreateTableCommand, CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
@@ -16,6 +18,8 @@ export interface TableDefinition {
   readonly keySchema: CreateTableCommandInput['KeySchema'];
   readonly attributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
   readonly globalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+  /** The template's `SSESpecification` (resolved). */
+  readonly sseSpecification?: { readonly SSEEnabled?: boolean; readonly SSEType?: string; readonly KMSMasterKeyId?: string };
 }
 
 /**
@@ -32,6 +36,9 @@ export function dynaliteOperations(): string[] {
     .sort();
 }
 
+/** Operations whose answer describes a table (`Table` or `TableDescription`). */
+const TABLE_DESCRIBING_OPERATIONS = new Set(['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable']);
+
 type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse) => void;
 
 /**
@@ -46,10 +53,15 @@ export class DynamoDbStandIn {
   constructor(
     private readonly tables: readonly TableDefinition[],
     private readonly faults: FaultPlan,
+    private readonly account: string,
+    private readonly region: string,
   ) {}
 
   async start(): Promise<string> {
-    const engine = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const engine = withEnvironment({ AWS_ACCOUNT_ID: this.account, AWS_REGION: this.region, AWS_DEFAULT_REGION: this.region }, () =>
+      // dynalite builds its ARNs from these variables, read once here (else account 000000000000).
+      dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
+    );
     const dynaliteHandler = engine.listeners('request')[0] as RequestHandler;
     this.shared = await SharedEndpoint.for('dynamodb');
     this.shared.attach((req, res) => void this.handle(req, res, dynaliteHandler));
@@ -99,6 +111,29 @@ export class DynamoDbStandIn {
     return new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   }
 
+  /**
+   * Adds the table's `SSEDescription` to dynalite's answer (with the CRC32 and length DynamoDB's
+   * answers carry recomputed).
+   */
+  private withSseDescription(res: ServerResponse): ServerResponse {
+    const end = res.end.bind(res) as (body?: unknown) => ServerResponse;
+    const patched = (body?: unknown): ServerResponse => {
+      if (res.statusCode !== 200 || (typeof body !== 'string' && !Buffer.isBuffer(body))) return end(body);
+      const answer = JSON.parse(body.toString()) as { Table?: Record<string, unknown>; TableDescription?: Record<string, unknown> };
+      const description = answer.Table ?? answer.TableDescription;
+      const table = this.tables.find((t) => t.tableName === description?.TableName);
+      const sse = table === undefined ? undefined : sseDescriptionOf(table, this.account, this.region);
+      if (description === undefined || sse === undefined) return end(body);
+      description.SSEDescription = sse;
+      const text = JSON.stringify(answer);
+      res.setHeader('x-amz-crc32', crc32(text));
+      res.setHeader('Content-Length', Buffer.byteLength(text));
+      return end(text);
+    };
+    res.end = patched as ServerResponse['end'];
+    return res;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse, dynaliteHandler: RequestHandler): Promise<void> {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -123,10 +158,47 @@ export class DynamoDbStandIn {
     // Replay the buffered body into dynalite's own handler, which reads 'data' and 'end'.
     const replay = Object.assign(new EventEmitter(), { headers: req.headers, method: req.method, url: req.url });
     // An "after" fault lets dynalite perform the operation, drops its answer and fails the call.
-    const answerTo = fault?.kind === 'error' ? discardedResponse(sendFault) : res;
+    const answerTo = fault?.kind === 'error' ? discardedResponse(sendFault) : TABLE_DESCRIBING_OPERATIONS.has(operation) ? this.withSseDescription(res) : res;
     dynaliteHandler(replay, answerTo);
     replay.emit('data', body);
     replay.emit('end');
+  }
+}
+
+/**
+ * The `SSEDescription` DynamoDB gives a table encrypted as its template says (dynalite gives none).
+ * A KMS table (`SSEType: KMS`) names its key's ARN: the given key, or the account's AWS managed
+ * key `aws/dynamodb` (a fixed id per account and region here). A table without `SSESpecification`
+ * is encrypted with an AWS owned key, and DescribeTable then has no `SSEDescription`.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSEDescription.html
+ */
+export function sseDescriptionOf(table: Pick<TableDefinition, 'sseSpecification'>, account: string, region: string): Record<string, string> | undefined {
+  const sse = table.sseSpecification;
+  if (sse?.SSEEnabled !== true) return undefined;
+  const keyId = sse.KMSMasterKeyId ?? awsManagedKeyId(account, region);
+  return {
+    Status: 'ENABLED',
+    SSEType: sse.SSEType ?? 'KMS',
+    KMSMasterKeyArn: keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${region}:${account}:key/${keyId}`,
+  };
+}
+
+function awsManagedKeyId(account: string, region: string): string {
+  const hex = createHash('sha256').update(`aws/dynamodb/${account}/${region}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Runs `body` with environment variables set, then puts them back. */
+function withEnvironment<T>(variables: Record<string, string>, body: () => T): T {
+  const previous = Object.fromEntries(Object.keys(variables).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, variables);
+  try {
+    return body();
+  } finally {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 

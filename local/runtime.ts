@@ -120,7 +120,7 @@ export class LocalRuntime {
     this.faults = new FaultPlan(scenario.faults);
     this.machineLearning = new MachineLearningStandIn(scenario.batchPredictions, this.clock, this.faults, deployment.account);
     this.eventBridge = new EventBridgeStandIn(deployment.buses, deployment.rules, this.faults, deployment.account, deployment.region, deployment.schedules);
-    this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults);
+    this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults, deployment.account, deployment.region);
     const handlers = new Map<string, (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>();
     const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
       let handler = handlers.get(fn.logicalId);
@@ -260,13 +260,16 @@ export class LocalRuntime {
    * Step Functions API at any time, and every execution keeps its history.
    */
   serve(speed: number): void {
-    this.clock.pace(speed);
     // Served executions keep their history, for GetExecutionHistory (aws stepfunctions get-execution-history).
     this.stepFunctions.keepHistory = true;
+    // Started before the clock is paced: until then it stands still, so that the scenario's runs
+    // begin at time 0 however long starting them takes in real time (12 real ms is 20 simulated
+    // minutes at ×100,000), and the paced clock stands still while they work.
     for (const bp of this.scenario.batchPredictions) {
       for (let i = 0; i < bp.starts; i++) this.startRun(bp.id);
     }
     this.discovery.start(true);
+    this.clock.pace(speed);
   }
 
   /** What has happened so far. */

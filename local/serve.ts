@@ -3,6 +3,14 @@ import { AddressInfo } from 'node:net';
 import { SharedEndpoint, readBody } from './aws-json-server';
 import { LocalDeployment } from './deployment';
 
+/** The time the endpoint dates its answers with; the runtime's clock in `--serve`. */
+export interface SimulatedClock {
+  /** Epoch milliseconds. */
+  nowMs(): number;
+  /** When the served stack was "created" (`DescribeStacks` `CreationTime`), epoch milliseconds. */
+  readonly startMs: number;
+}
+
 /** Which stand-in answers a JSON-protocol request, by its `X-Amz-Target` prefix. */
 export const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
   AWSStepFunctions: 'sfn',
@@ -15,9 +23,18 @@ export const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
  * One local endpoint for every service, as `AWS_ENDPOINT_URL` expects: JSON-protocol requests go
  * to the stand-in their `X-Amz-Target` names; CloudFormation's query-protocol `DescribeStacks`
  * answers with the synthesized stack's outputs, so the CLI finds the resources as it does in AWS.
+ * `clock` dates every answer (`Date` header); by default `Date.now()`, which follows the local
+ * runtime's clock while it runs.
  */
-export async function startServeEndpoint(deployment: LocalDeployment, port: number): Promise<{ server: Server; endpoint: string }> {
-  const server = createServer((req, res) => void route(req, res, deployment));
+export async function startServeEndpoint(deployment: LocalDeployment, port: number, clock: SimulatedClock = { nowMs: () => Date.now(), startMs: Date.now() }): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer((req, res) => {
+    // Every answer is dated in simulated time, as AWS dates its answers in its own: clients that
+    // measure durations against the endpoint's clock (the operator CLI) then agree with the
+    // served timeline at any --speed. (The SDK's clock-skew correction reads it too; only the
+    // signature's date moves, and the local endpoint does not check signatures.)
+    res.setHeader('Date', new Date(clock.nowMs()).toUTCString());
+    void route(req, res, deployment, clock);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -26,17 +43,17 @@ export async function startServeEndpoint(deployment: LocalDeployment, port: numb
 }
 
 /** A CloudFormation (query protocol) operation: the form-encoded request in, an XML answer out. */
-type QueryOperation = (res: ServerResponse, deployment: LocalDeployment, form: URLSearchParams) => void;
+type QueryOperation = (res: ServerResponse, deployment: LocalDeployment, form: URLSearchParams, clock: SimulatedClock) => void;
 
 /**
  * The CloudFormation operations served, by `Action` (the README's operation inventory is checked
  * against its keys): the CLI finds the stack's resources from `DescribeStacks` outputs.
  */
 export const CLOUDFORMATION_OPERATIONS: Readonly<Record<string, QueryOperation>> = {
-  DescribeStacks: (res, deployment, form) => describeStacks(res, deployment, form.get('StackName')),
+  DescribeStacks: (res, deployment, form, clock) => describeStacks(res, deployment, form.get('StackName'), clock.startMs),
 };
 
-async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment, clock: SimulatedClock): Promise<void> {
   const target = String(req.headers['x-amz-target'] ?? '');
   const service = SERVICE_BY_TARGET_PREFIX[target.split('.')[0]];
   if (service !== undefined) {
@@ -46,13 +63,13 @@ async function route(req: IncomingMessage, res: ServerResponse, deployment: Loca
   const form = new URLSearchParams((await readBody(req)).toString('utf8'));
   const action = form.get('Action');
   if (action !== null && Object.hasOwn(CLOUDFORMATION_OPERATIONS, action)) {
-    CLOUDFORMATION_OPERATIONS[action](res, deployment, form);
+    CLOUDFORMATION_OPERATIONS[action](res, deployment, form, clock);
     return;
   }
   queryError(res, 400, 'InvalidAction', `The local runtime does not serve ${form.get('Action') ?? target ?? 'this request'}`);
 }
 
-function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackName: string | null): void {
+function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackName: string | null, createdMs: number): void {
   if (stackName !== null && stackName !== deployment.stackName) {
     queryError(res, 400, 'ValidationError', `Stack with id ${stackName} does not exist`);
     return;
@@ -64,7 +81,7 @@ function describeStacks(res: ServerResponse, deployment: LocalDeployment, stackN
     `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>` +
     `<StackName>${xml(deployment.stackName)}</StackName>` +
     `<StackId>arn:aws:cloudformation:${deployment.region}:${deployment.account}:stack/${xml(deployment.stackName)}/local</StackId>` +
-    `<StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-05T00:00:00Z</CreationTime>` +
+    `<StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>${new Date(createdMs).toISOString()}</CreationTime>` +
     `<Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult>` +
     `<ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeStacksResponse>`;
   res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RequestListener } from 'node:http';
 import { Operation, ServiceError, awsJsonListener } from './aws-json-server';
 import { wireEvent } from './execution-history';
@@ -46,7 +46,9 @@ export function stepFunctionsOperations(stepFunctions: LocalStepFunctions): Read
           throw new ServiceError('InvalidExecutionInput', 'Invalid execution input: not JSON');
         }
       }
-      const name = typeof input.name === 'string' ? input.name : `local-${stepFunctions.executions.length + 1}`;
+      // Without a name, Step Functions names the execution with a UUID.
+      // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html#StepFunctions-StartExecution-request-name
+      const name = typeof input.name === 'string' ? input.name : randomUUID();
       const started = stepFunctions.startExecution(String(input.stateMachineArn ?? ''), name, parsed);
       return { executionArn: started.executionArn, startDate: started.startDate };
     },

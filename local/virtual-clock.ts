@@ -28,6 +28,12 @@ export class VirtualClock {
   /**
    * Paced mode (`npm start -- --serve --speed N`): simulated time runs `speed` times faster than
    * real time instead of jumping, so that people and the CLI can act on a live system.
+   *
+   * Time flows only while every activity is asleep: work (a poll, a handler's cold start, the
+   * interpreter) takes no simulated time, as in the discrete mode. Were it to flow during work, a
+   * handler's first load (hundreds of real milliseconds) would put the "at once" first poll
+   * minutes late at high speeds (0.3 s real is 5 simulated minutes at ×1000). Under load the
+   * clock therefore runs slower than `speed` rather than let polls drift from their schedule.
    */
   pace(speed: number): void {
     this.speed = speed;
@@ -46,8 +52,8 @@ export class VirtualClock {
 
   /** The simulated time in epoch milliseconds. */
   nowMs(): number {
-    if (this.speed === undefined) return this.now;
-    // Between wake-ups time flows with the real clock, never past the next wake-up.
+    if (this.speed === undefined || this.running > 0) return this.now;
+    // While all sleep, time flows with the real clock, never past the next wake-up.
     return Math.floor(Math.min(this.earliestWake(), this.now + (performance.now() - this.realAt) * this.speed));
   }
 
@@ -60,12 +66,13 @@ export class VirtualClock {
 
   /** Registers an activity (an execution) that runs until it sleeps or ends. */
   begin(): void {
-    if (this.speed !== undefined) this.commit(this.nowMs());
+    this.commitIfPaced();
     this.running++;
   }
 
   /** An activity ended. */
   end(): void {
+    this.commitIfPaced();
     this.running--;
     this.advanceIfIdle();
   }
@@ -80,12 +87,13 @@ export class VirtualClock {
         resolve(this.nowMs());
         return;
       }
-      if (this.speed !== undefined) this.commit(this.nowMs());
+      this.commitIfPaced();
       // Aborted (StopExecution): it wakes now and runs again, so that its activity can end.
       const onAbort = () => {
         const at = this.sleepers.indexOf(sleeper);
         if (at === -1) return;
         this.sleepers.splice(at, 1);
+        this.commitIfPaced();
         this.running++;
         // The paced wake-up may have been this sleeper's; it is set again when the clock idles.
         clearTimeout(this.timer);
@@ -140,6 +148,11 @@ export class VirtualClock {
     let earliest = Infinity;
     for (const s of this.sleepers) earliest = Math.min(earliest, s.wakeMs);
     return earliest;
+  }
+
+  /** Paced: fixes the time flowed so far, before the number of running activities changes. */
+  private commitIfPaced(): void {
+    if (this.speed !== undefined) this.commit(this.nowMs());
   }
 
   private commit(nowMs: number): void {

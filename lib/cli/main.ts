@@ -8,6 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HELP, PROGRAM, parseArgs } from './args';
 import { CliClients, CliOutput, CommandContext, history, list, watch } from './commands';
+import { EndpointClock } from './endpoint-clock';
 import { CliError, ExitCode, describeError } from './errors';
 
 /**
@@ -35,6 +36,11 @@ export interface MainOptions {
   readonly output?: CliOutput;
   /** Builds the clients for `--region` (undefined: the SDK's default chain). @default createClients */
   readonly clients?: (region: string | undefined) => CliClients;
+  /**
+   * The local clock. Durations ("for 5m", "2h ago") are measured against the endpoint's clock,
+   * read from its answers' `Date` header (simulated time on the local runtime's `--serve`
+   * endpoint); this one is used only until an answer has one. @default () => new Date()
+   */
   readonly now?: () => Date;
 }
 
@@ -61,13 +67,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       return ExitCode.OK;
     }
     clients = (options.clients ?? createClients)(args.region);
+    const clock = new EndpointClock(options.now);
+    clock.watch(clients.cloudFormation, clients.stepFunctions, clients.dynamoDb);
     const context: CommandContext = {
       clients,
       output,
       stackName: args.stackName,
       region: await resolveRegion(clients),
       json: args.json,
-      now: options.now,
+      now: () => clock.now(),
     };
     switch (args.command) {
       case 'watch':

@@ -8,6 +8,8 @@
  * quick).
  */
 import { spawnSync } from 'node:child_process';
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -190,6 +192,8 @@ describe('parseArgs', () => {
     [['--rule', '/nonexistent/rule.json'], UsageError, /cannot read rule pattern file \/nonexistent\/rule.json: ENOENT/],
     [['--serve', '--history-out', 'h.ndjson'], UsageError, /^--history-out is not available with --serve \(a served run does not end\); read the history with npm run cli -- history ID$/],
     [['--serve', '--summary-out=s.json'], UsageError, /^--summary-out is not available with --serve/],
+    [['--speed', '10'], UsageError, /^--speed only applies with --serve: npm start -- --serve --speed 10$/],
+    [['--port', '5000', '--speed=5'], UsageError, /^--speed and --port only apply with --serve/],
   ])('refuses %j', (argv, type, message) => {
     expect(() => parseArgs(argv)).toThrow(type);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -235,6 +239,7 @@ describe('mistakes in what the user gives', () => {
     ['a scenario file that is not JSON', bad('not-json.json', '{"batchPredictions": [}'), /^error: .*not-json\.json is not valid JSON/],
     ['an unknown option', () => ['--scenari', 'x.json'], /^error: unknown option "--scenari"/],
     ['a malformed pattern', () => ['--rule', write('malformed-rule.json', { detail: { status: 'FAILED' } })], /^error: .*detail\.status/],
+    ['--speed without --serve', () => ['--speed', '10'], /^error: --speed only applies with --serve/],
   ])('npm start reports %s as one line on stderr and exits non-zero', (_what, argv, message) => {
     const { status, stdout, stderr } = spawnCli(argv());
     expect(status).toBe(2);
@@ -244,5 +249,26 @@ describe('mistakes in what the user gives', () => {
     // No stack trace anywhere, and nothing was run.
     expect(stderr + stdout).not.toMatch(/^\s+at /m);
     expect(stdout).toBe('');
+  });
+});
+
+describe('--serve on a busy port', () => {
+  let busy: Server;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+  });
+  afterAll(() => busy.close());
+
+  it('is reported before synthesis as one line naming the port and the fix, exit code 1', () => {
+    const { port } = busy.address() as AddressInfo;
+    const { status, stdout, stderr } = spawnCli(['--serve', '--port', String(port)]);
+    expect(status).toBe(1);
+    expect(stderr.split('\n').filter((l) => l !== '')).toEqual([
+      `error: port ${port} on 127.0.0.1 is already in use (another npm start -- --serve?): stop what listens there, or choose another port with --port P (--port 0 picks a free one)`,
+    ]);
+    // Nothing was synthesized: not a word on stdout, and no EADDRINUSE.
+    expect(stdout).toBe('');
+    expect(stderr).not.toMatch(/EADDRINUSE/);
   });
 });

@@ -185,7 +185,7 @@ describe('the served timeline', () => {
     const eventsOut = path.join(dir, 'events.ndjson');
     const lines: string[] = [];
     const flush = servedTimeline(runtime, { rules: [{ file: 'orders.json', pattern: parseEventPattern('{"source": ["subscriber.orders"]}') }], eventsOut }, (line) => lines.push(line));
-    flush(); // what the buses held before: printed once, never again
+    flush(true); // what the buses held before: printed once, never again
 
     await events.send(new PutRuleCommand({ Name: 'big-orders', EventBusName: bus, EventPattern: '{"detail": {"amount": [{"numeric": [">", 100]}]}}' }));
     await events.send(new PutRuleCommand({ Name: 'off', EventBusName: bus, EventPattern: '{"source": ["subscriber.orders"]}', State: 'DISABLED' }));
@@ -199,7 +199,7 @@ describe('the served timeline', () => {
       }),
     );
     expect(put.FailedEntryCount).toBe(0);
-    flush();
+    flush(true);
     const printed = lines.slice(before);
     const ruleLines = printed.filter((l) => l.includes('↳'));
     expect(ruleLines).toEqual([

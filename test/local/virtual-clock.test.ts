@@ -146,6 +146,40 @@ describe('VirtualClock', () => {
   });
 });
 
+describe('VirtualClock, paced (--serve)', () => {
+  const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('does not move while an activity works, however long the work takes in real time', async () => {
+    const clock = new VirtualClock(START);
+    clock.pace(1_000_000);
+    clock.begin();
+    const begunMs = clock.nowMs();
+    // 50 real ms of work (a handler's cold start) would be 14 simulated hours at this speed.
+    await realSleep(50);
+    expect(clock.nowMs()).toBe(begunMs);
+    const woke = await clock.sleepUntil(begunMs + 30_000, 0);
+    expect(woke).toBe(begunMs + 30_000);
+    clock.end();
+    clock.stop();
+  });
+
+  it('flows at speed × real time while every activity sleeps, never past the next wake-up', async () => {
+    const clock = new VirtualClock(START);
+    clock.pace(1000);
+    clock.begin();
+    const woke = clock.sleepUntil(START + 3_600_000, 0);
+    const beforeMs = performance.now();
+    await realSleep(40);
+    const flowedMs = clock.nowMs() - START;
+    const realMs = performance.now() - beforeMs;
+    // At least the 40 real ms slept (×1000), at most what really passed (×1000).
+    expect(flowedMs).toBeGreaterThanOrEqual(40_000 - 1000);
+    expect(flowedMs).toBeLessThanOrEqual(realMs * 1000 + 1000);
+    clock.stop();
+    void woke;
+  });
+});
+
 describe('installVirtualTime', () => {
   it('makes new Date() and Date.now() read the simulated time, keeps Date(...) with arguments, and restores', async () => {
     const RealDate = Date;
