@@ -1,12 +1,9 @@
 import { Server } from 'node:http';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { main } from '../../lib/cli/main';
 import { synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 import { startServeEndpoint } from '../../local/serve';
+import { servedCli, until } from './support/served';
 
 // `watch --restart` against the long-running local runtime, through its one endpoint: a run that
 // failed while the job was still in progress, the refusal that says what to do, the operator's
@@ -34,50 +31,29 @@ afterAll(async () => {
   await LocalRuntime.shutdown();
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
-  const code = await main(argv, {
-    output: { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
-    clients: () => ({ cloudFormation: new CloudFormationClient(config), stepFunctions: new SFNClient(config), dynamoDb: new DynamoDBClient(config) }),
-  });
-  return { code, stdout, stderr };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 it('a failed run: watch refuses and names --restart; watch --restart starts <id>+r1, which polls to the end as a new run', async () => {
   // The first run fails while the job is PENDING.
-  await until(async () => (runtime.stepFunctions.executions.find((e) => e.name === 'bp-stuck')?.status === 'FAILED' ? true : undefined));
+  await until(async () => (runtime.stepFunctions.executions.find((e) => e.name === 'bp-stuck')?.status === 'FAILED' ? true : undefined), { everyMs: 50 });
 
-  const refused = await cli('watch', 'bp-stuck');
+  const refused = await servedCli(endpoint, ['watch', 'bp-stuck']);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/^batch-prediction-poller: bp-stuck was polled before and that run did not finish \(execution bp-stuck ended FAILED at .*MachineLearningUnavailableError/);
   expect(refused.stderr).toMatch(/run batch-prediction-poller watch --restart bp-stuck \(starts bp-stuck\+r1\)/);
 
-  const restarted = await cli('watch', '--restart', 'bp-stuck');
+  const restarted = await servedCli(endpoint, ['watch', '--restart', 'bp-stuck']);
   expect(restarted).toMatchObject({ code: 0, stderr: '' });
   expect(restarted.stdout).toMatch(/^restarted polling bp-stuck: execution bp-stuck\+r1 running since .*, restart 1, a new run; the previous run's execution bp-stuck ended FAILED/);
 
   // Running now (the job completes 2 simulated hours in, about 3.6 s of real time): a second
   // --restart starts nothing.
-  const again = await cli('watch', '--restart', 'bp-stuck');
+  const again = await servedCli(endpoint, ['watch', '--restart', 'bp-stuck']);
   expect(again.code).toBe(0);
   expect(again.stdout).toMatch(/bp-stuck is already being polled: execution bp-stuck\+r1 running since .*, restart 1/);
 
   const history = await until(async () => {
-    const result = await cli('history', 'bp-stuck', '--json');
+    const result = await servedCli(endpoint, ['history', 'bp-stuck', '--json']);
     return result.code === 0 && result.stdout.includes('COMPLETED') ? (JSON.parse(result.stdout) as { runs: { runId: string; restart: number; transitions: { sequence: number; previousStatus: string | null; status: string }[] }[] }) : undefined;
-  });
+  }, { everyMs: 50 });
   expect(history.runs.map((r) => [r.runId.replace(/^[^/]+\//, ''), r.restart])).toEqual([
     ['bp-stuck', 0],
     ['bp-stuck+r1', 1],
@@ -89,7 +65,7 @@ it('a failed run: watch refuses and names --restart; watch --restart starts <id>
   expect([first.sequence, first.previousStatus]).toEqual([1, null]);
   expect(rest.map((t) => t.sequence)).toEqual(rest.map((_, i) => i + 2));
   expect(history.runs[1].transitions.map((t) => t.status).slice(-2)).toEqual(['INPROGRESS', 'COMPLETED']);
-  const text = await cli('history', 'bp-stuck');
+  const text = await servedCli(endpoint, ['history', 'bp-stuck']);
   expect(text.stdout).toMatch(/\nrun \S+\/bp-stuck\+r1 \(restart 1: a new run after the previous one ended\)\n/);
   expect(runtime.stepFunctions.executions.map((e) => [e.name, e.status])).toEqual([
     ['bp-stuck', 'FAILED'],

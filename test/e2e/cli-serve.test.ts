@@ -1,12 +1,9 @@
 import { Server } from 'node:http';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { main } from '../../lib/cli/main';
 import { synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 import { startServeEndpoint } from '../../local/serve';
+import { servedCli, until } from './support/served';
 
 // The operator CLI against the long-running local runtime (`npm start -- --serve`), through the
 // same single endpoint a user points AWS_ENDPOINT_URL at: CloudFormation outputs, Step Functions,
@@ -36,47 +33,25 @@ afterAll(async () => {
   await LocalRuntime.shutdown();
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
-  const code = await main(argv, {
-    output: { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
-    clients: () => ({ cloudFormation: new CloudFormationClient(config), stepFunctions: new SFNClient(config), dynamoDb: new DynamoDBClient(config) }),
-  });
-  return { code, stdout, stderr };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  // Real time: `Date` follows the runtime's simulated clock while it runs.
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 it('watch starts a run, history shows its transitions, list its latest status', async () => {
-  const watched = await cli('watch', 'bp-watched');
+  const watched = await servedCli(endpoint, ['watch', 'bp-watched']);
   expect(watched).toMatchObject({ code: 0, stderr: '' });
   expect(watched.stdout).toMatch(/bp-watched/);
 
   const history = await until(async () => {
-    const result = await cli('history', 'bp-watched', '--json');
+    const result = await servedCli(endpoint, ['history', 'bp-watched', '--json']);
     return result.code === 0 && result.stdout.includes('COMPLETED') ? (JSON.parse(result.stdout) as Record<string, unknown>) : undefined;
-  });
+  }, { everyMs: 100 });
   const transitions = JSON.stringify(history);
   expect(transitions.indexOf('PENDING')).toBeLessThan(transitions.indexOf('INPROGRESS'));
   expect(transitions.indexOf('INPROGRESS')).toBeLessThan(transitions.indexOf('COMPLETED'));
 
-  const listed = await cli('list', '--status', 'COMPLETED', '--json');
+  const listed = await servedCli(endpoint, ['list', '--status', 'COMPLETED', '--json']);
   expect(listed.code).toBe(0);
   expect(JSON.parse(listed.stdout)).toMatchObject({ batchPredictions: [{ batchPredictionId: 'bp-watched', status: 'COMPLETED' }] });
 
   // A second watch of the finished run starts nothing and says why.
-  const again = await cli('watch', 'bp-watched');
+  const again = await servedCli(endpoint, ['watch', 'bp-watched']);
   expect(again.code).toBe(1);
   expect(runtime.stepFunctions.executions.filter((e) => e.name.startsWith('bp-watched'))).toHaveLength(1);
 });
@@ -86,7 +61,7 @@ it.each([
   [['list', '--stack', 'Other'], 1, /no stack named Other/],
   [['watch', 'bad id!'], 2, /invalid batch prediction id/],
 ])('%j exits %i with one line naming the problem', async (argv, code, message) => {
-  const result = await cli(...argv);
+  const result = await servedCli(endpoint, [...argv]);
   expect(result.code).toBe(code);
   expect(result.stderr).toMatch(message);
   expect(result.stderr.trim().split('\n')).toHaveLength(1);

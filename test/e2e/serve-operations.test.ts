@@ -27,6 +27,7 @@ import { synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 import { startServeEndpoint } from '../../local/serve';
+import { until } from './support/served';
 
 // The served endpoint (`npm start -- --serve`) through the real SDK clients, as the aws CLI and
 // boto3 reach it: Amazon ML DescribeBatchPredictions' filters, sort and paging, and the Step
@@ -68,17 +69,6 @@ afterAll(async () => {
   runtime.stop();
   await LocalRuntime.shutdown();
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  // Real time: `Date` follows the runtime's simulated clock while it runs.
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('Amazon ML DescribeBatchPredictions (served)', () => {
   const ids = async (input: DescribeBatchPredictionsCommandInput) => ((await ml.send(new DescribeBatchPredictionsCommand(input))).Results ?? []).map((r) => r.BatchPredictionId);

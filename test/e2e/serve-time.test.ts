@@ -7,11 +7,11 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DetailType } from '../../lib/contract';
-import { main } from '../../lib/cli/main';
 import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 import { startServeEndpoint } from '../../local/serve';
+import { servedCli, until } from './support/served';
 import { ServedTimeline, pollerEventSource } from '../../local/timeline';
 
 // Served time (`npm start -- --serve --speed N`) against the operator CLI and the served timeline:
@@ -63,32 +63,9 @@ function stop({ runtime, server }: Served): void {
 
 const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error('timed out waiting');
-    await realSleep(20);
-  }
-}
-
 function observedAtOf(runtime: LocalRuntime, status: string): number | undefined {
   const event = runtime.eventBridge.events.find((e) => e.envelope.detail.status === status);
   return event === undefined ? undefined : Date.parse(String(event.envelope.detail.observedAt));
-}
-
-/** The operator CLI in-process, its real SDK clients on the served endpoint, its fallback clock the wall clock. */
-async function cli(endpoint: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
-  const code = await main(argv, {
-    output: { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
-    clients: () => ({ cloudFormation: new CloudFormationClient(config), stepFunctions: new SFNClient(config), dynamoDb: new DynamoDBClient(config) }),
-    now: () => new RealDate(),
-  });
-  return { code, stdout, stderr };
 }
 
 const UNIT_SECONDS: Record<string, number> = { d: 86_400, h: 3600, m: 60, s: 1 };
@@ -115,7 +92,8 @@ async function expectServedDurations(served: Served, observedMs: number): Promis
   ] as const) {
     const beforeMs = runtime.clock.nowMs();
     const wallBeforeMs = RealDate.now();
-    const result = await cli(endpoint, ...argv);
+    // The CLI's fallback clock is the wall clock.
+    const result = await servedCli(endpoint, argv, { now: () => new RealDate() });
     const afterMs = runtime.clock.nowMs();
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const printed = result.stdout.match(pattern)?.[1];
@@ -138,7 +116,7 @@ describe('at a high speed (×100,000)', () => {
 
   it('polls first at once: the first observation is dated at the start of simulated time, cold handlers included', async () => {
     // Real time for the handlers' first load, which ts-jest compiles on a loaded machine.
-    const pendingMs = await until(() => observedAtOf(served.runtime, 'PENDING'), 100_000);
+    const pendingMs = await until(() => observedAtOf(served.runtime, 'PENDING'), { timeoutMs: 100_000 });
     // The handler's first load takes hundreds of real ms: hours at this speed, were they counted.
     expect(pendingMs - served.runtime.clock.startMs).toBeLessThan(1000);
     // The next poll is the adaptive policy's first wait (30 s, up to 10 % less), not minutes late.
