@@ -35,9 +35,23 @@ export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
  * request at `requestTimeout` instead of only logging a warning; the older handler the Amazon ML
  * client brings outside the bundle treats `requestTimeout` as a socket inactivity limit, which
  * fails a hung call the same way.
+ *
+ * The plain-HTTP agent has no socket cap. AWS endpoints are HTTPS, so it serves only local
+ * endpoints, where the local runtime runs the invocations of many simulated functions through one
+ * process and its module-scope clients. Both timers start when a request is made, before it has a
+ * socket, so behind the default cap of 50 sockets a request queued behind a thousand concurrent
+ * polls would fail with a TimeoutError it would never meet in Lambda, where a function instance
+ * makes one call at a time.
  */
 export function sdkClientConfig(timeouts: SdkHttpTimeouts = SDK_HTTP_TIMEOUTS): {
-  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean; httpAgent: { maxSockets: number } };
 } {
-  return { requestHandler: { connectionTimeout: timeouts.connectionTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, throwOnRequestTimeout: true } };
+  return {
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      httpAgent: { maxSockets: Infinity },
+    },
+  };
 }

@@ -137,6 +137,33 @@ describe('a real HTTP endpoint that accepts the connection and never answers', (
   }, 15_000);
 });
 
+describe('many concurrent calls through one client (the local runtime: one process, many functions)', () => {
+  // An endpoint that answers every request after 400 ms: slower than the (injected) 250 ms
+  // connection timeout would allow a request that waits for a free socket first.
+  let server: http.Server;
+  let endpoint: string;
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"Entries": [], "FailedEntryCount": 0}'), 400);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('120 calls at once all succeed: none waits for a socket behind the others and times out', async () => {
+    const events = new EventBridgeClient(clientOptions(endpoint, { connectionTimeoutMs: 250, requestTimeoutMs: 2000 }));
+    const outcomes = await Promise.all(
+      Array.from({ length: 120 }, () => events.send(new PutEventsCommand({ Entries: [{ Source: 'subscriber', DetailType: 'Test', Detail: '{}' }] })).then(() => 'ok', (e: Error) => e.name)),
+    );
+    expect(outcomes.filter((o) => o !== 'ok')).toEqual([]);
+    events.destroy();
+  });
+});
+
 describe('the timeouts fit inside the functions', () => {
   it('a call that hangs on every SDK attempt fails within half of every function timeout of the template', () => {
     const { template, cleanup } = synth();
