@@ -6,8 +6,8 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
-import { CliError, describeError, toCliError } from '../../lib/cli/errors';
-import { createClients } from '../../lib/cli/main';
+import { CliError, describeError, toCliError } from '../../cli/errors';
+import { createClients } from '../../cli/main';
 import { HistoryStoreRequestError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 import { REGION, cloudFormation, dynamoDb, resetMocks, restoreMocks, run, sdkError, stepFunctions } from './support';
 

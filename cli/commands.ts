@@ -6,12 +6,12 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, ScanCommand, ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { HistoryStore } from '../../lambda/adapters/history-store';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
-import { MAX_RESTART_NUMBER, executionNameFor, parseExecutionName } from '../../lambda/domain/identifiers';
-import { LatestRun, RESTARTABLE_EXECUTION_STATUSES } from '../../lambda/domain/restarts';
-import { TransitionRecord } from '../../lambda/ports';
-import { BatchPredictionStatus, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, HistoryTable, isBatchPredictionStatus, isTerminalStatus } from '../contract';
+import { HistoryStore } from '../lambda/adapters/history-store';
+import { StepFunctionsRunStarter } from '../lambda/adapters/run-starter';
+import { MAX_RESTART_NUMBER, executionNameFor, parseExecutionName } from '../lambda/domain/identifiers';
+import { LatestRun, RESTARTABLE_EXECUTION_STATUSES } from '../lambda/domain/restarts';
+import { TransitionRecord } from '../lambda/ports';
+import { BatchPredictionStatus, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, HistoryTable, isBatchPredictionStatus, isTerminalStatus } from '../lib/contract';
 import { PROGRAM, validateBatchPredictionId } from './args';
 import { CliError, ExitCode, describeError, findInChain, toCliError } from './errors';
 import {
