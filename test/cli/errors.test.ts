@@ -94,7 +94,7 @@ describe('bad or missing credentials', () => {
     }
   });
 
-  test('UnrecognizedClientException from DynamoDB, even wrapped by the history store', async () => {
+  test('UnrecognizedClientException from DynamoDB (the Query of history, the Scan of list)', async () => {
     const error = sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     dynamoDb.on(QueryCommand).rejects(error).on(ScanCommand).rejects(error);
     for (const argv of [['history', 'bp-1'], ['list']]) {
