@@ -4,10 +4,11 @@ import {
   PollState,
   isTerminalStatus,
 } from '../lib/contract';
+import { executionNameFor, parseExecutionName } from '../lib/contract/runs';
 import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
 import { EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
-import { executionNameFor, jitterFractionFor, parseExecutionName, runIdFor } from './domain/identifiers';
+import { jitterFractionFor, runIdFor } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
 import { Transition, detectTransition } from './domain/transition';

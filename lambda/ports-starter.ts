@@ -1,4 +1,4 @@
-import type { LatestRun } from './domain/restarts';
+import type { LatestRun } from '../lib/contract/runs';
 
 /** Lists batch predictions by status (Amazon ML `DescribeBatchPredictions`, paged). */
 export interface BatchPredictionLister {

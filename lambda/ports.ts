@@ -1,4 +1,5 @@
-import { BatchPredictionSnapshot, BatchPredictionStatus } from '../lib/contract';
+import { BatchPredictionSnapshot } from '../lib/contract';
+import type { HistoryItem } from '../lib/contract/history';
 import { EventEntry } from './domain/events';
 
 /** Reads a batch prediction's current state (Amazon ML `GetBatchPrediction`). */
@@ -6,22 +7,13 @@ export interface BatchPredictionSource {
   get(batchPredictionId: string): Promise<BatchPredictionSnapshot>;
 }
 
-/** One history item: a transition, the event that announces it, and whether it went out. */
-export interface TransitionRecord {
-  readonly batchPredictionId: string;
-  /** `<runId>#<sequence, 6 digits>`: the sort key. */
-  readonly transitionKey: string;
-  readonly runId: string;
-  readonly sequence: number;
-  readonly status: BatchPredictionStatus;
-  readonly previousStatus: BatchPredictionStatus | null;
-  readonly eventId: string;
-  readonly observedAt: string;
-  readonly snapshot: BatchPredictionSnapshot;
+/**
+ * One history item: a transition, the event that announces it, and whether it went out. The fields
+ * readers use are the contract's {@link HistoryItem} (the operator CLI reads them too).
+ */
+export interface TransitionRecord extends HistoryItem {
   /** The exact `PutEvents` entry, so a retried poll re-publishes the same event. */
   readonly event: EventEntry;
-  /** Outbox flag: false until `PutEvents` accepted the event. */
-  readonly published: boolean;
 }
 
 /** What {@link TransitionHistory.record} did. */

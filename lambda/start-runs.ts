@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, StarterRequest } from '../lib/contract';
+import { executionNameFor } from '../lib/contract/runs';
 import { InvalidBatchPredictionInputError } from './domain/errors';
-import { executionNameFor } from './domain/identifiers';
 import { validateBatchPredictionId } from './domain/poll-state';
 import { RestartPolicy, decideRestart } from './domain/restarts';
 import { BatchPredictionLister, RunStarter } from './ports-starter';

@@ -1,7 +1,6 @@
 import { DescribeExecutionCommand, DescribeExecutionOutput, SFNClient, StartExecutionCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
+import { LatestRun, batchPredictionIdOfExecutionName, executionArnFor, executionNameFor, findLatestRun } from '../../lib/contract/runs';
 import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/errors';
-import { MAX_RESTART_NUMBER, batchPredictionIdOfExecutionName, executionNameFor } from '../domain/identifiers';
-import { LatestRun } from '../domain/restarts';
 import { RunStarter, StartOutcome } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
@@ -19,9 +18,6 @@ export interface StepFunctionsRunStarterOptions {
   /** An SDK client. @default a shared module-scope client */
   readonly client?: SFNClient;
 }
-
-/** Most hand-overs {@link StepFunctionsRunStarter.latestRun} follows (a 7-day job at the defaults makes 2). */
-const MAX_GENERATIONS_FOLLOWED = 100;
 
 /**
  * Starts runs with `StartExecution`, named after the batch prediction id (`<id>`, `<id>+r<N>` for
@@ -73,41 +69,17 @@ export class StepFunctionsRunStarter implements RunStarter {
   }
 
   /**
-   * The id's latest run, by `DescribeExecution` on its deterministic names: `<id>`, then `<id>+r1`,
-   * `<id>+r2`, ... while they exist; then that run's hand-overs (`+g2`, `+g3`, ...) while the
-   * execution found SUCCEEDED (a hand-over ends SUCCEEDED), at most {@link MAX_GENERATIONS_FOLLOWED}.
+   * The id's latest run, by `DescribeExecution` on its deterministic names: the contract's
+   * {@link findLatestRun} (restarts, then that run's hand-overs).
    * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
    */
-  async latestRun(batchPredictionId: string): Promise<LatestRun | undefined> {
-    let execution = await this.describe(executionNameFor(batchPredictionId));
-    if (execution === undefined) return undefined;
-    let restart = 0;
-    for (let n = 1; n <= MAX_RESTART_NUMBER; n++) {
-      const next = await this.describe(executionNameFor(batchPredictionId, 1, n));
-      if (next === undefined) break;
-      [restart, execution] = [n, next];
-    }
-    let name = executionNameFor(batchPredictionId, 1, restart);
-    for (let generation = 2; execution.status === 'SUCCEEDED' && generation <= MAX_GENERATIONS_FOLLOWED + 1; generation++) {
-      const nextName = executionNameFor(batchPredictionId, generation, restart);
-      const next = await this.describe(nextName);
-      if (next === undefined) break;
-      [name, execution] = [nextName, next];
-    }
-    return {
-      restart,
-      executionName: name,
-      status: execution.status ?? 'UNKNOWN',
-      ...(execution.startDate !== undefined ? { startedAt: execution.startDate.toISOString() } : {}),
-      ...(execution.stopDate !== undefined ? { stoppedAt: execution.stopDate.toISOString() } : {}),
-      ...(execution.error !== undefined ? { error: execution.error } : {}),
-      ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
-    };
+  latestRun(batchPredictionId: string): Promise<LatestRun | undefined> {
+    return findLatestRun(batchPredictionId, (name) => this.describe(name));
   }
 
   /** One execution by name; undefined when there is none (`ExecutionDoesNotExist`). */
   private async describe(name: string): Promise<DescribeExecutionOutput | undefined> {
-    const executionArn = `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const executionArn = executionArnFor(this.options.stateMachineArn, name);
     try {
       return await this.client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {

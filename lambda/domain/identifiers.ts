@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
+
+// The execution-naming rule is shared with the operator CLI and the local runtime, so it lives in
+// the contract; re-exported so that the domain's users keep one import for every id.
+export { MAX_RESTART_NUMBER, batchPredictionIdOfExecutionName, executionNameFor, parseExecutionName } from '../../lib/contract/runs';
+export type { ExecutionNameParts } from '../../lib/contract/runs';
 
 /**
  * Formats 16 bytes of a SHA-256 digest as a UUID (version nibble 5, RFC 4122 variant) so ids look
@@ -43,67 +47,6 @@ export function pollingFailedEventId(executionId: string, error: string): string
  */
 export function runIdFor(executionStartTime: string, executionName: string): string {
   return `${executionStartTime}/${executionName}`;
-}
-
-/** Suffix separator of hand-over executions; `+` is allowed in execution names but not in ids. */
-const GENERATION_SEPARATOR = '+g';
-
-/** Suffix separator of restarted runs, before any generation suffix: `<id>+r<N>[+g<M>]`. */
-const RESTART_SEPARATOR = '+r';
-
-/**
- * The highest restart number a run name may carry (automatic and operator restarts together). With
- * a 64-character id, `+r99` and a generation suffix of up to 10 digits the name stays within Step
- * Functions' 80 characters.
- * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
- */
-export const MAX_RESTART_NUMBER = 99;
-
-/** What an execution name of ours says: the id polled, which run of it, which execution of that run. */
-export interface ExecutionNameParts {
-  readonly batchPredictionId: string;
-  /** 0 for the id's first run, N for its N-th restart. */
-  readonly restart: number;
-  /** 1 for the execution that started the run, +1 per continue-as-new hand-over. */
-  readonly generation: number;
-}
-
-/**
- * The execution name for a batch prediction's polling run: `<id>` for the first execution of the
- * first run, `+r<N>` for the N-th restart, `+g<M>` for the M-th execution of a run (hand-overs).
- * Starting a Standard execution twice with the same name and input is idempotent, so a second
- * start of a running id (or of the same restart) is a no-op.
- * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
- */
-export function executionNameFor(batchPredictionId: string, generation = 1, restart = 0): string {
-  const restartSuffix = restart >= 1 ? `${RESTART_SEPARATOR}${restart}` : '';
-  const generationSuffix = generation > 1 ? `${GENERATION_SEPARATOR}${generation}` : '';
-  return `${batchPredictionId}${restartSuffix}${generationSuffix}`;
-}
-
-/** `<id>`, then an optional `+r<N>` and an optional `+g<M>`, numbers without leading zeros. */
-const EXECUTION_NAME_PARTS = /^([^+]+)(?:\+r([1-9]\d*))?(?:\+g([1-9]\d*))?$/;
-
-/**
- * The id, restart and generation an execution name of ours carries (the inverse of
- * {@link executionNameFor}); undefined for a name no run of ours carries.
- */
-export function parseExecutionName(executionName: string): ExecutionNameParts | undefined {
-  const match = EXECUTION_NAME_PARTS.exec(executionName);
-  if (match === null || !BATCH_PREDICTION_ID_PATTERN.test(match[1])) return undefined;
-  const restart = match[2] === undefined ? 0 : Number(match[2]);
-  const generation = match[3] === undefined ? 1 : Number(match[3]);
-  // `+g1` is never produced: the first execution of a run carries no generation suffix.
-  if (generation === 1 && match[3] !== undefined) return undefined;
-  return { batchPredictionId: match[1], restart, generation };
-}
-
-/**
- * The batch prediction id an execution polls, from its name (the inverse of
- * {@link executionNameFor}); undefined for a name no run of ours carries.
- */
-export function batchPredictionIdOfExecutionName(executionName: string): string | undefined {
-  return parseExecutionName(executionName)?.batchPredictionId;
 }
 
 /**

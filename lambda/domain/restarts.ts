@@ -3,27 +3,12 @@
  * Pure: the adapter finds the latest run, this decides, the use case acts.
  */
 import { MAX_AUTOMATIC_RESTARTS } from '../../lib/contract';
+import { AUTOMATIC_RESTART_STATUSES, LatestRun } from '../../lib/contract/runs';
 
-/**
- * The latest run of a batch prediction, as found by its deterministic execution names: which
- * restart it is, and the status of its latest execution (after following hand-overs).
- */
-export interface LatestRun {
-  /** 0 for the first run, N for the N-th restart. */
-  readonly restart: number;
-  /** The name of the run's latest execution. */
-  readonly executionName: string;
-  /** Step Functions' execution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
-  readonly status: string;
-  /** When that execution started (ISO-8601). */
-  readonly startedAt?: string;
-  /** When that execution stopped (ISO-8601); undefined while it runs. */
-  readonly stoppedAt?: string;
-  /** The error it failed with, if any. */
-  readonly error?: string;
-  /** The error's cause, if any. */
-  readonly cause?: string;
-}
+// The run shape and the restart statuses are shared with the operator CLI (`watch --restart`), so
+// they live in the contract; re-exported for the domain's users.
+export { AUTOMATIC_RESTART_STATUSES, RESTARTABLE_EXECUTION_STATUSES } from '../../lib/contract/runs';
+export type { LatestRun } from '../../lib/contract/runs';
 
 /** How many automatic restarts, and how far apart. */
 export interface RestartPolicy {
@@ -52,19 +37,6 @@ export type RestartDecision =
   | { readonly kind: 'restart'; readonly restart: number }
   | { readonly kind: 'backoff'; readonly restart: number; readonly notBefore: string }
   | { readonly kind: 'exhausted'; readonly restarts: number };
-
-/**
- * Execution statuses after which an operator may restart a run (`watch --restart`): it ended
- * without seeing a terminal status.
- */
-export const RESTARTABLE_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
-
-/**
- * Execution statuses after which the sweeper restarts a run by itself: it failed or timed out.
- * Not ABORTED: an execution is aborted only by `StopExecution`, a person's (or a tool's) decision
- * to stop polling, which a sweep should not undo.
- */
-export const AUTOMATIC_RESTART_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT'];
 
 /** Seconds restart `restart` (1-based) waits after the previous run ended: `base × 2^(restart-1)`. */
 export function restartSpacingSeconds(restart: number, backoffBaseSeconds: number): number {

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HELP, parseArgs, validateBatchPredictionId } from '../../lib/cli/args';
-import { UsageError } from '../../lib/cli/errors';
-import { DEFAULT_STACK_NAME } from '../../lib/cli/stack-resources';
+import { HELP, parseArgs, validateBatchPredictionId } from '../../cli/args';
+import { UsageError } from '../../cli/errors';
+import { DEFAULT_STACK_NAME } from '../../cli/stack-resources';
 import { ALL_STATUSES } from '../../lib/contract';
 import { cloudFormation, resetMocks, restoreMocks, run } from './support';
 

@@ -6,8 +6,8 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
-import { CliOutput, executionArnFor, watch } from '../../lib/cli/commands';
-import { createClients } from '../../lib/cli/main';
+import { CliOutput, executionArnFor, watch } from '../../cli/commands';
+import { createClients } from '../../cli/main';
 import { TransitionRecord } from '../../lambda/ports';
 import {
   CHURN,

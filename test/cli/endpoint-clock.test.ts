@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { EndpointClock } from '../../lib/cli/endpoint-clock';
+import { EndpointClock } from '../../cli/endpoint-clock';
 
 const LOCAL = new Date('2026-03-01T12:00:00.000Z');
 

@@ -6,8 +6,8 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
-import { CliError, describeError, toCliError } from '../../lib/cli/errors';
-import { createClients } from '../../lib/cli/main';
+import { CliError, describeError, toCliError } from '../../cli/errors';
+import { createClients } from '../../cli/main';
 import { HistoryStoreRequestError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 import { REGION, cloudFormation, dynamoDb, resetMocks, restoreMocks, run, sdkError, stepFunctions } from './support';
 
@@ -94,7 +94,7 @@ describe('bad or missing credentials', () => {
     }
   });
 
-  test('UnrecognizedClientException from DynamoDB, even wrapped by the history store', async () => {
+  test('UnrecognizedClientException from DynamoDB (the Query of history, the Scan of list)', async () => {
     const error = sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     dynamoDb.on(QueryCommand).rejects(error).on(ScanCommand).rejects(error);
     for (const argv of [['history', 'bp-1'], ['list']]) {

@@ -1,6 +1,6 @@
 /** The CLI's pure formatting: durations, the history view and the latest-status reduction. */
-import { historyViewOf, latestPerBatchPrediction } from '../../lib/cli/commands';
-import { formatDuration, table, transitionLabel } from '../../lib/cli/format';
+import { historyViewOf, latestPerBatchPrediction } from '../../cli/commands';
+import { formatDuration, table, transitionLabel } from '../../cli/format';
 import { CHURN, CHURN_RUN_1, CHURN_RUN_2, SCORES, TABLE, record } from './support';
 
 describe('formatDuration', () => {

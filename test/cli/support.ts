@@ -7,8 +7,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchPredictionStatus } from '../../lib/contract';
-import { CliOutput } from '../../lib/cli/commands';
-import { MainOptions, createClients, main } from '../../lib/cli/main';
+import { CliOutput } from '../../cli/commands';
+import { MainOptions, createClients, main } from '../../cli/main';
 import { TransitionRecord } from '../../lambda/ports';
 
 export const REGION = 'eu-west-1';

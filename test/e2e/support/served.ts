@@ -6,7 +6,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { MainOptions, main } from '../../../lib/cli/main';
+import { MainOptions, main } from '../../../cli/main';
 
 /** What one CLI invocation printed, and its exit code. */
 export interface CliRun {

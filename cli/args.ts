@@ -2,7 +2,7 @@
  * The command line of `batch-prediction-poller`: parsing and help texts. Parsing never touches
  * AWS; every mistake is a {@link UsageError} (exit code 2).
  */
-import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, BatchPredictionStatus, isBatchPredictionStatus } from '../contract';
+import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract';
 import { UsageError } from './errors';
 import { DEFAULT_STACK_NAME } from './stack-resources';
 

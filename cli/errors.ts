@@ -69,7 +69,7 @@ interface ErrorShape {
   cause?: unknown;
 }
 
-/** The error and its `cause` chain (the adapters wrap SDK errors in the poller's named errors). */
+/** The error and its `cause` chain: an SDK error wrapped in another (with `{ cause }`) is still recognised. */
 function chainOf(error: unknown): ErrorShape[] {
   const chain: ErrorShape[] = [];
   let current: unknown = error;

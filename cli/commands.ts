@@ -5,13 +5,10 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, ScanCommand, ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { HistoryStore } from '../../lambda/adapters/history-store';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
-import { MAX_RESTART_NUMBER, executionNameFor, parseExecutionName } from '../../lambda/domain/identifiers';
-import { LatestRun, RESTARTABLE_EXECUTION_STATUSES } from '../../lambda/domain/restarts';
-import { TransitionRecord } from '../../lambda/ports';
-import { BatchPredictionStatus, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, HistoryTable, isBatchPredictionStatus, isTerminalStatus } from '../contract';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchPredictionStatus, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, isBatchPredictionStatus, isTerminalStatus } from '../lib/contract';
+import { HistoryItem } from '../lib/contract/history';
+import { LatestRun, MAX_RESTART_NUMBER, RESTARTABLE_EXECUTION_STATUSES, executionArnFor, executionNameFor, parseExecutionName } from '../lib/contract/runs';
 import { PROGRAM, validateBatchPredictionId } from './args';
 import { CliError, ExitCode, describeError, findInChain, toCliError } from './errors';
 import {
@@ -25,7 +22,12 @@ import {
   formatWatch,
   millisecondsBetween,
 } from './format';
+import { HistoryReader, ListedItem } from './history-reader';
+import { RunReader } from './run-reader';
 import { StackOutput, StackResources, findStackResources } from './stack-resources';
+
+// Part of the commands' API since before the naming rule moved to the contract.
+export { executionArnFor };
 
 /** The AWS clients the commands use. */
 export interface CliClients {
@@ -61,11 +63,6 @@ function output(stack: StackResources, name: string): string {
   return stack.outputs[name];
 }
 
-/** The ARN of execution `name` of the state machine `stateMachineArn`. */
-export function executionArnFor(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-}
-
 /** Options of {@link watch}. */
 export interface WatchOptions {
   /** `--restart`: if the id's latest run has ended without a terminal status, start the next restart. */
@@ -83,7 +80,7 @@ export async function watch(context: CommandContext, id: string, options: WatchO
   const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.STATE_MACHINE_ARN], context.region);
   const stateMachineArn = output(stack, StackOutput.STATE_MACHINE_ARN);
   const sfnError = (error: unknown, operation: string) => stepFunctionsError(error, operation, stateMachineArn, context);
-  const runs = new StepFunctionsRunStarter({ stateMachineArn, client: context.clients.stepFunctions });
+  const runs = new RunReader({ stateMachineArn, client: context.clients.stepFunctions });
 
   const start = async (restart: number, previous?: LatestRun): Promise<number | undefined> => {
     const name = executionNameFor(id, 1, restart);
@@ -217,7 +214,7 @@ function byTransitionKey(a: { transitionKey: string }, b: { transitionKey: strin
 }
 
 /** Groups a batch prediction's records into runs and works out the time spent in each status. */
-export function historyViewOf(batchPredictionId: string, tableName: string, records: readonly TransitionRecord[]): HistoryView {
+export function historyViewOf(batchPredictionId: string, tableName: string, records: readonly HistoryItem[]): HistoryView {
   const sorted = [...records].sort(byTransitionKey);
   const runs = new Map<string, HistoryTransitionView[]>();
   for (const record of sorted) {
@@ -261,10 +258,10 @@ export async function history(context: CommandContext, id: string): Promise<numb
   validateBatchPredictionId(id);
   const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.HISTORY_TABLE_NAME], context.region);
   const tableName = output(stack, StackOutput.HISTORY_TABLE_NAME);
-  const store = new HistoryStore({ tableName, client: context.clients.dynamoDb });
-  let records: TransitionRecord[];
+  const reader = new HistoryReader({ tableName, client: context.clients.dynamoDb });
+  let records: HistoryItem[];
   try {
-    records = await store.transitionsOf(id);
+    records = await reader.transitionsOf(id);
   } catch (error) {
     throw historyError(error, 'dynamodb:Query', tableName, context);
   }
@@ -280,11 +277,6 @@ export async function history(context: CommandContext, id: string): Promise<numb
   return ExitCode.OK;
 }
 
-/** The attributes `list` reads from every item (the snapshot and event stay behind). */
-const LIST_ATTRIBUTES = [HistoryTable.PARTITION_KEY, HistoryTable.SORT_KEY, 'runId', 'sequence', 'status', 'previousStatus', 'observedAt', 'eventId'];
-
-type ListedItem = Pick<TransitionRecord, 'batchPredictionId' | 'transitionKey' | 'runId' | 'sequence' | 'status' | 'previousStatus' | 'observedAt' | 'eventId'>;
-
 /** Keeps each batch prediction's item with the greatest transition key: its latest status. */
 export function latestPerBatchPrediction(items: Iterable<ListedItem>): ListedItem[] {
   const latest = new Map<string, ListedItem>();
@@ -299,21 +291,9 @@ export function latestPerBatchPrediction(items: Iterable<ListedItem>): ListedIte
 export async function list(context: CommandContext, statuses?: readonly BatchPredictionStatus[]): Promise<number> {
   const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.HISTORY_TABLE_NAME], context.region);
   const tableName = output(stack, StackOutput.HISTORY_TABLE_NAME);
-  const items: ListedItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
+  let items: ListedItem[];
   try {
-    do {
-      const page: ScanCommandOutput = await context.clients.dynamoDb.send(
-        new ScanCommand({
-          TableName: tableName,
-          ProjectionExpression: LIST_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(LIST_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as ListedItem[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    items = await new HistoryReader({ tableName, client: context.clients.dynamoDb }).listedItems();
   } catch (error) {
     throw historyError(error, 'dynamodb:Scan', tableName, context);
   }

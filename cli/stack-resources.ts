@@ -1,9 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CliError, findInChain, toCliError } from './errors';
-import type { StackOutputName } from '../contract';
+import type { StackOutputName } from '../lib/contract';
 
 // From the contract (no aws-cdk-lib import), so the CLI starts fast and names what the stack does.
-export { DEFAULT_STACK_NAME, StackOutput } from '../contract';
+export { DEFAULT_STACK_NAME, StackOutput } from '../lib/contract';
 
 /** The deployed stack as the CLI sees it. */
 export interface StackResources {
