@@ -99,7 +99,10 @@ export function readPollerAppConfig(get: (key: string) => unknown): PollerAppCon
   const props: BatchPredictionPollerProps = { eventSource, alertEmail, maxPollsPerExecution, maxRestarts };
   validatePollerProps(props, naming);
   const problems = pollIntervalProblems(policy, naming);
-  if (problems.length > 0) throw new PollerConfigError(problems.join('; '));
+  if (problems.length > 0) {
+    const fix = policy.kind === 'fixed' ? '-c pollInterval=60' : '-c pollInitialSeconds=30 -c pollMaxSeconds=300';
+    throw new PollerConfigError(`${problems.join('; ')}; e.g. ${fix}`);
+  }
   const pollInterval =
     policy.kind === 'fixed'
       ? PollInterval.fixed(Duration.seconds(policy.intervalSeconds))

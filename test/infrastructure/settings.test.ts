@@ -57,9 +57,9 @@ describe('one rule, named for where the setting came from', () => {
   // Context reading only coerces: a value that is no number reaches the validator, which names the
   // key and shows the value as given.
   it.each<[string, Record<string, unknown>, string | RegExp]>([
-    ['a word as pollInitialSeconds', { pollInitialSeconds: 'soon' }, 'Context "pollInitialSeconds" must be a whole number of seconds from 1 to 86400, got "soon"'],
-    ['"5m" as pollMaxSeconds', { pollMaxSeconds: '5m' }, 'Context "pollMaxSeconds" must be a whole number of seconds from 1 to 86400, got "5m"'],
-    ['a negative pollInterval', { pollInterval: -5 }, 'Context "pollInterval" must be a whole number of seconds from 1 to 86400, got -5'],
+    ['a word as pollInitialSeconds', { pollInitialSeconds: 'soon' }, 'Context "pollInitialSeconds" must be a whole number of seconds from 1 to 86400, got "soon"; e.g. -c pollInitialSeconds=30 -c pollMaxSeconds=300'],
+    ['"5m" as pollMaxSeconds', { pollMaxSeconds: '5m' }, 'Context "pollMaxSeconds" must be a whole number of seconds from 1 to 86400, got "5m"; e.g. -c pollInitialSeconds=30 -c pollMaxSeconds=300'],
+    ['a negative pollInterval', { pollInterval: -5 }, 'Context "pollInterval" must be a whole number of seconds from 1 to 86400, got -5; e.g. -c pollInterval=60'],
     ['a word as maxPollsPerExecution', { maxPollsPerExecution: 'lots' }, /^Context "maxPollsPerExecution" must be a whole number .*, got "lots"; e\.g\. -c maxPollsPerExecution=1000$/],
   ])('%s: coerced, then refused by the validator, naming the key and the value as given', (_what, context, message) => {
     const error = thrownBy(readFrom(context));
