@@ -1,6 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_RESTARTS, MAX_AUTOMATIC_RESTARTS } from './contract';
-import { PollInterval } from './poll-interval';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_RESTARTS, DEFAULT_POLL_INTERVAL_POLICY, MAX_AUTOMATIC_RESTARTS, PollIntervalPolicy } from './contract';
+import { BatchPredictionPollerProps } from './poller/props';
+import { PollerConfigError } from './poller/settings-error';
+import { SettingNaming, validateEventBusName, validatePollerProps } from './poller/validation';
+import { PollInterval, pollIntervalProblems } from './poll-interval';
+
+export { PollerConfigError };
 
 /** The app's settings, read from `cdk.json` context or `-c key=value`. */
 export interface PollerAppConfig {
@@ -29,108 +34,106 @@ export const CONTEXT_KEYS: Readonly<Record<string, string>> = {
   maxRestarts: `automatic restarts per batch prediction of a run that ended before a terminal status, 0 to ${MAX_AUTOMATIC_RESTARTS} (default ${DEFAULT_MAX_RESTARTS})`,
 };
 
-/** A context value is wrong; the message names the key, the value and the fix. */
-export class PollerConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PollerConfigError';
-  }
+/** The context key each poll-interval policy field comes from. */
+const POLICY_FIELD_CONTEXT_KEY: Readonly<Record<string, string>> = {
+  intervalSeconds: 'pollInterval',
+  initialSeconds: 'pollInitialSeconds',
+  maxSeconds: 'pollMaxSeconds',
+};
+
+/**
+ * Names settings as the `-c` context keys they came from (`Context "maxRestarts"`), shows values
+ * as they were given there (before coercion), and suggests `-c key=value`.
+ */
+function contextNaming(get: (key: string) => unknown): SettingNaming {
+  const contextKey = (setting: string) => POLICY_FIELD_CONTEXT_KEY[setting] ?? setting;
+  return {
+    key: (setting) => `Context "${contextKey(setting)}"`,
+    value: (setting, value) => {
+      const given = get(contextKey(setting));
+      return JSON.stringify(given === undefined ? value : given);
+    },
+    example: (setting, example) => `-c ${contextKey(setting)}=${example}`,
+  };
+}
+
+/** Context values that mean "not set" (`-c alertEmail=` gives an empty string). */
+const isUnset = (value: unknown): boolean => value === undefined || value === null || value === '';
+
+/**
+ * A number from a context value: a number (cdk.json) or a decimal string (`-c key=60`). Anything
+ * else is NaN, which the validator rejects with a message naming the key and the value as given.
+ */
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
 }
 
 /**
- * Reads and validates the app's context.
+ * Reads the app's context: coerces each value to its type (a string, a number, a boolean, the
+ * poll-interval union), then validates with the construct's own validator and the poll interval's
+ * check, naming the context keys. Context reading adds no rule of its own beyond types, except the
+ * two only the app has: the event bus name and adaptive-only keys with a fixed interval.
  * @param get reads one context key (`app.node.tryGetContext`)
  * @throws PollerConfigError naming the bad key, its value and the fix
  */
 export function readPollerAppConfig(get: (key: string) => unknown): PollerAppConfig {
+  const naming = contextNaming(get);
   const text = (key: string): string | undefined => {
     const value = get(key);
-    if (value === undefined || value === null || value === '') return undefined;
+    if (isUnset(value)) return undefined;
     if (typeof value !== 'string') throw new PollerConfigError(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
     return value;
   };
-  const wholeSeconds = (key: string): number | undefined => {
-    const value = get(key);
-    if (value === undefined || value === null || value === '') return undefined;
-    const n = typeof value === 'number' ? value : Number(value);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new PollerConfigError(`Context "${key}" must be a whole number ≥ 1, got ${JSON.stringify(value)}; e.g. -c ${key}=60`);
-    }
-    return n;
-  };
+  const number = (key: string): number | undefined => (isUnset(get(key)) ? undefined : toNumber(get(key)));
 
   const eventBusName = text('eventBusName');
-  if (eventBusName !== undefined && !/^[A-Za-z0-9._\-/]{1,256}$/.test(eventBusName)) {
-    throw new PollerConfigError(`Context "eventBusName" is not a valid event bus name: "${eventBusName}"; use letters, digits, ".", "_", "-" or "/"`);
-  }
   const eventSource = text('eventSource') ?? DEFAULT_EVENT_SOURCE;
-  if (eventSource.startsWith('aws.')) {
-    throw new PollerConfigError(`Context "eventSource" must not start with "aws." (reserved for AWS services), got "${eventSource}"; use e.g. "${DEFAULT_EVENT_SOURCE}"`);
-  }
   const alertEmail = text('alertEmail');
-  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
-    throw new PollerConfigError(`Context "alertEmail" must be an email address, got "${alertEmail}"`);
-  }
-
-  const pollInterval = readPollInterval(get('pollInterval'), wholeSeconds);
-  const maxPollsPerExecution = wholeSeconds('maxPollsPerExecution');
-  if (maxPollsPerExecution !== undefined && maxPollsPerExecution > 2000) {
-    throw new PollerConfigError(`Context "maxPollsPerExecution" must be at most 2000 (about 18,000 history events per execution), got ${maxPollsPerExecution}`);
-  }
+  const policy = readPollIntervalPolicy(get('pollInterval'), number('pollInitialSeconds'), number('pollMaxSeconds'));
+  const maxPollsPerExecution = number('maxPollsPerExecution');
   const discovery = readBoolean(get, 'discovery') ?? true;
-  const maxRestarts = readMaxRestarts(get('maxRestarts'));
-  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution, discovery, ...(maxRestarts === undefined ? {} : { maxRestarts }) };
-}
+  const maxRestarts = number('maxRestarts');
 
-/** `maxRestarts`: a whole number from 0 to {@link MAX_AUTOMATIC_RESTARTS} (0 turns restarts off). */
-function readMaxRestarts(raw: unknown): number | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > MAX_AUTOMATIC_RESTARTS) {
-    throw new PollerConfigError(`Context "maxRestarts" must be a whole number from 0 to ${MAX_AUTOMATIC_RESTARTS}, got ${JSON.stringify(raw)}; e.g. -c maxRestarts=${DEFAULT_MAX_RESTARTS}`);
+  if (eventBusName !== undefined) validateEventBusName(eventBusName, naming);
+  const props: BatchPredictionPollerProps = { eventSource, alertEmail, maxPollsPerExecution, maxRestarts };
+  validatePollerProps(props, naming);
+  const problems = pollIntervalProblems(policy, naming);
+  if (problems.length > 0) {
+    const fix = policy.kind === 'fixed' ? '-c pollInterval=60' : '-c pollInitialSeconds=30 -c pollMaxSeconds=300';
+    throw new PollerConfigError(`${problems.join('; ')}; e.g. ${fix}`);
   }
-  return n;
+  const pollInterval =
+    policy.kind === 'fixed'
+      ? PollInterval.fixed(Duration.seconds(policy.intervalSeconds))
+      : PollInterval.adaptive({ initial: Duration.seconds(policy.initialSeconds), max: Duration.seconds(policy.maxSeconds) });
+  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution, discovery, ...(maxRestarts === undefined ? {} : { maxRestarts }) };
 }
 
 /** A boolean context value: `true`/`false` (cdk.json) or `"true"`/`"false"` (`-c key=false`). */
 function readBoolean(get: (key: string) => unknown, key: string): boolean | undefined {
   const value = get(key);
-  if (value === undefined || value === null || value === '') return undefined;
+  if (isUnset(value)) return undefined;
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   throw new PollerConfigError(`Context "${key}" must be true or false, got ${JSON.stringify(value)}; e.g. -c ${key}=false`);
 }
 
-function readPollInterval(raw: unknown, wholeSeconds: (key: string) => number | undefined): PollInterval {
-  const initial = wholeSeconds('pollInitialSeconds');
-  const max = wholeSeconds('pollMaxSeconds');
-  if (raw === undefined || raw === null || raw === '' || raw === 'adaptive') {
-    return rethrowNamingContext(() =>
-      PollInterval.adaptive({
-        initial: initial === undefined ? undefined : Duration.seconds(initial),
-        max: max === undefined ? undefined : Duration.seconds(max),
-      }),
-    );
+/**
+ * The poll-interval policy the context describes, not yet checked: `pollInterval` is "adaptive"
+ * (with the optional `pollInitialSeconds` and `pollMaxSeconds`) or a number of seconds.
+ */
+function readPollIntervalPolicy(raw: unknown, initial: number | undefined, max: number | undefined): PollIntervalPolicy {
+  if (isUnset(raw) || raw === 'adaptive') {
+    const defaults = DEFAULT_POLL_INTERVAL_POLICY as Extract<PollIntervalPolicy, { kind: 'adaptive' }>;
+    return { ...defaults, initialSeconds: initial ?? defaults.initialSeconds, maxSeconds: max ?? defaults.maxSeconds };
   }
-  const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(seconds) || seconds < 1) {
+  const seconds = toNumber(raw);
+  if (Number.isNaN(seconds)) {
     throw new PollerConfigError(`Context "pollInterval" must be "adaptive" or a whole number of seconds ≥ 1, got ${JSON.stringify(raw)}; e.g. -c pollInterval=60`);
   }
   if (initial !== undefined || max !== undefined) {
     throw new PollerConfigError('Context "pollInitialSeconds" and "pollMaxSeconds" apply to the adaptive interval only; remove them or set pollInterval=adaptive');
   }
-  return rethrowNamingContext(() => PollInterval.fixed(Duration.seconds(seconds)));
-}
-
-/** PollInterval names its own fields; say which context keys they come from. */
-function rethrowNamingContext(build: () => PollInterval): PollInterval {
-  try {
-    return build();
-  } catch (error) {
-    const message = (error as Error).message
-      .replace("'intervalSeconds'", 'Context "pollInterval"')
-      .replace("'initialSeconds'", 'Context "pollInitialSeconds"')
-      .replace("'maxSeconds'", 'Context "pollMaxSeconds"');
-    throw new PollerConfigError(message);
-  }
+  return { kind: 'fixed', intervalSeconds: seconds };
 }

@@ -1,23 +1,35 @@
 import { Duration } from 'aws-cdk-lib';
 import { DEFAULT_POLL_INTERVAL_POLICY, PollIntervalPolicy } from './contract';
-import { pollIntervalPolicyProblems } from '../lambda/domain/poll-interval';
+import { PolicyFieldNaming, pollIntervalPolicyProblems } from '../lambda/domain/poll-interval';
+import { PollerConfigError } from './poller/settings-error';
+
+export type { PolicyFieldNaming };
+
+/**
+ * The problems of a poll-interval policy, each naming the field as `naming` says (the app names the
+ * `-c` key it came from); empty when it is valid. The check {@link PollInterval} runs.
+ */
+export function pollIntervalProblems(policy: PollIntervalPolicy, naming?: PolicyFieldNaming): string[] {
+  return pollIntervalPolicyProblems(policy, naming);
+}
 
 /** Options of {@link PollInterval.adaptive}. */
 export interface AdaptivePollIntervalOptions {
   /**
-   * Wait after a transition, and the shortest wait.
-   * @default Duration.seconds(30)
+   * Wait after a transition, and the shortest wait. Whole seconds from 1 second to 1 day.
+   * @default DEFAULT_POLL_INTERVAL_POLICY.initialSeconds - 30 s
    */
   readonly initial?: Duration;
   /**
-   * The longest wait.
-   * @default Duration.minutes(5)
+   * The longest wait. Whole seconds from 1 second to 1 day, not below `initial`.
+   * @default DEFAULT_POLL_INTERVAL_POLICY.maxSeconds - 5 min
    */
   readonly max?: Duration;
   /**
    * Up to this fraction of each wait is taken off, by an amount drawn from a hash of the run id and
    * the poll number, so that runs started together spread out (and a retried poll waits the same).
-   * @default 0.1
+   * From 0 up to (not including) 1.
+   * @default DEFAULT_POLL_INTERVAL_POLICY.jitterRatio - 0.1
    */
   readonly jitterRatio?: number;
 }
@@ -46,16 +58,19 @@ export class PollInterval {
     });
   }
 
-  /** Polls at once, then every `interval` (the classic Job Poller loop). */
+  /**
+   * Polls at once, then every `interval` (the classic Job Poller loop): whole seconds from 1 second
+   * to 1 day (a batch prediction runs at most 7 days; a longer wait would miss whole jobs).
+   */
   static fixed(interval: Duration): PollInterval {
     return new PollInterval({ kind: 'fixed', intervalSeconds: interval.toSeconds() });
   }
 
   /**
-   * @throws Error naming the bad value and the allowed range
+   * @throws PollerConfigError naming the bad value and the allowed range
    */
   private constructor(readonly policy: PollIntervalPolicy) {
-    const problems = pollIntervalPolicyProblems(policy);
-    if (problems.length > 0) throw new Error(`Invalid poll interval: ${problems.join('; ')}`);
+    const problems = pollIntervalProblems(policy);
+    if (problems.length > 0) throw new PollerConfigError(`Invalid poll interval: ${problems.join('; ')}`);
   }
 }

@@ -1,0 +1,11 @@
+/**
+ * A setting is wrong: a construct prop, a `-c` context value of the app, or a poll interval. The
+ * message names the setting (the context key when it came from `-c`), the value and the fix. The
+ * one error type of bad settings: `bin/app.ts` prints it as one `error:` line.
+ */
+export class PollerConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PollerConfigError';
+  }
+}
