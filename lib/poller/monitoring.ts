@@ -124,7 +124,7 @@ export function pollerAlarms(scope: Construct, watched: MonitoredResources, opti
             'A PENDING or INPROGRESS batch prediction is polled by nothing: its runs failed and its automatic restarts are used up. See its Polling Failed alerts and history, fix the cause, then restart it with watch --restart <id>',
           ),
         ];
-  return {
+  const named = {
     deadLetterQueueAlarm,
     executionsFailedAlarm,
     executionsTimedOutAlarm,
@@ -132,17 +132,8 @@ export function pollerAlarms(scope: Construct, watched: MonitoredResources, opti
     pollThrottlesAlarm,
     reportFailureErrorsAlarm,
     reportFailureThrottlesAlarm,
-    alarms: [
-      ...starterAlarms,
-      deadLetterQueueAlarm,
-      executionsFailedAlarm,
-      executionsTimedOutAlarm,
-      pollErrorsAlarm,
-      pollThrottlesAlarm,
-      reportFailureErrorsAlarm,
-      reportFailureThrottlesAlarm,
-    ],
   };
+  return { ...named, alarms: [...starterAlarms, ...Object.values(named)] };
 }
 
 /** The dashboard (`Dashboard` in `scope`): runs, transitions, errors, Lambda duration and cold starts, dead letters. */

@@ -3,20 +3,11 @@ import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/bat
 import { CONTEXT_KEYS, PollerConfigError, readPollerAppConfig } from '../../lib/config';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_POLL_INTERVAL_POLICY, PollIntervalPolicy } from '../../lib/contract';
 import { PollInterval } from '../../lib/poll-interval';
-import { contextFromCdkJson } from './synth';
+import { contextFromCdkJson, thrownBy } from './synth';
 
 /** Reads the app config from a plain context object, as `app.node.tryGetContext` would. */
 const readFrom = (context: Record<string, unknown>) => readPollerAppConfig((key) => context[key]);
 
-/** The error `fn` throws; fails the test when it does not throw. */
-function thrownBy(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, but none was thrown');
-}
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -11,15 +11,8 @@ import { BatchPredictionPoller, BatchPredictionPollerProps, PollerConfigError, w
 import { readPollerAppConfig } from '../../lib/config';
 import * as pkg from '../../lib/index';
 import { PollInterval } from '../../lib/poll-interval';
+import { thrownBy } from './synth';
 
-function thrownBy(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, but none was thrown');
-}
 
 const construct = (props: BatchPredictionPollerProps) => () => new BatchPredictionPoller(new Stack(new App(), 'S'), 'P', props);
 const readFrom = (context: Record<string, unknown>) => () => readPollerAppConfig((key) => context[key]);

@@ -134,3 +134,13 @@ export function pollerTemplate(props: BatchPredictionPollerProps): { template: T
   const poller = new BatchPredictionPoller(stack, 'Poller', props);
   return { template: Template.fromStack(stack), poller };
 }
+
+/** The error `fn` throws; fails the test when it does not throw. */
+export function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
