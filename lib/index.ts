@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export * from './contract';
-export { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from './contract/schemas';
+export { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from './events/schemas';
 export { BatchPredictionPoller, MACHINE_LEARNING_REGIONS, MachineLearningRegionError, PollerConfigError } from './batch-prediction-poller';
 export type { BatchPredictionPollerProps } from './batch-prediction-poller';
 export {

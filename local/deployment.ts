@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
-import { LOCAL_HANDLER_METADATA } from '../lib/batch-prediction-poller';
+import { LOCAL_HANDLER_METADATA } from '../lib/contract/handlers';
 import { RuleDefinition, TargetDefinition } from './event-bridge-stand-in';
 import { EventPattern, validateEventPattern } from './event-pattern';
 import { TableDefinition } from './dynamodb-stand-in';

@@ -1,6 +1,6 @@
 import { executionNameFor, executionNameForInvalidId } from '../lambda/domain/identifiers';
 import { BATCH_PREDICTION_ID_PATTERN } from '../lib/contract';
-import { HANDLER_FACTORY } from '../lib/batch-prediction-poller';
+import { HANDLER_FACTORY } from '../lib/contract/handlers';
 import { SharedEndpoint } from './aws-json-server';
 import { FunctionDefinition, LocalDeployment, synthesizeDeployment } from './deployment';
 import { DynamoDbStandIn } from './dynamodb-stand-in';

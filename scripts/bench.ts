@@ -288,7 +288,7 @@ function buildBundles(): Bundles {
   const nodejs = require('aws-cdk-lib/aws-lambda-nodejs') as typeof import('aws-cdk-lib/aws-lambda-nodejs');
   const cxapi = require('aws-cdk-lib/cx-api') as typeof import('aws-cdk-lib/cx-api');
   const { buildApp } = require('../bin/app') as typeof import('../bin/app');
-  const { LOCAL_HANDLER_METADATA } = require('../lib/batch-prediction-poller') as typeof import('../lib/batch-prediction-poller');
+  const { LOCAL_HANDLER_METADATA } = require('../lib/contract/handlers') as typeof import('../lib/contract/handlers');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const dirs: string[] = [];
   const tempDir = (prefix: string) => {

@@ -1,78 +1,18 @@
 /**
- * The contract shared by the stack, the Lambda handlers, the local runtime and subscribers.
+ * The internal wiring contract between the stack, the Lambda handlers, the local runtime and the
+ * operator CLI: environment variable names, loop state, error names and retry lists, history table
+ * keys, stack outputs and defaults. Subscribers code against `lib/events` instead, which this module
+ * re-exports for the wiring's own convenience.
  *
  * This module imports nothing from `aws-cdk-lib` or `@aws-sdk/*` so that it bundles into the
- * Lambda for free and subscribers can import the event types without pulling in CDK.
+ * Lambda for free.
  *
  * @packageDocumentation
  */
 
-/**
- * Every status Amazon ML reports for a batch prediction.
- * @see ../../../shared/reference/get-batch-prediction.rst
- */
-export const BatchPredictionStatus = {
-  PENDING: 'PENDING',
-  INPROGRESS: 'INPROGRESS',
-  COMPLETED: 'COMPLETED',
-  FAILED: 'FAILED',
-  DELETED: 'DELETED',
-} as const;
+import { BatchPredictionStatus } from '../events';
 
-/** One of {@link BatchPredictionStatus}. */
-export type BatchPredictionStatus = (typeof BatchPredictionStatus)[keyof typeof BatchPredictionStatus];
-
-/** All statuses, in the order a batch prediction normally moves through them. */
-export const ALL_STATUSES: readonly BatchPredictionStatus[] = Object.values(BatchPredictionStatus);
-
-/** Statuses after which Amazon ML never changes the batch prediction again, so polling stops. */
-export const TERMINAL_STATUSES: readonly BatchPredictionStatus[] = [
-  BatchPredictionStatus.COMPLETED,
-  BatchPredictionStatus.FAILED,
-  BatchPredictionStatus.DELETED,
-];
-
-/** True when `value` is a status this contract knows. */
-export function isBatchPredictionStatus(value: unknown): value is BatchPredictionStatus {
-  return typeof value === 'string' && (ALL_STATUSES as readonly string[]).includes(value);
-}
-
-/** True when polling stops at `status`. */
-export function isTerminalStatus(status: BatchPredictionStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
-
-/**
- * The `source` of every event the poller publishes unless configured otherwise.
- * EventBridge reserves sources starting with `aws.` for AWS services.
- */
-export const DEFAULT_EVENT_SOURCE = 'batch-prediction-poller';
-
-/** The `detail-type` values the poller publishes. */
-export const DetailType = {
-  /** A batch prediction changed status (or was observed for the first time in a run). */
-  STATUS_CHANGE: 'Batch Prediction Status Change',
-  /** A polling run ended without reaching a terminal status. */
-  POLLING_FAILED: 'Batch Prediction Polling Failed',
-} as const;
-
-/** One of {@link DetailType}. */
-export type DetailType = (typeof DetailType)[keyof typeof DetailType];
-
-/** Why a polling run failed, as carried in {@link PollingFailedDetail.reason}. */
-export const PollingFailureReason = {
-  /** Amazon ML does not know the batch prediction id. */
-  NOT_FOUND: 'NOT_FOUND',
-  /** The run's input was malformed (bad or missing id, unknown keys). */
-  INVALID_INPUT: 'INVALID_INPUT',
-  /** The run outlived its deadline without reaching a terminal status. */
-  TIMED_OUT: 'TIMED_OUT',
-  /** Anything else: access denied, retries exhausted, an unexpected answer. */
-  ERROR: 'ERROR',
-} as const;
-
-/** One of {@link PollingFailureReason}. */
-export type PollingFailureReason = (typeof PollingFailureReason)[keyof typeof PollingFailureReason];
+export * from '../events';
 
 /**
  * Names of the environment variables through which the stack configures the Lambda handlers.
@@ -224,67 +164,6 @@ export const HistoryTable = {
   SORT_KEY: 'transitionKey',
 } as const;
 
-/** Amazon ML batch prediction ids: 1 to 64 characters of letters, digits, `_`, `.` and `-`. */
-export const BATCH_PREDICTION_ID_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
-
-/**
- * A batch prediction as published in events: every `GetBatchPrediction` field in camelCase, dates
- * as ISO-8601 strings, and `logUri` without its presigned query string.
- */
-export interface BatchPredictionSnapshot {
-  readonly batchPredictionId: string;
-  readonly mlModelId?: string;
-  readonly batchPredictionDataSourceId?: string;
-  readonly inputDataLocationS3?: string;
-  readonly createdByIamUser?: string;
-  readonly createdAt?: string;
-  readonly lastUpdatedAt?: string;
-  readonly name?: string;
-  readonly status: BatchPredictionStatus;
-  readonly outputUri?: string;
-  /** The log file's location with the presigned query string removed. */
-  readonly logUri?: string;
-  readonly message?: string;
-  readonly computeTime?: number;
-  readonly finishedAt?: string;
-  readonly startedAt?: string;
-  readonly totalRecordCount?: number;
-  readonly invalidRecordCount?: number;
-}
-
-/** `detail` of a `Batch Prediction Status Change` event. */
-export interface StatusChangeDetail {
-  readonly batchPredictionId: string;
-  /** The status seen before, or `null` on the run's first observation. */
-  readonly previousStatus: BatchPredictionStatus | null;
-  readonly status: BatchPredictionStatus;
-  /** Deterministic: the same transition always carries the same id, so subscribers can dedupe. */
-  readonly eventId: string;
-  /** 1-based number of this transition within the run. */
-  readonly sequence: number;
-  /** When the poller observed the new status (ISO-8601). */
-  readonly observedAt: string;
-  /** The polling run: stays the same across continue-as-new hand-overs. */
-  readonly runId: string;
-  readonly batchPrediction: BatchPredictionSnapshot;
-}
-
-/** `detail` of a `Batch Prediction Polling Failed` event. */
-export interface PollingFailedDetail {
-  readonly batchPredictionId: string;
-  readonly reason: PollingFailureReason;
-  /** The error name the run failed with, e.g. `BatchPredictionNotFoundError`. */
-  readonly error: string;
-  /** Human-readable cause. */
-  readonly cause: string;
-  /** The last status observed in the run, or `null` if none was. */
-  readonly lastStatus: BatchPredictionStatus | null;
-  /** The polling run, or `null` if it failed before its first poll. */
-  readonly runId: string | null;
-  readonly observedAt: string;
-  readonly eventId: string;
-}
-
 /**
  * The loop state the state machine carries between polls (and across continue-as-new
  * hand-overs). A run is started with just `{ "batchPredictionId": "..." }`.
@@ -386,8 +265,3 @@ export const LAMBDA_SERVICE_ERROR_NAMES: readonly string[] = [
  * @see https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts
  */
 export const LAMBDA_CRASH_ERROR_NAMES: readonly string[] = ['Lambda.Unknown', 'Sandbox.Timedout'];
-
-/** The ARN of a batch prediction, used as the events' `resources`. */
-export function batchPredictionArn(partition: string, region: string, account: string, id: string): string {
-  return `arn:${partition}:machinelearning:${region}:${account}:batchprediction/${id}`;
-}

@@ -6,16 +6,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LOCAL_HANDLER_METADATA } from '../contract/handlers';
 
-/** Template metadata key naming a function's source entry and handler factory, for the local runtime. */
-export const LOCAL_HANDLER_METADATA = 'batch-prediction-poller:handler';
-
-/** The factories each handler entry builds its `handler` export with (named in that metadata). */
-export const HANDLER_FACTORY = {
-  POLL: 'createPollHandler',
-  REPORT_FAILURE: 'createReportFailureHandler',
-  STARTER: 'createStarterHandler',
-} as const;
+export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from '../contract/handlers';
 
 /**
  * How the handlers are bundled: the exact `bundling` options of their `NodejsFunction`s, exported so

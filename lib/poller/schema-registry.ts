@@ -1,6 +1,6 @@
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import { Construct } from 'constructs';
-import { EVENT_SCHEMAS } from '../contract/schemas';
+import { EVENT_SCHEMAS } from '../events/schemas';
 
 /**
  * An EventBridge schema registry (`SchemaRegistry` in `scope`) holding the JSON Schema (draft-04) of

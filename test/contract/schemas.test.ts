@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { renderSchemaFiles } from '../../scripts/generate-schemas';
 import { DetailType } from '../../lib/contract';
-import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/contract/schemas';
+import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/events/schemas';
 import { synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime, RunResult } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';

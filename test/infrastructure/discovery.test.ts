@@ -10,7 +10,7 @@ import { buildApp } from '../../bin/app';
 import { LOCAL_HANDLER_METADATA, STARTER_ASYNC_RETRY_ATTEMPTS } from '../../lib/batch-prediction-poller';
 import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, StarterRequest } from '../../lib/contract';
-import { EVENT_SCHEMAS } from '../../lib/contract/schemas';
+import { EVENT_SCHEMAS } from '../../lib/events/schemas';
 import * as starterHandlerModule from '../../lambda/starter-handler';
 import { matchesEventPattern } from '../../local/event-pattern';
 import { TEST_ACCOUNT, TEST_REGION, asArray, contextFromCdkJson, iamPolicyStatements, joinedString, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';

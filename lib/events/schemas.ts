@@ -7,7 +7,7 @@ import {
   PollingFailedDetail,
   PollingFailureReason,
   StatusChangeDetail,
-} from './index';
+} from './events';
 
 /**
  * JSON Schemas (draft-04, the dialect EventBridge schema registries accept besides OpenAPI) of the
