@@ -2,7 +2,7 @@
  * The command line of `batch-prediction-poller`: parsing and help texts. Parsing never touches
  * AWS; every mistake is a {@link UsageError} (exit code 2).
  */
-import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract';
+import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, type BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract';
 import { UsageError } from './errors';
 import { DEFAULT_STACK_NAME } from './stack-resources';
 
@@ -253,7 +253,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (help) return { ...base, statuses };
 
   if (command === 'list') {
-    if (rest.length > 0) throw new UsageError(`list takes no arguments, got "${rest[0]}"`, `filter with --status; see ${PROGRAM} list --help`);
+    if (rest.length > 0)
+      throw new UsageError(`list takes no arguments, got "${rest[0]}"`, `filter with --status; see ${PROGRAM} list --help`);
     return { ...base, statuses };
   }
   if (rest.length === 0) throw new UsageError(`${command} needs a batch prediction id`, `usage: ${PROGRAM} ${command} <id>`);

@@ -3,28 +3,41 @@
  * aws-sdk-client-mock and read what they printed; each resolves with the exit code and throws
  * {@link CliError} for anything it reports as an error.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchPredictionStatus, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, isBatchPredictionStatus, isTerminalStatus } from '../lib/contract';
-import { HistoryItem } from '../lib/contract/history';
-import { LatestRun, MAX_RESTART_NUMBER, RESTARTABLE_EXECUTION_STATUSES, executionArnFor, executionNameFor, parseExecutionName } from '../lib/contract/runs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type BatchPredictionStatus,
+  DEFAULT_MAX_RESTARTS,
+  DEFAULT_RESTART_BACKOFF_SECONDS,
+  isBatchPredictionStatus,
+  isTerminalStatus,
+} from '../lib/contract';
+import type { HistoryItem } from '../lib/contract/history';
+import {
+  type LatestRun,
+  MAX_RESTART_NUMBER,
+  RESTARTABLE_EXECUTION_STATUSES,
+  executionArnFor,
+  executionNameFor,
+  parseExecutionName,
+} from '../lib/contract/runs';
 import { PROGRAM, validateBatchPredictionId } from './args';
 import { CliError, ExitCode, describeError, findInChain, toCliError } from './errors';
 import {
-  HistoryRunView,
-  HistoryTransitionView,
-  HistoryView,
-  ListEntryView,
-  WatchView,
+  type HistoryRunView,
+  type HistoryTransitionView,
+  type HistoryView,
+  type ListEntryView,
+  type WatchView,
   formatHistory,
   formatList,
   formatWatch,
   millisecondsBetween,
 } from './format';
-import { HistoryReader, ListedItem } from './history-reader';
+import { HistoryReader, type ListedItem } from './history-reader';
 import { RunReader } from './run-reader';
-import { StackOutput, StackResources, findStackResources } from './stack-resources';
+import { StackOutput, type StackResources, findStackResources } from './stack-resources';
 
 // Part of the commands' API since before the naming rule moved to the contract.
 export { executionArnFor };
@@ -77,7 +90,12 @@ export interface WatchOptions {
  */
 export async function watch(context: CommandContext, id: string, options: WatchOptions = {}): Promise<number> {
   validateBatchPredictionId(id);
-  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.STATE_MACHINE_ARN], context.region);
+  const stack = await findStackResources(
+    context.clients.cloudFormation,
+    context.stackName,
+    [StackOutput.STATE_MACHINE_ARN],
+    context.region,
+  );
   const stateMachineArn = output(stack, StackOutput.STATE_MACHINE_ARN);
   const sfnError = (error: unknown, operation: string) => stepFunctionsError(error, operation, stateMachineArn, context);
   const runs = new RunReader({ stateMachineArn, client: context.clients.stepFunctions });
@@ -96,7 +114,16 @@ export async function watch(context: CommandContext, id: string, options: WatchO
         status: 'RUNNING',
         startDate: started.startDate?.toISOString(),
         ...(restart > 0 ? { restart } : {}),
-        ...(previous === undefined ? {} : { previous: { executionName: previous.executionName, status: previous.status, stopDate: previous.stoppedAt, error: previous.error } }),
+        ...(previous === undefined
+          ? {}
+          : {
+              previous: {
+                executionName: previous.executionName,
+                status: previous.status,
+                stopDate: previous.stoppedAt,
+                error: previous.error,
+              },
+            }),
       };
       if (context.json) printJson(context, view);
       else context.output.stdout(formatWatch(view));
@@ -158,7 +185,10 @@ export async function watch(context: CommandContext, id: string, options: WatchO
 
 /** Another start got there between our calls: the state changed while we looked. */
 function raced(id: string): CliError {
-  return new CliError(`${id}'s runs changed while watch looked at them (another start ran at the same time)`, `run ${PROGRAM} watch ${id} again`);
+  return new CliError(
+    `${id}'s runs changed while watch looked at them (another start ran at the same time)`,
+    `run ${PROGRAM} watch ${id} again`,
+  );
 }
 
 function alreadyFinished(view: WatchView, restartAsked: boolean): CliError {
@@ -235,7 +265,11 @@ export function historyViewOf(batchPredictionId: string, tableName: string, reco
     runs.set(record.runId, transitions);
   }
   const last = sorted[sorted.length - 1];
-  const runViews: HistoryRunView[] = [...runs.entries()].map(([runId, transitions]) => ({ runId, restart: restartOfRunId(runId), transitions }));
+  const runViews: HistoryRunView[] = [...runs.entries()].map(([runId, transitions]) => ({
+    runId,
+    restart: restartOfRunId(runId),
+    transitions,
+  }));
   return {
     batchPredictionId,
     tableName,
@@ -256,7 +290,12 @@ function isKnownTerminal(status: string): boolean {
 /** `history <id>`: the batch prediction's transitions as a timeline, grouped by run. */
 export async function history(context: CommandContext, id: string): Promise<number> {
   validateBatchPredictionId(id);
-  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.HISTORY_TABLE_NAME], context.region);
+  const stack = await findStackResources(
+    context.clients.cloudFormation,
+    context.stackName,
+    [StackOutput.HISTORY_TABLE_NAME],
+    context.region,
+  );
   const tableName = output(stack, StackOutput.HISTORY_TABLE_NAME);
   const reader = new HistoryReader({ tableName, client: context.clients.dynamoDb });
   let records: HistoryItem[];
@@ -284,12 +323,19 @@ export function latestPerBatchPrediction(items: Iterable<ListedItem>): ListedIte
     const current = latest.get(item.batchPredictionId);
     if (current === undefined || byTransitionKey(current, item) < 0) latest.set(item.batchPredictionId, item);
   }
-  return [...latest.values()].sort((a, b) => (a.batchPredictionId < b.batchPredictionId ? -1 : a.batchPredictionId > b.batchPredictionId ? 1 : 0));
+  return [...latest.values()].sort((a, b) =>
+    a.batchPredictionId < b.batchPredictionId ? -1 : a.batchPredictionId > b.batchPredictionId ? 1 : 0,
+  );
 }
 
 /** `list [--status S]`: the latest status of every tracked batch prediction. */
 export async function list(context: CommandContext, statuses?: readonly BatchPredictionStatus[]): Promise<number> {
-  const stack = await findStackResources(context.clients.cloudFormation, context.stackName, [StackOutput.HISTORY_TABLE_NAME], context.region);
+  const stack = await findStackResources(
+    context.clients.cloudFormation,
+    context.stackName,
+    [StackOutput.HISTORY_TABLE_NAME],
+    context.region,
+  );
   const tableName = output(stack, StackOutput.HISTORY_TABLE_NAME);
   let items: ListedItem[];
   try {

@@ -43,7 +43,14 @@ export function millisecondsBetween(from: string, to: string | Date): number {
 export function table(rows: readonly (readonly string[])[], indent = ''): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 /** `PREVIOUS → STATUS`, `— → STATUS` on a run's first observation. */
@@ -185,7 +192,10 @@ export function formatWatch(view: WatchView): string {
   }
   if (view.outcome === 'restarted') {
     const previous = view.previous;
-    const ended = previous === undefined ? '' : `; the previous run's execution ${previous.executionName} ended ${previous.status}${previous.stopDate === undefined ? '' : ` at ${previous.stopDate}`}${previous.error === undefined ? '' : `: ${previous.error}`}`;
+    const ended =
+      previous === undefined
+        ? ''
+        : `; the previous run's execution ${previous.executionName} ended ${previous.status}${previous.stopDate === undefined ? '' : ` at ${previous.stopDate}`}${previous.error === undefined ? '' : `: ${previous.error}`}`;
     return `restarted polling ${view.batchPredictionId}: execution ${view.executionName} running${since} (${view.executionArn}), restart ${view.restart}, a new run${ended}`;
   }
   const restart = (view.restart ?? 0) > 0 ? `, restart ${view.restart}` : '';

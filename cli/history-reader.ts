@@ -5,9 +5,9 @@
  * {@link HistoryItem}); the Lambda's history store is the only writer. Errors are the SDK's own,
  * unwrapped: the commands word them (see `errors.ts`).
  */
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { HistoryTable } from '../lib/contract';
-import { HistoryItem } from '../lib/contract/history';
+import type { HistoryItem } from '../lib/contract/history';
 
 /** The attributes `list` reads from every item (the snapshot and event stay behind). */
 const LIST_ATTRIBUTES = [

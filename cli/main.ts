@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HELP, PROGRAM, parseArgs } from './args';
-import { CliClients, CliOutput, CommandContext, history, list, watch } from './commands';
+import { type CliClients, type CliOutput, type CommandContext, history, list, watch } from './commands';
 import { EndpointClock } from './endpoint-clock';
 import { CliError, ExitCode, describeError } from './errors';
 

@@ -3,8 +3,8 @@
  * `DescribeExecution` on the deterministic execution names the contract defines (the same search
  * the sweeper makes). Errors are the SDK's own, unwrapped: the commands word them (see `errors.ts`).
  */
-import { DescribeExecutionCommand, DescribeExecutionOutput, SFNClient } from '@aws-sdk/client-sfn';
-import { LatestRun, executionArnFor, findLatestRun } from '../lib/contract/runs';
+import { DescribeExecutionCommand, type DescribeExecutionOutput, type SFNClient } from '@aws-sdk/client-sfn';
+import { type LatestRun, executionArnFor, findLatestRun } from '../lib/contract/runs';
 import { findInChain } from './errors';
 
 /** Options of {@link RunReader}. */
@@ -31,7 +31,9 @@ export class RunReader {
   /** One execution by name; undefined when there is none (`ExecutionDoesNotExist`). */
   private async describe(executionName: string): Promise<DescribeExecutionOutput | undefined> {
     try {
-      return await this.options.client.send(new DescribeExecutionCommand({ executionArn: executionArnFor(this.options.stateMachineArn, executionName) }));
+      return await this.options.client.send(
+        new DescribeExecutionCommand({ executionArn: executionArnFor(this.options.stateMachineArn, executionName) }),
+      );
     } catch (error) {
       if (findInChain(error, ['ExecutionDoesNotExist']) !== undefined) return undefined;
       throw error;

@@ -4,11 +4,11 @@ import {
   DEFAULT_MAX_RUN_SECONDS,
   DEFAULT_POLL_INTERVAL_POLICY,
   EnvVar,
-  PollIntervalPolicy,
+  type PollIntervalPolicy,
   batchPredictionArn,
 } from '../lib/contract';
 import { PollerConfigurationError } from './domain/errors';
-import { EventTarget } from './domain/events';
+import type { EventTarget } from './domain/events';
 import { pollIntervalPolicyProblems } from './domain/poll-interval';
 
 /** The handlers' settings, read once per cold start from the environment the stack sets. */

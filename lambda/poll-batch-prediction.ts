@@ -1,18 +1,13 @@
-import {
-  DetailType,
-  PollIntervalPolicy,
-  PollState,
-  isTerminalStatus,
-} from '../lib/contract';
+import { DetailType, type PollIntervalPolicy, type PollState, isTerminalStatus } from '../lib/contract';
 import { executionNameFor, parseExecutionName } from '../lib/contract/runs';
 import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
-import { EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
+import { type EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
 import { jitterFractionFor, runIdFor } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
-import { Transition, detectTransition } from './domain/transition';
-import { AttemptContext, BatchPredictionSource, EventSink, ExecutionContext, TransitionHistory, TransitionRecord } from './ports';
+import { type Transition, detectTransition } from './domain/transition';
+import type { AttemptContext, BatchPredictionSource, EventSink, ExecutionContext, TransitionHistory, TransitionRecord } from './ports';
 
 /** What one poll needs besides its input. */
 export interface PollDependencies {
@@ -149,7 +144,16 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       ? {
           continuation: {
             executionName: executionNameFor(id, generation + 1, restart),
-            input: { batchPredictionId: id, runId, runStartedAt, lastStatus, lastTransitionAt, sequence, generation: generation + 1, polls },
+            input: {
+              batchPredictionId: id,
+              runId,
+              runStartedAt,
+              lastStatus,
+              lastTransitionAt,
+              sequence,
+              generation: generation + 1,
+              polls,
+            },
           },
         }
       : {}),

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { HandlerConfig, readHandlerConfig } from './config';
+import { type HandlerConfig, readHandlerConfig } from './config';
 import { logger } from './logger';
 import { countPollError, countTransition, metrics } from './metrics';
-import { PollDependencies, PollRequest, pollBatchPrediction } from './poll-batch-prediction';
-import { PollState } from '../lib/contract';
+import { type PollDependencies, type PollRequest, pollBatchPrediction } from './poll-batch-prediction';
+import type { PollState } from '../lib/contract';
 import { BatchPredictionReader } from './adapters/batch-prediction-reader';
 import { EventPublisher } from './adapters/event-publisher';
 import { HistoryStore } from './adapters/history-store';

@@ -1,6 +1,6 @@
-import { BatchPredictionSnapshot } from '../lib/contract';
+import type { BatchPredictionSnapshot } from '../lib/contract';
 import type { HistoryItem } from '../lib/contract/history';
-import { EventEntry } from './domain/events';
+import type { EventEntry } from './domain/events';
 
 /** Reads a batch prediction's current state (Amazon ML `GetBatchPrediction`). */
 export interface BatchPredictionSource {
@@ -17,9 +17,7 @@ export interface TransitionRecord extends HistoryItem {
 }
 
 /** What {@link TransitionHistory.record} did. */
-export type RecordOutcome =
-  | { readonly created: true }
-  | { readonly created: false; readonly existing: TransitionRecord };
+export type RecordOutcome = { readonly created: true } | { readonly created: false; readonly existing: TransitionRecord };
 
 /** The DynamoDB history table. */
 export interface TransitionHistory {

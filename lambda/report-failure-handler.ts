@@ -2,7 +2,12 @@ import type { Context } from 'aws-lambda';
 import { readHandlerConfig } from './config';
 import { logger } from './logger';
 import { metrics } from './metrics';
-import { ReportFailureDependencies, ReportFailureRequest, ReportFailureResult, reportPollingFailure } from './report-polling-failure';
+import {
+  type ReportFailureDependencies,
+  type ReportFailureRequest,
+  type ReportFailureResult,
+  reportPollingFailure,
+} from './report-polling-failure';
 import { EventPublisher } from './adapters/event-publisher';
 
 /** Builds the production dependencies of the failure path from the environment. */
@@ -14,7 +19,10 @@ export function defaultReportFailureDependencies(): ReportFailureDependencies {
 /** Makes the failure path's handler: publishes a `Batch Prediction Polling Failed` event. */
 export function createReportFailureHandler(dependencies?: () => ReportFailureDependencies) {
   let deps: ReportFailureDependencies | undefined;
-  return async (event: ReportFailureRequest, context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>): Promise<ReportFailureResult> => {
+  return async (
+    event: ReportFailureRequest,
+    context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>,
+  ): Promise<ReportFailureResult> => {
     metrics.captureColdStartMetric(context?.functionName);
     const state = (event?.state ?? {}) as Record<string, unknown>;
     logger.appendKeys({

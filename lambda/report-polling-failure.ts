@@ -1,6 +1,12 @@
-import { BATCH_PREDICTION_ID_PATTERN, BatchPredictionStatus, DetailType, PollingFailedDetail, isBatchPredictionStatus } from '../lib/contract';
-import { EventTarget, buildPollingFailedDetail, toEventEntry } from './domain/events';
-import { EventSink, ExecutionContext } from './ports';
+import {
+  BATCH_PREDICTION_ID_PATTERN,
+  type BatchPredictionStatus,
+  DetailType,
+  type PollingFailedDetail,
+  isBatchPredictionStatus,
+} from '../lib/contract';
+import { type EventTarget, buildPollingFailedDetail, toEventEntry } from './domain/events';
+import type { EventSink, ExecutionContext } from './ports';
 
 /** What the state machine's Catch hands the failure path. */
 export interface ReportFailureRequest {

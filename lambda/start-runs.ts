@@ -1,9 +1,9 @@
-import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, StarterRequest } from '../lib/contract';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, type StarterRequest } from '../lib/contract';
 import { executionNameFor } from '../lib/contract/runs';
 import { InvalidBatchPredictionInputError } from './domain/errors';
 import { validateBatchPredictionId } from './domain/poll-state';
-import { RestartPolicy, decideRestart } from './domain/restarts';
-import { BatchPredictionLister, RunStarter } from './ports-starter';
+import { type RestartPolicy, decideRestart } from './domain/restarts';
+import type { BatchPredictionLister, RunStarter } from './ports-starter';
 
 /** A restart the sweeper started: which run, and how the run before it ended. */
 export interface StartedRestart {
@@ -29,7 +29,12 @@ export interface StartRunsResult {
   /** Ids whose run failed and whose next restart is not due yet (a later sweep starts it). */
   readonly deferred: { readonly batchPredictionId: string; readonly restart: number; readonly notBefore: string }[];
   /** Ids whose run failed with every automatic restart used up: nothing polls them now. */
-  readonly exhausted: { readonly batchPredictionId: string; readonly restarts: number; readonly lastExecutionName: string; readonly lastStatus: string }[];
+  readonly exhausted: {
+    readonly batchPredictionId: string;
+    readonly restarts: number;
+    readonly lastExecutionName: string;
+    readonly lastStatus: string;
+  }[];
 }
 
 /** What {@link startRuns} needs. */
@@ -43,7 +48,10 @@ export interface StartRunsDependencies {
 }
 
 /** The restart policy when none is configured: 3 restarts, 15 min × 2^(N-1) apart. */
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: DEFAULT_MAX_RESTARTS, backoffBaseSeconds: DEFAULT_RESTART_BACKOFF_SECONDS };
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  maxRestarts: DEFAULT_MAX_RESTARTS,
+  backoffBaseSeconds: DEFAULT_RESTART_BACKOFF_SECONDS,
+};
 
 /**
  * Starts a polling run for a batch prediction announced by CloudTrail, or for every PENDING and
@@ -68,7 +76,11 @@ export async function startRuns(request: StarterRequest, deps: StartRunsDependen
     validateBatchPredictionId(request.batchPredictionId);
     ids = [request.batchPredictionId];
   } else if (request.source === 'sweeper') {
-    const [pending, inProgress, runningIds] = await Promise.all([deps.lister.listIds('PENDING'), deps.lister.listIds('INPROGRESS'), deps.starter.runningIds()]);
+    const [pending, inProgress, runningIds] = await Promise.all([
+      deps.lister.listIds('PENDING'),
+      deps.lister.listIds('INPROGRESS'),
+      deps.starter.runningIds(),
+    ]);
     ids = [...new Set([...pending, ...inProgress])].sort();
     running = runningIds;
   } else {
@@ -102,7 +114,12 @@ export async function startRuns(request: StarterRequest, deps: StartRunsDependen
         result.deferred.push({ batchPredictionId: id, restart: decision.restart, notBefore: decision.notBefore });
         break;
       case 'exhausted':
-        result.exhausted.push({ batchPredictionId: id, restarts: decision.restarts, lastExecutionName: latest.executionName, lastStatus: latest.status });
+        result.exhausted.push({
+          batchPredictionId: id,
+          restarts: decision.restarts,
+          lastExecutionName: latest.executionName,
+          lastStatus: latest.status,
+        });
         break;
       case 'restart':
         // `finished` here: another sweep started this restart and it has ended already; the next

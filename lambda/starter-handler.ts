@@ -1,11 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { EnvVar, StarterRequest } from '../lib/contract';
+import { EnvVar, type StarterRequest } from '../lib/contract';
 import { PollerConfigurationError } from './domain/errors';
-import { RestartPolicy, restartPolicyProblems } from './domain/restarts';
+import { type RestartPolicy, restartPolicyProblems } from './domain/restarts';
 import { logger } from './logger';
 import { countRestartsExhausted, countRunRestart, metrics } from './metrics';
-import { BatchPredictionLister, RunStarter } from './ports-starter';
-import { DEFAULT_RESTART_POLICY, StartRunsResult, startRuns } from './start-runs';
+import type { BatchPredictionLister, RunStarter } from './ports-starter';
+import { DEFAULT_RESTART_POLICY, type StartRunsResult, startRuns } from './start-runs';
 import { DescribeBatchPredictionsLister } from './adapters/batch-prediction-lister';
 import { StepFunctionsRunStarter } from './adapters/run-starter';
 
@@ -34,7 +34,9 @@ export function readRestartPolicy(env: NodeJS.ProcessEnv): RestartPolicy {
   const problems = restartPolicyProblems(policy);
   if (problems.length > 0) {
     const raw = `${EnvVar.MAX_RESTARTS}=${JSON.stringify(env[EnvVar.MAX_RESTARTS])}, ${EnvVar.RESTART_BACKOFF_SECONDS}=${JSON.stringify(env[EnvVar.RESTART_BACKOFF_SECONDS])}`;
-    throw new PollerConfigurationError(`Invalid restart settings (${raw}): ${problems.join('; ')}; the stack sets them from the maxRestarts prop`);
+    throw new PollerConfigurationError(
+      `Invalid restart settings (${raw}): ${problems.join('; ')}; the stack sets them from the maxRestarts prop`,
+    );
   }
   return policy;
 }
@@ -42,8 +44,13 @@ export function readRestartPolicy(env: NodeJS.ProcessEnv): RestartPolicy {
 /** Builds the production dependencies from the environment. */
 export function defaultStarterDependencies(env: NodeJS.ProcessEnv = process.env): StarterDependencies {
   const stateMachineArn = env[EnvVar.STATE_MACHINE_ARN];
-  if (!stateMachineArn) throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
-  return { lister: new DescribeBatchPredictionsLister(), starter: new StepFunctionsRunStarter({ stateMachineArn }), restarts: readRestartPolicy(env) };
+  if (!stateMachineArn)
+    throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
+  return {
+    lister: new DescribeBatchPredictionsLister(),
+    starter: new StepFunctionsRunStarter({ stateMachineArn }),
+    restarts: readRestartPolicy(env),
+  };
 }
 
 /**
@@ -65,7 +72,9 @@ export function createStarterHandler(dependencies?: () => StarterDependencies) {
       for (const deferred of result.deferred) logger.info('Restart not due yet', { ...deferred });
       for (const exhausted of result.exhausted) {
         countRestartsExhausted();
-        logger.error('Automatic restarts used up: nothing polls this batch prediction now; restart it with watch --restart', { ...exhausted });
+        logger.error('Automatic restarts used up: nothing polls this batch prediction now; restart it with watch --restart', {
+          ...exhausted,
+        });
       }
       logger.info('Started runs', {
         running: result.running.length,

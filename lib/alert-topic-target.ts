@@ -1,8 +1,8 @@
-import { Duration, Names } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
+import { type Duration, Names } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** Options of {@link AlertTopicTarget}: the message, and the delivery retries and dead-letter queue. */
 export interface AlertTopicTargetProps {
@@ -59,7 +59,10 @@ export class AlertTopicTarget implements events.IRuleTarget {
       input: this.props.message,
       targetResource: this.topic,
       deadLetterConfig: { arn: this.props.deadLetterQueue.queueArn },
-      retryPolicy: { maximumRetryAttempts: this.props.retryAttempts, maximumEventAgeInSeconds: this.props.maxEventAge.toSeconds({ integral: true }) },
+      retryPolicy: {
+        maximumRetryAttempts: this.props.retryAttempts,
+        maximumEventAgeInSeconds: this.props.maxEventAge.toSeconds({ integral: true }),
+      },
     };
   }
 }

@@ -1,8 +1,8 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { BatchPredictionPoller } from './batch-prediction-poller';
-import { PollerAppConfig } from './config';
+import type { PollerAppConfig } from './config';
 import { StackOutput } from './contract';
 
 /** Properties of {@link BatchPredictionPollerStack}. */
@@ -30,9 +30,15 @@ export class BatchPredictionPollerStack extends Stack {
       discovery: config.discovery,
       maxRestarts: config.maxRestarts,
     });
-    new CfnOutput(this, StackOutput.STATE_MACHINE_ARN, { value: this.poller.stateMachine.stateMachineArn, description: 'Start a run here' });
+    new CfnOutput(this, StackOutput.STATE_MACHINE_ARN, {
+      value: this.poller.stateMachine.stateMachineArn,
+      description: 'Start a run here',
+    });
     new CfnOutput(this, StackOutput.EVENT_BUS_NAME, { value: this.poller.eventBus.eventBusName, description: 'Events are published here' });
-    new CfnOutput(this, StackOutput.HISTORY_TABLE_NAME, { value: this.poller.historyTable.tableName, description: 'One item per transition' });
+    new CfnOutput(this, StackOutput.HISTORY_TABLE_NAME, {
+      value: this.poller.historyTable.tableName,
+      description: 'One item per transition',
+    });
     new CfnOutput(this, StackOutput.ALERT_TOPIC_ARN, { value: this.poller.alertTopic.topicArn, description: 'Alerts go here' });
   }
 }

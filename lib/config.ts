@@ -1,8 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_RESTARTS, DEFAULT_POLL_INTERVAL_POLICY, MAX_AUTOMATIC_RESTARTS, PollIntervalPolicy } from './contract';
-import { BatchPredictionPollerProps } from './poller/props';
+import {
+  DEFAULT_EVENT_SOURCE,
+  DEFAULT_MAX_RESTARTS,
+  DEFAULT_POLL_INTERVAL_POLICY,
+  MAX_AUTOMATIC_RESTARTS,
+  type PollIntervalPolicy,
+} from './contract';
+import type { BatchPredictionPollerProps } from './poller/props';
 import { PollerConfigError } from './poller/settings-error';
-import { SettingNaming, validateEventBusName, validatePollerProps } from './poller/validation';
+import { type SettingNaming, validateEventBusName, validatePollerProps } from './poller/validation';
 import { PollInterval, pollIntervalProblems } from './poll-interval';
 
 export { PollerConfigError };
@@ -107,7 +113,15 @@ export function readPollerAppConfig(get: (key: string) => unknown): PollerAppCon
     policy.kind === 'fixed'
       ? PollInterval.fixed(Duration.seconds(policy.intervalSeconds))
       : PollInterval.adaptive({ initial: Duration.seconds(policy.initialSeconds), max: Duration.seconds(policy.maxSeconds) });
-  return { eventBusName, eventSource, alertEmail, pollInterval, maxPollsPerExecution, discovery, ...(maxRestarts === undefined ? {} : { maxRestarts }) };
+  return {
+    eventBusName,
+    eventSource,
+    alertEmail,
+    pollInterval,
+    maxPollsPerExecution,
+    discovery,
+    ...(maxRestarts === undefined ? {} : { maxRestarts }),
+  };
 }
 
 /** A boolean context value: `true`/`false` (cdk.json) or `"true"`/`"false"` (`-c key=false`). */
@@ -130,10 +144,14 @@ function readPollIntervalPolicy(raw: unknown, initial: number | undefined, max: 
   }
   const seconds = toNumber(raw);
   if (Number.isNaN(seconds)) {
-    throw new PollerConfigError(`Context "pollInterval" must be "adaptive" or a whole number of seconds ≥ 1, got ${JSON.stringify(raw)}; e.g. -c pollInterval=60`);
+    throw new PollerConfigError(
+      `Context "pollInterval" must be "adaptive" or a whole number of seconds ≥ 1, got ${JSON.stringify(raw)}; e.g. -c pollInterval=60`,
+    );
   }
   if (initial !== undefined || max !== undefined) {
-    throw new PollerConfigError('Context "pollInitialSeconds" and "pollMaxSeconds" apply to the adaptive interval only; remove them or set pollInterval=adaptive');
+    throw new PollerConfigError(
+      'Context "pollInitialSeconds" and "pollMaxSeconds" apply to the adaptive interval only; remove them or set pollInterval=adaptive',
+    );
   }
   return { kind: 'fixed', intervalSeconds: seconds };
 }

@@ -1,6 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
-import { DEFAULT_POLL_INTERVAL_POLICY, PollIntervalPolicy } from './contract';
-import { PolicyFieldNaming, pollIntervalPolicyProblems } from './contract/poll-interval-policy';
+import type { Duration } from 'aws-cdk-lib';
+import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from './contract';
+import { type PolicyFieldNaming, pollIntervalPolicyProblems } from './contract/poll-interval-policy';
 import { PollerConfigError } from './poller/settings-error';
 
 export type { PolicyFieldNaming };

@@ -29,32 +29,54 @@ type State = Record<string, unknown>;
  */
 export function assertRunnableLocally(definition: Record<string, unknown>): void {
   if (definition.QueryLanguage !== undefined && definition.QueryLanguage !== 'JSONPath') {
-    throw new UnsupportedDefinitionError(`The definition uses QueryLanguage ${JSON.stringify(definition.QueryLanguage)}; the local interpreter ignores JSONata silently, so keep the stack's definition to JSONPath`);
+    throw new UnsupportedDefinitionError(
+      `The definition uses QueryLanguage ${JSON.stringify(definition.QueryLanguage)}; the local interpreter ignores JSONata silently, so keep the stack's definition to JSONPath`,
+    );
   }
   walkStates(definition, (name, state) => {
     const where = `state "${name}"`;
     if (state.QueryLanguage !== undefined && state.QueryLanguage !== 'JSONPath') {
-      throw new UnsupportedDefinitionError(`${where} uses QueryLanguage ${JSON.stringify(state.QueryLanguage)}; the local interpreter runs JSONPath only`);
+      throw new UnsupportedDefinitionError(
+        `${where} uses QueryLanguage ${JSON.stringify(state.QueryLanguage)}; the local interpreter runs JSONPath only`,
+      );
     }
-    for (const key of ['Arguments', 'Output', 'Assign', 'Items', 'Credentials', 'HeartbeatSeconds', 'HeartbeatSecondsPath', 'ItemReader', 'ResultWriter', 'ItemBatcher']) {
+    for (const key of [
+      'Arguments',
+      'Output',
+      'Assign',
+      'Items',
+      'Credentials',
+      'HeartbeatSeconds',
+      'HeartbeatSecondsPath',
+      'ItemReader',
+      'ResultWriter',
+      'ItemBatcher',
+    ]) {
       if (key in state) throw new UnsupportedDefinitionError(`${where} uses "${key}", which the local interpreter does not run faithfully`);
     }
     if (state.ResultPath === '$') {
-      throw new UnsupportedDefinitionError(`${where} has ResultPath "$", which the local interpreter mishandles; use OutputPath or a sub-path instead`);
+      throw new UnsupportedDefinitionError(
+        `${where} has ResultPath "$", which the local interpreter mishandles; use OutputPath or a sub-path instead`,
+      );
     }
     for (const catcher of (state.Catch ?? []) as State[]) {
-      if (catcher.ResultPath === '$') throw new UnsupportedDefinitionError(`${where} has a Catch with ResultPath "$", which the local interpreter mishandles`);
+      if (catcher.ResultPath === '$')
+        throw new UnsupportedDefinitionError(`${where} has a Catch with ResultPath "$", which the local interpreter mishandles`);
     }
     // The local context object has Execution (RedriveCount always 0), StateMachine and
     // State.RetryCount; a path to anything else would fail at run time, so fail at load instead.
     const contextPath = /\$\$\.(State\.(?:Name|EnteredTime)|Task|Execution\.RedriveTime)\b/.exec(JSON.stringify(state));
     if (contextPath !== null) {
-      throw new UnsupportedDefinitionError(`${where} reads $$.${contextPath[1]} from the context object, which the local runtime does not provide; it provides $$.Execution, $$.StateMachine and $$.State.RetryCount`);
+      throw new UnsupportedDefinitionError(
+        `${where} reads $$.${contextPath[1]} from the context object, which the local runtime does not provide; it provides $$.Execution, $$.StateMachine and $$.State.RetryCount`,
+      );
     }
     if (state.Type === 'Task') {
       const resource = String(state.Resource);
       if (resource !== LAMBDA_INVOKE && resource !== START_EXECUTION && !LAMBDA_ARN.test(resource)) {
-        throw new UnsupportedDefinitionError(`${where} calls ${resource}; the local runtime runs Lambda invoke and Step Functions StartExecution tasks only`);
+        throw new UnsupportedDefinitionError(
+          `${where} calls ${resource}; the local runtime runs Lambda invoke and Step Functions StartExecution tasks only`,
+        );
       }
     }
   });
@@ -79,15 +101,25 @@ export function waitMillisecondsOf(state: State, input: unknown, nowMs: number):
   if (typeof state.SecondsPath === 'string') {
     const seconds = readReferencePath(input, state.SecondsPath);
     if (!(Number.isInteger(seconds) && (seconds as number) >= 0)) {
-      throw Object.assign(new Error(`SecondsPath ${state.SecondsPath} must point to a whole number ≥ 0, got ${JSON.stringify(seconds)}`), { name: 'States.Runtime' });
+      throw Object.assign(new Error(`SecondsPath ${state.SecondsPath} must point to a whole number ≥ 0, got ${JSON.stringify(seconds)}`), {
+        name: 'States.Runtime',
+      });
     }
     return (seconds as number) * 1000;
   }
-  const timestamp = typeof state.Timestamp === 'string' ? state.Timestamp : typeof state.TimestampPath === 'string' ? readReferencePath(input, state.TimestampPath) : undefined;
+  const timestamp =
+    typeof state.Timestamp === 'string'
+      ? state.Timestamp
+      : typeof state.TimestampPath === 'string'
+        ? readReferencePath(input, state.TimestampPath)
+        : undefined;
   if (typeof timestamp === 'string') {
     const at = Date.parse(timestamp);
     // A NaN wake-up time would stall the virtual clock for good; Step Functions fails the state.
-    if (Number.isNaN(at)) throw Object.assign(new Error(`Wait state timestamp ${JSON.stringify(timestamp)} is not an ISO-8601 timestamp`), { name: 'States.Runtime' });
+    if (Number.isNaN(at))
+      throw Object.assign(new Error(`Wait state timestamp ${JSON.stringify(timestamp)} is not an ISO-8601 timestamp`), {
+        name: 'States.Runtime',
+      });
     return Math.max(0, at - nowMs);
   }
   throw Object.assign(new Error('Wait state has no Seconds, SecondsPath, Timestamp or TimestampPath'), { name: 'States.Runtime' });

@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** An error a stand-in answers with, named as the real service names it. */
 export class ServiceError extends Error {
@@ -45,7 +45,9 @@ export class SharedEndpoint {
         },
         (error: Error) => {
           SharedEndpoint.byService.delete(service);
-          throw new Error(`Cannot serve the local ${service} stand-in on 127.0.0.1:${SharedEndpoint.ports.get(service) ?? 0}: ${error.message}`);
+          throw new Error(
+            `Cannot serve the local ${service} stand-in on 127.0.0.1:${SharedEndpoint.ports.get(service) ?? 0}: ${error.message}`,
+          );
         },
       );
       SharedEndpoint.byService.set(service, endpoint);
@@ -95,7 +97,8 @@ export class SharedEndpoint {
 
   /** Routes requests to `listener` until {@link detach}. */
   attach(listener: RequestListener): void {
-    if (this.listener !== undefined) throw new Error(`A local stand-in is already attached to ${this.endpoint}; stop the other local runtime first`);
+    if (this.listener !== undefined)
+      throw new Error(`A local stand-in is already attached to ${this.endpoint}; stop the other local runtime first`);
     this.listener = listener;
   }
 
@@ -149,7 +152,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, operations: Rea
   const operationName = target.slice(target.lastIndexOf('.') + 1);
   const operation = operations[operationName];
   try {
-    if (operation === undefined) throw new ServiceError('UnknownOperationException', `The local stand-in does not implement ${target || '(no X-Amz-Target)'}`);
+    if (operation === undefined)
+      throw new ServiceError('UnknownOperationException', `The local stand-in does not implement ${target || '(no X-Amz-Target)'}`);
     const input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     const output = await operation(input);
     const text = JSON.stringify(output ?? {});
@@ -157,7 +161,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, operations: Rea
     res.end(text);
   } catch (error) {
     const serviceError =
-      error instanceof ServiceError ? error : new ServiceError('InternalServerException', `Local stand-in failed: ${(error as Error).message}`, 500);
+      error instanceof ServiceError
+        ? error
+        : new ServiceError('InternalServerException', `Local stand-in failed: ${(error as Error).message}`, 500);
     sendError(res, serviceError, contentType);
   }
 }

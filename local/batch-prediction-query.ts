@@ -68,11 +68,15 @@ export function parseBatchPredictionQuery(input: Readonly<Record<string, unknown
   const problems: string[] = [];
   const variable = input.FilterVariable;
   if (variable !== undefined && !(typeof variable === 'string' && variable in FILTER_FIELDS)) {
-    problems.push(`Value '${String(variable)}' at 'filterVariable' failed to satisfy constraint: Member must satisfy enum value set: [${Object.keys(FILTER_FIELDS).join(', ')}]`);
+    problems.push(
+      `Value '${String(variable)}' at 'filterVariable' failed to satisfy constraint: Member must satisfy enum value set: [${Object.keys(FILTER_FIELDS).join(', ')}]`,
+    );
   }
   const sortOrder = input.SortOrder ?? 'asc';
   if (!(typeof sortOrder === 'string' && (SORT_ORDERS as readonly string[]).includes(sortOrder))) {
-    problems.push(`Value '${String(sortOrder)}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [${SORT_ORDERS.join(', ')}]`);
+    problems.push(
+      `Value '${String(sortOrder)}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [${SORT_ORDERS.join(', ')}]`,
+    );
   }
   const limit = input.Limit ?? MAX_LIMIT;
   if (!(typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT)) {
@@ -83,21 +87,33 @@ export function parseBatchPredictionQuery(input: Readonly<Record<string, unknown
     const value = input[operator];
     if (value === undefined) continue;
     const field = operator === 'Prefix' ? 'prefix' : operator.toLowerCase();
-    if (typeof value !== 'string') problems.push(`Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must be a string`);
-    else if (value.length > MAX_COMPARATOR_LENGTH) problems.push(`Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_COMPARATOR_LENGTH}`);
-    else if (value !== '' && !/\S/.test(value)) problems.push(`Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: .*\\S.*|^$`);
+    if (typeof value !== 'string')
+      problems.push(`Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must be a string`);
+    else if (value.length > MAX_COMPARATOR_LENGTH)
+      problems.push(
+        `Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_COMPARATOR_LENGTH}`,
+      );
+    else if (value !== '' && !/\S/.test(value))
+      problems.push(
+        `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: .*\\S.*|^$`,
+      );
     else conditions.push({ operator, value });
   }
-  if (problems.length > 0) throw new InvalidInputError(`${problems.length} validation error${problems.length > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new InvalidInputError(`${problems.length} validation error${problems.length > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
 
   const filterVariable = variable as FilterVariable | undefined;
   if (filterVariable === undefined && conditions.length > 0) {
-    throw new InvalidInputError(`${conditions.map((c) => c.operator).join(', ')} given without a FilterVariable: name the variable to compare (${Object.keys(FILTER_FIELDS).join(', ')})`);
+    throw new InvalidInputError(
+      `${conditions.map((c) => c.operator).join(', ')} given without a FilterVariable: name the variable to compare (${Object.keys(FILTER_FIELDS).join(', ')})`,
+    );
   }
   if (filterVariable !== undefined && DATE_VARIABLES.has(filterVariable)) {
     for (const c of conditions) {
       if (c.operator !== 'Prefix' && toEpochSeconds(c.value) === undefined) {
-        throw new InvalidInputError(`${c.operator} '${c.value}' is not a date for FilterVariable ${filterVariable}: give an ISO-8601 time (2026-01-05T00:00:00Z) or epoch seconds`);
+        throw new InvalidInputError(
+          `${c.operator} '${c.value}' is not a date for FilterVariable ${filterVariable}: give an ISO-8601 time (2026-01-05T00:00:00Z) or epoch seconds`,
+        );
       }
     }
   }
@@ -113,7 +129,10 @@ export function selectBatchPredictions(all: readonly BatchPredictionRecord[], qu
   const variable = query.filterVariable ?? 'CreatedAt';
   const selected = all.filter((bp) => query.conditions.every((c) => holds(bp, variable, c.operator, c.value)));
   const direction = query.sortOrder === 'asc' ? 1 : -1;
-  return selected.sort((a, b) => direction * compare(sortKey(a, variable), sortKey(b, variable)) || compare(String(a.BatchPredictionId), String(b.BatchPredictionId)));
+  return selected.sort(
+    (a, b) =>
+      direction * compare(sortKey(a, variable), sortKey(b, variable)) || compare(String(a.BatchPredictionId), String(b.BatchPredictionId)),
+  );
 }
 
 /** Whether one batch prediction satisfies `variable <operator> value`. */
@@ -132,7 +151,10 @@ export function holds(bp: BatchPredictionRecord, variable: FilterVariable, opera
 }
 
 /** The page of `selected` the query asks for, with the token of the next one. */
-export function pageOf(selected: readonly BatchPredictionRecord[], query: BatchPredictionQuery): { Results: BatchPredictionRecord[]; NextToken?: string } {
+export function pageOf(
+  selected: readonly BatchPredictionRecord[],
+  query: BatchPredictionQuery,
+): { Results: BatchPredictionRecord[]; NextToken?: string } {
   const end = query.offset + query.limit;
   return { Results: selected.slice(query.offset, end), ...(end < selected.length ? { NextToken: tokenFor(end, query) } : {}) };
 }
@@ -173,7 +195,10 @@ function toEpochSeconds(value: string): number | undefined {
 
 /** The query without its position: a token is valid only for the query it was made for. */
 function fingerprint(query: Omit<BatchPredictionQuery, 'offset'>): string {
-  return createHash('sha256').update(JSON.stringify([query.filterVariable, query.conditions, query.sortOrder])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([query.filterVariable, query.conditions, query.sortOrder]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function tokenFor(offset: number, query: Omit<BatchPredictionQuery, 'offset'>): string {
@@ -187,5 +212,7 @@ function offsetOf(token: unknown, query: Omit<BatchPredictionQuery, 'offset'>): 
   } catch {
     // Not one of ours: refused below.
   }
-  throw new InvalidInputError(`NextToken '${String(token)}' is not valid for this request: pass the NextToken of the previous page of the same query, with the same filter and sort order`);
+  throw new InvalidInputError(
+    `NextToken '${String(token)}' is not valid for this request: pass the NextToken of the previous page of the same query, with the same filter and sort order`,
+  );
 }

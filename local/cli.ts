@@ -1,10 +1,18 @@
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
 import { DEMO_SCENARIO } from './demo-scenario';
-import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
-import { LocalRuntime, RunResult } from './runtime';
-import { Scenario, ScenarioError, parseScenario } from './scenario';
-import { ServedTimeline, formatExecutions, formatOffset, formatTimeline, idColumnWidth, pollerEventSource, timelineLines } from './timeline';
+import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
+import { LocalRuntime, type RunResult } from './runtime';
+import { type Scenario, ScenarioError, parseScenario } from './scenario';
+import {
+  ServedTimeline,
+  formatExecutions,
+  formatOffset,
+  formatTimeline,
+  idColumnWidth,
+  pollerEventSource,
+  timelineLines,
+} from './timeline';
 import { startServeEndpoint } from './serve';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
@@ -21,7 +29,9 @@ export class UsageError extends Error {
 /** `--serve` cannot listen on its port: one line naming the port and the fix, exit code 1. */
 export class PortInUseError extends Error {
   constructor(readonly port: number) {
-    super(`port ${port} on 127.0.0.1 is already in use (another npm start -- --serve?): stop what listens there, or choose another port with --port P (--port 0 picks a free one)`);
+    super(
+      `port ${port} on 127.0.0.1 is already in use (another npm start -- --serve?): stop what listens there, or choose another port with --port P (--port 0 picks a free one)`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -72,7 +82,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let serve = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
@@ -110,11 +121,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (!serve) {
     const servingOnly = ['--speed', '--port'].filter((flag) => values[flag] !== undefined);
-    if (servingOnly.length > 0) throw new UsageError(`${servingOnly.join(' and ')} only ${servingOnly.length === 1 ? 'applies' : 'apply'} with --serve: npm start -- --serve ${servingOnly.map((f) => `${f} ${values[f]}`).join(' ')}`);
+    if (servingOnly.length > 0)
+      throw new UsageError(
+        `${servingOnly.join(' and ')} only ${servingOnly.length === 1 ? 'applies' : 'apply'} with --serve: npm start -- --serve ${servingOnly.map((f) => `${f} ${values[f]}`).join(' ')}`,
+      );
   } else {
     // A served run never ends, so there is no final history or summary to write: say so rather than ignore the flag.
     for (const flag of ['--history-out', '--summary-out']) {
-      if (values[flag] !== undefined) throw new UsageError(`${flag} is not available with --serve (a served run does not end); read the history with npm run cli -- history ID`);
+      if (values[flag] !== undefined)
+        throw new UsageError(
+          `${flag} is not available with --serve (a served run does not end); read the history with npm run cli -- history ID`,
+        );
     }
   }
   return {
@@ -131,14 +148,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 function positiveNumber(flag: string, raw: string): number {
   const n = Number(raw);
-  if (!(Number.isFinite(n) && n > 0 && n <= 1_000_000)) throw new UsageError(`${flag} must be a number above 0 (at most 1000000), got ${JSON.stringify(raw)}`);
+  if (!(Number.isFinite(n) && n > 0 && n <= 1_000_000))
+    throw new UsageError(`${flag} must be a number above 0 (at most 1000000), got ${JSON.stringify(raw)}`);
   return n;
 }
 
 function port(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_SERVE_PORT;
   const n = Number(raw);
-  if (!(Number.isInteger(n) && n >= 0 && n <= 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 65535))
+    throw new UsageError(`--port must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -188,18 +207,31 @@ export function servedTimeline(
  * `--serve`: one endpoint for every service, the scenario started, the sweeper sweeping, and each
  * event printed as it is delivered; until SIGINT/SIGTERM.
  */
-async function serveForever(runtime: LocalRuntime, options: CliOptions, serve: { speed: number; port: number }, print: (line: string) => void): Promise<number> {
-  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock).catch((error: NodeJS.ErrnoException) => {
-    // Taken during synthesis, after the check.
-    throw error.code === 'EADDRINUSE' ? new PortInUseError(serve.port) : error;
-  });
+async function serveForever(
+  runtime: LocalRuntime,
+  options: CliOptions,
+  serve: { speed: number; port: number },
+  print: (line: string) => void,
+): Promise<number> {
+  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock).catch(
+    (error: NodeJS.ErrnoException) => {
+      // Taken during synthesis, after the check.
+      throw error.code === 'EADDRINUSE' ? new PortInUseError(serve.port) : error;
+    },
+  );
   runtime.serve(serve.speed);
-  print(`\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`);
+  print(
+    `\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`,
+  );
   print('Point the CLI at it, in another terminal:');
-  print(`  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${runtime.deployment.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+  print(
+    `  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${runtime.deployment.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
+  );
   print(`  npm run cli -- list`);
   print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
-  print(`Test a rule: aws events test-event-pattern --endpoint-url ${endpoint} ..., or put one (aws events put-rule) and see its matches here.`);
+  print(
+    `Test a rule: aws events test-event-pattern --endpoint-url ${endpoint} ..., or put one (aws events put-rule) and see its matches here.`,
+  );
   print('Press Ctrl-C to stop.\n');
   const printDue = servedTimeline(runtime, options, print);
   const ticker = setInterval(printDue, 250);
@@ -217,7 +249,11 @@ async function serveForever(runtime: LocalRuntime, options: CliOptions, serve: {
 
 /** The `--summary-out` document. */
 export function summaryDocument(result: RunResult): unknown {
-  return { executions: result.executions, totals: result.totals, queues: result.queues.map(({ logicalId, name, messages }) => ({ logicalId, name, messages })) };
+  return {
+    executions: result.executions,
+    totals: result.totals,
+    queues: result.queues.map(({ logicalId, name, messages }) => ({ logicalId, name, messages })),
+  };
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `print`. */
@@ -227,7 +263,8 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     print(USAGE);
     return 0;
   }
-  const scenario: Scenario = options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
+  const scenario: Scenario =
+    options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
   if (options.serve !== undefined) await ensurePortFree(options.serve.port);
   print(`Synthesizing the stack and starting the local runtime (simulated time, no AWS account)...`);
   const runtime = await LocalRuntime.start(scenario, {
@@ -243,7 +280,9 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     runtime.stop();
     await LocalRuntime.shutdown();
   }
-  print(`\n${options.scenarioFile === undefined ? 'Built-in demo' : options.scenarioFile}: ${scenario.batchPredictions.length} batch prediction(s), starting ${new Date(runtime.clock.startMs).toISOString()}\n`);
+  print(
+    `\n${options.scenarioFile === undefined ? 'Built-in demo' : options.scenarioFile}: ${scenario.batchPredictions.length} batch prediction(s), starting ${new Date(runtime.clock.startMs).toISOString()}\n`,
+  );
   for (const line of timelineLines(result, runtime)) print(line);
   print('\nExecutions:');
   for (const line of formatExecutions(result)) print(line);
@@ -252,14 +291,18 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     `\nTotals: ${t.executions} execution(s) (${t.succeeded} succeeded, ${t.failed} failed, ${t.timedOut} timed out), ${t.events} event(s), ${t.historyItems} history item(s), ${t.polls} poll(s), ${t.stateTransitions} state transitions, ${t.faultsInjected} fault(s) injected, ${formatOffset(t.simulatedSeconds)} simulated`,
   );
   for (const queue of result.queues.filter((q) => q.messages.length > 0)) {
-    print(`\nQueue ${queue.logicalId}: ${queue.messages.length} message(s) (an alarm watches the dead-letter queue; --summary-out has the bodies)`);
+    print(
+      `\nQueue ${queue.logicalId}: ${queue.messages.length} message(s) (an alarm watches the dead-letter queue; --summary-out has the bodies)`,
+    );
   }
   for (const rule of options.rules) {
     const matched = result.events.filter((e) => matchesEventPattern(rule.pattern, e.envelope));
     print(`\nRule ${rule.file}: ${matched.length} of ${result.events.length} event(s) match`);
     for (const e of matched) {
       const d = e.envelope.detail;
-      print(`  ${e.envelope.time}  ${e.envelope['detail-type']}  ${d.batchPredictionId}  ${d.status ?? d.reason ?? ''}  event ${d.eventId}`);
+      print(
+        `  ${e.envelope.time}  ${e.envelope['detail-type']}  ${d.batchPredictionId}  ${d.status ?? d.reason ?? ''}  event ${d.eventId}`,
+      );
     }
   }
   const ndjson = (items: readonly unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + (items.length > 0 ? '\n' : '');

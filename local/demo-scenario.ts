@@ -1,4 +1,4 @@
-import { Scenario, validateScenario } from './scenario';
+import { type Scenario, validateScenario } from './scenario';
 
 /**
  * The scenario `npm start` runs without arguments: a nightly job that completes, a job that fails

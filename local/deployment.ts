@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
 import { LOCAL_HANDLER_METADATA } from '../lib/contract/handlers';
-import { RuleDefinition, TargetDefinition } from './event-bridge-stand-in';
-import { EventPattern, validateEventPattern } from './event-pattern';
-import { TableDefinition } from './dynamodb-stand-in';
-import { ResolveContext, arnOf, physicalIdOf, resolveIntrinsics, resolveStateMachineDefinition } from './intrinsics';
+import type { RuleDefinition, TargetDefinition } from './event-bridge-stand-in';
+import { type EventPattern, validateEventPattern } from './event-pattern';
+import type { TableDefinition } from './dynamodb-stand-in';
+import { type ResolveContext, arnOf, physicalIdOf, resolveIntrinsics, resolveStateMachineDefinition } from './intrinsics';
 
 /** The fake account and region every local deployment lives in. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -160,11 +160,14 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => {
       const p = r.Properties ?? {};
       const target = (p.FunctionName as { Ref?: string } | undefined)?.Ref;
-      if (target === undefined || p.Qualifier !== '$LATEST') throw new Error('The local runtime reads EventInvokeConfig of $LATEST with FunctionName {"Ref": <function>} only');
+      if (target === undefined || p.Qualifier !== '$LATEST')
+        throw new Error('The local runtime reads EventInvokeConfig of $LATEST with FunctionName {"Ref": <function>} only');
       const onFailure = resolved((p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination);
       const config: AsyncInvokeDefinition = {
-        maximumRetryAttempts: typeof p.MaximumRetryAttempts === 'number' ? p.MaximumRetryAttempts : LAMBDA_ASYNC_DEFAULTS.maximumRetryAttempts,
-        maximumEventAgeSeconds: typeof p.MaximumEventAgeInSeconds === 'number' ? p.MaximumEventAgeInSeconds : LAMBDA_ASYNC_DEFAULTS.maximumEventAgeSeconds,
+        maximumRetryAttempts:
+          typeof p.MaximumRetryAttempts === 'number' ? p.MaximumRetryAttempts : LAMBDA_ASYNC_DEFAULTS.maximumRetryAttempts,
+        maximumEventAgeSeconds:
+          typeof p.MaximumEventAgeInSeconds === 'number' ? p.MaximumEventAgeInSeconds : LAMBDA_ASYNC_DEFAULTS.maximumEventAgeSeconds,
         ...(typeof onFailure === 'string' ? { onFailureArn: onFailure } : {}),
       };
       return [target, config] as const;
@@ -189,11 +192,13 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     ];
   });
 
-  const queues = ofType('AWS::SQS::Queue').map(([logicalId, r]): QueueDefinition => ({
-    logicalId,
-    name: physicalIdOf(logicalId, r.Type, r.Properties, context),
-    arn: arnOf(logicalId, r.Type, r.Properties, context),
-  }));
+  const queues = ofType('AWS::SQS::Queue').map(
+    ([logicalId, r]): QueueDefinition => ({
+      logicalId,
+      name: physicalIdOf(logicalId, r.Type, r.Properties, context),
+      arn: arnOf(logicalId, r.Type, r.Properties, context),
+    }),
+  );
 
   const tables = ofType('AWS::DynamoDB::Table').map(([logicalId, r]): TableDefinition => {
     const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
@@ -207,7 +212,10 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     };
   });
 
-  const buses = ['default', ...ofType('AWS::Events::EventBus').map(([logicalId, r]) => physicalIdOf(logicalId, r.Type, r.Properties, context))];
+  const buses = [
+    'default',
+    ...ofType('AWS::Events::EventBus').map(([logicalId, r]) => physicalIdOf(logicalId, r.Type, r.Properties, context)),
+  ];
   const targetsOf = (p: Record<string, unknown>) =>
     ((p.Targets ?? []) as Record<string, unknown>[]).map(
       (t): TargetDefinition => ({
@@ -222,9 +230,18 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
     if (p.State === 'DISABLED' || typeof p.ScheduleExpression !== 'string') return [];
     const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(p.ScheduleExpression);
-    if (match === null) throw new Error(`Rule ${logicalId} has schedule ${p.ScheduleExpression}; the local runtime runs rate(...) schedules only`);
+    if (match === null)
+      throw new Error(`Rule ${logicalId} has schedule ${p.ScheduleExpression}; the local runtime runs rate(...) schedules only`);
     const unit = match[2].startsWith('minute') ? 60 : match[2].startsWith('hour') ? 3600 : 86400;
-    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), everySeconds: Number(match[1]) * unit, scheduleExpression: p.ScheduleExpression, targets: targetsOf(p) }];
+    return [
+      {
+        logicalId,
+        name: physicalIdOf(logicalId, r.Type, r.Properties, context),
+        everySeconds: Number(match[1]) * unit,
+        scheduleExpression: p.ScheduleExpression,
+        targets: targetsOf(p),
+      },
+    ];
   });
   const rules = ofType('AWS::Events::Rule').flatMap(([logicalId, r]): RuleDefinition[] => {
     const p = resolved(r.Properties ?? {}) as Record<string, unknown>;
@@ -233,13 +250,28 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     validateEventPattern(pattern);
     const busName = typeof p.EventBusName === 'string' ? p.EventBusName.replace(/^.*:event-bus\//, '') : 'default';
     if (!buses.includes(busName)) buses.push(busName);
-    return [{ logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), eventBusName: busName, pattern, targets: targetsOf(p) }];
+    return [
+      { logicalId, name: physicalIdOf(logicalId, r.Type, r.Properties, context), eventBusName: busName, pattern, targets: targetsOf(p) },
+    ];
   });
 
   const outputs = Object.fromEntries(
     Object.entries((template.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([key, o]) => [key, String(resolved(o.Value))]),
   );
-  return { account: LOCAL_ACCOUNT, region: LOCAL_REGION, stackName, template, stateMachines, functions, tables, buses, rules, schedules, queues, outputs };
+  return {
+    account: LOCAL_ACCOUNT,
+    region: LOCAL_REGION,
+    stackName,
+    template,
+    stateMachines,
+    functions,
+    tables,
+    buses,
+    rules,
+    schedules,
+    queues,
+    outputs,
+  };
 }
 
 function restoreEnv(key: string, value: string | undefined): void {
@@ -248,7 +280,10 @@ function restoreEnv(key: string, value: string | undefined): void {
 }
 
 /** The execution role and the logging and tracing settings of a state machine, resolved where they can be. */
-function stateMachineSettings(properties: Record<string, unknown>, resolved: (value: unknown) => unknown): Pick<StateMachineDefinitionInfo, 'roleArn' | 'loggingConfiguration' | 'tracingConfiguration'> {
+function stateMachineSettings(
+  properties: Record<string, unknown>,
+  resolved: (value: unknown) => unknown,
+): Pick<StateMachineDefinitionInfo, 'roleArn' | 'loggingConfiguration' | 'tracingConfiguration'> {
   const tryResolve = (value: unknown) => {
     try {
       return resolved(value);

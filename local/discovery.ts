@@ -1,11 +1,11 @@
-import { StarterRequest } from '../lib/contract';
-import { FunctionDefinition, ScheduleDefinition } from './deployment';
-import { Delivery, EventBridgeStandIn } from './event-bridge-stand-in';
-import { FaultPlan } from './faults';
-import { SqsStandIn } from './sqs-stand-in';
-import { BatchPredictionScenario } from './scenario';
-import { LocalStepFunctions } from './step-functions';
-import { VirtualClock } from './virtual-clock';
+import type { StarterRequest } from '../lib/contract';
+import type { FunctionDefinition, ScheduleDefinition } from './deployment';
+import type { Delivery, EventBridgeStandIn } from './event-bridge-stand-in';
+import type { FaultPlan } from './faults';
+import type { SqsStandIn } from './sqs-stand-in';
+import type { BatchPredictionScenario } from './scenario';
+import type { LocalStepFunctions } from './step-functions';
+import type { VirtualClock } from './virtual-clock';
 
 /** Runs a function once for an asynchronous (event) invocation; errors are the attempt's own. */
 export type AsyncInvoke = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
@@ -20,7 +20,12 @@ export type AsyncFailureCondition = 'RetriesExhausted' | 'EventAgeExceeded';
 export interface AsyncInvocationRecord {
   readonly version: '1.0';
   readonly timestamp: string;
-  readonly requestContext: { readonly requestId: string; readonly functionArn: string; readonly condition: AsyncFailureCondition; readonly approximateInvokeCount: number };
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly functionArn: string;
+    readonly condition: AsyncFailureCondition;
+    readonly approximateInvokeCount: number;
+  };
   readonly requestPayload: unknown;
   readonly responseContext: { readonly statusCode: number; readonly executedVersion: string; readonly functionError: 'Unhandled' };
   readonly responsePayload: { readonly errorType: string; readonly errorMessage: string; readonly trace: readonly string[] };
@@ -57,7 +62,13 @@ export class LocalDiscovery {
   private forever = false;
 
   /** Attempts of asynchronous invocations of Lambda rule targets and schedules (each retry is one), and how they ended. */
-  readonly invocations: { readonly target: string; readonly atMs: number; readonly requestId: string; readonly attempt: number; outcome?: string }[] = [];
+  readonly invocations: {
+    readonly target: string;
+    readonly atMs: number;
+    readonly requestId: string;
+    readonly attempt: number;
+    outcome?: string;
+  }[] = [];
   /** Events Lambda gave up on after its retries (or their age), and where their records went. */
   readonly failures: AsyncFailure[] = [];
   private events = 0;
@@ -78,7 +89,9 @@ export class LocalDiscovery {
     for (const fn of functions) {
       const arn = fn.asyncInvoke.onFailureArn;
       if (arn !== undefined && !queueArns.has(arn)) {
-        throw new Error(`Function ${fn.logicalId} sends failed asynchronous invocations to ${arn}; the local runtime models SQS queues of the template only`);
+        throw new Error(
+          `Function ${fn.logicalId} sends failed asynchronous invocations to ${arn}; the local runtime models SQS queues of the template only`,
+        );
       }
     }
   }
@@ -129,7 +142,8 @@ export class LocalDiscovery {
       let attempts = 1;
       for (const delaySeconds of ASYNC_RETRY_DELAYS_SECONDS.slice(0, fn.asyncInvoke.maximumRetryAttempts)) {
         const retryMs = this.clock.nowMs() + delaySeconds * 1000;
-        if (retryMs - enqueuedMs > fn.asyncInvoke.maximumEventAgeSeconds * 1000) return this.giveUp(target, fn, payload, requestId, 'EventAgeExceeded', attempts, error);
+        if (retryMs - enqueuedMs > fn.asyncInvoke.maximumEventAgeSeconds * 1000)
+          return this.giveUp(target, fn, payload, requestId, 'EventAgeExceeded', attempts, error);
         await this.clock.sleepUntil(retryMs, DISCOVERY_ORDER);
         const next = await this.attempt(target, fn, payload, requestId, ++attempts);
         if (next === undefined) return;
@@ -140,13 +154,27 @@ export class LocalDiscovery {
   }
 
   /** One attempt; the function error it ended with, or undefined if it returned. */
-  private async attempt(target: string, fn: FunctionDefinition, payload: unknown, requestId: string, attempt: number): Promise<Error | undefined> {
-    const record: { target: string; atMs: number; requestId: string; attempt: number; outcome?: string } = { target, atMs: this.clock.nowMs(), requestId, attempt };
+  private async attempt(
+    target: string,
+    fn: FunctionDefinition,
+    payload: unknown,
+    requestId: string,
+    attempt: number,
+  ): Promise<Error | undefined> {
+    const record: { target: string; atMs: number; requestId: string; attempt: number; outcome?: string } = {
+      target,
+      atMs: this.clock.nowMs(),
+      requestId,
+      attempt,
+    };
     this.invocations.push(record);
     // A scenario fault on this function: the attempt fails with a function error of that name,
     // before the function runs, or ("after") once it has run to its end.
     const fault = this.faults?.take('Invoke', idsIn(payload), undefined, fn.constructId);
-    const injected = fault?.kind === 'error' ? Object.assign(new Error(`Injected fault: ${fault.error.errorType}`), { name: fault.error.errorType }) : undefined;
+    const injected =
+      fault?.kind === 'error'
+        ? Object.assign(new Error(`Injected fault: ${fault.error.errorType}`), { name: fault.error.errorType })
+        : undefined;
     try {
       if (injected === undefined || (fault?.kind === 'error' && fault.after)) await this.invoke(fn, payload, requestId);
       if (injected !== undefined) throw injected;
@@ -158,9 +186,25 @@ export class LocalDiscovery {
     }
   }
 
-  private giveUp(target: string, fn: FunctionDefinition, payload: unknown, requestId: string, condition: AsyncFailureCondition, attempts: number, error: Error): void {
+  private giveUp(
+    target: string,
+    fn: FunctionDefinition,
+    payload: unknown,
+    requestId: string,
+    condition: AsyncFailureCondition,
+    attempts: number,
+    error: Error,
+  ): void {
     const destinationArn = fn.asyncInvoke.onFailureArn ?? null;
-    this.failures.push({ target, functionLogicalId: fn.logicalId, requestId, condition, attempts, destinationArn, atMs: this.clock.nowMs() });
+    this.failures.push({
+      target,
+      functionLogicalId: fn.logicalId,
+      requestId,
+      condition,
+      attempts,
+      destinationArn,
+      atMs: this.clock.nowMs(),
+    });
     if (destinationArn === null) return;
     const record: AsyncInvocationRecord = {
       version: '1.0',
@@ -213,10 +257,13 @@ export class LocalDiscovery {
       await this.clock.sleepUntil(this.clock.startMs + tick * schedule.everySeconds * 1000, DISCOVERY_ORDER);
       for (const target of schedule.targets) {
         const fn = this.functionAt(target.arn);
-        if (fn !== undefined) await this.run(schedule.name, fn, target.input === undefined ? {} : (JSON.parse(target.input) as StarterRequest));
+        if (fn !== undefined)
+          await this.run(schedule.name, fn, target.input === undefined ? {} : (JSON.parse(target.input) as StarterRequest));
       }
       const active = this.stepFunctions.executions.some((e) => e.status === 'RUNNING');
-      const pending = this.batchPredictions.some((bp) => bp.timeline.length > 0 && bp.timeline[bp.timeline.length - 1].at * 1000 > this.clock.nowMs() - this.clock.startMs);
+      const pending = this.batchPredictions.some(
+        (bp) => bp.timeline.length > 0 && bp.timeline[bp.timeline.length - 1].at * 1000 > this.clock.nowMs() - this.clock.startMs,
+      );
       if (!active && !pending && !this.forever) return;
     }
   }

@@ -2,14 +2,20 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { CreateTableCommand, CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { ServiceError, SharedEndpoint, readBody, sendError } from './aws-json-server';
-import { FaultPlan } from './faults';
-import { RecordedCall } from './machine-learning-stand-in';
+import type { FaultPlan } from './faults';
+import type { RecordedCall } from './machine-learning-stand-in';
 
 /** A table as the template defines it. */
 export interface TableDefinition {
@@ -108,7 +114,12 @@ export class DynamoDbStandIn {
   }
 
   private client(): DynamoDBClient {
-    return new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    return new DynamoDBClient({
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
   }
 
   /**
@@ -149,7 +160,11 @@ export class DynamoDbStandIn {
     const fault = this.faults.take(operation, id === undefined ? [] : [id]);
     const sendFault = () => {
       const error = (fault as { error: ServiceError }).error;
-      sendError(res, new ServiceError(`com.amazonaws.dynamodb.v20120810#${error.errorType}`, error.message, error.statusCode), 'application/x-amz-json-1.0');
+      sendError(
+        res,
+        new ServiceError(`com.amazonaws.dynamodb.v20120810#${error.errorType}`, error.message, error.statusCode),
+        'application/x-amz-json-1.0',
+      );
     };
     if (fault?.kind === 'error' && !fault.after) {
       sendFault();
@@ -158,7 +173,12 @@ export class DynamoDbStandIn {
     // Replay the buffered body into dynalite's own handler, which reads 'data' and 'end'.
     const replay = Object.assign(new EventEmitter(), { headers: req.headers, method: req.method, url: req.url });
     // An "after" fault lets dynalite perform the operation, drops its answer and fails the call.
-    const answerTo = fault?.kind === 'error' ? discardedResponse(sendFault) : TABLE_DESCRIBING_OPERATIONS.has(operation) ? this.withSseDescription(res) : res;
+    const answerTo =
+      fault?.kind === 'error'
+        ? discardedResponse(sendFault)
+        : TABLE_DESCRIBING_OPERATIONS.has(operation)
+          ? this.withSseDescription(res)
+          : res;
     dynaliteHandler(replay, answerTo);
     replay.emit('data', body);
     replay.emit('end');
@@ -172,7 +192,11 @@ export class DynamoDbStandIn {
  * is encrypted with an AWS owned key, and DescribeTable then has no `SSEDescription`.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSEDescription.html
  */
-export function sseDescriptionOf(table: Pick<TableDefinition, 'sseSpecification'>, account: string, region: string): Record<string, string> | undefined {
+export function sseDescriptionOf(
+  table: Pick<TableDefinition, 'sseSpecification'>,
+  account: string,
+  region: string,
+): Record<string, string> | undefined {
   const sse = table.sseSpecification;
   if (sse?.SSEEnabled !== true) return undefined;
   const keyId = sse.KMSMasterKeyId ?? awsManagedKeyId(account, region);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readReferencePath } from './asl';
-import { Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
-import { EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
+import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
 import type { ScheduleDefinition } from './deployment';
-import { FaultPlan } from './faults';
-import { RecordedCall } from './machine-learning-stand-in';
+import type { FaultPlan } from './faults';
+import type { RecordedCall } from './machine-learning-stand-in';
 
 /** A rule target as the template defines it. */
 export interface TargetDefinition {
@@ -243,10 +243,19 @@ export class EventBridgeStandIn {
       detail: detail as Record<string, unknown>,
     };
     const matched = [...this.busRules.values()].filter(
-      (rule) => rule.eventBusName === eventBusName && rule.state !== 'DISABLED' && rule.pattern !== undefined && matchesEventPattern(rule.pattern, envelope),
+      (rule) =>
+        rule.eventBusName === eventBusName &&
+        rule.state !== 'DISABLED' &&
+        rule.pattern !== undefined &&
+        matchesEventPattern(rule.pattern, envelope),
     );
     const deliveries = matched.flatMap((rule) =>
-      rule.targets.map((target) => ({ ruleLogicalId: rule.logicalId ?? rule.name, ruleName: rule.name, targetArn: target.arn, input: targetInput(target, envelope, rule.name) })),
+      rule.targets.map((target) => ({
+        ruleLogicalId: rule.logicalId ?? rule.name,
+        ruleName: rule.name,
+        targetArn: target.arn,
+        input: targetInput(target, envelope, rule.name),
+      })),
     );
     const putRuleMatches = matched.filter((rule) => rule.logicalId === undefined).map((rule) => rule.name);
     if (keep) this.events.push({ eventBusName, envelope, deliveries, putRuleMatches, arrival: this.events.length });
@@ -284,14 +293,18 @@ export class EventBridgeStandIn {
     const roleArn = optionalString(input.RoleArn, 'roleArn', 1600);
     const state = input.State ?? 'ENABLED';
     if (!RULE_STATES.includes(state as RuleState)) {
-      throw validation(`Value '${String(state)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${RULE_STATES.join(', ')}]`);
+      throw validation(
+        `Value '${String(state)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${RULE_STATES.join(', ')}]`,
+      );
     }
     if (eventPatternText === undefined && scheduleExpression === undefined) {
       throw new ServiceError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
     }
     if (scheduleExpression !== undefined) {
-      if (bus !== 'default') throw new ServiceError('ValidationException', 'ScheduleExpression is supported only on the default event bus.');
-      if (!/^(rate|cron)\(.+\)$/.test(scheduleExpression)) throw new ServiceError('ValidationException', 'Parameter ScheduleExpression is not valid.');
+      if (bus !== 'default')
+        throw new ServiceError('ValidationException', 'ScheduleExpression is supported only on the default event bus.');
+      if (!/^(rate|cron)\(.+\)$/.test(scheduleExpression))
+        throw new ServiceError('ValidationException', 'Parameter ScheduleExpression is not valid.');
     }
     const pattern = eventPatternText === undefined ? undefined : patternOrError(eventPatternText);
     const key = ruleKey(bus, name);
@@ -321,7 +334,8 @@ export class EventBridgeStandIn {
     const bus = this.servedBus(input);
     const rule = this.busRules.get(ruleKey(bus, name));
     if (rule === undefined) return {};
-    if (rule.targets.length > 0 && input.Force !== true) throw new ServiceError('ValidationException', "Rule can't be deleted since it has targets.");
+    if (rule.targets.length > 0 && input.Force !== true)
+      throw new ServiceError('ValidationException', "Rule can't be deleted since it has targets.");
     this.busRules.delete(ruleKey(bus, name));
     return {};
   }
@@ -353,7 +367,9 @@ export class EventBridgeStandIn {
     const prefix = optionalString(input.NamePrefix, 'namePrefix', 64) ?? '';
     const limit = input.Limit ?? 100;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw validation(`Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'}`);
+      throw validation(
+        `Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'}`,
+      );
     }
     const after = input.NextToken === undefined ? undefined : nameAfterToken(input.NextToken);
     const rules = [...this.busRules.values()]
@@ -373,10 +389,14 @@ function validation(problem: string): ServiceError {
 }
 
 function requiredRuleName(name: unknown): string {
-  if (typeof name !== 'string' || name === '') throw validation("Value null at 'name' failed to satisfy constraint: Member must not be null");
-  if (name.length > 64) throw validation(`Value '${name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 64`);
+  if (typeof name !== 'string' || name === '')
+    throw validation("Value null at 'name' failed to satisfy constraint: Member must not be null");
+  if (name.length > 64)
+    throw validation(`Value '${name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 64`);
   if (!RULE_NAME.test(name)) {
-    throw validation(`Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+    throw validation(
+      `Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+    );
   }
   return name;
 }
@@ -384,7 +404,8 @@ function requiredRuleName(name: unknown): string {
 function optionalString(value: unknown, member: string, maxLength: number): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw validation(`Value at '${member}' failed to satisfy constraint: Member must be a string`);
-  if (value.length > maxLength) throw validation(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`);
+  if (value.length > maxLength)
+    throw validation(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`);
   return value;
 }
 
@@ -393,7 +414,8 @@ function patternOrError(text: string): EventPattern {
   try {
     return parseEventPattern(text);
   } catch (error) {
-    if (error instanceof EventPatternError) throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${error.message}`);
+    if (error instanceof EventPatternError)
+      throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${error.message}`);
     throw error;
   }
 }
@@ -404,7 +426,8 @@ function patternOrError(text: string): EventPattern {
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html
  */
 export function testEventPattern(input: Record<string, unknown>): { Result: boolean } {
-  if (typeof input.EventPattern !== 'string') throw validation("Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
+  if (typeof input.EventPattern !== 'string')
+    throw validation("Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
   if (typeof input.Event !== 'string') throw validation("Value null at 'event' failed to satisfy constraint: Member must not be null");
   const pattern = patternOrError(input.EventPattern);
   let event: unknown;
@@ -413,10 +436,14 @@ export function testEventPattern(input: Record<string, unknown>): { Result: bool
   } catch {
     throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
   }
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
   const missing = TEST_EVENT_REQUIRED_FIELDS.filter((field) => !Object.hasOwn(event as object, field));
   if (missing.length > 0) {
-    throw new ServiceError('ValidationException', `Parameter Event is not valid. Reason: the event lacks the required field(s) ${missing.join(', ')}`);
+    throw new ServiceError(
+      'ValidationException',
+      `Parameter Event is not valid. Reason: the event lacks the required field(s) ${missing.join(', ')}`,
+    );
   }
   return { Result: matchesEventPattern(pattern, event) };
 }
@@ -477,7 +504,8 @@ export function targetInput(target: TargetDefinition, envelope: EventEnvelope, r
     const placeholder = ch === '<' ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
     if (placeholder !== null && placeholder[1] in values) {
       const value = values[placeholder[1]];
-      if (inString) rendered += typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : value === undefined ? 'null' : JSON.stringify(value);
+      if (inString)
+        rendered += typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : value === undefined ? 'null' : JSON.stringify(value);
       else rendered += value === undefined ? 'null' : JSON.stringify(value);
       i += placeholder[0].length - 1;
       continue;

@@ -55,8 +55,22 @@ const ANYTHING_BUT_OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildc
  * so that an operator object written one level too high is an error rather than a field name.
  */
 const RESERVED_IN_OR = new Set([
-  ...OPERATORS, '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case',
-  'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+  ...OPERATORS,
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 function isObject(value: unknown): value is JsonObject {
@@ -91,7 +105,12 @@ type Matcher =
   | { readonly kind: 'numeric'; readonly terms: readonly (readonly [string, number])[] }
   | { readonly kind: 'exists'; readonly exists: boolean }
   | { readonly kind: 'anything-but'; readonly values: readonly (string | number)[] }
-  | { readonly kind: 'anything-but-string'; readonly op: string; readonly texts: readonly string[]; readonly tests: readonly ((value: string) => boolean)[] };
+  | {
+      readonly kind: 'anything-but-string';
+      readonly op: string;
+      readonly texts: readonly string[];
+      readonly tests: readonly ((value: string) => boolean)[];
+    };
 
 /**
  * A node of one compiled alternative: the matchers for the value at this path (when the pattern
@@ -127,7 +146,10 @@ function compile(pattern: unknown): readonly Node[] {
   if (!isObject(pattern)) fail('', `must be a JSON object, got ${describe(pattern)}`);
   const combinations = orCombinations(pattern);
   if (combinations > MAX_OR_COMBINATIONS) {
-    fail('', `Rule is too complex: it contains ${combinations} rule combinations, more than the ${MAX_OR_COMBINATIONS} EventBridge allows (each "$or" multiplies them by its length); split it into several rules`);
+    fail(
+      '',
+      `Rule is too complex: it contains ${combinations} rule combinations, more than the ${MAX_OR_COMBINATIONS} EventBridge allows (each "$or" multiplies them by its length); split it into several rules`,
+    );
   }
   let alternatives: Node[];
   try {
@@ -199,7 +221,14 @@ function nodeAt(root: Node, steps: readonly string[]): Node {
  * Compiles the fields of one object of the pattern into every alternative made so far, in document
  * order as event-ruler does: a leaf written twice (inside and outside a `$or`) keeps the last value.
  */
-function compileFields(fields: JsonObject, path: string, steps: readonly string[], alternatives: Node[], insideOr: boolean, orIsOperator: boolean): void {
+function compileFields(
+  fields: JsonObject,
+  path: string,
+  steps: readonly string[],
+  alternatives: Node[],
+  insideOr: boolean,
+  orIsOperator: boolean,
+): void {
   const keys = Object.keys(fields);
   // event-ruler: "Empty objects are not allowed"; a pattern that selects nothing is a mistake.
   if (keys.length === 0) fail(path, 'must contain at least one field');
@@ -211,7 +240,10 @@ function compileFields(fields: JsonObject, path: string, steps: readonly string[
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(key)) {
-      fail(at, `"${key}" is a reserved operator name and cannot be a field inside "$or"; put the operator inside a field's array, e.g. {"field": [{"${key}": ...}]}`);
+      fail(
+        at,
+        `"${key}" is a reserved operator name and cannot be a field inside "$or"; put the operator inside a field's array, e.g. {"field": [{"${key}": ...}]}`,
+      );
     }
     const below = [...steps, ...key.split('.')];
     if (Array.isArray(value)) {
@@ -268,7 +300,10 @@ function compileMatcher(matcher: unknown, path: string): Matcher {
       if (isObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
         return { kind: 'text', test: textTest(op, arg['equals-ignore-case'], true) };
       }
-      return fail(at, `expected a string or {"equals-ignore-case": string}, got ${isObject(arg) ? `{${Object.keys(arg).join(', ')}}` : describe(arg)}`);
+      return fail(
+        at,
+        `expected a string or {"equals-ignore-case": string}, got ${isObject(arg) ? `{${Object.keys(arg).join(', ')}}` : describe(arg)}`,
+      );
     case 'exactly':
       // Unlike a plain string value, never read as an IP address: it matches this exact text only.
       if (typeof arg !== 'string') fail(at, `expected a string, got ${describe(arg)}`);
@@ -321,7 +356,8 @@ function compileAnythingBut(arg: unknown, path: string): Matcher {
     const allNumbers = arg.every((v) => typeof v === 'number' && Number.isFinite(v));
     if (arg.length === 0) fail(path, 'list must not be empty');
     // event-ruler: "Inside anything but list, either all values are number or string, mixed type is not supported".
-    if (!allStrings && !allNumbers) fail(path, 'list must contain only strings or only numbers (null, booleans and objects are not supported)');
+    if (!allStrings && !allNumbers)
+      fail(path, 'list must contain only strings or only numbers (null, booleans and objects are not supported)');
     return { kind: 'anything-but', values: arg as (string | number)[] };
   }
   if (isObject(arg)) {
@@ -339,7 +375,8 @@ function compileAnythingBut(arg: unknown, path: string): Matcher {
     if (list.length === 0) fail(at, 'list must not be empty');
     const texts = list.map((item) => {
       if (typeof item !== 'string') fail(at, `expected a string or a list of strings, got ${describe(item)}`);
-      if ((op === 'prefix' || op === 'suffix') && item === '') fail(at, `expected a non-empty string (an empty ${op} would exclude every string)`);
+      if ((op === 'prefix' || op === 'suffix') && item === '')
+        fail(at, `expected a non-empty string (an empty ${op} would exclude every string)`);
       return op === 'wildcard' ? checkWildcard(item, at) : item;
     });
     return { kind: 'anything-but-string', op, texts, tests: texts.map((text) => textTest(op, text, op === 'equals-ignore-case')) };
@@ -358,7 +395,8 @@ function compileNumeric(value: unknown, path: string): (readonly [string, number
     if (typeof op !== 'string' || !['=', '<', '<=', '>', '>='].includes(op)) {
       fail(path, `unknown numeric operator ${JSON.stringify(op)} (expected one of = < <= > >=)`);
     }
-    if (typeof operand !== 'number' || !Number.isFinite(operand)) fail(path, `operand of "${op}" must be a number, got ${describe(operand)}`);
+    if (typeof operand !== 'number' || !Number.isFinite(operand))
+      fail(path, `operand of "${op}" must be a number, got ${describe(operand)}`);
     terms.push([op, operand]);
   }
   if (terms.length === 2) {
@@ -385,7 +423,8 @@ function compileCidr(arg: unknown, path: string): Matcher {
   if (ip === undefined) fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${JSON.stringify(address)} is not an IPv4 or IPv6 address`);
   const totalBits = ip.bytes * 8;
   // event-ruler's CIDR.cidr: "IPv4 mask bits must be < 32", "IPv6 mask bits must be < 128".
-  if (maskBits >= totalBits) fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${ip.bytes === 4 ? 'IPv4' : 'IPv6'} mask bits must be < ${totalBits}`);
+  if (maskBits >= totalBits)
+    fail(path, `malformed CIDR ${JSON.stringify(arg)}: ${ip.bytes === 4 ? 'IPv4' : 'IPv6'} mask bits must be < ${totalBits}`);
   // Host bits set below the mask are allowed: the range starts at the network address (event-ruler floors it).
   const hostBits = BigInt(totalBits - maskBits);
   const hostMask = (1n << hostBits) - 1n;
@@ -496,7 +535,10 @@ function checkWildcardComplexity(alternatives: readonly Node[]): void {
   for (const [path, texts] of byPath) {
     const complexity = wildcardComplexity(texts);
     if (complexity > MAX_WILDCARD_COMPLEXITY) {
-      fail(path, `Rule is too complex: its wildcard patterns can match more than ${MAX_WILDCARD_COMPLEXITY} prefixes of one value at once; use fewer "*" and avoid repeated characters after a "*"`);
+      fail(
+        path,
+        `Rule is too complex: its wildcard patterns can match more than ${MAX_WILDCARD_COMPLEXITY} prefixes of one value at once; use fewer "*" and avoid repeated characters after a "*"`,
+      );
     }
   }
 }

@@ -71,7 +71,13 @@ export function historyOf(log: readonly LoggedEvent[], attempts: readonly TaskAt
   const events: HistoryEvent[] = [];
   const push = (type: string, timestampMs: number, detailsKey?: string, details?: Record<string, unknown>) => {
     const id = events.length + 1;
-    events.push({ id, previousEventId: id - 1, timestampMs, type, details: detailsKey === undefined ? {} : { [detailsKey]: details ?? {} } });
+    events.push({
+      id,
+      previousEventId: id - 1,
+      timestampMs,
+      type,
+      details: detailsKey === undefined ? {} : { [detailsKey]: details ?? {} },
+    });
   };
   // Attempts of each Task state, in the order they ran; `open` is the one without a result event yet.
   const queues = new Map<string, TaskAttempt[]>();
@@ -86,7 +92,12 @@ export function historyOf(log: readonly LoggedEvent[], attempts: readonly TaskAt
     const resourceType = attempt?.resourceType ?? 'lambda';
     const resource = attempt?.resource ?? 'invoke';
     const startMs = attempt?.startMs ?? atMs;
-    push('TaskScheduled', startMs, 'taskScheduledEventDetails', { resourceType, resource, region: context.region, parameters: json(attempt?.parameters ?? {}) });
+    push('TaskScheduled', startMs, 'taskScheduledEventDetails', {
+      resourceType,
+      resource,
+      region: context.region,
+      parameters: json(attempt?.parameters ?? {}),
+    });
     push('TaskStarted', startMs, 'taskStartedEventDetails', { resourceType, resource });
     open.set(name, attempt ?? { stateName: name, parameters: {}, resourceType, resource, startMs });
   };
@@ -97,7 +108,11 @@ export function historyOf(log: readonly LoggedEvent[], attempts: readonly TaskAt
     const base = { resourceType: attempt.resourceType, resource: attempt.resource };
     const endMs = attempt.endMs ?? atMs;
     if (failure !== undefined) {
-      push('TaskFailed', endMs, 'taskFailedEventDetails', { ...base, error: attempt.error ?? failure.error, cause: attempt.cause ?? causeText(failure.cause) });
+      push('TaskFailed', endMs, 'taskFailedEventDetails', {
+        ...base,
+        error: attempt.error ?? failure.error,
+        cause: attempt.cause ?? causeText(failure.cause),
+      });
     } else {
       const result = data(attempt.output ?? output);
       push('TaskSucceeded', endMs, 'taskSucceededEventDetails', { ...base, output: result.text, outputDetails: result.details });
@@ -110,27 +125,44 @@ export function historyOf(log: readonly LoggedEvent[], attempts: readonly TaskAt
     switch (event.type) {
       case 'ExecutionStarted': {
         const input = data(event.input);
-        push('ExecutionStarted', context.startMs, 'executionStartedEventDetails', { input: input.text, inputDetails: input.details, roleArn: context.roleArn });
+        push('ExecutionStarted', context.startMs, 'executionStartedEventDetails', {
+          input: input.text,
+          inputDetails: input.details,
+          roleArn: context.roleArn,
+        });
         break;
       }
       case 'ExecutionSucceeded': {
         const output = data(event.output);
-        push('ExecutionSucceeded', context.stopMs ?? event.timestamp, 'executionSucceededEventDetails', { output: output.text, outputDetails: output.details });
+        push('ExecutionSucceeded', context.stopMs ?? event.timestamp, 'executionSucceededEventDetails', {
+          output: output.text,
+          outputDetails: output.details,
+        });
         break;
       }
       case 'ExecutionFailed':
-        push('ExecutionFailed', context.stopMs ?? event.timestamp, 'executionFailedEventDetails', { error: event.Error, cause: causeText(event.Cause) });
+        push('ExecutionFailed', context.stopMs ?? event.timestamp, 'executionFailedEventDetails', {
+          error: event.Error,
+          cause: causeText(event.Cause),
+        });
         break;
       case 'ExecutionAborted':
       case 'ExecutionTimeout': {
         const end = context.end ?? { type: event.type === 'ExecutionTimeout' ? 'ExecutionTimedOut' : 'ExecutionAborted' };
         const key = end.type === 'ExecutionTimedOut' ? 'executionTimedOutEventDetails' : 'executionAbortedEventDetails';
-        push(end.type, context.stopMs ?? event.timestamp, key, { ...(end.error !== undefined ? { error: end.error } : {}), ...(end.cause !== undefined ? { cause: end.cause } : {}) });
+        push(end.type, context.stopMs ?? event.timestamp, key, {
+          ...(end.error !== undefined ? { error: end.error } : {}),
+          ...(end.cause !== undefined ? { cause: end.cause } : {}),
+        });
         break;
       }
       case 'StateEntered': {
         const input = data(event.state?.input);
-        push(`${stateType}StateEntered`, event.timestamp, 'stateEnteredEventDetails', { name, input: input.text, inputDetails: input.details });
+        push(`${stateType}StateEntered`, event.timestamp, 'stateEnteredEventDetails', {
+          name,
+          input: input.text,
+          inputDetails: input.details,
+        });
         if (stateType === 'Task') schedule(name, event.timestamp);
         break;
       }
@@ -143,7 +175,11 @@ export function historyOf(log: readonly LoggedEvent[], attempts: readonly TaskAt
       case 'StateExited': {
         if (stateType === 'Task') finish(name, event.timestamp, undefined, undefined);
         const output = data(event.state?.output);
-        push(`${stateType}StateExited`, event.timestamp, 'stateExitedEventDetails', { name, output: output.text, outputDetails: output.details });
+        push(`${stateType}StateExited`, event.timestamp, 'stateExitedEventDetails', {
+          name,
+          output: output.text,
+          outputDetails: output.details,
+        });
         break;
       }
       default:
@@ -162,7 +198,10 @@ const DATA_FIELDS = ['input', 'inputDetails', 'output', 'outputDetails', 'parame
  */
 export function wireEvent(event: HistoryEvent, includeExecutionData: boolean): Record<string, unknown> {
   const details = Object.fromEntries(
-    Object.entries(event.details).map(([key, value]) => [key, includeExecutionData ? value : Object.fromEntries(Object.entries(value).filter(([field]) => !DATA_FIELDS.includes(field)))]),
+    Object.entries(event.details).map(([key, value]) => [
+      key,
+      includeExecutionData ? value : Object.fromEntries(Object.entries(value).filter(([field]) => !DATA_FIELDS.includes(field))),
+    ]),
   );
   return { timestamp: event.timestampMs / 1000, type: event.type, id: event.id, previousEventId: event.previousEventId, ...details };
 }

@@ -41,7 +41,13 @@ export type FaultEffect =
   | { readonly kind: 'failEntries'; readonly count: number };
 
 /** Error codes that AWS answers with a 5xx status; anything else is a 4xx. */
-const SERVER_ERRORS = new Set(['InternalServerException', 'InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
+const SERVER_ERRORS = new Set([
+  'InternalServerException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
 
 /**
  * Faults not yet spent, consumed in scenario order by the stand-ins (and, for `Invoke`, by the
@@ -78,7 +84,11 @@ export class FaultPlan {
     this.injected[operation] = (this.injected[operation] ?? 0) + 1;
     if (entry.spec.failedEntries !== undefined) return { kind: 'failEntries', count: entry.spec.failedEntries };
     const code = entry.spec.error ?? 'InternalServerException';
-    return { kind: 'error', error: new ServiceError(code, `Injected fault: ${code}`, SERVER_ERRORS.has(code) ? 500 : 400), after: entry.spec.after === true };
+    return {
+      kind: 'error',
+      error: new ServiceError(code, `Injected fault: ${code}`, SERVER_ERRORS.has(code) ? 500 : 400),
+      after: entry.spec.after === true,
+    };
   }
 
   /** The construct ids the faults name with `function` (to check them against the deployment). */

@@ -333,7 +333,11 @@ function resolveIntrinsic(fn: string, raw: unknown, ctx: ResolveContext, path: s
     }
     case 'Fn::ImportValue': {
       const name = resolve(raw, ctx, path);
-      return fail(fn, path, `cross-stack export ${JSON.stringify(name)} is not available to the local runtime; deploy it as a parameter or resolve it before`);
+      return fail(
+        fn,
+        path,
+        `cross-stack export ${JSON.stringify(name)} is not available to the local runtime; deploy it as a parameter or resolve it before`,
+      );
     }
     default:
       return fail(fn, path, 'intrinsic function is not supported by the local resolver');
@@ -346,16 +350,24 @@ function refValue(name: string, ctx: ResolveContext, path: string, fn: string): 
   const env = envOf(ctx);
   if (name.startsWith('AWS::')) {
     switch (name) {
-      case 'AWS::AccountId': return env.account;
-      case 'AWS::Region': return env.region;
-      case 'AWS::Partition': return env.partition;
-      case 'AWS::StackName': return env.stackName;
-      case 'AWS::URLSuffix': return env.urlSuffix;
-      case 'AWS::NoValue': return NO_VALUE;
-      case 'AWS::NotificationARNs': return [];
+      case 'AWS::AccountId':
+        return env.account;
+      case 'AWS::Region':
+        return env.region;
+      case 'AWS::Partition':
+        return env.partition;
+      case 'AWS::StackName':
+        return env.stackName;
+      case 'AWS::URLSuffix':
+        return env.urlSuffix;
+      case 'AWS::NoValue':
+        return NO_VALUE;
+      case 'AWS::NotificationARNs':
+        return [];
       case 'AWS::StackId':
         return `arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/${env.stackName}/${uuidish(env.stackName)}`;
-      default: return fail(fn, path, `unknown pseudo parameter '${name}'`);
+      default:
+        return fail(fn, path, `unknown pseudo parameter '${name}'`);
     }
   }
   if (hasOwn(ctx.parameters, name)) {
@@ -378,7 +390,12 @@ function getAttValue(logicalId: string, attr: string, ctx: ResolveContext, path:
   if (resource === undefined) return fail(fn, path, 'unknown resource', logicalId);
   const getter = specFor(resource.Type).attrs[attr];
   if (getter === undefined) {
-    return fail(fn, path, `attribute '${attr}' of ${resource.Type} is not supported; add it to the resolver or pass overrides['${key}']`, logicalId);
+    return fail(
+      fn,
+      path,
+      `attribute '${attr}' of ${resource.Type} is not supported; add it to the resolver or pass overrides['${key}']`,
+      logicalId,
+    );
   }
   return getter(named(logicalId, resource.Type, resource.Properties, ctx));
 }
@@ -504,7 +521,9 @@ export function resolveStateMachineDefinition(properties: Record<string, unknown
   const subs = resolve(properties.DefinitionSubstitutions ?? {}, context, subsPath);
   if (!isRecord(subs)) return fail('DefinitionSubstitutions', subsPath, 'expected an object');
   const apply = (text: string): string =>
-    text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => (hasOwn(subs, name) ? scalar(subs[name], 'DefinitionSubstitutions', child(subsPath, name)) : whole));
+    text.replace(/\$\{([^}]+)\}/g, (whole, name: string) =>
+      hasOwn(subs, name) ? scalar(subs[name], 'DefinitionSubstitutions', child(subsPath, name)) : whole,
+    );
 
   if (properties.DefinitionString !== undefined) {
     const path = '$.DefinitionString';
@@ -522,14 +541,18 @@ export function resolveStateMachineDefinition(properties: Record<string, unknown
   if (properties.Definition !== undefined) {
     const definition = resolve(properties.Definition, context, '$.Definition');
     const deepApply = (v: unknown): unknown =>
-      typeof v === 'string' ? apply(v)
-        : Array.isArray(v) ? v.map(deepApply)
-          : isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepApply(x)]))
+      typeof v === 'string'
+        ? apply(v)
+        : Array.isArray(v)
+          ? v.map(deepApply)
+          : isRecord(v)
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepApply(x)]))
             : v;
     const out = deepApply(definition);
     if (!isRecord(out)) return fail('Definition', '$.Definition', 'is not an object');
     return out;
   }
-  const what = properties.DefinitionS3Location !== undefined ? 'DefinitionS3Location is not supported locally' : 'no Definition or DefinitionString';
+  const what =
+    properties.DefinitionS3Location !== undefined ? 'DefinitionS3Location is not supported locally' : 'no Definition or DefinitionString';
   return fail('StateMachine', '$', what);
 }

@@ -34,7 +34,10 @@ export function evaluateWithoutThrow(JSONPath: JsonPathClass): JsonPathFunction 
     if (rest.length > 0 || typeof options !== 'object' || options === null || 'autostart' in options) {
       return JSONPath.call(this, options, ...rest);
     }
-    const dotted = typeof options.path === 'string' && 'json' in options && options.wrap === false && Object.keys(options).length === 3 ? DOTTED.exec(options.path) : null;
+    const dotted =
+      typeof options.path === 'string' && 'json' in options && options.wrap === false && Object.keys(options).length === 3
+        ? DOTTED.exec(options.path)
+        : null;
     if (dotted !== null) return followDotted(options.json, dotted[1]);
     const args: Record<string, unknown> = { path: options.path };
     if ('json' in options) args.json = options.json;
@@ -72,7 +75,15 @@ function followDotted(json: unknown, steps: string): unknown {
 export function wholeDocumentAtRoot(evaluate: JsonPathFunction): JsonPathFunction {
   return function jsonPathWholeDocumentAtRoot(this: unknown, options: Record<string, unknown>, ...rest: unknown[]): unknown {
     if (new.target !== undefined) return Reflect.construct(evaluate, [options, ...rest]);
-    if (rest.length === 0 && typeof options === 'object' && options !== null && options.path === '$' && options.wrap === false && 'json' in options && !options.json) {
+    if (
+      rest.length === 0 &&
+      typeof options === 'object' &&
+      options !== null &&
+      options.path === '$' &&
+      options.wrap === false &&
+      'json' in options &&
+      !options.json
+    ) {
       return options.json;
     }
     return evaluate.call(this, options, ...rest);
@@ -84,6 +95,10 @@ export function installJsonPathWithoutThrow(): void {
   const jsonPathModule = interpreterJsonPathModule() as { JSONPath: JsonPathFunction & { [PATCHED]?: true } };
   if (jsonPathModule.JSONPath[PATCHED]) return;
   // The statics (toPathArray, cache, …) stay reachable through the export, as before.
-  const patched = Object.assign(wholeDocumentAtRoot(evaluateWithoutThrow(jsonPathModule.JSONPath as JsonPathClass)), jsonPathModule.JSONPath, { [PATCHED]: true as const });
+  const patched = Object.assign(
+    wholeDocumentAtRoot(evaluateWithoutThrow(jsonPathModule.JSONPath as JsonPathClass)),
+    jsonPathModule.JSONPath,
+    { [PATCHED]: true as const },
+  );
   jsonPathModule.JSONPath = patched;
 }

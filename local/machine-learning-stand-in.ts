@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
-import { FaultPlan } from './faults';
-import { BatchPredictionScenario } from './scenario';
-import { VirtualClock } from './virtual-clock';
+import type { FaultPlan } from './faults';
+import type { BatchPredictionScenario } from './scenario';
+import type { VirtualClock } from './virtual-clock';
 
 /** A call the stand-in answered, for least-privilege checks and summaries. */
 export interface RecordedCall {

@@ -4,7 +4,9 @@ import { installJsonPathWithoutThrow } from './jsonpath-without-throw';
  * aws-local-stepfunctions 3 calls `Promise.withResolvers` (Node 22+). This project also runs on
  * Node 20, so supply it when missing.
  */
-const PromiseWithResolvers = Promise as unknown as { withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } };
+const PromiseWithResolvers = Promise as unknown as {
+  withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
+};
 if (typeof PromiseWithResolvers.withResolvers !== 'function') {
   PromiseWithResolvers.withResolvers = <T>() => {
     let resolve!: (v: T) => void;
@@ -18,4 +20,3 @@ if (typeof PromiseWithResolvers.withResolvers !== 'function') {
 }
 
 installJsonPathWithoutThrow();
-

@@ -1,5 +1,5 @@
 import { DetailType } from '../lib/contract';
-import { LocalRuntime, RunResult } from './runtime';
+import type { LocalRuntime, RunResult } from './runtime';
 import { timelineLines } from './timeline';
 
 /**
@@ -31,8 +31,14 @@ export function readmeExamples(result: RunResult, runtime: Pick<LocalRuntime, 'c
   return {
     'demo-timeline': fenced('', timelineLines(result, runtime).join('\n')),
     // The completed job: the richest snapshot (counts, output, times).
-    'status-change-event': fenced('json', envelopeOf(DetailType.STATUS_CHANGE, (d) => d.status === 'COMPLETED')),
-    'polling-failed-event': fenced('json', envelopeOf(DetailType.POLLING_FAILED, () => true)),
+    'status-change-event': fenced(
+      'json',
+      envelopeOf(DetailType.STATUS_CHANGE, (d) => d.status === 'COMPLETED'),
+    ),
+    'polling-failed-event': fenced(
+      'json',
+      envelopeOf(DetailType.POLLING_FAILED, () => true),
+    ),
   };
 }
 

@@ -2,14 +2,14 @@ import { executionNameFor, executionNameForInvalidId } from '../lambda/domain/id
 import { BATCH_PREDICTION_ID_PATTERN } from '../lib/contract';
 import { HANDLER_FACTORY } from '../lib/contract/handlers';
 import { SharedEndpoint } from './aws-json-server';
-import { FunctionDefinition, LocalDeployment, synthesizeDeployment } from './deployment';
+import { type FunctionDefinition, type LocalDeployment, synthesizeDeployment } from './deployment';
 import { DynamoDbStandIn } from './dynamodb-stand-in';
-import { DeliveredEvent, EventBridgeStandIn, EventEnvelope } from './event-bridge-stand-in';
+import { type DeliveredEvent, EventBridgeStandIn, type EventEnvelope } from './event-bridge-stand-in';
 import { FaultPlan } from './faults';
-import { MachineLearningStandIn, RecordedCall } from './machine-learning-stand-in';
-import { Scenario, ScenarioError } from './scenario';
-import { QueueContents, SqsStandIn } from './sqs-stand-in';
-import { ExecutionRecord, LocalStepFunctions } from './step-functions';
+import { MachineLearningStandIn, type RecordedCall } from './machine-learning-stand-in';
+import { type Scenario, ScenarioError } from './scenario';
+import { type QueueContents, SqsStandIn } from './sqs-stand-in';
+import { type ExecutionRecord, LocalStepFunctions } from './step-functions';
 import { VirtualClock, installVirtualTime } from './virtual-clock';
 import { LocalDiscovery } from './discovery';
 import { stepFunctionsListener } from './step-functions-endpoint';
@@ -119,7 +119,14 @@ export class LocalRuntime {
     this.clock = new VirtualClock(Date.parse(options.startTime ?? DEFAULT_START));
     this.faults = new FaultPlan(scenario.faults);
     this.machineLearning = new MachineLearningStandIn(scenario.batchPredictions, this.clock, this.faults, deployment.account);
-    this.eventBridge = new EventBridgeStandIn(deployment.buses, deployment.rules, this.faults, deployment.account, deployment.region, deployment.schedules);
+    this.eventBridge = new EventBridgeStandIn(
+      deployment.buses,
+      deployment.rules,
+      this.faults,
+      deployment.account,
+      deployment.region,
+      deployment.schedules,
+    );
     this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults, deployment.account, deployment.region);
     const handlers = new Map<string, (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>();
     const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
@@ -149,12 +156,21 @@ export class LocalRuntime {
         throw error;
       }
     };
-    this.stepFunctions = new LocalStepFunctions(deployment.stateMachines, deployment.functions, this.clock, invoke, options.seed ?? 'batch-prediction-poller', this.faults);
+    this.stepFunctions = new LocalStepFunctions(
+      deployment.stateMachines,
+      deployment.functions,
+      this.clock,
+      invoke,
+      options.seed ?? 'batch-prediction-poller',
+      this.faults,
+    );
     this.queues = new SqsStandIn(deployment.queues, this.clock);
     const constructIds = deployment.functions.flatMap((f) => (f.constructId === undefined ? [] : [f.constructId]));
     for (const named of this.faults.functionsNamed()) {
       if (!constructIds.includes(named)) {
-        throw new ScenarioError(`faults: "function": "${named}" names no function of the deployment; it has ${constructIds.map((id) => `"${id}"`).join(', ')}`);
+        throw new ScenarioError(
+          `faults: "function": "${named}" names no function of the deployment; it has ${constructIds.map((id) => `"${id}"`).join(', ')}`,
+        );
       }
     }
     this.discovery = new LocalDiscovery(
@@ -209,7 +225,9 @@ export class LocalRuntime {
     for (const fn of this.deployment.functions) {
       for (const [key, value] of Object.entries(fn.environment)) {
         if (env[key] !== undefined && env[key] !== value) {
-          throw new Error(`Functions disagree on environment variable ${key}; the local runtime runs them in one process and needs one value`);
+          throw new Error(
+            `Functions disagree on environment variable ${key}; the local runtime runs them in one process and needs one value`,
+          );
         }
         env[key] = value;
       }
@@ -353,6 +371,11 @@ export class LocalRuntime {
   private async historyItems(): Promise<Record<string, unknown>[]> {
     const items = (await Promise.all(this.deployment.tables.map((t) => this.dynamoDb.scan(t.tableName)))).flat();
     const rank = (item: Record<string, unknown>) => this.order.get(String(item.batchPredictionId)) ?? Number.MAX_SAFE_INTEGER;
-    return items.sort((a, b) => rank(a) - rank(b) || String(a.batchPredictionId).localeCompare(String(b.batchPredictionId)) || String(a.transitionKey).localeCompare(String(b.transitionKey)));
+    return items.sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        String(a.batchPredictionId).localeCompare(String(b.batchPredictionId)) ||
+        String(a.transitionKey).localeCompare(String(b.transitionKey)),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { FaultSpec } from './faults';
+import type { FaultSpec } from './faults';
 
 /** A scenario file is wrong; the message is one line naming where and what. */
 export class ScenarioError extends Error {
@@ -69,7 +69,20 @@ const BATCH_PREDICTION_KEYS = ['id', 'starts', 'missing', 'cloudTrail', 'cloudTr
 const FAULT_KEYS = ['operation', 'id', 'error', 'failedEntries', 'after', 'skip', 'state', 'function', 'times'];
 
 /** Operations whose faults may strike after the operation took effect (`"after": true`; for `Invoke`, after the function ran). */
-const AFTER_OPERATIONS = new Set(['Invoke', 'PutEvents', 'PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'TransactGetItems']);
+const AFTER_OPERATIONS = new Set([
+  'Invoke',
+  'PutEvents',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'GetItem',
+  'Query',
+  'Scan',
+  'BatchWriteItem',
+  'BatchGetItem',
+  'TransactWriteItems',
+  'TransactGetItems',
+]);
 
 /**
  * Parses a scenario file's text.
@@ -112,7 +125,8 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     if (seen.has(id)) fail(`${where}.id`, `"${id}" appears twice; give each batch prediction once and use "starts" for repeated starts`);
     seen.add(id);
     const starts = bp.starts === undefined ? 1 : bp.starts;
-    if (!(Number.isInteger(starts) && (starts as number) >= 0 && (starts as number) <= 100)) fail(`${where}.starts`, `must be a whole number from 0 to 100, got ${JSON.stringify(bp.starts)}`);
+    if (!(Number.isInteger(starts) && (starts as number) >= 0 && (starts as number) <= 100))
+      fail(`${where}.starts`, `must be a whole number from 0 to 100, got ${JSON.stringify(bp.starts)}`);
     const missing = bp.missing === undefined ? false : bp.missing;
     if (typeof missing !== 'boolean') fail(`${where}.missing`, 'must be true or false');
     if (missing && bp.timeline !== undefined) fail(where, '"missing": true and "timeline" exclude each other');
@@ -120,15 +134,20 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     if (typeof cloudTrail !== 'boolean') fail(`${where}.cloudTrail`, 'must be true or false');
     const failedCall = bp.cloudTrailFailedCall;
     if (failedCall !== undefined && (typeof failedCall !== 'string' || !/^[A-Za-z.]+$/.test(failedCall))) {
-      fail(`${where}.cloudTrailFailedCall`, `must be the error code of the failed call such as "ValidationException", got ${JSON.stringify(failedCall)}`);
+      fail(
+        `${where}.cloudTrailFailedCall`,
+        `must be the error code of the failed call such as "ValidationException", got ${JSON.stringify(failedCall)}`,
+      );
     }
-    if (!missing && (!Array.isArray(bp.timeline) || bp.timeline.length === 0)) fail(`${where}.timeline`, 'must be a non-empty array (or set "missing": true)');
+    if (!missing && (!Array.isArray(bp.timeline) || bp.timeline.length === 0))
+      fail(`${where}.timeline`, 'must be a non-empty array (or set "missing": true)');
     let previousAt = -1;
     const timeline = ((bp.timeline as unknown[] | undefined) ?? []).map((entry, j) => {
       const at = `${where}.timeline[${j}]`;
       if (!isObject(entry)) fail(at, 'must be an object with "at" and "status"');
       const e = entry as Record<string, unknown>;
-      if (typeof e.at !== 'number' || !Number.isFinite(e.at) || e.at < 0) fail(`${at}.at`, `must be a number of seconds ≥ 0, got ${JSON.stringify(e.at)}`);
+      if (typeof e.at !== 'number' || !Number.isFinite(e.at) || e.at < 0)
+        fail(`${at}.at`, `must be a number of seconds ≥ 0, got ${JSON.stringify(e.at)}`);
       if ((e.at as number) <= previousAt) fail(`${at}.at`, `must be later than the entry before (${previousAt})`);
       previousAt = e.at as number;
       if (typeof e.status !== 'string' || e.status === '') fail(`${at}.status`, 'must be a status such as "PENDING"');
@@ -155,30 +174,37 @@ export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
     const where = `faults[${i}]`;
     if (!isObject(item)) fail(where, 'must be an object');
     const f = item as Record<string, unknown>;
-    for (const key of Object.keys(f)) if (!FAULT_KEYS.includes(key)) fail(`${where}.${key}`, `unknown key; allowed: ${FAULT_KEYS.join(', ')}`);
-    if (typeof f.operation !== 'string' || !/^[A-Z][A-Za-z]+$/.test(f.operation)) fail(`${where}.operation`, 'must be an API operation name such as "GetBatchPrediction" or "PutEvents"');
+    for (const key of Object.keys(f))
+      if (!FAULT_KEYS.includes(key)) fail(`${where}.${key}`, `unknown key; allowed: ${FAULT_KEYS.join(', ')}`);
+    if (typeof f.operation !== 'string' || !/^[A-Z][A-Za-z]+$/.test(f.operation))
+      fail(`${where}.operation`, 'must be an API operation name such as "GetBatchPrediction" or "PutEvents"');
     if (f.id !== undefined && typeof f.id !== 'string') fail(`${where}.id`, 'must be a string');
-    if (!(Number.isInteger(f.times) && (f.times as number) >= 1)) fail(`${where}.times`, `must be a whole number ≥ 1, got ${JSON.stringify(f.times)}`);
+    if (!(Number.isInteger(f.times) && (f.times as number) >= 1))
+      fail(`${where}.times`, `must be a whole number ≥ 1, got ${JSON.stringify(f.times)}`);
     if (f.failedEntries !== undefined) {
       if (f.operation !== 'PutEvents') fail(`${where}.failedEntries`, 'only applies to PutEvents');
-      if (!(Number.isInteger(f.failedEntries) && (f.failedEntries as number) >= 1)) fail(`${where}.failedEntries`, 'must be a whole number ≥ 1');
+      if (!(Number.isInteger(f.failedEntries) && (f.failedEntries as number) >= 1))
+        fail(`${where}.failedEntries`, 'must be a whole number ≥ 1');
       if (f.error !== undefined) fail(where, '"error" and "failedEntries" exclude each other');
     } else if (typeof f.error !== 'string' || !/^[A-Za-z.]+$/.test(f.error)) {
       fail(`${where}.error`, 'must be an AWS error code such as "InternalServerException" (or give "failedEntries" for PutEvents)');
     }
     if (f.after !== undefined) {
       if (typeof f.after !== 'boolean') fail(`${where}.after`, 'must be true or false');
-      if (!AFTER_OPERATIONS.has(f.operation as string)) fail(`${where}.after`, 'only applies to PutEvents, DynamoDB operations and Invoke (the call takes effect, then fails)');
+      if (!AFTER_OPERATIONS.has(f.operation as string))
+        fail(`${where}.after`, 'only applies to PutEvents, DynamoDB operations and Invoke (the call takes effect, then fails)');
       if (f.after === true && f.failedEntries !== undefined) fail(where, '"after" and "failedEntries" exclude each other');
     }
-    if (f.skip !== undefined && !(Number.isInteger(f.skip) && (f.skip as number) >= 0)) fail(`${where}.skip`, `must be a whole number ≥ 0, got ${JSON.stringify(f.skip)}`);
+    if (f.skip !== undefined && !(Number.isInteger(f.skip) && (f.skip as number) >= 0))
+      fail(`${where}.skip`, `must be a whole number ≥ 0, got ${JSON.stringify(f.skip)}`);
     if (f.state !== undefined) {
       if (f.operation !== 'Invoke') fail(`${where}.state`, 'only applies to the "Invoke" operation');
       if (typeof f.state !== 'string' || f.state === '') fail(`${where}.state`, 'must be the name of a Task state such as "Poll"');
     }
     if (f.function !== undefined) {
       if (f.operation !== 'Invoke') fail(`${where}.function`, 'only applies to the "Invoke" operation');
-      if (typeof f.function !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(f.function)) fail(`${where}.function`, 'must be the construct id of a function such as "StarterFunction"');
+      if (typeof f.function !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(f.function))
+        fail(`${where}.function`, 'must be the construct id of a function such as "StarterFunction"');
     }
     return {
       operation: f.operation as string,

@@ -1,7 +1,7 @@
-import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SharedEndpoint, readBody } from './aws-json-server';
-import { LocalDeployment } from './deployment';
+import type { LocalDeployment } from './deployment';
 
 /** The time the endpoint dates its answers with; the runtime's clock in `--serve`. */
 export interface SimulatedClock {
@@ -26,7 +26,11 @@ export const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
  * `clock` dates every answer (`Date` header); by default `Date.now()`, which follows the local
  * runtime's clock while it runs.
  */
-export async function startServeEndpoint(deployment: LocalDeployment, port: number, clock: SimulatedClock = { nowMs: () => Date.now(), startMs: Date.now() }): Promise<{ server: Server; endpoint: string }> {
+export async function startServeEndpoint(
+  deployment: LocalDeployment,
+  port: number,
+  clock: SimulatedClock = { nowMs: () => Date.now(), startMs: Date.now() },
+): Promise<{ server: Server; endpoint: string }> {
   const server = createServer((req, res) => {
     // Every answer is dated in simulated time, as AWS dates its answers in its own: clients that
     // measure durations against the endpoint's clock (the operator CLI) then agree with the

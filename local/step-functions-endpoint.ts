@@ -1,8 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { RequestListener } from 'node:http';
-import { Operation, ServiceError, awsJsonListener } from './aws-json-server';
+import type { RequestListener } from 'node:http';
+import { type Operation, ServiceError, awsJsonListener } from './aws-json-server';
 import { wireEvent } from './execution-history';
-import { ExecutionRecord, ExecutionStatus, HistoryNotKeptError, LocalStepFunctions, StateMachineRecord } from './step-functions';
+import {
+  type ExecutionRecord,
+  type ExecutionStatus,
+  HistoryNotKeptError,
+  type LocalStepFunctions,
+  type StateMachineRecord,
+} from './step-functions';
 
 const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 /** `maxResults` of the List and GetExecutionHistory operations: 0 (the default, 100) to 1000. */
@@ -68,7 +74,9 @@ export function stepFunctionsOperations(stepFunctions: LocalStepFunctions): Read
       stepFunctions.stateMachine(stateMachineArn);
       const statusFilter = input.statusFilter;
       if (statusFilter !== undefined && !EXECUTION_STATUSES.includes(statusFilter as ExecutionStatus)) {
-        throw validation(`Value '${String(statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`);
+        throw validation(
+          `Value '${String(statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`,
+        );
       }
       const all = stepFunctions.executions
         .filter((e) => e.stateMachineArn === stateMachineArn)
@@ -80,7 +88,12 @@ export function stepFunctionsOperations(stepFunctions: LocalStepFunctions): Read
     ListStateMachines: (input) => {
       const { items, nextToken } = paged(stepFunctions.stateMachines(), input, ['ListStateMachines']);
       return {
-        stateMachines: items.map((m) => ({ stateMachineArn: m.info.arn, name: m.info.name, type: 'STANDARD', creationDate: m.creationMs / 1000 })),
+        stateMachines: items.map((m) => ({
+          stateMachineArn: m.info.arn,
+          name: m.info.name,
+          type: 'STANDARD',
+          creationDate: m.creationMs / 1000,
+        })),
         ...(nextToken !== undefined ? { nextToken } : {}),
       };
     },
@@ -110,10 +123,14 @@ export function stepFunctionsOperations(stepFunctions: LocalStepFunctions): Read
     StopExecution: (input) => {
       const { error, cause } = input;
       if (error !== undefined && (typeof error !== 'string' || error.length > MAX_ERROR_LENGTH)) {
-        throw validation(`Value at 'error' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ERROR_LENGTH}`);
+        throw validation(
+          `Value at 'error' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ERROR_LENGTH}`,
+        );
       }
       if (cause !== undefined && (typeof cause !== 'string' || cause.length > MAX_CAUSE_LENGTH)) {
-        throw validation(`Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${MAX_CAUSE_LENGTH}`);
+        throw validation(
+          `Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${MAX_CAUSE_LENGTH}`,
+        );
       }
       return stepFunctions.stopExecution(String(input.executionArn ?? ''), error as string | undefined, cause as string | undefined);
     },
@@ -135,7 +152,9 @@ function summary(e: ExecutionRecord): Record<string, unknown> {
 function definitionOf(machine: StateMachineRecord): Record<string, unknown> {
   const { info } = machine;
   const logging = info.loggingConfiguration ?? {};
-  const destinations = Array.isArray(logging.Destinations) ? (logging.Destinations as { CloudWatchLogsLogGroup?: { LogGroupArn?: string } }[]) : [];
+  const destinations = Array.isArray(logging.Destinations)
+    ? (logging.Destinations as { CloudWatchLogsLogGroup?: { LogGroupArn?: string } }[])
+    : [];
   return {
     stateMachineArn: info.arn,
     name: info.name,
@@ -144,7 +163,9 @@ function definitionOf(machine: StateMachineRecord): Record<string, unknown> {
     loggingConfiguration: {
       level: typeof logging.Level === 'string' ? logging.Level : 'OFF',
       includeExecutionData: logging.IncludeExecutionData === true,
-      ...(destinations.length > 0 ? { destinations: destinations.map((d) => ({ cloudWatchLogsLogGroup: { logGroupArn: d.CloudWatchLogsLogGroup?.LogGroupArn } })) } : {}),
+      ...(destinations.length > 0
+        ? { destinations: destinations.map((d) => ({ cloudWatchLogsLogGroup: { logGroupArn: d.CloudWatchLogsLogGroup?.LogGroupArn } })) }
+        : {}),
     },
     tracingConfiguration: { enabled: info.tracingConfiguration?.Enabled === true },
   };
@@ -159,10 +180,16 @@ function validation(problem: string): ServiceError {
  * names. A token is opaque and valid only for the request it came from (`scope`), as in AWS.
  * @throws ServiceError ValidationException (maxResults), InvalidToken
  */
-function paged<T>(items: readonly T[], input: Readonly<Record<string, unknown>>, scope: readonly unknown[]): { items: T[]; nextToken?: string } {
+function paged<T>(
+  items: readonly T[],
+  input: Readonly<Record<string, unknown>>,
+  scope: readonly unknown[],
+): { items: T[]; nextToken?: string } {
   const maxResults = input.maxResults ?? 0;
   if (!(typeof maxResults === 'number' && Number.isInteger(maxResults) && maxResults >= 0 && maxResults <= MAX_RESULTS)) {
-    throw validation(`Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and ${MAX_RESULTS}`);
+    throw validation(
+      `Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and ${MAX_RESULTS}`,
+    );
   }
   const limit = maxResults === 0 ? DEFAULT_RESULTS : maxResults;
   const fingerprint = createHash('sha256').update(JSON.stringify(scope)).digest('hex').slice(0, 16);
@@ -176,10 +203,16 @@ function paged<T>(items: readonly T[], input: Readonly<Record<string, unknown>>,
       // Not one of ours: refused below.
     }
     if (!(Number.isInteger(parsed.o) && (parsed.o as number) >= 0 && parsed.q === fingerprint)) {
-      throw new ServiceError('InvalidToken', `Invalid Token: '${token}' is not a nextToken of this request; repeat the request that returned it, with its other arguments unchanged`);
+      throw new ServiceError(
+        'InvalidToken',
+        `Invalid Token: '${token}' is not a nextToken of this request; repeat the request that returned it, with its other arguments unchanged`,
+      );
     }
     offset = parsed.o as number;
   }
   const end = offset + limit;
-  return { items: items.slice(offset, end), ...(end < items.length ? { nextToken: Buffer.from(JSON.stringify({ o: end, q: fingerprint })).toString('base64url') } : {}) };
+  return {
+    items: items.slice(offset, end),
+    ...(end < items.length ? { nextToken: Buffer.from(JSON.stringify({ o: end, q: fingerprint })).toString('base64url') } : {}),
+  };
 }

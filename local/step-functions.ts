@@ -1,12 +1,20 @@
 import './polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { LAMBDA_INVOKE, START_EXECUTION, ExecutionCounts, assertRunnableLocally, countEvent, walkStates, waitMillisecondsOf } from './asl';
+import {
+  LAMBDA_INVOKE,
+  START_EXECUTION,
+  type ExecutionCounts,
+  assertRunnableLocally,
+  countEvent,
+  walkStates,
+  waitMillisecondsOf,
+} from './asl';
 import { ServiceError } from './aws-json-server';
-import { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
-import { HistoryEvent, LoggedEvent, TaskAttempt, historyOf } from './execution-history';
-import { FaultPlan } from './faults';
+import type { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
+import { type HistoryEvent, type LoggedEvent, type TaskAttempt, historyOf } from './execution-history';
+import type { FaultPlan } from './faults';
 import type { RecordedCall } from './machine-learning-stand-in';
-import { VirtualClock, seededRandom } from './virtual-clock';
+import { type VirtualClock, seededRandom } from './virtual-clock';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
 export type InvokeFunction = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
@@ -78,7 +86,16 @@ export class LocalStepFunctions {
   /** When the state machines were created (this instance's creation, on the virtual clock). */
   readonly createdMs: number;
   private readonly byArn = new Map<string, ExecutionRecord>();
-  private readonly machines = new Map<string, { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number }>();
+  private readonly machines = new Map<
+    string,
+    {
+      info: StateMachineDefinitionInfo;
+      machine: StateMachine;
+      stateTypes: Map<string, string>;
+      runnable: Record<string, unknown>;
+      timeoutSeconds?: number;
+    }
+  >();
   private invocationCounter = 0;
 
   constructor(
@@ -108,7 +125,13 @@ export class LocalStepFunctions {
         state.Resource = `arn:aws:states:::local:wait:${name}`;
       });
       const machine = new StateMachine(runnable as never, { validationOptions: { noValidate: true } });
-      this.machines.set(info.arn, { info, machine, stateTypes, runnable, timeoutSeconds: typeof TimeoutSeconds === 'number' ? TimeoutSeconds : undefined });
+      this.machines.set(info.arn, {
+        info,
+        machine,
+        stateTypes,
+        runnable,
+        timeoutSeconds: typeof TimeoutSeconds === 'number' ? TimeoutSeconds : undefined,
+      });
     }
   }
 
@@ -127,7 +150,8 @@ export class LocalStepFunctions {
     const inputText = input === undefined ? '{}' : JSON.stringify(input);
     const existing = this.byArn.get(arn);
     if (existing !== undefined) {
-      if (existing.status === 'RUNNING' && existing.inputText === inputText) return { executionArn: arn, startDate: existing.startMs / 1000 };
+      if (existing.status === 'RUNNING' && existing.inputText === inputText)
+        return { executionArn: arn, startDate: existing.startMs / 1000 };
       throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     const record: ExecutionRecord = {
@@ -220,7 +244,13 @@ export class LocalStepFunctions {
 
   private async run(
     record: ExecutionRecord,
-    entry: { info: StateMachineDefinitionInfo; machine: StateMachine; stateTypes: Map<string, string>; runnable: Record<string, unknown>; timeoutSeconds?: number },
+    entry: {
+      info: StateMachineDefinitionInfo;
+      machine: StateMachine;
+      stateTypes: Map<string, string>;
+      runnable: Record<string, unknown>;
+      timeoutSeconds?: number;
+    },
   ): Promise<void> {
     const deadlineMs = entry.timeoutSeconds === undefined ? Infinity : record.startMs + entry.timeoutSeconds * 1000;
     let timedOut = false;
@@ -248,26 +278,51 @@ export class LocalStepFunctions {
           return input;
         };
       } else if (resource === LAMBDA_INVOKE) {
-        handlers[name] = attempted(record, () => this.clock.nowMs(), name, 'lambda', 'invoke', async (input) => {
-          const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-          const result = await this.invokeFunction(record, FunctionName, Payload, name);
-          // The shape Step Functions' Lambda integration returns.
-          return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
-        });
+        handlers[name] = attempted(
+          record,
+          () => this.clock.nowMs(),
+          name,
+          'lambda',
+          'invoke',
+          async (input) => {
+            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+            const result = await this.invokeFunction(record, FunctionName, Payload, name);
+            // The shape Step Functions' Lambda integration returns.
+            return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
+          },
+        );
       } else if (resource === START_EXECUTION) {
-        handlers[name] = attempted(record, () => this.clock.nowMs(), name, 'states', 'startExecution', async (input) => {
-          const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
-          try {
-            const started = this.startExecution(StateMachineArn, Name ?? `${record.name}-child-${this.executions.length}`, typeof Input === 'string' ? JSON.parse(Input) : Input);
-            return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
-          } catch (error) {
-            // As the StartExecution integration names service errors: StepFunctions.<Code>Exception.
-            const code = error instanceof ServiceError ? error.errorType : 'StepFunctions';
-            throw taskError(`StepFunctions.${code}Exception`, (error as Error).message);
-          }
-        });
+        handlers[name] = attempted(
+          record,
+          () => this.clock.nowMs(),
+          name,
+          'states',
+          'startExecution',
+          async (input) => {
+            const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
+            try {
+              const started = this.startExecution(
+                StateMachineArn,
+                Name ?? `${record.name}-child-${this.executions.length}`,
+                typeof Input === 'string' ? JSON.parse(Input) : Input,
+              );
+              return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
+            } catch (error) {
+              // As the StartExecution integration names service errors: StepFunctions.<Code>Exception.
+              const code = error instanceof ServiceError ? error.errorType : 'StepFunctions';
+              throw taskError(`StepFunctions.${code}Exception`, (error as Error).message);
+            }
+          },
+        );
       } else {
-        handlers[name] = attempted(record, () => this.clock.nowMs(), name, 'lambda', resource, (input) => this.invokeFunction(record, resource, input, name));
+        handlers[name] = attempted(
+          record,
+          () => this.clock.nowMs(),
+          name,
+          'lambda',
+          resource,
+          (input) => this.invokeFunction(record, resource, input, name),
+        );
       }
     });
 
@@ -278,7 +333,15 @@ export class LocalStepFunctions {
     const retryDelays = this.simulateRetryDelays ? seededRandom(`${this.seed}/${record.name}`) : undefined;
     walkStates(entry.runnable, (name, state) => {
       const handler = handlers[name];
-      if (handler !== undefined) handlers[name] = this.withAttempts(record, Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [], stateContext, retryDelays, handler, stopping.signal);
+      if (handler !== undefined)
+        handlers[name] = this.withAttempts(
+          record,
+          Array.isArray(state.Retry) ? (state.Retry as Retrier[]) : [],
+          stateContext,
+          retryDelays,
+          handler,
+          stopping.signal,
+        );
     });
 
     const execution = entry.machine.run(record.input as never, {
@@ -322,7 +385,7 @@ export class LocalStepFunctions {
         const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
         record.status = 'FAILED';
         record.error = cause?.name ?? (error as Error).name;
-        record.cause = typeof cause?.cause === 'string' ? cause.cause : cause?.message ?? (error as Error).message;
+        record.cause = typeof cause?.cause === 'string' ? cause.cause : (cause?.message ?? (error as Error).message);
       }
     }
     await counting;
@@ -372,7 +435,9 @@ export class LocalStepFunctions {
           throw error;
         }
         if (retryDelays !== undefined) {
-          const capMs = Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i], retrier.MaxDelaySeconds ?? Infinity) * 1000;
+          const capMs =
+            Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i], retrier.MaxDelaySeconds ?? Infinity) *
+            1000;
           delayMs = retrier.JitterStrategy === 'FULL' ? Math.floor(retryDelays() * (capMs + 1)) : capMs;
         }
         attempts[i]++;
@@ -418,7 +483,14 @@ function batchPredictionIdsIn(payload: unknown): string[] {
  * Wraps a Task handler to record each attempt (effective parameters, raw result or error) for the
  * execution's history, when the execution keeps one.
  */
-function attempted(record: ExecutionRecord, now: () => number, stateName: string, resourceType: string, resource: string, handler: (input: unknown) => Promise<unknown>) {
+function attempted(
+  record: ExecutionRecord,
+  now: () => number,
+  stateName: string,
+  resourceType: string,
+  resource: string,
+  handler: (input: unknown) => Promise<unknown>,
+) {
   if (record.attempts === undefined) return handler;
   const attempts = record.attempts;
   return async (input: unknown): Promise<unknown> => {
@@ -440,7 +512,9 @@ function attempted(record: ExecutionRecord, now: () => number, stateName: string
 /** GetExecutionHistory of an execution started while {@link LocalStepFunctions.keepHistory} was off. */
 export class HistoryNotKeptError extends Error {
   constructor(executionArn: string) {
-    super(`The local runtime kept no history for ${executionArn}: it keeps execution histories in --serve mode (LocalStepFunctions.keepHistory)`);
+    super(
+      `The local runtime kept no history for ${executionArn}: it keeps execution histories in --serve mode (LocalStepFunctions.keepHistory)`,
+    );
     this.name = 'HistoryNotKeptError';
   }
 }
@@ -459,7 +533,10 @@ export function assertArn(arn: string, resourceType: keyof typeof ARN_PATTERNS):
   if (ARN_PATTERNS[resourceType].test(arn)) return;
   if (arn === '') {
     const member = resourceType === 'stateMachine' ? 'stateMachineArn' : 'executionArn';
-    throw new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   const parts = arn.split(':');
   const reason =

@@ -1,6 +1,6 @@
 import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar } from '../lib/contract';
-import { LocalDeployment } from './deployment';
-import { DeliveredEvent } from './event-bridge-stand-in';
+import type { LocalDeployment } from './deployment';
+import type { DeliveredEvent } from './event-bridge-stand-in';
 import type { LocalRuntime, RunResult } from './runtime';
 
 /** `+HH:MM:SS` (or `+Dd HH:MM:SS`) of simulated time since the run's start. */
@@ -45,7 +45,9 @@ export function idColumnWidth(ids: readonly string[]): number {
  * and one indented line per rule that matched it.
  */
 export function formatTimeline(result: Pick<RunResult, 'events'>, startMs: number, options: TimelineOptions = {}): string[] {
-  const idWidth = options.idWidth ?? idColumnWidth(result.events.filter((e) => isOurs(e, options)).map((e) => String(e.envelope.detail.batchPredictionId ?? '')));
+  const idWidth =
+    options.idWidth ??
+    idColumnWidth(result.events.filter((e) => isOurs(e, options)).map((e) => String(e.envelope.detail.batchPredictionId ?? '')));
   const lines: string[] = [];
   for (const event of result.events) {
     lines.push(formatEvent(event, startMs, idWidth, options));
@@ -94,7 +96,9 @@ export class ServedTimeline {
       this.pending.push({ event, keyMs: Number.isFinite(timeMs) ? Math.min(timeMs, nowMs) : nowMs });
     }
     const horizonMs = Math.floor(nowMs / 1000) * 1000;
-    const due = this.pending.filter((p) => flush || p.keyMs < horizonMs).sort((a, b) => a.keyMs - b.keyMs || a.event.arrival - b.event.arrival);
+    const due = this.pending
+      .filter((p) => flush || p.keyMs < horizonMs)
+      .sort((a, b) => a.keyMs - b.keyMs || a.event.arrival - b.event.arrival);
     this.pending = this.pending.filter((p) => !due.includes(p));
     return due.map((p) => p.event);
   }

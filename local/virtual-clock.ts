@@ -135,10 +135,13 @@ export class VirtualClock {
     if (this.speed !== undefined) {
       // Paced: wake them when real time has caught up (unless something starts running first).
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        if (this.running === 0 && this.sleepers.length > 0) this.wake(this.earliestWake());
-      }, Math.max(0, (earliest - this.nowMs()) / this.speed));
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          if (this.running === 0 && this.sleepers.length > 0) this.wake(this.earliestWake());
+        },
+        Math.max(0, (earliest - this.nowMs()) / this.speed),
+      );
       return;
     }
     this.wake(earliest);
@@ -183,9 +186,15 @@ interface Sleeper {
  */
 export function seededRandom(seed: string): () => number {
   const h = createHash('sha256').update(seed).digest();
-  let a = h.readUInt32LE(0), b = h.readUInt32LE(4), c = h.readUInt32LE(8), d = h.readUInt32LE(12);
+  let a = h.readUInt32LE(0),
+    b = h.readUInt32LE(4),
+    c = h.readUInt32LE(8),
+    d = h.readUInt32LE(12);
   return () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;

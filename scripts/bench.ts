@@ -19,16 +19,25 @@
  *
  * Every figure is measured in the run that prints it.
  */
-import { ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectionDelayBoundSeconds } from '../lambda/domain/poll-interval';
-import { DetailType, PollIntervalPolicy } from '../lib/contract';
+import { DetailType, type PollIntervalPolicy } from '../lib/contract';
 import type { FunctionDefinition, LocalDeployment } from '../local/deployment';
 import type { RunTotals } from '../local/runtime';
-import { PRICES_USD, Usage, costOf, dynamoDbItemBytes, eventBridgeEvents, lambdaGbSeconds, readRequestUnits, writeRequestUnits } from './pricing';
+import {
+  PRICES_USD,
+  type Usage,
+  costOf,
+  dynamoDbItemBytes,
+  eventBridgeEvents,
+  lambdaGbSeconds,
+  readRequestUnits,
+  writeRequestUnits,
+} from './pricing';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -47,7 +56,14 @@ const REFERENCE_MIX: readonly { readonly label: string; readonly seconds: number
   { label: '24 h', seconds: 86400 },
   { label: '7 days', seconds: 604800 },
 ];
-const TARGETS = { transitionsRatio: 0.125, maxHistoryEvents: 20_000, bundleBytes: 450 * 1024, initRatio: 0.4, pollsPerSecond: 2000, peakRssMb: 1024 };
+const TARGETS = {
+  transitionsRatio: 0.125,
+  maxHistoryEvents: 20_000,
+  bundleBytes: 450 * 1024,
+  initRatio: 0.4,
+  pollsPerSecond: 2000,
+  peakRssMb: 1024,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios
@@ -104,7 +120,13 @@ interface SimulationSummary {
   readonly totals: RunTotals;
   readonly executions: readonly ExecutionFigures[];
   readonly usage: Usage;
-  readonly usageNotes: { readonly getItems: number; readonly putItems: number; readonly updateItems: number; readonly avgItemBytes: number; readonly handlerMsMean: number | null };
+  readonly usageNotes: {
+    readonly getItems: number;
+    readonly putItems: number;
+    readonly updateItems: number;
+    readonly avgItemBytes: number;
+    readonly handlerMsMean: number | null;
+  };
   /** Per status-change event: seconds from the change to its observation, and the bound it must meet. */
   readonly detection: { readonly delays: number[]; readonly bounds: number[] };
   readonly wall: { readonly startMs: number; readonly endMs: number };
@@ -138,7 +160,9 @@ async function simulate(request: SimulateRequest): Promise<SimulationSummary> {
   const handlerMs: number[] = [];
   if (request.timeHandlers) {
     // Wraps the Lambda invoker of the local Step Functions: real time per poll invocation.
-    const stepFunctions = runtime.stepFunctions as unknown as { invoke?: (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown> };
+    const stepFunctions = runtime.stepFunctions as unknown as {
+      invoke?: (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
+    };
     const inner = stepFunctions.invoke;
     if (typeof inner === 'function') {
       stepFunctions.invoke = async (fn, payload, requestId) => {
@@ -169,19 +193,24 @@ async function simulate(request: SimulateRequest): Promise<SimulationSummary> {
   const cpu = process.cpuUsage(cpu0);
   await LocalRuntime.shutdown();
 
-  const count = (service: string, operation: string) => result.calls.filter((c) => c.service === service && c.operation === operation).length;
+  const count = (service: string, operation: string) =>
+    result.calls.filter((c) => c.service === service && c.operation === operation).length;
   const getItems = count('dynamodb', 'GetItem');
   const putItems = count('dynamodb', 'PutItem');
   const updateItems = count('dynamodb', 'UpdateItem');
   const itemBytes = result.history.map((item) => dynamoDbItemBytes(item));
   const avgItemBytes = itemBytes.length === 0 ? 0 : itemBytes.reduce((a, b) => a + b, 0) / itemBytes.length;
   const avgItemWru = itemBytes.length === 0 ? 1 : itemBytes.reduce((a, b) => a + writeRequestUnits(b), 0) / itemBytes.length;
-  const memoryMb = Number((deployment.template.Resources as Record<string, { Properties?: { MemorySize?: number } }>)[pollFunction.logicalId]?.Properties?.MemorySize ?? 128);
+  const memoryMb = Number(
+    (deployment.template.Resources as Record<string, { Properties?: { MemorySize?: number } }>)[pollFunction.logicalId]?.Properties
+      ?.MemorySize ?? 128,
+  );
   const polls = result.executions.reduce((a, e) => a + e.polls, 0);
   const usage: Usage = {
     stateTransitions: result.totals.stateTransitions,
     lambdaRequests: polls,
-    lambdaGbSeconds: handlerMs.length === 0 ? 0 : (handlerMs.reduce((a, ms) => a + lambdaGbSeconds(memoryMb, ms), 0) / handlerMs.length) * polls,
+    lambdaGbSeconds:
+      handlerMs.length === 0 ? 0 : (handlerMs.reduce((a, ms) => a + lambdaGbSeconds(memoryMb, ms), 0) / handlerMs.length) * polls,
     // A strongly consistent GetItem costs one read unit whether or not the item is there (items are < 4 KB).
     dynamoDbReadRequestUnits: getItems * readRequestUnits(avgItemBytes),
     // A conditional PutItem and the UpdateItem that flags the item published, each metered on the item's size.
@@ -194,10 +223,22 @@ async function simulate(request: SimulateRequest): Promise<SimulationSummary> {
   return {
     totals: result.totals,
     executions: request.detailed
-      ? result.executions.map((e) => ({ batchPredictionId: e.batchPredictionId, status: e.status, polls: e.polls, stateTransitions: e.stateTransitions, historyEvents: e.historyEvents }))
+      ? result.executions.map((e) => ({
+          batchPredictionId: e.batchPredictionId,
+          status: e.status,
+          polls: e.polls,
+          stateTransitions: e.stateTransitions,
+          historyEvents: e.historyEvents,
+        }))
       : [],
     usage,
-    usageNotes: { getItems, putItems, updateItems, avgItemBytes, handlerMsMean: handlerMs.length === 0 ? null : handlerMs.reduce((a, b) => a + b, 0) / handlerMs.length },
+    usageNotes: {
+      getItems,
+      putItems,
+      updateItems,
+      avgItemBytes,
+      handlerMsMean: handlerMs.length === 0 ? null : handlerMs.reduce((a, b) => a + b, 0) / handlerMs.length,
+    },
     detection,
     wall: { startMs, endMs },
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -307,7 +348,8 @@ function buildBundles(): Bundles {
       const map = new Map<string, string>();
       for (const artifact of assembly.artifacts.filter(cxapi.AssetManifestArtifact.isAssetManifestArtifact)) {
         for (const asset of Object.values(artifact.contents.files ?? {})) {
-          for (const destination of Object.values(asset.destinations)) map.set(destination.objectKey, path.resolve(assembly.directory, asset.source.path!));
+          for (const destination of Object.values(asset.destinations))
+            map.set(destination.objectKey, path.resolve(assembly.directory, asset.source.path!));
         }
       }
       return map;
@@ -322,9 +364,13 @@ function buildBundles(): Bundles {
     const app = new cdk.App({ outdir: tempDir('bench-synth-'), context: { ...cdkJson.context } });
     const { stack } = buildApp(app);
     const assembly = app.synth();
-    const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }> };
+    const template = assembly.getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+    };
     const poll = Object.values(template.Resources).find(
-      (r) => r.Type === 'AWS::Lambda::Function' && (r.Metadata?.[LOCAL_HANDLER_METADATA] as { factory?: string } | undefined)?.factory === POLL_FACTORY,
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        (r.Metadata?.[LOCAL_HANDLER_METADATA] as { factory?: string } | undefined)?.factory === POLL_FACTORY,
     );
     if (poll === undefined) throw new Error('The template has no poll function');
     const pollDir = assetDirs(assembly).get(String((poll.Properties.Code as { S3Key: unknown }).S3Key));
@@ -333,7 +379,9 @@ function buildBundles(): Bundles {
 
     // The baseline: NodejsFunction's defaults (CommonJS, target from the runtime), SDK bundled, minified.
     const baselineApp = new cdk.App({ outdir: tempDir('bench-baseline-') });
-    const baselineStack = new cdk.Stack(baselineApp, 'BenchBaseline', { env: { account: env.CDK_DEFAULT_ACCOUNT, region: env.CDK_DEFAULT_REGION } });
+    const baselineStack = new cdk.Stack(baselineApp, 'BenchBaseline', {
+      env: { account: env.CDK_DEFAULT_ACCOUNT, region: env.CDK_DEFAULT_REGION },
+    });
     new nodejs.NodejsFunction(baselineStack, 'Baseline', {
       entry: path.join(ROOT, 'lambda', 'poll-handler.ts'),
       handler: 'handler',
@@ -372,7 +420,9 @@ function measureInFreshNode<T>(what: string, script: string, options: { cwd?: st
 
 /** Milliseconds a fresh `node` process takes to load `file` (require, or import for ES modules). */
 function timeModuleInit(file: string): number {
-  const load = file.endsWith('.mjs') ? `import(${JSON.stringify(pathToFileURL(file).href)}).then(done)` : `require(${JSON.stringify(file)}); done();`;
+  const load = file.endsWith('.mjs')
+    ? `import(${JSON.stringify(pathToFileURL(file).href)}).then(done)`
+    : `require(${JSON.stringify(file)}); done();`;
   const script = `const t0 = performance.now(); function done() { process.stdout.write('RESULT ' + (performance.now() - t0)); } ${load}`;
   // As bare as a Lambda container: no NODE_OPTIONS, no loaders, dummy region and credentials.
   return measureInFreshNode<number>(`loading ${file}`, script, {
@@ -467,7 +517,8 @@ function parseOptions(argv: readonly string[]): Options {
   };
   const known = new Set(['--json', '--workers', '--jobs', '--init-runs']);
   for (let i = 0; i < argv.length; i++) {
-    if (!known.has(argv[i])) throw new Error(`unknown option ${argv[i]}; usage: npm run bench -- [--json] [--workers N] [--jobs N] [--init-runs N]`);
+    if (!known.has(argv[i]))
+      throw new Error(`unknown option ${argv[i]}; usage: npm run bench -- [--json] [--workers N] [--jobs N] [--init-runs N]`);
     if (argv[i] !== '--json') i++;
   }
   return {
@@ -527,8 +578,18 @@ async function main(): Promise<void> {
   const adaptiveDeployment = synthesizeDeployment({});
   const fixedDeployment = synthesizeDeployment({ pollInterval: 30 });
   log('running the reference mix (5 min … 7 days) under both policies');
-  const mixRequest = (deployment: LocalDeployment): SimulateRequest => ({ kind: 'simulate', deployment, scenario: referenceMixScenario(), barrier: false, timeHandlers: true, detailed: true });
-  const [adaptive, fixed] = await Promise.all([startWorker(mixRequest(adaptiveDeployment)).done, startWorker(mixRequest(fixedDeployment)).done]);
+  const mixRequest = (deployment: LocalDeployment): SimulateRequest => ({
+    kind: 'simulate',
+    deployment,
+    scenario: referenceMixScenario(),
+    barrier: false,
+    timeHandlers: true,
+    detailed: true,
+  });
+  const [adaptive, fixed] = await Promise.all([
+    startWorker(mixRequest(adaptiveDeployment)).done,
+    startWorker(mixRequest(fixedDeployment)).done,
+  ]);
 
   // 3. Throughput: the jobs sharded over the workers, started together.
   const jobs = throughputJobs(options.jobs);
@@ -537,7 +598,9 @@ async function main(): Promise<void> {
     startWorker({
       kind: 'simulate',
       deployment: adaptiveDeployment,
-      scenario: { batchPredictions: jobs.filter((_, i) => i % options.workers === w).map((j) => ({ id: j.id, timeline: jobTimeline(j.seconds) })) },
+      scenario: {
+        batchPredictions: jobs.filter((_, i) => i % options.workers === w).map((j) => ({ id: j.id, timeline: jobTimeline(j.seconds) })),
+      },
       barrier: true,
       timeHandlers: false,
       detailed: false,
@@ -571,8 +634,11 @@ async function main(): Promise<void> {
   const delays = [...adaptive.detection.delays, ...shards.flatMap((s) => s.detection.delays)];
   const bounds = [...adaptive.detection.bounds, ...shards.flatMap((s) => s.detection.bounds)];
   const violations = delays.filter((d, i) => d > bounds[i]).length;
-  const adaptivePolicy = JSON.parse(adaptiveDeployment.functions.find((f) => f.factory === POLL_FACTORY)?.environment.POLLER_POLL_INTERVAL_POLICY ?? '{}') as PollIntervalPolicy;
-  const capBound = (adaptivePolicy.kind === 'adaptive' ? adaptivePolicy.maxSeconds : adaptivePolicy.intervalSeconds) + LATENCY_ALLOWANCE_SECONDS;
+  const adaptivePolicy = JSON.parse(
+    adaptiveDeployment.functions.find((f) => f.factory === POLL_FACTORY)?.environment.POLLER_POLL_INTERVAL_POLICY ?? '{}',
+  ) as PollIntervalPolicy;
+  const capBound =
+    (adaptivePolicy.kind === 'adaptive' ? adaptivePolicy.maxSeconds : adaptivePolicy.intervalSeconds) + LATENCY_ALLOWANCE_SECONDS;
 
   const throughputPolls = shards.reduce((a, s) => a + s.totals.polls, 0);
   const wallSeconds = (Math.max(...shards.map((s) => s.wall.endMs)) - Math.min(...shards.map((s) => s.wall.startMs))) / 1000;
@@ -589,7 +655,12 @@ async function main(): Promise<void> {
       maxHistoryEventsPerExecution: Math.max(0, ...executions.map((e) => e.historyEvents)),
     };
   };
-  const mix = REFERENCE_MIX.map((job) => ({ job: job.label, seconds: job.seconds, adaptive: byJob(adaptive, mixId(job.label)), fixed30s: byJob(fixed, mixId(job.label)) }));
+  const mix = REFERENCE_MIX.map((job) => ({
+    job: job.label,
+    seconds: job.seconds,
+    adaptive: byJob(adaptive, mixId(job.label)),
+    fixed30s: byJob(fixed, mixId(job.label)),
+  }));
 
   const result = {
     transitionsRatio: round(transitionsRatio, 4),
@@ -628,12 +699,21 @@ async function main(): Promise<void> {
       wallSeconds: round(wallSeconds, 1),
       cpuMsPerPoll: round(shards.reduce((a, s) => a + s.cpuMs, 0) / throughputPolls, 3),
       allSucceeded: throughputOk,
-      perWorker: shards.map((s) => ({ jobs: s.totals.executions, polls: s.totals.polls, wallSeconds: round((s.wall.endMs - s.wall.startMs) / 1000, 1), cpuSeconds: round(s.cpuMs / 1000, 1), maxRssMb: round(s.maxRssMb, 0) })),
+      perWorker: shards.map((s) => ({
+        jobs: s.totals.executions,
+        polls: s.totals.polls,
+        wallSeconds: round((s.wall.endMs - s.wall.startMs) / 1000, 1),
+        cpuSeconds: round(s.cpuMs / 1000, 1),
+        maxRssMb: round(s.maxRssMb, 0),
+      })),
     },
     referenceMix: mix,
     targets: {
       transitionsRatio: { target: `<= ${TARGETS.transitionsRatio}`, met: transitionsRatio <= TARGETS.transitionsRatio },
-      maxHistoryEventsPerExecution: { target: `< ${TARGETS.maxHistoryEvents}`, met: adaptive.totals.maxHistoryEventsPerExecution < TARGETS.maxHistoryEvents },
+      maxHistoryEventsPerExecution: {
+        target: `< ${TARGETS.maxHistoryEvents}`,
+        met: adaptive.totals.maxHistoryEventsPerExecution < TARGETS.maxHistoryEvents,
+      },
       detectionDelay: { target: 'every delay within its bound', met: violations === 0 },
       bundleBytes: { target: `<= ${TARGETS.bundleBytes} (450 KiB)`, met: bundle.bundleBytes <= TARGETS.bundleBytes },
       initRatio: { target: `<= ${TARGETS.initRatio}`, met: bundle.initRatio <= TARGETS.initRatio },
@@ -645,7 +725,7 @@ async function main(): Promise<void> {
       'Lambda GB-s: poll-handler durations measured in the local runtime, rounded up to 1 ms each; on AWS the calls to Amazon ML and DynamoDB take longer',
       'DynamoDB reads: only a retried poll (or one in a redriven execution) reads the next transition key; the reference mix has no faults, so it makes none',
       `pollsPerSecond: all ${jobs.length} jobs start together, sharded over ${options.workers} worker process(es), each a full local stack; polls / (last end − first start)`,
-      'peakRssMb: the sum of the workers\' peak resident set sizes',
+      "peakRssMb: the sum of the workers' peak resident set sizes",
       'initMs: median time for a fresh node process to load the bundle (require), bundle and baseline interleaved; initRatio: median of the ratios of each back-to-back pair (initRatioOfMedians: the ratio of the two medians)',
       'environment.loopbackHttpRoundTripMs: a bare Node HTTP round trip on loopback, measured before the bench and after the throughput run; real-time figures scale with it on a shared machine',
     ],
@@ -669,7 +749,15 @@ async function main(): Promise<void> {
   lines.push('Reference mix (PENDING → INPROGRESS at 10 % → COMPLETED), one job each:');
   lines.push(
     ...table([
-      ['job', 'adaptive polls', 'adaptive transitions', 'fixed 30 s polls', 'fixed 30 s transitions', 'ratio', 'max history events/exec (adaptive / fixed)'],
+      [
+        'job',
+        'adaptive polls',
+        'adaptive transitions',
+        'fixed 30 s polls',
+        'fixed 30 s transitions',
+        'ratio',
+        'max history events/exec (adaptive / fixed)',
+      ],
       ...mix.map((m) => [
         m.job,
         String(m.adaptive.polls),
@@ -679,7 +767,15 @@ async function main(): Promise<void> {
         (m.adaptive.stateTransitions / m.fixed30s.stateTransitions).toFixed(3),
         `${m.adaptive.maxHistoryEventsPerExecution} / ${m.fixed30s.maxHistoryEventsPerExecution}`,
       ]),
-      ['total', String(adaptive.totals.polls), String(adaptive.totals.stateTransitions), String(fixed.totals.polls), String(fixed.totals.stateTransitions), transitionsRatio.toFixed(3), ''],
+      [
+        'total',
+        String(adaptive.totals.polls),
+        String(adaptive.totals.stateTransitions),
+        String(fixed.totals.polls),
+        String(fixed.totals.stateTransitions),
+        transitionsRatio.toFixed(3),
+        '',
+      ],
     ]),
   );
   lines.push('', 'Cost per job of the mix (USD, us-east-1 list prices from scripts/pricing.ts):');
@@ -688,7 +784,14 @@ async function main(): Promise<void> {
       ['policy', 'Step Functions', 'Lambda', 'DynamoDB', 'EventBridge', 'total'],
       ...(['adaptive', 'fixed30s'] as const).map((k) => {
         const c = result.costPerJobByServiceUsd[k];
-        return [k === 'adaptive' ? 'adaptive (default)' : 'fixed 30 s', `$${c.stepFunctions}`, `$${c.lambda}`, `$${c.dynamoDb}`, `$${c.eventBridge}`, `$${c.total}`];
+        return [
+          k === 'adaptive' ? 'adaptive (default)' : 'fixed 30 s',
+          `$${c.stepFunctions}`,
+          `$${c.lambda}`,
+          `$${c.dynamoDb}`,
+          `$${c.eventBridge}`,
+          `$${c.total}`,
+        ];
       }),
     ]),
   );
@@ -696,19 +799,57 @@ async function main(): Promise<void> {
   lines.push(
     ...table([
       ['figure', 'measured', 'target', 'met'],
-      ['transitionsRatio (adaptive / fixed 30 s)', String(result.transitionsRatio), `<= ${TARGETS.transitionsRatio}`, yes(result.targets.transitionsRatio.met)],
+      [
+        'transitionsRatio (adaptive / fixed 30 s)',
+        String(result.transitionsRatio),
+        `<= ${TARGETS.transitionsRatio}`,
+        yes(result.targets.transitionsRatio.met),
+      ],
       ['costPerJobUsd adaptive / fixed 30 s', `$${result.costPerJobUsd.adaptive} / $${result.costPerJobUsd.fixed30s}`, '', ''],
-      ['baselineFailsAtHours (fixed 30 s, no continue-as-new)', `${result.baselineFailsAtHours} h (${result.historyEventsPerPoll} events/poll)`, '', ''],
-      ['maxHistoryEventsPerExecution (adaptive)', String(result.maxHistoryEventsPerExecution), `< ${TARGETS.maxHistoryEvents}`, yes(result.targets.maxHistoryEventsPerExecution.met)],
-      ['detectionDelayP99Seconds / max', `${result.detectionDelayP99Seconds} s / ${result.detectionDelayMaxSeconds} s (${delays.length} changes)`, `per-change bound, <= ${capBound} s`, yes(violations === 0)],
-      ['bundleBytes (baseline)', `${result.bundleBytes} (${result.baselineBundleBytes})`, `<= ${TARGETS.bundleBytes}`, yes(result.targets.bundleBytes.met)],
+      [
+        'baselineFailsAtHours (fixed 30 s, no continue-as-new)',
+        `${result.baselineFailsAtHours} h (${result.historyEventsPerPoll} events/poll)`,
+        '',
+        '',
+      ],
+      [
+        'maxHistoryEventsPerExecution (adaptive)',
+        String(result.maxHistoryEventsPerExecution),
+        `< ${TARGETS.maxHistoryEvents}`,
+        yes(result.targets.maxHistoryEventsPerExecution.met),
+      ],
+      [
+        'detectionDelayP99Seconds / max',
+        `${result.detectionDelayP99Seconds} s / ${result.detectionDelayMaxSeconds} s (${delays.length} changes)`,
+        `per-change bound, <= ${capBound} s`,
+        yes(violations === 0),
+      ],
+      [
+        'bundleBytes (baseline)',
+        `${result.bundleBytes} (${result.baselineBundleBytes})`,
+        `<= ${TARGETS.bundleBytes}`,
+        yes(result.targets.bundleBytes.met),
+      ],
       ['initMs / baselineInitMs (median)', `${result.initMs} / ${result.baselineInitMs} ms`, '', ''],
-      ['initRatio (median of back-to-back pairs; of medians)', `${result.initRatio}; ${result.initRatioOfMedians}`, `<= ${TARGETS.initRatio}`, yes(result.targets.initRatio.met)],
-      [`pollsPerSecond (${jobs.length} jobs, ${options.workers} workers)`, `${result.pollsPerSecond} (${throughputPolls} polls in ${result.throughput.wallSeconds} s)`, `>= ${TARGETS.pollsPerSecond}`, yes(result.targets.pollsPerSecond.met)],
+      [
+        'initRatio (median of back-to-back pairs; of medians)',
+        `${result.initRatio}; ${result.initRatioOfMedians}`,
+        `<= ${TARGETS.initRatio}`,
+        yes(result.targets.initRatio.met),
+      ],
+      [
+        `pollsPerSecond (${jobs.length} jobs, ${options.workers} workers)`,
+        `${result.pollsPerSecond} (${throughputPolls} polls in ${result.throughput.wallSeconds} s)`,
+        `>= ${TARGETS.pollsPerSecond}`,
+        yes(result.targets.pollsPerSecond.met),
+      ],
       ['peakRssMb (sum over workers)', String(result.peakRssMb), `<= ${TARGETS.peakRssMb}`, yes(result.targets.peakRssMb.met)],
     ]),
   );
-  lines.push('', `Node ${process.version}, ${os.availableParallelism()} CPU(s), load average ${result.environment.loadAverageStart} → ${result.environment.loadAverageEnd}; ${result.benchSeconds} s.`);
+  lines.push(
+    '',
+    `Node ${process.version}, ${os.availableParallelism()} CPU(s), load average ${result.environment.loadAverageStart} → ${result.environment.loadAverageEnd}; ${result.benchSeconds} s.`,
+  );
   lines.push(
     `Machine reference (bare Node loopback HTTP round trip): ${result.environment.loopbackHttpRoundTripMs.start} ms before, ${result.environment.loopbackHttpRoundTripMs.end} ms after the throughput run; real-time figures scale with it.`,
   );

@@ -53,7 +53,8 @@ export interface Cost {
 export function costOf(usage: Usage, prices: typeof PRICES_USD = PRICES_USD): Cost {
   const stepFunctions = usage.stateTransitions * prices.stepFunctionsStateTransition;
   const lambda = usage.lambdaRequests * prices.lambdaRequest + usage.lambdaGbSeconds * prices.lambdaArmGbSecond;
-  const dynamoDb = usage.dynamoDbWriteRequestUnits * prices.dynamoDbWriteRequestUnit + usage.dynamoDbReadRequestUnits * prices.dynamoDbReadRequestUnit;
+  const dynamoDb =
+    usage.dynamoDbWriteRequestUnits * prices.dynamoDbWriteRequestUnit + usage.dynamoDbReadRequestUnits * prices.dynamoDbReadRequestUnit;
   const eventBridge = usage.eventBridgeEvents * prices.eventBridgeCustomEvent;
   return { stepFunctions, lambda, dynamoDb, eventBridge, total: stepFunctions + lambda + dynamoDb + eventBridge };
 }
@@ -102,7 +103,13 @@ function valueBytes(value: unknown): number {
   }
   if (Array.isArray(value)) return 3 + value.reduce((a: number, v) => a + 1 + valueBytes(v), 0);
   if (typeof value === 'object') {
-    return 3 + Object.entries(value as Record<string, unknown>).reduce((a, [k, v]) => (v === undefined ? a : a + 1 + Buffer.byteLength(k, 'utf8') + valueBytes(v)), 0);
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (a, [k, v]) => (v === undefined ? a : a + 1 + Buffer.byteLength(k, 'utf8') + valueBytes(v)),
+        0,
+      )
+    );
   }
   return Buffer.byteLength(String(value), 'utf8');
 }

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { synthesizeDeployment } from '../local/deployment';
 import { LocalRuntime } from '../local/runtime';
-import { DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from '../test/e2e/support/delivery-model';
+import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from '../test/e2e/support/delivery-model';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -21,7 +21,8 @@ function parseArgs(argv: readonly string[]): { jobs: number; seed: number; batch
     if (key === undefined) throw new Error(`unknown option ${JSON.stringify(argv[i])}; use --jobs N --seed S --batch B`);
     const raw = inline ?? argv[++i];
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < (key === 'seed' ? 0 : 1)) throw new Error(`${flag} needs a whole number, got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(value) || value < (key === 'seed' ? 0 : 1))
+      throw new Error(`${flag} needs a whole number, got ${JSON.stringify(raw)}`);
     options[key] = value;
   }
   return options;

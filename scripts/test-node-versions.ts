@@ -44,7 +44,11 @@ function run(major: string, jestArgs: readonly string[]): Promise<RunOutcome> {
     const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
     if (version.slice(1).split('.')[0] !== major) throw new Error(`${binary} is ${version}, not Node ${major}: run npm ci`);
     console.log(`\nNode ${version}: jest ${jestArgs.join(' ')}`);
-    const child = spawn(binary, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let sdkWarning = false;
     const pass = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
       if (SDK_NODE_WARNING.test(chunk.toString())) sdkWarning = true;
@@ -53,9 +57,7 @@ function run(major: string, jestArgs: readonly string[]): Promise<RunOutcome> {
     child.stdout.on('data', pass(process.stdout));
     child.stderr.on('data', pass(process.stderr));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ major, code: code ?? 1, seconds: (performance.now() - startedMs) / 1000, sdkWarning }),
-    );
+    child.on('close', (code) => resolve({ major, code: code ?? 1, seconds: (performance.now() - startedMs) / 1000, sdkWarning }));
   });
 }
 
@@ -70,7 +72,8 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const major of majors.length > 0 ? majors : Object.keys(BINARIES)) outcomes.push(await run(major, jestArgs));
   console.log('\nNode versions:');
   for (const o of outcomes) {
-    const verdict = o.code !== 0 ? `FAILED (exit ${o.code})` : o.sdkWarning ? 'FAILED (the AWS SDK warned about the Node version)' : 'passed';
+    const verdict =
+      o.code !== 0 ? `FAILED (exit ${o.code})` : o.sdkWarning ? 'FAILED (the AWS SDK warned about the Node version)' : 'passed';
     console.log(`  Node ${o.major}: ${verdict} in ${o.seconds.toFixed(1)} s`);
   }
   return outcomes.every((o) => o.code === 0 && !o.sdkWarning) ? 0 : 1;

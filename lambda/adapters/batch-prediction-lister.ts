@@ -1,6 +1,6 @@
 import { DescribeBatchPredictionsCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../domain/errors';
-import { BatchPredictionLister } from '../ports-starter';
+import type { BatchPredictionLister } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
 
@@ -25,10 +25,13 @@ export class DescribeBatchPredictionsLister implements BatchPredictionLister {
     do {
       let page;
       try {
-        page = await this.client.send(new DescribeBatchPredictionsCommand({ FilterVariable: 'Status', EQ: status, NextToken: nextToken, Limit: 100 }));
+        page = await this.client.send(
+          new DescribeBatchPredictionsCommand({ FilterVariable: 'Status', EQ: status, NextToken: nextToken, Limit: 100 }),
+        );
       } catch (error) {
         if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('machinelearning:DescribeBatchPredictions', { cause: error });
-        if (isTransientSdkError(error)) throw new MachineLearningUnavailableError(`DescribeBatchPredictions failed: ${describeSdkError(error)}`, { cause: error });
+        if (isTransientSdkError(error))
+          throw new MachineLearningUnavailableError(`DescribeBatchPredictions failed: ${describeSdkError(error)}`, { cause: error });
         throw new MachineLearningRequestError(`DescribeBatchPredictions failed: ${describeSdkError(error)}`, { cause: error });
       }
       for (const result of page.Results ?? []) if (result.BatchPredictionId) ids.push(result.BatchPredictionId);

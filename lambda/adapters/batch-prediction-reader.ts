@@ -1,5 +1,5 @@
 import { GetBatchPredictionCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import { BatchPredictionSnapshot } from '../../lib/contract';
+import type { BatchPredictionSnapshot } from '../../lib/contract';
 import {
   BatchPredictionNotFoundError,
   InvalidBatchPredictionInputError,
@@ -8,7 +8,7 @@ import {
   PollerAccessDeniedError,
 } from '../domain/errors';
 import { toSnapshot } from '../domain/snapshot';
-import { BatchPredictionSource } from '../ports';
+import type { BatchPredictionSource } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
 
@@ -56,6 +56,7 @@ function translate(error: unknown, batchPredictionId: string): Error {
     return new InvalidBatchPredictionInputError(`Amazon ML rejected id "${batchPredictionId}": ${describeSdkError(error)}`, options);
   }
   if (isAccessDeniedSdkError(error)) return new PollerAccessDeniedError('machinelearning:GetBatchPrediction', options);
-  if (isTransientSdkError(error)) return new MachineLearningUnavailableError(`GetBatchPrediction failed: ${describeSdkError(error)}`, options);
+  if (isTransientSdkError(error))
+    return new MachineLearningUnavailableError(`GetBatchPrediction failed: ${describeSdkError(error)}`, options);
   return new MachineLearningRequestError(`GetBatchPrediction failed: ${describeSdkError(error)}`, options);
 }

@@ -1,7 +1,7 @@
-import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAccessDeniedError } from '../domain/errors';
-import { EventEntry } from '../domain/events';
-import { EventSink } from '../ports';
+import type { EventEntry } from '../domain/events';
+import type { EventSink } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
 

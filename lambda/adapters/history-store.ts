@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HistoryTable } from '../../lib/contract';
 import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../domain/errors';
-import { RecordOutcome, TransitionHistory, TransitionRecord } from '../ports';
+import type { RecordOutcome, TransitionHistory, TransitionRecord } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
 

@@ -1,7 +1,19 @@
-import { DescribeExecutionCommand, DescribeExecutionOutput, SFNClient, StartExecutionCommand, paginateListExecutions } from '@aws-sdk/client-sfn';
-import { LatestRun, batchPredictionIdOfExecutionName, executionArnFor, executionNameFor, findLatestRun } from '../../lib/contract/runs';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  SFNClient,
+  StartExecutionCommand,
+  paginateListExecutions,
+} from '@aws-sdk/client-sfn';
+import {
+  type LatestRun,
+  batchPredictionIdOfExecutionName,
+  executionArnFor,
+  executionNameFor,
+  findLatestRun,
+} from '../../lib/contract/runs';
 import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/errors';
-import { RunStarter, StartOutcome } from '../ports-starter';
+import type { RunStarter, StartOutcome } from '../ports-starter';
 import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
 import { sdkClientConfig } from './sdk-http';
 
@@ -37,7 +49,9 @@ export class StepFunctionsRunStarter implements RunStarter {
   async start(batchPredictionId: string, restart = 0): Promise<StartOutcome> {
     const name = executionNameFor(batchPredictionId, 1, restart);
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.options.stateMachineArn, name, input: JSON.stringify({ batchPredictionId }) }));
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.options.stateMachineArn, name, input: JSON.stringify({ batchPredictionId }) }),
+      );
       return 'running';
     } catch (error) {
       if (sdkErrorName(error) === 'ExecutionAlreadyExists') return 'finished';
@@ -54,7 +68,10 @@ export class StepFunctionsRunStarter implements RunStarter {
   async runningIds(): Promise<ReadonlySet<string>> {
     const ids = new Set<string>();
     try {
-      const pages = paginateListExecutions({ client: this.client, pageSize: 1000 }, { stateMachineArn: this.options.stateMachineArn, statusFilter: 'RUNNING' });
+      const pages = paginateListExecutions(
+        { client: this.client, pageSize: 1000 },
+        { stateMachineArn: this.options.stateMachineArn, statusFilter: 'RUNNING' },
+      );
       for await (const page of pages) {
         for (const execution of page.executions ?? []) {
           const id = execution.name === undefined ? undefined : batchPredictionIdOfExecutionName(execution.name);

@@ -30,7 +30,10 @@ export class RunInputNotAnObjectError extends PollerError {
 
 /** Amazon ML answered ResourceNotFoundException for the id. Not retried. */
 export class BatchPredictionNotFoundError extends PollerError {
-  constructor(readonly batchPredictionId: string, options?: ErrorOptions) {
+  constructor(
+    readonly batchPredictionId: string,
+    options?: ErrorOptions,
+  ) {
     super(
       PollerErrorName.NOT_FOUND,
       `Amazon ML has no batch prediction with id "${batchPredictionId}" in this account and region; check the id and the region the poller is deployed to`,

@@ -1,14 +1,14 @@
 import {
-  BatchPredictionSnapshot,
-  BatchPredictionStatus,
-  DetailType,
-  PollingFailedDetail,
+  type BatchPredictionSnapshot,
+  type BatchPredictionStatus,
+  type DetailType,
+  type PollingFailedDetail,
   PollerErrorName,
   PollingFailureReason,
-  StatusChangeDetail,
+  type StatusChangeDetail,
 } from '../../lib/contract';
 import { pollingFailedEventId, statusChangeEventId } from './identifiers';
-import { Transition } from './transition';
+import type { Transition } from './transition';
 
 /**
  * One event as handed to EventBridge `PutEvents`. Plain data, so that the domain imports no SDK and
@@ -76,11 +76,7 @@ export function buildPollingFailedDetail(run: FailedRun): PollingFailedDetail {
 }
 
 /** Wraps a detail into a `PutEvents` entry. */
-export function toEventEntry(
-  detailType: DetailType,
-  detail: StatusChangeDetail | PollingFailedDetail,
-  target: EventTarget,
-): EventEntry {
+export function toEventEntry(detailType: DetailType, detail: StatusChangeDetail | PollingFailedDetail, target: EventTarget): EventEntry {
   return {
     Source: target.source,
     DetailType: detailType,

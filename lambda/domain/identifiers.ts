@@ -32,7 +32,13 @@ export function statusChangeEventId(runId: string, sequence: number, status: str
  * runtime does, waits the same whatever order concurrent runs happen to interleave in.
  */
 export function jitterFractionFor(runId: string, poll: number): number {
-  return createHash('sha256').update(JSON.stringify(['jitter', runId, poll])).digest().readUInt32BE(0) / 2 ** 32;
+  return (
+    createHash('sha256')
+      .update(JSON.stringify(['jitter', runId, poll]))
+      .digest()
+      .readUInt32BE(0) /
+    2 ** 32
+  );
 }
 
 /** The id of a polling-failed event: one per failed execution. */

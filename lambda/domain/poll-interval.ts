@@ -1,4 +1,4 @@
-import { PollIntervalPolicy } from '../../lib/contract';
+import type { PollIntervalPolicy } from '../../lib/contract';
 
 export { POLICY_FIELD_NAMING, pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';
 export type { PolicyFieldNaming } from '../../lib/contract/poll-interval-policy';
@@ -29,4 +29,3 @@ export function detectionDelayBoundSeconds(policy: PollIntervalPolicy, secondsSi
   if (policy.kind === 'fixed') return policy.intervalSeconds;
   return Math.min(policy.maxSeconds, Math.max(policy.initialSeconds, secondsSinceTransition / 10));
 }
-

@@ -1,9 +1,4 @@
-import {
-  BATCH_PREDICTION_ID_PATTERN,
-  POLL_STATE_INPUT_KEYS,
-  PollStateInput,
-  isBatchPredictionStatus,
-} from '../../lib/contract';
+import { BATCH_PREDICTION_ID_PATTERN, POLL_STATE_INPUT_KEYS, type PollStateInput, isBatchPredictionStatus } from '../../lib/contract';
 import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from './errors';
 
 /**
@@ -30,9 +25,15 @@ export function parsePollStateInput(input: unknown): PollStateInput {
   const id = record.batchPredictionId;
   validateBatchPredictionId(id);
   if (record.lastStatus !== undefined && record.lastStatus !== null && !isBatchPredictionStatus(record.lastStatus)) {
-    throw new InvalidBatchPredictionInputError(`"lastStatus" must be a batch prediction status or null, got ${describe(record.lastStatus)}`);
+    throw new InvalidBatchPredictionInputError(
+      `"lastStatus" must be a batch prediction status or null, got ${describe(record.lastStatus)}`,
+    );
   }
-  for (const [key, min] of [['sequence', 0], ['generation', 1], ['polls', 0]] as const) {
+  for (const [key, min] of [
+    ['sequence', 0],
+    ['generation', 1],
+    ['polls', 0],
+  ] as const) {
     const value = record[key];
     if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min)) {
       throw new InvalidBatchPredictionInputError(`"${key}" must be a whole number ≥ ${min}, got ${describe(value)}`);
@@ -45,7 +46,9 @@ export function parsePollStateInput(input: unknown): PollStateInput {
   for (const key of ['runStartedAt', 'lastTransitionAt'] as const) {
     const value = record[key];
     if (value !== undefined && value !== null && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) {
-      throw new InvalidBatchPredictionInputError(`"${key}" must be an ISO-8601 time such as "2026-01-05T00:00:00.000Z", got ${describe(value)}`);
+      throw new InvalidBatchPredictionInputError(
+        `"${key}" must be an ISO-8601 time such as "2026-01-05T00:00:00.000Z", got ${describe(value)}`,
+      );
     }
   }
   return record as unknown as PollStateInput;

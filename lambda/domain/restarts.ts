@@ -3,7 +3,7 @@
  * Pure: the adapter finds the latest run, this decides, the use case acts.
  */
 import { MAX_AUTOMATIC_RESTARTS } from '../../lib/contract';
-import { AUTOMATIC_RESTART_STATUSES, LatestRun } from '../../lib/contract/runs';
+import { AUTOMATIC_RESTART_STATUSES, type LatestRun } from '../../lib/contract/runs';
 
 // The run shape and the restart statuses are shared with the operator CLI (`watch --restart`), so
 // they live in the contract; re-exported for the domain's users.
@@ -74,4 +74,3 @@ export function restartPolicyProblems(policy: RestartPolicy): string[] {
   }
   return problems;
 }
-

@@ -1,4 +1,4 @@
-import { BatchPredictionSnapshot, isBatchPredictionStatus } from '../../lib/contract';
+import { type BatchPredictionSnapshot, isBatchPredictionStatus } from '../../lib/contract';
 import { UnknownBatchPredictionStatusError } from './errors';
 
 /**

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 
-import { BatchPredictionStatus } from '../events';
+import type { BatchPredictionStatus } from '../events';
 
 export * from '../events';
 
@@ -62,9 +62,7 @@ export const DEFAULT_RESTART_BACKOFF_SECONDS = 15 * 60;
  * What the starter function is invoked with: a batch prediction id announced by CloudTrail
  * (`CreateBatchPrediction`), or a sweep of every PENDING and INPROGRESS batch prediction.
  */
-export type StarterRequest =
-  | { readonly source: 'cloudtrail'; readonly batchPredictionId: string }
-  | { readonly source: 'sweeper' };
+export type StarterRequest = { readonly source: 'cloudtrail'; readonly batchPredictionId: string } | { readonly source: 'sweeper' };
 
 /**
  * The CloudWatch metrics the handlers emit (embedded metric format, through Powertools Metrics)

@@ -40,7 +40,9 @@ export function pollIntervalPolicyProblems(policy: unknown, naming: PolicyFieldN
     wholeSeconds('initialSeconds', 1, 86400);
     wholeSeconds('maxSeconds', 1, 86400);
     if (typeof p.initialSeconds === 'number' && typeof p.maxSeconds === 'number' && p.maxSeconds < p.initialSeconds) {
-      problems.push(`${key('maxSeconds')} (${shown('maxSeconds', p.maxSeconds)}) must not be below ${key('initialSeconds')} (${shown('initialSeconds', p.initialSeconds)})`);
+      problems.push(
+        `${key('maxSeconds')} (${shown('maxSeconds', p.maxSeconds)}) must not be below ${key('initialSeconds')} (${shown('initialSeconds', p.initialSeconds)})`,
+      );
     }
     const j = p.jitterRatio;
     if (!(typeof j === 'number' && j >= 0 && j < 1)) {

@@ -1,12 +1,12 @@
 import {
   ALL_STATUSES,
   BATCH_PREDICTION_ID_PATTERN,
-  BatchPredictionSnapshot,
+  type BatchPredictionSnapshot,
   DEFAULT_EVENT_SOURCE,
   DetailType,
-  PollingFailedDetail,
+  type PollingFailedDetail,
   PollingFailureReason,
-  StatusChangeDetail,
+  type StatusChangeDetail,
 } from './events';
 
 /**
@@ -102,13 +102,25 @@ function eventSchema(detailType: DetailType, title: string, detailProperties: Re
 }
 
 /** Schema of `Batch Prediction Status Change` events. */
-export const STATUS_CHANGE_EVENT_SCHEMA: JsonSchema = eventSchema(DetailType.STATUS_CHANGE, 'BatchPredictionStatusChange', statusChangeProperties);
+export const STATUS_CHANGE_EVENT_SCHEMA: JsonSchema = eventSchema(
+  DetailType.STATUS_CHANGE,
+  'BatchPredictionStatusChange',
+  statusChangeProperties,
+);
 
 /** Schema of `Batch Prediction Polling Failed` events. */
-export const POLLING_FAILED_EVENT_SCHEMA: JsonSchema = eventSchema(DetailType.POLLING_FAILED, 'BatchPredictionPollingFailed', pollingFailedProperties);
+export const POLLING_FAILED_EVENT_SCHEMA: JsonSchema = eventSchema(
+  DetailType.POLLING_FAILED,
+  'BatchPredictionPollingFailed',
+  pollingFailedProperties,
+);
 
 /** Every event schema with the file and registry name it is published under. */
 export const EVENT_SCHEMAS: readonly { readonly name: string; readonly detailType: DetailType; readonly schema: JsonSchema }[] = [
   { name: `${DEFAULT_EVENT_SOURCE}@BatchPredictionStatusChange`, detailType: DetailType.STATUS_CHANGE, schema: STATUS_CHANGE_EVENT_SCHEMA },
-  { name: `${DEFAULT_EVENT_SOURCE}@BatchPredictionPollingFailed`, detailType: DetailType.POLLING_FAILED, schema: POLLING_FAILED_EVENT_SCHEMA },
+  {
+    name: `${DEFAULT_EVENT_SOURCE}@BatchPredictionPollingFailed`,
+    detailType: DetailType.POLLING_FAILED,
+    schema: POLLING_FAILED_EVENT_SCHEMA,
+  },
 ];

@@ -1,9 +1,9 @@
-import { CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 
 /** The resources whose findings are acknowledged. */
 export interface AcknowledgedResources {
@@ -28,7 +28,10 @@ export function acknowledgeNagFindings(scope: Construct, resources: Acknowledged
   const xray = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so active tracing needs Resource "*"';
 
   for (const fn of [pollFunction, reportFailureFunction]) {
-    Validations.of(fn.role!).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${xray}; it is the only "*" in this role's policy.` });
+    Validations.of(fn.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${xray}; it is the only "*" in this role's policy.`,
+    });
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
@@ -51,7 +54,7 @@ export function acknowledgeNagFindings(scope: Construct, resources: Acknowledged
     });
   }
   const isDeadLetterQueue =
-    'This queue is itself the dead-letter queue of the rule targets, the alert email subscription and the starter\'s failed asynchronous invocations (EventBridge/SNS dead-letter config and a Lambda on-failure destination, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.';
+    "This queue is itself the dead-letter queue of the rule targets, the alert email subscription and the starter's failed asynchronous invocations (EventBridge/SNS dead-letter config and a Lambda on-failure destination, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.";
   if (starterFunction !== undefined) {
     Validations.of(starterFunction.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -65,7 +68,7 @@ export function acknowledgeNagFindings(scope: Construct, resources: Acknowledged
     Validations.of(starterFunction).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
-        'Failed asynchronous invocations of the starter go, after Lambda\'s 2 retries, to the construct dead-letter queue (alarmed on) through an on-failure destination (EventInvokeConfig), which keeps the error with the request; this rule reads only the older DeadLetterConfig. EventBridge\'s own retry policy and dead-letter queue on the targets cover delivery to Lambda only.',
+        "Failed asynchronous invocations of the starter go, after Lambda's 2 retries, to the construct dead-letter queue (alarmed on) through an on-failure destination (EventInvokeConfig), which keeps the error with the request; this rule reads only the older DeadLetterConfig. EventBridge's own retry policy and dead-letter queue on the targets cover delivery to Lambda only.",
     });
   }
   Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
@@ -99,6 +102,6 @@ export function acknowledgeGuardFindings(scope: Construct, resources: Acknowledg
   Validations.of(deadLetterQueue).acknowledge({
     id: guard('sqs_dlq_check'),
     reason:
-      'CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets, the email subscription and the starter\'s on-failure destination, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.',
+      "CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets, the email subscription and the starter's on-failure destination, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.",
   });
 }

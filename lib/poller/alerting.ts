@@ -1,11 +1,11 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { AlertTopicTarget } from '../alert-topic-target';
 import { BatchPredictionStatus, DetailType } from '../contract';
 import { serviceOfThisAccount } from './encryption-key';
@@ -46,7 +46,8 @@ export interface Alerting {
 export function alerting(scope: Construct, options: AlertingOptions): Alerting {
   const stack = Stack.of(scope);
   const { key, eventBus, eventSource } = options;
-  const alertTopic = options.alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'Batch prediction alerts', masterKey: key, enforceSSL: true });
+  const alertTopic =
+    options.alertTopic ?? new sns.Topic(scope, 'AlertTopic', { displayName: 'Batch prediction alerts', masterKey: key, enforceSSL: true });
   if (options.alertTopic === undefined) {
     // CloudWatch alarms publish to the encrypted topic: the topic policy (which replaces SNS's
     // default one) must let CloudWatch publish for this account's alarms, and the key must let it
@@ -58,7 +59,14 @@ export function alerting(scope: Construct, options: AlertingOptions): Alerting {
         resources: [alertTopic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );

@@ -2,15 +2,15 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-import { EnvVar, SERVICE_NAME, StarterRequest } from '../contract';
-import { TargetDelivery } from './alerting';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { EnvVar, SERVICE_NAME, type StarterRequest } from '../contract';
+import type { TargetDelivery } from './alerting';
 import { HANDLER_FACTORY, handlerFunction } from './handler-function';
 
 /**
@@ -69,7 +69,14 @@ export function discovery(scope: Construct, options: DiscoveryOptions): Discover
   starterFunction.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['states:DescribeExecution'],
-      resources: [Stack.of(scope).formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      resources: [
+        Stack.of(scope).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${stateMachineName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
     }),
   );
   // DescribeBatchPredictions lists the account's batch predictions and supports no resource
@@ -105,7 +112,10 @@ export function discovery(scope: Construct, options: DiscoveryOptions): Discover
   discoveryRule.addTarget(
     new targets.LambdaFunction(starterFunction, {
       ...delivery,
-      event: starterInput({ source: 'cloudtrail', batchPredictionId: events.EventField.fromPath('$.detail.requestParameters.batchPredictionId') }),
+      event: starterInput({
+        source: 'cloudtrail',
+        batchPredictionId: events.EventField.fromPath('$.detail.requestParameters.batchPredictionId'),
+      }),
     }),
   );
   const sweeperRule = new events.Rule(scope, 'SweeperRule', {

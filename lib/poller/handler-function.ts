@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { LOCAL_HANDLER_METADATA } from '../contract/handlers';
 
 export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from '../contract/handlers';
@@ -74,8 +74,16 @@ export interface HandlerFunctionSpec {
  * {@link HANDLER_BUNDLING}, created in `scope` (the construct) so that its ids stay `<id>`,
  * `<id>Logs` and `<id>Role` directly under the construct.
  */
-export function handlerFunction(scope: Construct, key: kms.IKey, { id, entry, factory, environment, logRetention }: HandlerFunctionSpec): NodejsFunction {
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logRetention, encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY });
+export function handlerFunction(
+  scope: Construct,
+  key: kms.IKey,
+  { id, entry, factory, environment, logRetention }: HandlerFunctionSpec,
+): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: logRetention,
+    encryptionKey: key,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   // An own role instead of Lambda's default one with the AWS managed AWSLambdaBasicExecutionRole
   // (logs:CreateLogGroup and writes on every log group): it may write to its own log group only.
   const role = new iam.Role(scope, `${id}Role`, {
@@ -99,6 +107,10 @@ export function handlerFunction(scope: Construct, key: kms.IKey, { id, entry, fa
   // Tells the local runtime which source runs in this function, from the synthesized template
   // alone: the entry module, the factory its `handler` export is built with, and the construct id
   // (scenario faults name a function by it).
-  (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, { entry: `lambda/${entry}.ts`, factory, constructId: id });
+  (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, {
+    entry: `lambda/${entry}.ts`,
+    factory,
+    constructId: id,
+  });
   return fn;
 }

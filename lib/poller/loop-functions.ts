@@ -1,13 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 import { EnvVar } from '../contract';
-import { PollInterval } from '../poll-interval';
+import type { PollInterval } from '../poll-interval';
 import { HANDLER_FACTORY, handlerFunction } from './handler-function';
 
 /** What {@link loopFunctions} needs. */
@@ -47,7 +47,12 @@ export function loopFunctions(scope: Construct, options: LoopFunctionsOptions): 
     POWERTOOLS_SERVICE_NAME: 'batch-prediction-poller',
   };
   const common = { environment, logRetention: options.logRetention };
-  const pollFunction = handlerFunction(scope, options.key, { id: 'PollFunction', entry: 'poll-handler', factory: HANDLER_FACTORY.POLL, ...common });
+  const pollFunction = handlerFunction(scope, options.key, {
+    id: 'PollFunction',
+    entry: 'poll-handler',
+    factory: HANDLER_FACTORY.POLL,
+    ...common,
+  });
   const reportFailureFunction = handlerFunction(scope, options.key, {
     id: 'ReportFailureFunction',
     entry: 'report-failure-handler',

@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import { ALL_STATUSES, PollerMetric, SERVICE_NAME } from '../contract';
 
 /** What {@link pollerAlarms} and {@link pollerDashboard} watch. */
@@ -101,8 +101,16 @@ export function pollerAlarms(scope: Construct, watched: MonitoredResources, opti
     'The poll function has been throttled in each of the last 15 minutes: raise its concurrency or the account limit',
     { periods: persistentPeriods },
   );
-  const reportFailureErrorsAlarm = alarm('ReportFailureErrorsAlarm', reportFailureFunction.metricErrors(fiveMinuteSum), 'The report-failure function reported errors');
-  const reportFailureThrottlesAlarm = alarm('ReportFailureThrottlesAlarm', reportFailureFunction.metricThrottles(fiveMinuteSum), 'The report-failure function was throttled');
+  const reportFailureErrorsAlarm = alarm(
+    'ReportFailureErrorsAlarm',
+    reportFailureFunction.metricErrors(fiveMinuteSum),
+    'The report-failure function reported errors',
+  );
+  const reportFailureThrottlesAlarm = alarm(
+    'ReportFailureThrottlesAlarm',
+    reportFailureFunction.metricThrottles(fiveMinuteSum),
+    'The report-failure function was throttled',
+  );
   const starterAlarms =
     starterFunction === undefined
       ? []
@@ -137,7 +145,10 @@ export function pollerAlarms(scope: Construct, watched: MonitoredResources, opti
 }
 
 /** The dashboard (`Dashboard` in `scope`): runs, transitions, errors, Lambda duration and cold starts, dead letters. */
-export function pollerDashboard(scope: Construct, { stateMachine, pollFunction, reportFailureFunction, starterFunction, deadLetterQueue }: MonitoredResources): cloudwatch.Dashboard {
+export function pollerDashboard(
+  scope: Construct,
+  { stateMachine, pollFunction, reportFailureFunction, starterFunction, deadLetterQueue }: MonitoredResources,
+): cloudwatch.Dashboard {
   const custom = (metricName: string, dimensionsMap: Record<string, string>, label?: string) =>
     new cloudwatch.Metric({
       namespace: PollerMetric.NAMESPACE,
@@ -170,7 +181,10 @@ export function pollerDashboard(scope: Construct, { stateMachine, pollFunction, 
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
       title: 'Poll errors (before retries) and Lambda errors',
-      left: [custom(PollerMetric.POLL_ERRORS, {}, 'poll errors'), ...functions.map((fn) => fn.metricErrors({ ...sum, label: `${fn.node.id} errors` }))],
+      left: [
+        custom(PollerMetric.POLL_ERRORS, {}, 'poll errors'),
+        ...functions.map((fn) => fn.metricErrors({ ...sum, label: `${fn.node.id} errors` })),
+      ],
       width: 8,
     }),
     new cloudwatch.GraphWidget({
@@ -184,7 +198,9 @@ export function pollerDashboard(scope: Construct, { stateMachine, pollFunction, 
     }),
     new cloudwatch.GraphWidget({
       title: 'Dead-letter queue depth',
-      left: [deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) })],
+      left: [
+        deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+      ],
       width: 8,
     }),
   );

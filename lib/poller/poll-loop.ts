@@ -1,10 +1,10 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, TRANSIENT_ERROR_NAMES } from '../contract';
 
 /** What {@link pollLoop} needs. */
@@ -93,7 +93,13 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
   })
     .addRetry(retryLambdaService)
     .addRetry(retryLambdaCrash)
-    .addRetry({ errors: [PollerErrorName.EVENT_PUBLISH], interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL })
+    .addRetry({
+      errors: [PollerErrorName.EVENT_PUBLISH],
+      interval: Duration.seconds(5),
+      maxAttempts: 5,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    })
     // Even if the alert cannot be published, the execution still fails with the original error.
     .addCatch(pollingFailed, { errors: ['States.ALL'], resultPath: '$.reportError' });
   reportFailure.next(pollingFailed);
@@ -117,7 +123,10 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
     payload: sfn.TaskInput.fromObject({
       state: sfn.JsonPath.entirePayload,
       execution,
-      attempt: { retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'), redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount') },
+      attempt: {
+        retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+        redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount'),
+      },
     }),
     // The handler returns the whole next loop state.
     outputPath: '$.Payload',
@@ -144,7 +153,12 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
   const self = sfn.StateMachine.fromStateMachineArn(
     scope,
     'Self',
-    Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    Stack.of(scope).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
   );
   const handedOver = new sfn.Succeed(scope, 'HandedOver', { comment: 'A new execution carries the run on' });
   const continueAsNew = new tasks.StepFunctionsStartExecution(scope, 'ContinueAsNew', {

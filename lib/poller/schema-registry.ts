@@ -1,5 +1,5 @@
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { EVENT_SCHEMAS } from '../events/schemas';
 
 /**

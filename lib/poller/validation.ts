@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RESTARTS } from '../contract';
-import { BatchPredictionPollerProps, PROP_LIMITS } from './props';
+import { type BatchPredictionPollerProps, PROP_LIMITS } from './props';
 import { PollerConfigError } from './settings-error';
 
 /**
@@ -42,10 +42,14 @@ export function validatePollerProps(props: BatchPredictionPollerProps, naming: S
   const eventSource = props.eventSource;
   if (eventSource !== undefined && !Token.isUnresolved(eventSource)) {
     if (eventSource.startsWith('aws.')) {
-      fail(`${key('eventSource')} must not start with "aws." (reserved for AWS services), got ${shown('eventSource', eventSource)}; use e.g. "${DEFAULT_EVENT_SOURCE}"`);
+      fail(
+        `${key('eventSource')} must not start with "aws." (reserved for AWS services), got ${shown('eventSource', eventSource)}; use e.g. "${DEFAULT_EVENT_SOURCE}"`,
+      );
     }
     if (eventSource.length < 1 || eventSource.length > L.EVENT_SOURCE_MAX_LENGTH) {
-      fail(`${key('eventSource')} must be 1 to ${L.EVENT_SOURCE_MAX_LENGTH} characters, got ${eventSource.length}; use e.g. "${DEFAULT_EVENT_SOURCE}"`);
+      fail(
+        `${key('eventSource')} must be 1 to ${L.EVENT_SOURCE_MAX_LENGTH} characters, got ${eventSource.length}; use e.g. "${DEFAULT_EVENT_SOURCE}"`,
+      );
     }
   }
   const max = props.maxRunDuration?.toSeconds();
@@ -60,32 +64,47 @@ export function validatePollerProps(props: BatchPredictionPollerProps, naming: S
   }
   const restarts = props.maxRestarts;
   if (restarts !== undefined && !isWhole(restarts, 0, L.MAX_RESTARTS)) {
-    fail(`${key('maxRestarts')} must be a whole number from 0 to ${L.MAX_RESTARTS}, got ${shown('maxRestarts', restarts)}; e.g. ${example('maxRestarts', DEFAULT_MAX_RESTARTS)}`);
+    fail(
+      `${key('maxRestarts')} must be a whole number from 0 to ${L.MAX_RESTARTS}, got ${shown('maxRestarts', restarts)}; e.g. ${example('maxRestarts', DEFAULT_MAX_RESTARTS)}`,
+    );
   }
   const backoff = props.restartBackoff?.toSeconds();
   if (backoff !== undefined && !isWhole(backoff, L.MIN_INTERVAL_SECONDS, L.MAX_INTERVAL_SECONDS)) {
     fail(`${key('restartBackoff')} must be whole seconds from 1 minute to 1 day, got ${backoff} s`);
   }
   const sweepSeconds = props.sweepInterval?.toSeconds();
-  if (sweepSeconds !== undefined && !(sweepSeconds % 60 === 0 && sweepSeconds >= L.MIN_INTERVAL_SECONDS && sweepSeconds <= L.MAX_INTERVAL_SECONDS)) {
+  if (
+    sweepSeconds !== undefined &&
+    !(sweepSeconds % 60 === 0 && sweepSeconds >= L.MIN_INTERVAL_SECONDS && sweepSeconds <= L.MAX_INTERVAL_SECONDS)
+  ) {
     // An EventBridge rate expression takes whole minutes; beyond a day the sweeper would miss jobs.
     fail(`${key('sweepInterval')} must be a whole number of minutes from 1 minute to 1 day, got ${sweepSeconds} s`);
   }
   if (props.alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alertEmail)) {
-    fail(`${key('alertEmail')} must be an email address, got ${shown('alertEmail', props.alertEmail)}; e.g. ${example('alertEmail', 'oncall@example.com')}`);
+    fail(
+      `${key('alertEmail')} must be an email address, got ${shown('alertEmail', props.alertEmail)}; e.g. ${example('alertEmail', 'oncall@example.com')}`,
+    );
   }
-  if (props.stateMachineName !== undefined && !new RegExp(`^[a-zA-Z0-9_-]{1,${L.STATE_MACHINE_NAME_MAX_LENGTH}}$`).test(props.stateMachineName)) {
+  if (
+    props.stateMachineName !== undefined &&
+    !new RegExp(`^[a-zA-Z0-9_-]{1,${L.STATE_MACHINE_NAME_MAX_LENGTH}}$`).test(props.stateMachineName)
+  ) {
     fail(
       `${key('stateMachineName')} must be 1 to ${L.STATE_MACHINE_NAME_MAX_LENGTH} characters of letters, digits, "_" and "-", got ${shown('stateMachineName', props.stateMachineName)}`,
     );
   }
   const regions = props.machineLearningRegions;
-  if (regions !== undefined && (regions.length === 0 || !regions.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)))) {
+  if (
+    regions !== undefined &&
+    (regions.length === 0 || !regions.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)))
+  ) {
     fail(`${key('machineLearningRegions')} must be a non-empty list of region names such as "us-east-1", got ${JSON.stringify(regions)}`);
   }
   const attempts = props.targetRetryAttempts;
   if (attempts !== undefined && !Token.isUnresolved(attempts) && !isWhole(attempts, 0, L.MAX_TARGET_RETRY_ATTEMPTS)) {
-    fail(`${key('targetRetryAttempts')} must be a whole number from 0 to ${L.MAX_TARGET_RETRY_ATTEMPTS}, got ${shown('targetRetryAttempts', attempts)}`);
+    fail(
+      `${key('targetRetryAttempts')} must be a whole number from 0 to ${L.MAX_TARGET_RETRY_ATTEMPTS}, got ${shown('targetRetryAttempts', attempts)}`,
+    );
   }
   const age = props.targetMaxEventAge?.toSeconds();
   if (age !== undefined && (age < L.MIN_TARGET_MAX_EVENT_AGE_SECONDS || age > L.MAX_TARGET_MAX_EVENT_AGE_SECONDS)) {

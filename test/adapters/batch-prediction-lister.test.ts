@@ -1,12 +1,12 @@
 import {
   DescribeBatchPredictionsCommand,
-  DescribeBatchPredictionsCommandInput,
-  DescribeBatchPredictionsCommandOutput,
+  type DescribeBatchPredictionsCommandInput,
+  type DescribeBatchPredictionsCommandOutput,
   InternalServerException,
   InvalidInputException,
   MachineLearningClient,
 } from '@aws-sdk/client-machine-learning';
-import { AwsCommand, mockClient } from 'aws-sdk-client-mock';
+import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
 import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
@@ -14,7 +14,11 @@ import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAcc
 
 /** An error shaped as SDK v3 raises errors it has no modelled class for. */
 function sdkError(name: string, httpStatusCode: number | undefined, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(`${name} happened`), { name, $metadata: httpStatusCode === undefined ? {} : { httpStatusCode }, ...extra });
+  return Object.assign(new Error(`${name} happened`), {
+    name,
+    $metadata: httpStatusCode === undefined ? {} : { httpStatusCode },
+    ...extra,
+  });
 }
 
 // @aws-sdk/client-machine-learning 3.523 is built on an older @smithy/types than aws-sdk-client-mock
@@ -45,18 +49,21 @@ afterAll(() => {
 });
 
 describe('DescribeBatchPredictionsLister', () => {
-  it.each(['PENDING', 'INPROGRESS'] as const)('filters on Status = %s (FilterVariable Status, EQ) and returns the ids of a single page', async (status) => {
-    // Prepare
-    mlMock.on(DescribeBatchPredictions).resolves(page(['bp-1', 'bp-2']));
+  it.each(['PENDING', 'INPROGRESS'] as const)(
+    'filters on Status = %s (FilterVariable Status, EQ) and returns the ids of a single page',
+    async (status) => {
+      // Prepare
+      mlMock.on(DescribeBatchPredictions).resolves(page(['bp-1', 'bp-2']));
 
-    // Act
-    const ids = await lister.listIds(status);
+      // Act
+      const ids = await lister.listIds(status);
 
-    // Assess
-    expect(ids).toEqual(['bp-1', 'bp-2']);
-    expect(mlMock).toHaveReceivedCommandTimes(DescribeBatchPredictions, 1);
-    expect(sentInputs()).toEqual([{ FilterVariable: 'Status', EQ: status, NextToken: undefined, Limit: 100 }]);
-  });
+      // Assess
+      expect(ids).toEqual(['bp-1', 'bp-2']);
+      expect(mlMock).toHaveReceivedCommandTimes(DescribeBatchPredictions, 1);
+      expect(sentInputs()).toEqual([{ FilterVariable: 'Status', EQ: status, NextToken: undefined, Limit: 100 }]);
+    },
+  );
 
   it('follows NextToken through every page, passing each token back, and concatenates the ids in order', async () => {
     // Prepare
@@ -79,25 +86,46 @@ describe('DescribeBatchPredictionsLister', () => {
   });
 
   it('keeps paging through an empty page that still carries a NextToken', async () => {
-    mlMock.on(DescribeBatchPredictions).resolvesOnce(page([], 'token-2')).resolvesOnce(page(['bp-9']));
+    mlMock
+      .on(DescribeBatchPredictions)
+      .resolvesOnce(page([], 'token-2'))
+      .resolvesOnce(page(['bp-9']));
     await expect(lister.listIds('PENDING')).resolves.toEqual(['bp-9']);
     expect(mlMock).toHaveReceivedCommandTimes(DescribeBatchPredictions, 2);
   });
 
   it('stops on an empty NextToken', async () => {
-    mlMock.on(DescribeBatchPredictions).resolvesOnce(page(['bp-1'], '')).resolvesOnce(page(['bp-never']));
+    mlMock
+      .on(DescribeBatchPredictions)
+      .resolvesOnce(page(['bp-1'], ''))
+      .resolvesOnce(page(['bp-never']));
     await expect(lister.listIds('PENDING')).resolves.toEqual(['bp-1']);
     expect(mlMock).toHaveReceivedCommandTimes(DescribeBatchPredictions, 1);
   });
 
   it('returns no ids for an answer without Results, and skips results without an id', async () => {
-    mlMock.on(DescribeBatchPredictions).resolvesOnce({ $metadata: {}, NextToken: 'token-2' }).resolvesOnce(page([undefined, 'bp-2', '']));
+    mlMock
+      .on(DescribeBatchPredictions)
+      .resolvesOnce({ $metadata: {}, NextToken: 'token-2' })
+      .resolvesOnce(page([undefined, 'bp-2', '']));
     await expect(lister.listIds('PENDING')).resolves.toEqual(['bp-2']);
   });
 
   it.each<[string, () => Error, new (...args: never[]) => Error, string, RegExp]>([
-    ['AccessDeniedException', () => sdkError('AccessDeniedException', 400), PollerAccessDeniedError, PollerErrorName.ACCESS_DENIED, /machinelearning:DescribeBatchPredictions was denied/],
-    ['UnrecognizedClientException', () => sdkError('UnrecognizedClientException', 400), PollerAccessDeniedError, PollerErrorName.ACCESS_DENIED, /machinelearning:DescribeBatchPredictions/],
+    [
+      'AccessDeniedException',
+      () => sdkError('AccessDeniedException', 400),
+      PollerAccessDeniedError,
+      PollerErrorName.ACCESS_DENIED,
+      /machinelearning:DescribeBatchPredictions was denied/,
+    ],
+    [
+      'UnrecognizedClientException',
+      () => sdkError('UnrecognizedClientException', 400),
+      PollerAccessDeniedError,
+      PollerErrorName.ACCESS_DENIED,
+      /machinelearning:DescribeBatchPredictions/,
+    ],
     [
       'InternalServerException (HTTP 500)',
       () => new InternalServerException({ message: 'oops', $metadata: { httpStatusCode: 500 } }),
@@ -105,9 +133,27 @@ describe('DescribeBatchPredictionsLister', () => {
       PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
       /DescribeBatchPredictions failed: InternalServerException: oops/,
     ],
-    ['ThrottlingException', () => sdkError('ThrottlingException', 400), MachineLearningUnavailableError, PollerErrorName.MACHINE_LEARNING_UNAVAILABLE, /DescribeBatchPredictions failed: ThrottlingException/],
-    ['a 429', () => sdkError('TooManyRequests', 429), MachineLearningUnavailableError, PollerErrorName.MACHINE_LEARNING_UNAVAILABLE, /TooManyRequests/],
-    ['a network failure', () => sdkError('Error', undefined, { code: 'ECONNRESET' }), MachineLearningUnavailableError, PollerErrorName.MACHINE_LEARNING_UNAVAILABLE, /DescribeBatchPredictions failed/],
+    [
+      'ThrottlingException',
+      () => sdkError('ThrottlingException', 400),
+      MachineLearningUnavailableError,
+      PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+      /DescribeBatchPredictions failed: ThrottlingException/,
+    ],
+    [
+      'a 429',
+      () => sdkError('TooManyRequests', 429),
+      MachineLearningUnavailableError,
+      PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+      /TooManyRequests/,
+    ],
+    [
+      'a network failure',
+      () => sdkError('Error', undefined, { code: 'ECONNRESET' }),
+      MachineLearningUnavailableError,
+      PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+      /DescribeBatchPredictions failed/,
+    ],
     [
       'InvalidInputException',
       () => new InvalidInputException({ message: 'bad filter', $metadata: { httpStatusCode: 400 } }),
@@ -115,7 +161,13 @@ describe('DescribeBatchPredictionsLister', () => {
       PollerErrorName.MACHINE_LEARNING_REQUEST,
       /DescribeBatchPredictions failed: InvalidInputException: bad filter/,
     ],
-    ['a 400 of unknown name', () => sdkError('BrandNewException', 400), MachineLearningRequestError, PollerErrorName.MACHINE_LEARNING_REQUEST, /DescribeBatchPredictions failed: BrandNewException/],
+    [
+      'a 400 of unknown name',
+      () => sdkError('BrandNewException', 400),
+      MachineLearningRequestError,
+      PollerErrorName.MACHINE_LEARNING_REQUEST,
+      /DescribeBatchPredictions failed: BrandNewException/,
+    ],
   ])('maps %s to the poller error, keeping the SDK error as cause', async (_label, makeError, expectedClass, name, message) => {
     // Prepare
     const sdk = makeError();
@@ -132,7 +184,10 @@ describe('DescribeBatchPredictionsLister', () => {
   it('fails the whole listing when a later page fails (no partial list)', async () => {
     // Prepare
     const sdk = sdkError('ThrottlingException', 400);
-    mlMock.on(DescribeBatchPredictions).resolvesOnce(page(['bp-1'], 'token-2')).rejectsOnce(sdk);
+    mlMock
+      .on(DescribeBatchPredictions)
+      .resolvesOnce(page(['bp-1'], 'token-2'))
+      .rejectsOnce(sdk);
 
     // Act
     const failure = lister.listIds('PENDING');

@@ -1,13 +1,13 @@
 import {
   GetBatchPredictionCommand,
-  GetBatchPredictionCommandInput,
-  GetBatchPredictionCommandOutput,
+  type GetBatchPredictionCommandInput,
+  type GetBatchPredictionCommandOutput,
   InternalServerException,
   InvalidInputException,
   MachineLearningClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-machine-learning';
-import { AwsCommand, mockClient } from 'aws-sdk-client-mock';
+import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
 import { BatchPredictionReader } from '../../lambda/adapters/batch-prediction-reader';
@@ -22,7 +22,11 @@ import {
 
 /** An error shaped as SDK v3 raises errors it has no modelled class for. */
 function sdkError(name: string, httpStatusCode: number | undefined, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(`${name} happened`), { name, $metadata: httpStatusCode === undefined ? {} : { httpStatusCode }, ...extra });
+  return Object.assign(new Error(`${name} happened`), {
+    name,
+    $metadata: httpStatusCode === undefined ? {} : { httpStatusCode },
+    ...extra,
+  });
 }
 
 // @aws-sdk/client-machine-learning 3.523 is built on an older @smithy/types than aws-sdk-client-mock
@@ -90,7 +94,9 @@ describe('BatchPredictionReader', () => {
   });
 
   it('throws UnknownBatchPredictionStatusError for a status the contract does not know', async () => {
-    mlMock.on(GetBatchPrediction).resolves({ $metadata: {}, BatchPredictionId: 'bp-1', Status: 'RUNNING' as GetBatchPredictionCommandOutput['Status'] });
+    mlMock
+      .on(GetBatchPrediction)
+      .resolves({ $metadata: {}, BatchPredictionId: 'bp-1', Status: 'RUNNING' as GetBatchPredictionCommandOutput['Status'] });
     await expect(reader.get('bp-1')).rejects.toBeInstanceOf(UnknownBatchPredictionStatusError);
     await expect(reader.get('bp-1')).rejects.toHaveProperty('name', PollerErrorName.UNKNOWN_STATUS);
   });
@@ -115,15 +121,35 @@ describe('BatchPredictionReader', () => {
       MachineLearningUnavailableError,
       /GetBatchPrediction failed: InternalServerException: oops/,
     ],
-    ['AccessDeniedException', () => sdkError('AccessDeniedException', 400), PollerAccessDeniedError, /machinelearning:GetBatchPrediction was denied/],
-    ['UnrecognizedClientException', () => sdkError('UnrecognizedClientException', 400), PollerAccessDeniedError, /machinelearning:GetBatchPrediction/],
+    [
+      'AccessDeniedException',
+      () => sdkError('AccessDeniedException', 400),
+      PollerAccessDeniedError,
+      /machinelearning:GetBatchPrediction was denied/,
+    ],
+    [
+      'UnrecognizedClientException',
+      () => sdkError('UnrecognizedClientException', 400),
+      PollerAccessDeniedError,
+      /machinelearning:GetBatchPrediction/,
+    ],
     ['ThrottlingException', () => sdkError('ThrottlingException', 400), MachineLearningUnavailableError, /ThrottlingException/],
     ['a 503 of any name', () => sdkError('ServiceUnavailable', 503), MachineLearningUnavailableError, /ServiceUnavailable/],
     ['a 429', () => sdkError('TooManyRequests', 429), MachineLearningUnavailableError, /TooManyRequests/],
-    ['a network failure', () => sdkError('Error', undefined, { code: 'ECONNRESET' }), MachineLearningUnavailableError, /GetBatchPrediction failed/],
+    [
+      'a network failure',
+      () => sdkError('Error', undefined, { code: 'ECONNRESET' }),
+      MachineLearningUnavailableError,
+      /GetBatchPrediction failed/,
+    ],
     ['an SDK timeout', () => sdkError('TimeoutError', undefined), MachineLearningUnavailableError, /TimeoutError/],
     ['an error the SDK marks retryable', () => sdkError('Whatever', 400, { $retryable: {} }), MachineLearningUnavailableError, /Whatever/],
-    ['a 400 of unknown name', () => sdkError('BrandNewException', 400), MachineLearningRequestError, /GetBatchPrediction failed: BrandNewException: BrandNewException happened/],
+    [
+      'a 400 of unknown name',
+      () => sdkError('BrandNewException', 400),
+      MachineLearningRequestError,
+      /GetBatchPrediction failed: BrandNewException: BrandNewException happened/,
+    ],
   ])('maps %s to the poller error', async (_label, makeError, expectedClass, message) => {
     // Prepare
     const sdk = makeError();

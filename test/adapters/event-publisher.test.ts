@@ -3,20 +3,15 @@ import {
   EventBridgeClient,
   InternalException,
   PutEventsCommand,
-  PutEventsResultEntry,
+  type PutEventsResultEntry,
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { EventPublisher } from '../../lambda/adapters/event-publisher';
-import {
-  EventBusNotFoundError,
-  EventPublishError,
-  EventRejectedError,
-  PollerAccessDeniedError,
-} from '../../lambda/domain/errors';
-import { EventEntry } from '../../lambda/domain/events';
+import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAccessDeniedError } from '../../lambda/domain/errors';
+import type { EventEntry } from '../../lambda/domain/events';
 
 function entry(n: number): EventEntry {
   return {
@@ -151,7 +146,12 @@ describe('EventPublisher', () => {
       EventPublishError,
       /PutEvents failed: ThrottlingException: Rate exceeded/,
     ],
-    ['InternalException (HTTP 500)', () => new InternalException({ message: 'oops', $metadata: { httpStatusCode: 500 } }), EventPublishError, /InternalException/],
+    [
+      'InternalException (HTTP 500)',
+      () => new InternalException({ message: 'oops', $metadata: { httpStatusCode: 500 } }),
+      EventPublishError,
+      /InternalException/,
+    ],
     ['a 503', () => sdkError('ServiceUnavailable', 503), EventPublishError, /ServiceUnavailable/],
     [
       'AccessDeniedException',

@@ -8,12 +8,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { HistoryStore } from '../../lambda/adapters/history-store';
-import {
-  HistoryStoreRequestError,
-  HistoryStoreUnavailableError,
-  PollerAccessDeniedError,
-} from '../../lambda/domain/errors';
-import { TransitionRecord } from '../../lambda/ports';
+import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
+import type { TransitionRecord } from '../../lambda/ports';
 
 const TABLE = 'poller-history';
 const RUN_ID = '2024-05-01T10:00:00.000Z/bp-1';
@@ -108,7 +104,10 @@ describe('HistoryStore.record', () => {
   it('maps a throttled read-back to HistoryStoreUnavailableError', async () => {
     ddbMock.on(PutCommand).rejects(conditionFailed());
     ddbMock.on(GetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    await expect(store.record(transition(1))).rejects.toMatchObject({ name: 'HistoryStoreUnavailableError', message: expect.stringContaining('GetItem failed') });
+    await expect(store.record(transition(1))).rejects.toMatchObject({
+      name: 'HistoryStoreUnavailableError',
+      message: expect.stringContaining('GetItem failed'),
+    });
   });
 
   it.each<[string, () => Error, new (...args: never[]) => Error, RegExp]>([
@@ -161,11 +160,18 @@ describe('HistoryStore.markPublished', () => {
   });
 
   it.each<[string, () => Error, new (...args: never[]) => Error]>([
-    ['a throttled update', () => new ProvisionedThroughputExceededException({ message: 'slow', $metadata: {} }), HistoryStoreUnavailableError],
+    [
+      'a throttled update',
+      () => new ProvisionedThroughputExceededException({ message: 'slow', $metadata: {} }),
+      HistoryStoreUnavailableError,
+    ],
     ['an update of a missing item', conditionFailed, HistoryStoreRequestError],
   ])('maps %s to the poller error', async (_label, makeError, expectedClass) => {
     ddbMock.on(UpdateCommand).rejects(makeError());
-    await expect(store.markPublished(transition(2))).rejects.toMatchObject({ name: expectedClass.name, message: expect.stringContaining('UpdateItem failed') });
+    await expect(store.markPublished(transition(2))).rejects.toMatchObject({
+      name: expectedClass.name,
+      message: expect.stringContaining('UpdateItem failed'),
+    });
   });
 });
 
@@ -217,6 +223,9 @@ describe('HistoryStore queries', () => {
 
   it('maps a throttled query to HistoryStoreUnavailableError', async () => {
     ddbMock.on(QueryCommand).rejects(sdkError('ThrottlingException', 400));
-    await expect(store.transitionsOf('bp-1')).rejects.toMatchObject({ name: 'HistoryStoreUnavailableError', message: expect.stringContaining('Query failed') });
+    await expect(store.transitionsOf('bp-1')).rejects.toMatchObject({
+      name: 'HistoryStoreUnavailableError',
+      message: expect.stringContaining('Query failed'),
+    });
   });
 });

@@ -1,4 +1,14 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionLimitExceeded, InvalidName, ListExecutionsCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionLimitExceeded,
+  InvalidName,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
@@ -26,7 +36,9 @@ afterAll(() => {
 describe('StepFunctionsRunStarter', () => {
   it('starts an execution of the state machine named after the id, with input {"batchPredictionId": id}', async () => {
     // Prepare
-    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:bp-1`, startDate: new Date() });
+    sfnMock
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:bp-1`, startDate: new Date() });
 
     // Act
     const outcome = await starter.start('bp-1');
@@ -35,7 +47,11 @@ describe('StepFunctionsRunStarter', () => {
     expect(outcome).toBe('running');
     expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
     const [call] = sfnMock.commandCalls(StartExecutionCommand);
-    expect(call.args[0].input).toEqual({ stateMachineArn: STATE_MACHINE_ARN, name: 'bp-1', input: JSON.stringify({ batchPredictionId: 'bp-1' }) });
+    expect(call.args[0].input).toEqual({
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'bp-1',
+      input: JSON.stringify({ batchPredictionId: 'bp-1' }),
+    });
     // Exactly what a run is started with, and nothing else (the loop rejects unknown keys).
     expect(JSON.parse(call.args[0].input.input!)).toStrictEqual({ batchPredictionId: 'bp-1' });
   });
@@ -47,14 +63,18 @@ describe('StepFunctionsRunStarter', () => {
   });
 
   it('is "running" again when the run is already running: Standard StartExecution is idempotent by name and input', async () => {
-    sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:BatchPredictionPoller-Poller:bp-1' });
+    sfnMock
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:BatchPredictionPoller-Poller:bp-1' });
     await expect(starter.start('bp-1')).resolves.toBe('running');
     await expect(starter.start('bp-1')).resolves.toBe('running');
     expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
   });
 
   it('is "finished" when an execution of that name already ended (ExecutionAlreadyExists)', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists: bp-1', $metadata: { httpStatusCode: 400 } }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists: bp-1', $metadata: { httpStatusCode: 400 } }));
     await expect(starter.start('bp-1')).resolves.toBe('finished');
   });
 
@@ -72,12 +92,24 @@ describe('StepFunctionsRunStarter', () => {
 
     // Assess
     await expect(failure).rejects.toBeInstanceOf(PollerAccessDeniedError);
-    await expect(failure).rejects.toMatchObject({ name: PollerErrorName.ACCESS_DENIED, message: expect.stringMatching(/states:StartExecution was denied/), cause: sdk });
+    await expect(failure).rejects.toMatchObject({
+      name: PollerErrorName.ACCESS_DENIED,
+      message: expect.stringMatching(/states:StartExecution was denied/),
+      cause: sdk,
+    });
   });
 
   it.each<[string, () => Error, RegExp]>([
-    ['StateMachineDoesNotExist', () => new StateMachineDoesNotExist({ message: 'no such machine', $metadata: { httpStatusCode: 400 } }), /StateMachineDoesNotExist: no such machine/],
-    ['ExecutionLimitExceeded', () => new ExecutionLimitExceeded({ message: 'too many', $metadata: { httpStatusCode: 400 } }), /ExecutionLimitExceeded: too many/],
+    [
+      'StateMachineDoesNotExist',
+      () => new StateMachineDoesNotExist({ message: 'no such machine', $metadata: { httpStatusCode: 400 } }),
+      /StateMachineDoesNotExist: no such machine/,
+    ],
+    [
+      'ExecutionLimitExceeded',
+      () => new ExecutionLimitExceeded({ message: 'too many', $metadata: { httpStatusCode: 400 } }),
+      /ExecutionLimitExceeded: too many/,
+    ],
     ['InvalidName', () => new InvalidName({ message: 'bad name', $metadata: { httpStatusCode: 400 } }), /InvalidName: bad name/],
     ['ThrottlingException', () => sdkError('ThrottlingException', 400), /ThrottlingException/],
   ])('fails on %s with an error naming the id and the SDK error, keeping the cause', async (_label, makeError, message) => {
@@ -96,7 +128,13 @@ describe('StepFunctionsRunStarter', () => {
 
   it('lists the RUNNING executions of its state machine, every page, as the ids they poll', async () => {
     // Prepare: two pages; names of a first execution, of a hand-over (+g2) and of a run on a bad id.
-    const execution = (name: string) => ({ executionArn: `${STATE_MACHINE_ARN}:${name}`, stateMachineArn: STATE_MACHINE_ARN, name, status: 'RUNNING' as const, startDate: new Date() });
+    const execution = (name: string) => ({
+      executionArn: `${STATE_MACHINE_ARN}:${name}`,
+      stateMachineArn: STATE_MACHINE_ARN,
+      name,
+      status: 'RUNNING' as const,
+      startDate: new Date(),
+    });
     sfnMock
       .on(ListExecutionsCommand, { nextToken: undefined })
       .resolves({ executions: [execution('bp-1'), execution('bp-2+g2')], nextToken: 'page-2' })
@@ -111,26 +149,38 @@ describe('StepFunctionsRunStarter', () => {
     // (The paginator reuses one input object, so each recorded call shows the last nextToken.)
     const calls = sfnMock.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input);
     expect(calls).toHaveLength(2);
-    for (const input of calls) expect(input).toMatchObject({ stateMachineArn: STATE_MACHINE_ARN, statusFilter: 'RUNNING', maxResults: 1000 });
+    for (const input of calls)
+      expect(input).toMatchObject({ stateMachineArn: STATE_MACHINE_ARN, statusFilter: 'RUNNING', maxResults: 1000 });
     expect(calls[1].nextToken).toBe('page-2');
   });
 
   it('maps a denied ListExecutions to PollerAccessDeniedError naming states:ListExecutions', async () => {
     const sdk = sdkError('AccessDeniedException', 400);
     sfnMock.on(ListExecutionsCommand).rejects(sdk);
-    await expect(starter.runningIds()).rejects.toMatchObject({ name: PollerErrorName.ACCESS_DENIED, message: expect.stringMatching(/states:ListExecutions was denied/), cause: sdk });
+    await expect(starter.runningIds()).rejects.toMatchObject({
+      name: PollerErrorName.ACCESS_DENIED,
+      message: expect.stringMatching(/states:ListExecutions was denied/),
+      cause: sdk,
+    });
   });
 
   it('fails on any other ListExecutions error with a message naming it, keeping the cause', async () => {
     const sdk = sdkError('ThrottlingException', 400);
     sfnMock.on(ListExecutionsCommand).rejects(sdk);
-    await expect(starter.runningIds()).rejects.toMatchObject({ message: expect.stringMatching(/^ListExecutions failed: ThrottlingException/), cause: sdk });
+    await expect(starter.runningIds()).rejects.toMatchObject({
+      message: expect.stringMatching(/^ListExecutions failed: ThrottlingException/),
+      cause: sdk,
+    });
   });
 
   it('names a restart <id>+r<N>, with the same input as the first run', async () => {
     sfnMock.on(StartExecutionCommand).resolves({});
     await expect(starter.start('bp-1', 2)).resolves.toBe('running');
-    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: 'bp-1+r2', input: JSON.stringify({ batchPredictionId: 'bp-1' }) });
+    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'bp-1+r2',
+      input: JSON.stringify({ batchPredictionId: 'bp-1' }),
+    });
   });
 
   describe('latestRun (DescribeExecution on the deterministic names)', () => {
@@ -141,11 +191,16 @@ describe('StepFunctionsRunStarter', () => {
       sfnMock.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
         const name = input.executionArn.slice(EXECUTION_PREFIX.length);
         const execution = executions[name];
-        if (execution === undefined) throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${input.executionArn}'`, $metadata: { httpStatusCode: 400 } });
+        if (execution === undefined)
+          throw new ExecutionDoesNotExist({
+            message: `Execution Does Not Exist: '${input.executionArn}'`,
+            $metadata: { httpStatusCode: 400 },
+          });
         return { executionArn: input.executionArn, name, ...execution };
       });
     }
-    const described = () => sfnMock.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn!.slice(EXECUTION_PREFIX.length));
+    const described = () =>
+      sfnMock.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn!.slice(EXECUTION_PREFIX.length));
 
     it('is undefined for an id that never had a run', async () => {
       executionsAre({});
@@ -166,7 +221,11 @@ describe('StepFunctionsRunStarter', () => {
     });
 
     it('is the highest restart that exists', async () => {
-      executionsAre({ 'bp-1': { status: 'FAILED', stopDate: STOPPED }, 'bp-1+r1': { status: 'TIMED_OUT', stopDate: STOPPED }, 'bp-1+r2': { status: 'ABORTED', stopDate: STOPPED } });
+      executionsAre({
+        'bp-1': { status: 'FAILED', stopDate: STOPPED },
+        'bp-1+r1': { status: 'TIMED_OUT', stopDate: STOPPED },
+        'bp-1+r2': { status: 'ABORTED', stopDate: STOPPED },
+      });
       await expect(starter.latestRun('bp-1')).resolves.toMatchObject({ restart: 2, executionName: 'bp-1+r2', status: 'ABORTED' });
       expect(described()).toEqual(['bp-1', 'bp-1+r1', 'bp-1+r2', 'bp-1+r3']);
     });
@@ -178,7 +237,12 @@ describe('StepFunctionsRunStarter', () => {
         'bp-1+r1+g2': { status: 'SUCCEEDED', stopDate: STOPPED },
         'bp-1+r1+g3': { status: 'FAILED', error: 'States.Timeout', stopDate: STOPPED },
       });
-      await expect(starter.latestRun('bp-1')).resolves.toMatchObject({ restart: 1, executionName: 'bp-1+r1+g3', status: 'FAILED', error: 'States.Timeout' });
+      await expect(starter.latestRun('bp-1')).resolves.toMatchObject({
+        restart: 1,
+        executionName: 'bp-1+r1+g3',
+        status: 'FAILED',
+        error: 'States.Timeout',
+      });
       expect(described()).toEqual(['bp-1', 'bp-1+r1', 'bp-1+r2', 'bp-1+r1+g2', 'bp-1+r1+g3']);
     });
 
@@ -196,18 +260,27 @@ describe('StepFunctionsRunStarter', () => {
     it('maps a denied DescribeExecution to PollerAccessDeniedError naming states:DescribeExecution', async () => {
       const sdk = sdkError('AccessDeniedException', 400);
       sfnMock.on(DescribeExecutionCommand).rejects(sdk);
-      await expect(starter.latestRun('bp-1')).rejects.toMatchObject({ name: PollerErrorName.ACCESS_DENIED, message: expect.stringMatching(/states:DescribeExecution was denied/), cause: sdk });
+      await expect(starter.latestRun('bp-1')).rejects.toMatchObject({
+        name: PollerErrorName.ACCESS_DENIED,
+        message: expect.stringMatching(/states:DescribeExecution was denied/),
+        cause: sdk,
+      });
     });
 
     it('fails on any other DescribeExecution error with a message naming the execution, keeping the cause', async () => {
       const sdk = sdkError('ThrottlingException', 400);
       sfnMock.on(DescribeExecutionCommand).rejects(sdk);
-      await expect(starter.latestRun('bp-1')).rejects.toMatchObject({ message: expect.stringMatching(/^DescribeExecution of bp-1 failed: ThrottlingException/), cause: sdk });
+      await expect(starter.latestRun('bp-1')).rejects.toMatchObject({
+        message: expect.stringMatching(/^DescribeExecution of bp-1 failed: ThrottlingException/),
+        cause: sdk,
+      });
     });
   });
 
   it('refuses an empty state machine ARN with PollerConfigurationError', () => {
     expect(() => new StepFunctionsRunStarter({ stateMachineArn: '' })).toThrow(PollerConfigurationError);
-    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '' })).toThrow(expect.objectContaining({ name: PollerErrorName.CONFIGURATION }));
+    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '' })).toThrow(
+      expect.objectContaining({ name: PollerErrorName.CONFIGURATION }),
+    );
   });
 });

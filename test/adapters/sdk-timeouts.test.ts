@@ -4,7 +4,7 @@
  * machine retries, instead of letting the call run into the Lambda timeout (a crash).
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeBatchPredictionsCommand, GetBatchPredictionCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
@@ -17,33 +17,71 @@ import { BatchPredictionReader } from '../../lambda/adapters/batch-prediction-re
 import { EventPublisher } from '../../lambda/adapters/event-publisher';
 import { HistoryStore } from '../../lambda/adapters/history-store';
 import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
-import { SDK_DEFAULT_MAX_ATTEMPTS, SDK_HTTP_TIMEOUTS, SdkHttpTimeouts, sdkClientConfig } from '../../lambda/adapters/sdk-http';
+import { SDK_DEFAULT_MAX_ATTEMPTS, SDK_HTTP_TIMEOUTS, type SdkHttpTimeouts, sdkClientConfig } from '../../lambda/adapters/sdk-http';
 import { synth } from '../infrastructure/synth';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Poller';
-const ENTRY = { Source: 'batch-prediction-poller', DetailType: 'Batch Prediction Status Change', Detail: '{}', Resources: [], Time: '2026-01-05T00:00:00.000Z', EventBusName: 'bus' };
+const ENTRY = {
+  Source: 'batch-prediction-poller',
+  DetailType: 'Batch Prediction Status Change',
+  Detail: '{}',
+  Resources: [],
+  Time: '2026-01-05T00:00:00.000Z',
+  EventBusName: 'bus',
+};
 
 /** The client options every call here shares: one attempt (the retries are the SDK's, counted separately), dummy credentials. */
 function clientOptions(endpoint: string, timeouts: SdkHttpTimeouts) {
-  return { ...sdkClientConfig(timeouts), endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } };
+  return {
+    ...sdkClientConfig(timeouts),
+    endpoint,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+  };
 }
 
 /** One call per adapter, each through the client it is given; what it throws is the point. */
-type AdapterCall = (clients: { ml: MachineLearningClient; events: EventBridgeClient; dynamo: DynamoDBDocumentClient; sfn: SFNClient }) => Promise<unknown>;
+type AdapterCall = (clients: {
+  ml: MachineLearningClient;
+  events: EventBridgeClient;
+  dynamo: DynamoDBDocumentClient;
+  sfn: SFNClient;
+}) => Promise<unknown>;
 
 const calls: [string, AdapterCall, string | RegExp][] = [
-  ['Amazon ML reader (GetBatchPrediction)', ({ ml }) => new BatchPredictionReader(ml).get('bp-1'), PollerErrorName.MACHINE_LEARNING_UNAVAILABLE],
-  ['Amazon ML lister (DescribeBatchPredictions)', ({ ml }) => new DescribeBatchPredictionsLister(ml).listIds('PENDING'), PollerErrorName.MACHINE_LEARNING_UNAVAILABLE],
+  [
+    'Amazon ML reader (GetBatchPrediction)',
+    ({ ml }) => new BatchPredictionReader(ml).get('bp-1'),
+    PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+  ],
+  [
+    'Amazon ML lister (DescribeBatchPredictions)',
+    ({ ml }) => new DescribeBatchPredictionsLister(ml).listIds('PENDING'),
+    PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+  ],
   ['event publisher (PutEvents)', ({ events }) => new EventPublisher({ client: events }).publish([ENTRY]), PollerErrorName.EVENT_PUBLISH],
-  ['history store (GetItem)', ({ dynamo }) => new HistoryStore({ tableName: 'history', client: dynamo }).get('bp-1', 'k'), PollerErrorName.HISTORY_STORE_UNAVAILABLE],
+  [
+    'history store (GetItem)',
+    ({ dynamo }) => new HistoryStore({ tableName: 'history', client: dynamo }).get('bp-1', 'k'),
+    PollerErrorName.HISTORY_STORE_UNAVAILABLE,
+  ],
   // The starter runs outside the state machine (EventBridge invokes it asynchronously): its error
   // is Lambda's to retry and dead-letter, so it keeps a plain Error naming the call and the cause.
-  ['run starter (StartExecution)', ({ sfn }) => new StepFunctionsRunStarter({ stateMachineArn: STATE_MACHINE_ARN, client: sfn }).start('bp-1'), 'Error'],
+  [
+    'run starter (StartExecution)',
+    ({ sfn }) => new StepFunctionsRunStarter({ stateMachineArn: STATE_MACHINE_ARN, client: sfn }).start('bp-1'),
+    'Error',
+  ],
 ];
 
 /** What the SDK's NodeHttpHandler rejects with when `requestTimeout` passes (`throwOnRequestTimeout`). */
 function sdkTimeout(): Error {
-  return Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 4000 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} });
+  return Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 4000 ms requestTimeout.'), {
+    name: 'TimeoutError',
+    code: 'ETIMEDOUT',
+    $metadata: {},
+  });
 }
 
 describe('a TimeoutError from the SDK is a named transient error (aws-sdk-client-mock)', () => {
@@ -65,7 +103,12 @@ describe('a TimeoutError from the SDK is a named transient error (aws-sdk-client
     eventsMock.on(PutEventsCommand).rejects(sdkTimeout());
     dynamoMock.on(GetCommand).rejects(sdkTimeout());
     sfnMock.on(StartExecutionCommand).rejects(sdkTimeout());
-    const clients = { ml: new MachineLearningClient({}), events: new EventBridgeClient({}), dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})), sfn: new SFNClient({}) };
+    const clients = {
+      ml: new MachineLearningClient({}),
+      events: new EventBridgeClient({}),
+      dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      sfn: new SFNClient({}),
+    };
     const error = (await call(clients).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe(expected);
     expect(error.message).toMatch(/TimeoutError: .*requestTimeout/);
@@ -77,7 +120,13 @@ describe('a real HTTP endpoint that accepts the connection and never answers', (
   let server: http.Server;
   let endpoint: string;
   const saved: Record<string, string | undefined> = {};
-  const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_MACHINE_LEARNING', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SFN', 'AWS_MAX_ATTEMPTS'];
+  const ENDPOINT_VARIABLES = [
+    'AWS_ENDPOINT_URL_MACHINE_LEARNING',
+    'AWS_ENDPOINT_URL_EVENTBRIDGE',
+    'AWS_ENDPOINT_URL_DYNAMODB',
+    'AWS_ENDPOINT_URL_SFN',
+    'AWS_MAX_ATTEMPTS',
+  ];
 
   beforeAll(async () => {
     server = http.createServer(() => undefined);
@@ -127,7 +176,14 @@ describe('a real HTTP endpoint that accepts the connection and never answers', (
       [() => new StepFunctionsRunStarter({ stateMachineArn: STATE_MACHINE_ARN }).start('bp-1'), 'Error'],
     ];
     const startedMs = Date.now();
-    const outcomes = await Promise.all(defaults.map(([call]) => call().then(() => undefined, (e: Error) => ({ name: e.name, elapsedMs: Date.now() - startedMs, timedOut: /TimeoutError/.test(e.message) }))));
+    const outcomes = await Promise.all(
+      defaults.map(([call]) =>
+        call().then(
+          () => undefined,
+          (e: Error) => ({ name: e.name, elapsedMs: Date.now() - startedMs, timedOut: /TimeoutError/.test(e.message) }),
+        ),
+      ),
+    );
     expect(outcomes.map((o) => o?.name)).toEqual(defaults.map(([, name]) => name));
     for (const outcome of outcomes) {
       expect(outcome?.timedOut).toBe(true);
@@ -144,7 +200,10 @@ describe('many concurrent calls through one client (the local runtime: one proce
   let endpoint: string;
   beforeAll(async () => {
     server = http.createServer((_req, res) => {
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"Entries": [], "FailedEntryCount": 0}'), 400);
+      setTimeout(
+        () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"Entries": [], "FailedEntryCount": 0}'),
+        400,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -157,7 +216,12 @@ describe('many concurrent calls through one client (the local runtime: one proce
   it('120 calls at once all succeed: none waits for a socket behind the others and times out', async () => {
     const events = new EventBridgeClient(clientOptions(endpoint, { connectionTimeoutMs: 250, requestTimeoutMs: 2000 }));
     const outcomes = await Promise.all(
-      Array.from({ length: 120 }, () => events.send(new PutEventsCommand({ Entries: [{ Source: 'subscriber', DetailType: 'Test', Detail: '{}' }] })).then(() => 'ok', (e: Error) => e.name)),
+      Array.from({ length: 120 }, () =>
+        events.send(new PutEventsCommand({ Entries: [{ Source: 'subscriber', DetailType: 'Test', Detail: '{}' }] })).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      ),
     );
     expect(outcomes.filter((o) => o !== 'ok')).toEqual([]);
     events.destroy();
@@ -168,7 +232,9 @@ describe('the timeouts fit inside the functions', () => {
   it('a call that hangs on every SDK attempt fails within half of every function timeout of the template', () => {
     const { template, cleanup } = synth();
     try {
-      const timeouts = Object.values(template.findResources('AWS::Lambda::Function')).map((r) => (r as { Properties: { Timeout?: number } }).Properties.Timeout ?? 3);
+      const timeouts = Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (r) => (r as { Properties: { Timeout?: number } }).Properties.Timeout ?? 3,
+      );
       expect(timeouts.length).toBeGreaterThanOrEqual(3);
       // SDK attempts × request timeout, plus the standard retry strategy's backoff (each under a second here).
       const worstCallMs = SDK_DEFAULT_MAX_ATTEMPTS * SDK_HTTP_TIMEOUTS.requestTimeoutMs + (SDK_DEFAULT_MAX_ATTEMPTS - 1) * 1000;

@@ -30,9 +30,12 @@ describe('parseArgs', () => {
     expect(DEFAULT_STACK_NAME).toBe('BatchPredictionPoller');
   });
 
-  test.each<[string[]]>([[['watch', '--restart', 'bp-1']], [['watch', 'bp-1', '--restart']], [['--restart', 'watch', 'bp-1']]])('watch --restart anywhere: %j', (argv) => {
-    expect(parseArgs(argv)).toMatchObject({ command: 'watch', id: 'bp-1', restart: true });
-  });
+  test.each<[string[]]>([[['watch', '--restart', 'bp-1']], [['watch', 'bp-1', '--restart']], [['--restart', 'watch', 'bp-1']]])(
+    'watch --restart anywhere: %j',
+    (argv) => {
+      expect(parseArgs(argv)).toMatchObject({ command: 'watch', id: 'bp-1', restart: true });
+    },
+  );
 
   test.each<[string[], RegExp]>([
     [['history', 'bp-1', '--restart'], /^--restart is an option of watch, not of history$/],
@@ -120,15 +123,41 @@ describe('help', () => {
     expect(stderr).toBe('');
     expect(stdout).toBe(HELP.global);
     expect(stdout).toMatch(/^Usage: batch-prediction-poller <command> \[options\]/);
-    for (const text of ['watch <id>', 'history <id>', 'list [--status S]', '--stack NAME', 'default: BatchPredictionPoller', '--region REGION', '--json', '-h, --help', 'AWS_ENDPOINT_URL', 'Exit codes: 0 success, 1 error, 2 usage error']) {
+    for (const text of [
+      'watch <id>',
+      'history <id>',
+      'list [--status S]',
+      '--stack NAME',
+      'default: BatchPredictionPoller',
+      '--region REGION',
+      '--json',
+      '-h, --help',
+      'AWS_ENDPOINT_URL',
+      'Exit codes: 0 success, 1 error, 2 usage error',
+    ]) {
       expect(stdout).toContain(text);
     }
     expect(cloudFormation.calls()).toHaveLength(0);
   });
 
   test.each([
-    [['watch', '--help'], 'watch', ['Usage: batch-prediction-poller watch <id> [--restart] [options]', 'StartExecution', 'already being polled', '90 days', '--restart', '<id>+r<N>']],
-    [['history', 'bp-1', '--help'], 'history', ['Usage: batch-prediction-poller history <id> [options]', 'PREVIOUS → STATUS', 'time spent in the previous']],
+    [
+      ['watch', '--help'],
+      'watch',
+      [
+        'Usage: batch-prediction-poller watch <id> [--restart] [options]',
+        'StartExecution',
+        'already being polled',
+        '90 days',
+        '--restart',
+        '<id>+r<N>',
+      ],
+    ],
+    [
+      ['history', 'bp-1', '--help'],
+      'history',
+      ['Usage: batch-prediction-poller history <id> [options]', 'PREVIOUS → STATUS', 'time spent in the previous'],
+    ],
     [['help', 'list'], 'list', ['Usage: batch-prediction-poller list [--status S[,S...]] [options]', ALL_STATUSES.join(', '), 'Scan']],
   ] as const)('%j prints the %s help', async (argv, command, texts) => {
     const { code, stdout } = await run([...argv]);
@@ -155,21 +184,34 @@ describe('help', () => {
 
 describe('entry points', () => {
   test('package.json: a bin shim and an npm script', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     expect(pkg.bin).toEqual({ 'batch-prediction-poller': 'bin/batch-prediction-poller.js' });
     expect(pkg.scripts.cli).toBe('tsx bin/batch-prediction-poller.ts');
     expect(fs.readFileSync(path.join(ROOT, 'bin/batch-prediction-poller.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
   test('node bin/batch-prediction-poller.js runs the TypeScript CLI: --help, and exit 2 on a usage error', () => {
-    const help = spawnSync(process.execPath, ['bin/batch-prediction-poller.js', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const help = spawnSync(process.execPath, ['bin/batch-prediction-poller.js', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(help.stderr).toBe('');
     expect(help.status).toBe(0);
     expect(help.stdout).toBe(`${HELP.global}\n`);
 
-    const usage = spawnSync(process.execPath, ['bin/batch-prediction-poller.js', 'list', '--status', 'DONE'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const usage = spawnSync(process.execPath, ['bin/batch-prediction-poller.js', 'list', '--status', 'DONE'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(usage.status).toBe(2);
     expect(usage.stdout).toBe('');
-    expect(usage.stderr).toBe('batch-prediction-poller: unknown status "DONE" for --status; use one of PENDING, INPROGRESS, COMPLETED, FAILED, DELETED\n');
+    expect(usage.stderr).toBe(
+      'batch-prediction-poller: unknown status "DONE" for --status; use one of PENDING, INPROGRESS, COMPLETED, FAILED, DELETED\n',
+    );
   });
 });

@@ -3,12 +3,18 @@
  * call, what they print (text and --json) and their exit codes.
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
-import { CliOutput, executionArnFor, watch } from '../../cli/commands';
+import { type CliOutput, executionArnFor, watch } from '../../cli/commands';
 import { createClients } from '../../cli/main';
-import { TransitionRecord } from '../../lambda/ports';
+import type { TransitionRecord } from '../../lambda/ports';
 import {
   CHURN,
   CHURN_RUN_1,
@@ -29,7 +35,8 @@ import {
 
 const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:BatchPredictionPoller-Poller:bp-scores';
 const doesNotExist = () => new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: { httpStatusCode: 400 } });
-const alreadyExists = () => new ExecutionAlreadyExists({ message: 'Execution Already Exists: bp-scores', $metadata: { httpStatusCode: 400 } });
+const alreadyExists = () =>
+  new ExecutionAlreadyExists({ message: 'Execution Already Exists: bp-scores', $metadata: { httpStatusCode: 400 } });
 
 beforeEach(resetMocks);
 afterAll(restoreMocks);
@@ -83,9 +90,12 @@ describe('watch', () => {
 
   test('already being polled: describes the running execution, exit 0', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    stepFunctions
-      .on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN })
-      .resolves({ executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, status: 'RUNNING', startDate: new Date('2024-05-01T10:00:00.000Z') });
+    stepFunctions.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+      status: 'RUNNING',
+      startDate: new Date('2024-05-01T10:00:00.000Z'),
+    });
     const { code, stdout, stderr } = await run(['watch', 'bp-scores']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -96,17 +106,36 @@ describe('watch', () => {
   test('follows continue-as-new hand-overs to the running execution', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
     const handedOver = (next: string) =>
-      JSON.stringify({ batchPredictionId: 'bp-scores', continueAsNew: true, continuation: { executionName: next, input: { batchPredictionId: 'bp-scores' } } });
+      JSON.stringify({
+        batchPredictionId: 'bp-scores',
+        continueAsNew: true,
+        continuation: { executionName: next, input: { batchPredictionId: 'bp-scores' } },
+      });
     stepFunctions
       .on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN })
-      .resolves({ status: 'SUCCEEDED', startDate: new Date('2024-05-01T00:00:00Z'), stopDate: new Date('2024-05-02T00:00:00Z'), output: handedOver('bp-scores+g2') })
+      .resolves({
+        status: 'SUCCEEDED',
+        startDate: new Date('2024-05-01T00:00:00Z'),
+        stopDate: new Date('2024-05-02T00:00:00Z'),
+        output: handedOver('bp-scores+g2'),
+      })
       .on(DescribeExecutionCommand, { executionArn: `${EXECUTION_ARN}+g2` })
-      .resolves({ status: 'SUCCEEDED', startDate: new Date('2024-05-02T00:00:00Z'), stopDate: new Date('2024-05-03T00:00:00Z'), output: handedOver('bp-scores+g3') })
+      .resolves({
+        status: 'SUCCEEDED',
+        startDate: new Date('2024-05-02T00:00:00Z'),
+        stopDate: new Date('2024-05-03T00:00:00Z'),
+        output: handedOver('bp-scores+g3'),
+      })
       .on(DescribeExecutionCommand, { executionArn: `${EXECUTION_ARN}+g3` })
       .resolves({ executionArn: `${EXECUTION_ARN}+g3`, status: 'RUNNING', startDate: new Date('2024-05-03T00:00:00.000Z') });
     const { code, stdout } = await run(['watch', 'bp-scores', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already-running', executionName: 'bp-scores+g3', status: 'RUNNING', startDate: '2024-05-03T00:00:00.000Z' });
+    expect(JSON.parse(stdout)).toMatchObject({
+      outcome: 'already-running',
+      executionName: 'bp-scores+g3',
+      status: 'RUNNING',
+      startDate: '2024-05-03T00:00:00.000Z',
+    });
     // bp-scores, bp-scores+r1 (no restart: the mock answers nothing), +g2, +g3.
     expect(stepFunctions).toHaveReceivedCommandTimes(DescribeExecutionCommand, 4);
   });
@@ -120,18 +149,24 @@ describe('watch', () => {
       .rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
     const { code, stderr } = await run(['watch', 'bp-scores']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^batch-prediction-poller: bp-scores was already polled to a terminal status \(execution bp-scores ended SUCCEEDED\)/);
+    expect(stderr).toMatch(
+      /^batch-prediction-poller: bp-scores was already polled to a terminal status \(execution bp-scores ended SUCCEEDED\)/,
+    );
   });
 
   test('polled to the end before: explains, exit 1', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist()).on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
-      executionArn: EXECUTION_ARN,
-      status: 'SUCCEEDED',
-      startDate: new Date('2024-05-01T10:00:00.000Z'),
-      stopDate: new Date('2024-05-01T11:00:30.000Z'),
-      output: JSON.stringify({ batchPredictionId: 'bp-scores', terminal: true, continueAsNew: false }),
-    });
+    stepFunctions
+      .on(DescribeExecutionCommand)
+      .rejects(doesNotExist())
+      .on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN })
+      .resolves({
+        executionArn: EXECUTION_ARN,
+        status: 'SUCCEEDED',
+        startDate: new Date('2024-05-01T10:00:00.000Z'),
+        stopDate: new Date('2024-05-01T11:00:30.000Z'),
+        output: JSON.stringify({ batchPredictionId: 'bp-scores', terminal: true, continueAsNew: false }),
+      });
     const { code, stdout, stderr } = await run(['watch', 'bp-scores']);
     expect(code).toBe(1);
     expect(stdout).toBe('');
@@ -142,17 +177,26 @@ describe('watch', () => {
 
   test('a failed earlier run: explains with its error and how it is restarted, exit 1; --json still prints the execution', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist()).on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
-      executionArn: EXECUTION_ARN,
-      status: 'FAILED',
-      startDate: new Date('2024-05-01T10:00:00.000Z'),
-      stopDate: new Date('2024-05-01T10:00:03.000Z'),
-      error: 'BatchPredictionNotFoundError',
-      cause: 'Amazon ML has no batch prediction with id "bp-scores"\nin this account',
-    });
+    stepFunctions
+      .on(DescribeExecutionCommand)
+      .rejects(doesNotExist())
+      .on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN })
+      .resolves({
+        executionArn: EXECUTION_ARN,
+        status: 'FAILED',
+        startDate: new Date('2024-05-01T10:00:00.000Z'),
+        stopDate: new Date('2024-05-01T10:00:03.000Z'),
+        error: 'BatchPredictionNotFoundError',
+        cause: 'Amazon ML has no batch prediction with id "bp-scores"\nin this account',
+      });
     const { code, stdout, stderr } = await run(['watch', 'bp-scores', '--json']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already-finished', status: 'FAILED', error: 'BatchPredictionNotFoundError', stopDate: '2024-05-01T10:00:03.000Z' });
+    expect(JSON.parse(stdout)).toMatchObject({
+      outcome: 'already-finished',
+      status: 'FAILED',
+      error: 'BatchPredictionNotFoundError',
+      stopDate: '2024-05-01T10:00:03.000Z',
+    });
     expect(stderr).toBe(
       'batch-prediction-poller: bp-scores was polled before and that run did not finish (execution bp-scores ended FAILED at 2024-05-01T10:00:03.000Z: BatchPredictionNotFoundError (Amazon ML has no batch prediction with id "bp-scores" in this account)); with discovery on, the sweeper restarts such a run by itself while Amazon ML reports the job PENDING or INPROGRESS (up to the stack\'s maxRestarts, default 3, 15 min × 2^(N-1) after the run ended); to restart it now, run batch-prediction-poller watch --restart bp-scores (starts bp-scores+r1); see batch-prediction-poller history bp-scores',
     );
@@ -160,12 +204,16 @@ describe('watch', () => {
 
   test('a stopped earlier run (ABORTED): says the sweeper leaves it stopped and how to restart it, exit 1', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist()).on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({
-      executionArn: EXECUTION_ARN,
-      status: 'ABORTED',
-      startDate: new Date('2024-05-01T10:00:00.000Z'),
-      stopDate: new Date('2024-05-01T10:30:00.000Z'),
-    });
+    stepFunctions
+      .on(DescribeExecutionCommand)
+      .rejects(doesNotExist())
+      .on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN })
+      .resolves({
+        executionArn: EXECUTION_ARN,
+        status: 'ABORTED',
+        startDate: new Date('2024-05-01T10:00:00.000Z'),
+        stopDate: new Date('2024-05-01T10:30:00.000Z'),
+      });
     const { code, stdout, stderr } = await run(['watch', 'bp-scores']);
     expect(code).toBe(1);
     expect(stdout).toBe('');
@@ -175,7 +223,9 @@ describe('watch', () => {
   });
 
   test('the state machine named by the outputs is gone', async () => {
-    stepFunctions.on(StartExecutionCommand).rejects(Object.assign(new Error('State Machine Does Not Exist'), { name: 'StateMachineDoesNotExist', $metadata: {} }));
+    stepFunctions
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('State Machine Does Not Exist'), { name: 'StateMachineDoesNotExist', $metadata: {} }));
     const { code, stderr } = await run(['watch', 'bp-scores']);
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -184,11 +234,16 @@ describe('watch', () => {
   });
 
   test('access denied on StartExecution names the permission', async () => {
-    stepFunctions.on(StartExecutionCommand).rejects(Object.assign(new Error('User: arn:aws:iam::1:user/ro is not authorized to perform: states:StartExecution'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    stepFunctions.on(StartExecutionCommand).rejects(
+      Object.assign(new Error('User: arn:aws:iam::1:user/ro is not authorized to perform: states:StartExecution'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { code, stderr } = await run(['watch', 'bp-scores']);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      'batch-prediction-poller: states:StartExecution was denied in eu-west-1: User: arn:aws:iam::1:user/ro is not authorized to perform: states:StartExecution; use credentials allowed to call states:StartExecution on the poller\'s resources',
+      "batch-prediction-poller: states:StartExecution was denied in eu-west-1: User: arn:aws:iam::1:user/ro is not authorized to perform: states:StartExecution; use credentials allowed to call states:StartExecution on the poller's resources",
     );
   });
 
@@ -204,16 +259,26 @@ describe('watch', () => {
 });
 
 describe('watch --restart', () => {
-  const FAILED = { status: 'FAILED', startDate: new Date('2024-05-01T10:00:00.000Z'), stopDate: new Date('2024-05-01T10:05:00.000Z'), error: 'MachineLearningUnavailableError' };
+  const FAILED = {
+    status: 'FAILED',
+    startDate: new Date('2024-05-01T10:00:00.000Z'),
+    stopDate: new Date('2024-05-01T10:05:00.000Z'),
+    error: 'MachineLearningUnavailableError',
+  };
   /** DescribeExecution answers for these names only; ExecutionDoesNotExist for any other. */
   function executionsAre(byName: Record<string, object>): void {
     stepFunctions.on(DescribeExecutionCommand).rejects(doesNotExist());
-    for (const [name, answer] of Object.entries(byName)) stepFunctions.on(DescribeExecutionCommand, { executionArn: executionArnFor(STATE_MACHINE_ARN, name) }).resolves({ executionArn: executionArnFor(STATE_MACHINE_ARN, name), ...answer });
+    for (const [name, answer] of Object.entries(byName))
+      stepFunctions
+        .on(DescribeExecutionCommand, { executionArn: executionArnFor(STATE_MACHINE_ARN, name) })
+        .resolves({ executionArn: executionArnFor(STATE_MACHINE_ARN, name), ...answer });
   }
 
   test('a first run that FAILED: starts restart 1, <id>+r1, with the same input, without trying <id> again; exit 0', async () => {
     executionsAre({ 'bp-scores': FAILED });
-    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTION_ARN}+r1`, startDate: new Date('2024-05-01T12:00:00.000Z') });
+    stepFunctions
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${EXECUTION_ARN}+r1`, startDate: new Date('2024-05-01T12:00:00.000Z') });
     const { code, stdout, stderr } = await run(['watch', '--restart', 'bp-scores']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -221,12 +286,22 @@ describe('watch --restart', () => {
       `restarted polling bp-scores: execution bp-scores+r1 running since 2024-05-01T12:00:00.000Z (${EXECUTION_ARN}+r1), restart 1, a new run; the previous run's execution bp-scores ended FAILED at 2024-05-01T10:05:00.000Z: MachineLearningUnavailableError`,
     );
     expect(stepFunctions).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
-    expect(stepFunctions).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: 'bp-scores+r1', input: '{"batchPredictionId":"bp-scores"}' });
+    expect(stepFunctions).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'bp-scores+r1',
+      input: '{"batchPredictionId":"bp-scores"}',
+    });
   });
 
   test('after two failed restarts: starts restart 3; --json says so', async () => {
-    executionsAre({ 'bp-scores': FAILED, 'bp-scores+r1': FAILED, 'bp-scores+r2': { ...FAILED, status: 'TIMED_OUT', error: 'States.Timeout' } });
-    stepFunctions.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTION_ARN}+r3`, startDate: new Date('2024-05-01T12:00:00.000Z') });
+    executionsAre({
+      'bp-scores': FAILED,
+      'bp-scores+r1': FAILED,
+      'bp-scores+r2': { ...FAILED, status: 'TIMED_OUT', error: 'States.Timeout' },
+    });
+    stepFunctions
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${EXECUTION_ARN}+r3`, startDate: new Date('2024-05-01T12:00:00.000Z') });
     const { code, stdout } = await run(['watch', 'bp-scores', '--restart', '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
@@ -245,16 +320,27 @@ describe('watch --restart', () => {
     executionsAre({ 'bp-scores': FAILED, 'bp-scores+r1': { status: 'RUNNING', startDate: new Date('2024-05-01T10:20:00.000Z') } });
     const { code, stdout } = await run(['watch', '--restart', 'bp-scores']);
     expect(code).toBe(0);
-    expect(stdout).toBe(`bp-scores is already being polled: execution bp-scores+r1 running since 2024-05-01T10:20:00.000Z, restart 1 (${EXECUTION_ARN}+r1)`);
+    expect(stdout).toBe(
+      `bp-scores is already being polled: execution bp-scores+r1 running since 2024-05-01T10:20:00.000Z, restart 1 (${EXECUTION_ARN}+r1)`,
+    );
     expect(stepFunctions).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 
   test('without --restart, a running restart is found too: exit 0', async () => {
     stepFunctions.on(StartExecutionCommand).rejects(alreadyExists());
-    executionsAre({ 'bp-scores': FAILED, 'bp-scores+r1': { status: 'SUCCEEDED', stopDate: new Date('2024-05-01T11:00:00.000Z') }, 'bp-scores+r1+g2': { status: 'RUNNING', startDate: new Date('2024-05-01T11:00:00.000Z') } });
+    executionsAre({
+      'bp-scores': FAILED,
+      'bp-scores+r1': { status: 'SUCCEEDED', stopDate: new Date('2024-05-01T11:00:00.000Z') },
+      'bp-scores+r1+g2': { status: 'RUNNING', startDate: new Date('2024-05-01T11:00:00.000Z') },
+    });
     const { code, stdout } = await run(['watch', 'bp-scores', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already-running', executionName: 'bp-scores+r1+g2', restart: 1, status: 'RUNNING' });
+    expect(JSON.parse(stdout)).toMatchObject({
+      outcome: 'already-running',
+      executionName: 'bp-scores+r1+g2',
+      restart: 1,
+      status: 'RUNNING',
+    });
   });
 
   test('a run that SUCCEEDED saw a terminal status: nothing to restart, exit 1', async () => {
@@ -277,7 +363,12 @@ describe('watch --restart', () => {
   });
 
   test('access denied on DescribeExecution names the permission', async () => {
-    stepFunctions.on(DescribeExecutionCommand).rejects(Object.assign(new Error('not authorized to perform: states:DescribeExecution'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    stepFunctions.on(DescribeExecutionCommand).rejects(
+      Object.assign(new Error('not authorized to perform: states:DescribeExecution'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { code, stderr } = await run(['watch', '--restart', 'bp-scores']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^batch-prediction-poller: states:DescribeExecution was denied/);
@@ -358,8 +449,28 @@ describe('history', () => {
     const first = '2024-05-01T09:00:00.000Z/bp-retry';
     const restarted = '2024-05-01T09:30:00.000Z/bp-retry+r1';
     historyTable([
-      { ...SCORES[0], batchPredictionId: 'bp-retry', runId: first, transitionKey: `${first}#000001`, sequence: 1, previousStatus: null, status: 'PENDING', observedAt: '2024-05-01T09:00:01.000Z', eventId: 'evt-1' },
-      { ...SCORES[0], batchPredictionId: 'bp-retry', runId: restarted, transitionKey: `${restarted}#000001`, sequence: 1, previousStatus: null, status: 'INPROGRESS', observedAt: '2024-05-01T09:30:01.000Z', eventId: 'evt-2' },
+      {
+        ...SCORES[0],
+        batchPredictionId: 'bp-retry',
+        runId: first,
+        transitionKey: `${first}#000001`,
+        sequence: 1,
+        previousStatus: null,
+        status: 'PENDING',
+        observedAt: '2024-05-01T09:00:01.000Z',
+        eventId: 'evt-1',
+      },
+      {
+        ...SCORES[0],
+        batchPredictionId: 'bp-retry',
+        runId: restarted,
+        transitionKey: `${restarted}#000001`,
+        sequence: 1,
+        previousStatus: null,
+        status: 'INPROGRESS',
+        observedAt: '2024-05-01T09:30:01.000Z',
+        eventId: 'evt-2',
+      },
     ]);
     const text = await run(['history', 'bp-retry']);
     expect(text.stdout.split('\n')).toEqual(
@@ -383,7 +494,11 @@ describe('history', () => {
   });
 
   test('the table named by the outputs is gone', async () => {
-    dynamoDb.on(QueryCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }));
+    dynamoDb
+      .on(QueryCommand)
+      .rejects(
+        Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }),
+      );
     const { code, stderr } = await run(['history', 'bp-scores']);
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -392,7 +507,11 @@ describe('history', () => {
   });
 
   test('any other DynamoDB failure names the call and the SDK error', async () => {
-    dynamoDb.on(QueryCommand).rejects(Object.assign(new Error('Internal error'), { name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } }));
+    dynamoDb
+      .on(QueryCommand)
+      .rejects(
+        Object.assign(new Error('Internal error'), { name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      );
     const { code, stderr } = await run(['history', 'bp-scores']);
     expect(code).toBe(1);
     expect(stderr).toBe('batch-prediction-poller: dynamodb:Query failed in eu-west-1: InternalServerError: Internal error');
@@ -477,7 +596,11 @@ describe('list', () => {
   test('an empty table says how to start tracking', async () => {
     scan([]);
     const text = await run(['list']);
-    expect(text).toEqual({ code: 0, stdout: 'no batch predictions tracked yet; start one with batch-prediction-poller watch <id>', stderr: '' });
+    expect(text).toEqual({
+      code: 0,
+      stdout: 'no batch predictions tracked yet; start one with batch-prediction-poller watch <id>',
+      stderr: '',
+    });
     const json = await run(['list', '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ tableName: TABLE, statusFilter: null, batchPredictions: [] });
   });

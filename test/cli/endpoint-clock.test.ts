@@ -26,7 +26,12 @@ function clientAnswering(statusCode: number, body: unknown, date: string | undef
   });
 }
 
-const EXECUTION = { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m', status: 'RUNNING', startDate: 1 };
+const EXECUTION = {
+  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m',
+  status: 'RUNNING',
+  startDate: 1,
+};
 
 describe('EndpointClock', () => {
   it('is the local clock until an answer arrives', () => {
@@ -51,7 +56,10 @@ describe('EndpointClock', () => {
     clock.watch(ok, failing);
     await ok.send(new DescribeExecutionCommand({ executionArn: EXECUTION.executionArn }));
     expect(clock.now().toISOString()).toBe('2026-01-05T02:00:07.999Z');
-    await expect(failing.send(new DescribeExecutionCommand({ executionArn: EXECUTION.executionArn }))).rejects.toHaveProperty('name', 'ExecutionDoesNotExist');
+    await expect(failing.send(new DescribeExecutionCommand({ executionArn: EXECUTION.executionArn }))).rejects.toHaveProperty(
+      'name',
+      'ExecutionDoesNotExist',
+    );
     expect(clock.now().toISOString()).toBe('2026-01-06T00:00:00.999Z');
     ok.destroy();
     failing.destroy();

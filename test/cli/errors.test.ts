@@ -49,7 +49,9 @@ describe('no stack deployed', () => {
   });
 
   test('another ValidationError (a malformed name) is reported as such', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(sdkError('ValidationError', '1 validation error detected: Value \'bad_name\' at \'stackName\' failed to satisfy constraint'));
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(sdkError('ValidationError', "1 validation error detected: Value 'bad_name' at 'stackName' failed to satisfy constraint"));
     expectOneLineError(
       await run(['list', '--stack', 'bad_name']),
       1,
@@ -64,7 +66,16 @@ describe('a stack without the outputs', () => {
     [['history', 'bp-1'], 'HistoryTableName'],
     [['list'], 'HistoryTableName'],
   ])('%j needs %s', async (argv, output) => {
-    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Other', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BucketName', OutputValue: 'b' }] }] });
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'Other',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [{ OutputKey: 'BucketName', OutputValue: 'b' }],
+        },
+      ],
+    });
     expectOneLineError(
       await run([...argv, '--stack', 'Other']),
       1,
@@ -73,7 +84,9 @@ describe('a stack without the outputs', () => {
   });
 
   test('a stack still being created has no outputs yet', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'BatchPredictionPoller', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'BatchPredictionPoller', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
     expectOneLineError(await run(['list']), 1, /\(status CREATE_IN_PROGRESS\) has no output HistoryTableName; /);
   });
 });
@@ -90,7 +103,11 @@ describe('bad or missing credentials', () => {
   ])('DescribeStacks fails with %s', async (name, message) => {
     cloudFormation.on(DescribeStacksCommand).rejects(sdkError(name, message, 403));
     for (const argv of COMMANDS) {
-      expectOneLineError(await run(argv), 1, `batch-prediction-poller: AWS credentials are missing or invalid: ${name}: ${message}; ${HINT}`);
+      expectOneLineError(
+        await run(argv),
+        1,
+        `batch-prediction-poller: AWS credentials are missing or invalid: ${name}: ${message}; ${HINT}`,
+      );
     }
   });
 
@@ -107,8 +124,14 @@ describe('bad or missing credentials', () => {
   });
 
   test('UnrecognizedClientException from Step Functions', async () => {
-    stepFunctions.on(StartExecutionCommand).rejects(sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.'));
-    expectOneLineError(await run(['watch', 'bp-1']), 1, /^batch-prediction-poller: AWS credentials are missing or invalid: UnrecognizedClientException: /);
+    stepFunctions
+      .on(StartExecutionCommand)
+      .rejects(sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.'));
+    expectOneLineError(
+      await run(['watch', 'bp-1']),
+      1,
+      /^batch-prediction-poller: AWS credentials are missing or invalid: UnrecognizedClientException: /,
+    );
   });
 });
 
@@ -116,11 +139,17 @@ describe('environment', () => {
   test('no region anywhere', async () => {
     const clients = createClients(REGION);
     Object.assign(clients.cloudFormation.config, { region: () => Promise.reject(new Error('Region is missing')) });
-    expectOneLineError(await run(['list'], { clients: () => clients }), 1, 'batch-prediction-poller: no AWS region is configured; pass --region or set AWS_REGION');
+    expectOneLineError(
+      await run(['list'], { clients: () => clients }),
+      1,
+      'batch-prediction-poller: no AWS region is configured; pass --region or set AWS_REGION',
+    );
   });
 
   test('an endpoint that does not answer (e.g. AWS_ENDPOINT_URL at a local runtime that is not running)', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: {} }));
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: {} }));
     expectOneLineError(
       await run(['list']),
       1,
@@ -129,7 +158,15 @@ describe('environment', () => {
   });
 
   test('a bug surfaces as one line, exit 1', async () => {
-    expectOneLineError(await run(['list'], { clients: () => { throw new TypeError('boom'); } }), 1, 'batch-prediction-poller: unexpected error: TypeError: boom');
+    expectOneLineError(
+      await run(['list'], {
+        clients: () => {
+          throw new TypeError('boom');
+        },
+      }),
+      1,
+      'batch-prediction-poller: unexpected error: TypeError: boom',
+    );
   });
 });
 
@@ -142,8 +179,12 @@ describe('toCliError', () => {
   });
 
   test('ExpiredTokenException wrapped as the poller’s access-denied error is a credentials problem', () => {
-    const wrapped = new PollerAccessDeniedError('dynamodb:Query', { cause: sdkError('ExpiredTokenException', 'The security token included in the request is expired') });
-    expect(toCliError(wrapped, { operation: 'dynamodb:Query', region: REGION }).line).toMatch(/^AWS credentials are missing or invalid: ExpiredTokenException: /);
+    const wrapped = new PollerAccessDeniedError('dynamodb:Query', {
+      cause: sdkError('ExpiredTokenException', 'The security token included in the request is expired'),
+    });
+    expect(toCliError(wrapped, { operation: 'dynamodb:Query', region: REGION }).line).toMatch(
+      /^AWS credentials are missing or invalid: ExpiredTokenException: /,
+    );
   });
 
   test('a CliError passes through', () => {

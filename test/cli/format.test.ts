@@ -38,7 +38,15 @@ test('transitionLabel shows a dash for a run’s first observation', () => {
 });
 
 test('table pads every column but the last', () => {
-  expect(table([['A', 'BB', 'C'], ['AAA', 'B', 'CCC']], '  ')).toEqual(['  A    BB  C', '  AAA  B   CCC']);
+  expect(
+    table(
+      [
+        ['A', 'BB', 'C'],
+        ['AAA', 'B', 'CCC'],
+      ],
+      '  ',
+    ),
+  ).toEqual(['  A    BB  C', '  AAA  B   CCC']);
 });
 
 describe('historyViewOf', () => {

@@ -6,10 +6,10 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchPredictionStatus } from '../../lib/contract';
-import { CliOutput } from '../../cli/commands';
-import { MainOptions, createClients, main } from '../../cli/main';
-import { TransitionRecord } from '../../lambda/ports';
+import type { BatchPredictionStatus } from '../../lib/contract';
+import type { CliOutput } from '../../cli/commands';
+import { type MainOptions, createClients, main } from '../../cli/main';
+import type { TransitionRecord } from '../../lambda/ports';
 
 export const REGION = 'eu-west-1';
 export const STACK = 'BatchPredictionPoller';

@@ -1,7 +1,7 @@
 import * as identifiers from '../../lambda/domain/identifiers';
 import * as restarts from '../../lambda/domain/restarts';
 import * as runs from '../../lib/contract/runs';
-import { ExecutionDescription, findLatestRun } from '../../lib/contract/runs';
+import { type ExecutionDescription, findLatestRun } from '../../lib/contract/runs';
 
 // The naming rule and the restart statuses moved to the contract so that the operator CLI shares
 // them without importing the Lambda. The rules themselves are tested where the Lambda's tests

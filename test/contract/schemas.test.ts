@@ -5,7 +5,7 @@ import { renderSchemaFiles } from '../../scripts/generate-schemas';
 import { DetailType } from '../../lib/contract';
 import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/events/schemas';
 import { synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -28,9 +28,28 @@ describe('every event the local runtime emits validates against its schema', () 
   beforeAll(async () => {
     const scenario = validateScenario({
       batchPredictions: [
-        { id: 'bp-done', timeline: [{ at: 0, status: 'PENDING' }, { at: 600, status: 'INPROGRESS' }, { at: 3600, status: 'COMPLETED', totalRecordCount: 10, invalidRecordCount: 1 }] },
-        { id: 'bp-failed', timeline: [{ at: 0, status: 'PENDING' }, { at: 120, status: 'FAILED', message: 'bad input' }] },
-        { id: 'bp-deleted', timeline: [{ at: 0, status: 'COMPLETED' }, { at: 900, status: 'DELETED' }] },
+        {
+          id: 'bp-done',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 600, status: 'INPROGRESS' },
+            { at: 3600, status: 'COMPLETED', totalRecordCount: 10, invalidRecordCount: 1 },
+          ],
+        },
+        {
+          id: 'bp-failed',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 120, status: 'FAILED', message: 'bad input' },
+          ],
+        },
+        {
+          id: 'bp-deleted',
+          timeline: [
+            { at: 0, status: 'COMPLETED' },
+            { at: 900, status: 'DELETED' },
+          ],
+        },
         { id: 'bp-missing', missing: true },
         // Fails INVALID_INPUT before Amazon ML is asked.
         { id: 'not a valid id!', missing: true },
@@ -55,7 +74,11 @@ describe('every event the local runtime emits validates against its schema', () 
     for (const { envelope } of result.events) {
       const validate = validators.get(envelope['detail-type'] as DetailType)!;
       const valid = validate(envelope);
-      expect({ id: envelope.detail.batchPredictionId, errors: validate.errors ?? null, valid }).toEqual({ id: envelope.detail.batchPredictionId, errors: null, valid: true });
+      expect({ id: envelope.detail.batchPredictionId, errors: validate.errors ?? null, valid }).toEqual({
+        id: envelope.detail.batchPredictionId,
+        errors: null,
+        valid: true,
+      });
     }
   });
 });
@@ -92,7 +115,10 @@ describe('the schemas reject what the contract forbids', () => {
     ['a missing eventId', (d) => delete d.eventId],
     ['sequence 0', (d) => (d.sequence = 0)],
     ['an extra detail key', (d) => (d.extra = 1)],
-    ['a presigned logUri', (d) => ((d.batchPrediction as Record<string, unknown>).logUri = 'https://b.s3.amazonaws.com/l.txt?X-Amz-Signature=abc')],
+    [
+      'a presigned logUri',
+      (d) => ((d.batchPrediction as Record<string, unknown>).logUri = 'https://b.s3.amazonaws.com/l.txt?X-Amz-Signature=abc'),
+    ],
   ])('rejects %s', (_label, mutate) => {
     const event = JSON.parse(JSON.stringify(statusChange)) as { detail: Record<string, unknown> };
     mutate(event.detail);
@@ -104,7 +130,16 @@ describe('the schemas reject what the contract forbids', () => {
     const event = {
       ...statusChange,
       'detail-type': DetailType.POLLING_FAILED,
-      detail: { batchPredictionId: 'bp-1', reason: 'BROKEN', error: 'E', cause: '', lastStatus: null, runId: null, observedAt: '2026-01-05T00:00:00.000Z', eventId: '3f6b9e7e-631d-5760-8f42-e81195c19adb' },
+      detail: {
+        batchPredictionId: 'bp-1',
+        reason: 'BROKEN',
+        error: 'E',
+        cause: '',
+        lastStatus: null,
+        runId: null,
+        observedAt: '2026-01-05T00:00:00.000Z',
+        eventId: '3f6b9e7e-631d-5760-8f42-e81195c19adb',
+      },
     };
     expect(validateFailed(event)).toBe(false);
     expect(validateFailed({ ...event, detail: { ...event.detail, reason: 'NOT_FOUND' } })).toBe(true);

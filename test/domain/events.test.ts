@@ -1,13 +1,13 @@
 import {
-  BatchPredictionSnapshot,
+  type BatchPredictionSnapshot,
   DetailType,
-  PollingFailedDetail,
-  PollingFailureReason,
-  StatusChangeDetail,
+  type PollingFailedDetail,
+  type PollingFailureReason,
+  type StatusChangeDetail,
 } from '../../lib/contract';
 import {
-  EventTarget,
-  FailedRun,
+  type EventTarget,
+  type FailedRun,
   buildPollingFailedDetail,
   buildStatusChangeDetail,
   failureReasonOf,
@@ -44,7 +44,12 @@ describe('buildStatusChangeDetail', () => {
   });
 
   it('keeps previousStatus null on the first observation', () => {
-    const detail = buildStatusChangeDetail({ previousStatus: null, status: 'PENDING', sequence: 1 }, { ...SNAPSHOT, status: 'PENDING' }, RUN_ID, OBSERVED_AT);
+    const detail = buildStatusChangeDetail(
+      { previousStatus: null, status: 'PENDING', sequence: 1 },
+      { ...SNAPSHOT, status: 'PENDING' },
+      RUN_ID,
+      OBSERVED_AT,
+    );
     expect(detail.previousStatus).toBeNull();
     expect(JSON.parse(JSON.stringify(detail))).toHaveProperty('previousStatus', null);
   });

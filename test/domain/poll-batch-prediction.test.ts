@@ -3,12 +3,12 @@
  * keep the ports' semantics (conditional write, outbox flag), so crash-and-retry can be replayed.
  */
 import {
-  BatchPredictionStatus,
+  type BatchPredictionStatus,
   DetailType,
-  PollState,
+  type PollState,
   PollerErrorName,
-  PollingFailedDetail,
-  StatusChangeDetail,
+  type PollingFailedDetail,
+  type StatusChangeDetail,
 } from '../../lib/contract';
 import {
   BatchPredictionNotFoundError,
@@ -17,17 +17,10 @@ import {
   PollingDeadlineExceededError,
 } from '../../lambda/domain/errors';
 import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
-import { PollOutcome, pollBatchPrediction, transitionKeyOf } from '../../lambda/poll-batch-prediction';
-import { AttemptContext, ExecutionContext } from '../../lambda/ports';
-import { ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-polling-failure';
-import {
-  FakePollDependencies,
-  RecordingSink,
-  START_TIME,
-  TARGET,
-  executionFor,
-  fakePollDependencies,
-} from './support/fakes';
+import { type PollOutcome, pollBatchPrediction, transitionKeyOf } from '../../lambda/poll-batch-prediction';
+import type { AttemptContext, ExecutionContext } from '../../lambda/ports';
+import { type ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-polling-failure';
+import { type FakePollDependencies, RecordingSink, START_TIME, TARGET, executionFor, fakePollDependencies } from './support/fakes';
 
 const ID = 'bp-1';
 const EXECUTION = executionFor(ID);
@@ -77,7 +70,13 @@ describe('pollBatchPrediction', () => {
     expect(deps.source.requestedIds).toEqual([ID]);
     expect(deps.sink.published).toHaveLength(1);
     const [entry] = deps.sink.published;
-    expect(entry).toMatchObject({ Source: TARGET.source, DetailType: DetailType.STATUS_CHANGE, Resources: [ARN], Time: START_TIME, EventBusName: TARGET.eventBusName });
+    expect(entry).toMatchObject({
+      Source: TARGET.source,
+      DetailType: DetailType.STATUS_CHANGE,
+      Resources: [ARN],
+      Time: START_TIME,
+      EventBusName: TARGET.eventBusName,
+    });
     expect(JSON.parse(entry.Detail)).toEqual<StatusChangeDetail>({
       batchPredictionId: ID,
       previousStatus: null,
@@ -90,7 +89,14 @@ describe('pollBatchPrediction', () => {
     });
     // Assess: the history, flagged as published
     expect(deps.history.all()).toEqual([
-      expect.objectContaining({ transitionKey: `${RUN_ID}#000001`, sequence: 1, status: 'PENDING', previousStatus: null, published: true, event: entry }),
+      expect.objectContaining({
+        transitionKey: `${RUN_ID}#000001`,
+        sequence: 1,
+        status: 'PENDING',
+        previousStatus: null,
+        published: true,
+        event: entry,
+      }),
     ]);
     expect(published).toEqual([expect.objectContaining({ sequence: 1, status: 'PENDING' })]);
   });
@@ -141,7 +147,10 @@ describe('pollBatchPrediction', () => {
     const retry = (await poll(deps, first)).state;
     // Twenty runs started in the same millisecond under other names.
     const others = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => (await poll(deps, { batchPredictionId: `bp-${i + 2}` }, executionFor(`bp-${i + 2}`))).state.waitSeconds),
+      Array.from(
+        { length: 20 },
+        async (_, i) => (await poll(deps, { batchPredictionId: `bp-${i + 2}` }, executionFor(`bp-${i + 2}`))).state.waitSeconds,
+      ),
     );
 
     expect(retry.waitSeconds).toBe(attempt.waitSeconds);
@@ -253,41 +262,46 @@ describe('pollBatchPrediction', () => {
     ['the attempt context says it is a retry', FIRST_ATTEMPT, { retryCount: 1, redriveCount: 0 }],
     ['the execution was redriven', FIRST_ATTEMPT, { retryCount: 0, redriveCount: 1 }],
     ['there is no attempt context (an older definition)', undefined, undefined],
-  ])('after a crash, publishes the stored transition even when the status has gone back to the one before it: %s', async (_label, crashed, retried) => {
-    // Prepare: poll 1 sees PENDING; poll 2 sees INPROGRESS, writes transition 2 and crashes.
-    const deps = fakePollDependencies();
-    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
-    deps.clock.advanceSeconds(30);
-    deps.source.status = 'INPROGRESS';
-    deps.sink.failNext(1);
-    await expect(pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: crashed }, deps)).rejects.toBeInstanceOf(EventPublishError);
+  ])(
+    'after a crash, publishes the stored transition even when the status has gone back to the one before it: %s',
+    async (_label, crashed, retried) => {
+      // Prepare: poll 1 sees PENDING; poll 2 sees INPROGRESS, writes transition 2 and crashes.
+      const deps = fakePollDependencies();
+      const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
+      deps.clock.advanceSeconds(30);
+      deps.source.status = 'INPROGRESS';
+      deps.sink.failNext(1);
+      await expect(pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: crashed }, deps)).rejects.toBeInstanceOf(
+        EventPublishError,
+      );
 
-    // Act: by the retry, the job reads PENDING again, which is the retried state's lastStatus.
-    deps.clock.advanceSeconds(20);
-    deps.source.status = 'PENDING';
-    const { state, published } = await pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: retried }, deps);
+      // Act: by the retry, the job reads PENDING again, which is the retried state's lastStatus.
+      deps.clock.advanceSeconds(20);
+      deps.source.status = 'PENDING';
+      const { state, published } = await pollBatchPrediction({ state: afterFirst, execution: EXECUTION, attempt: retried }, deps);
 
-    // Assess: the observed INPROGRESS is not left in the outbox, and going back is a transition too.
-    expect(detailsOf(deps).map((d) => [d.previousStatus, d.status, d.sequence])).toEqual([
-      [null, 'PENDING', 1],
-      ['PENDING', 'INPROGRESS', 2],
-      ['INPROGRESS', 'PENDING', 3],
-    ]);
-    expect(published.map((r) => r.sequence)).toEqual([2, 3]);
-    expect(deps.history.all().map((r) => [r.sequence, r.status, r.published])).toEqual([
-      [1, 'PENDING', true],
-      [2, 'INPROGRESS', true],
-      [3, 'PENDING', true],
-    ]);
-    expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 3 });
-  });
+      // Assess: the observed INPROGRESS is not left in the outbox, and going back is a transition too.
+      expect(detailsOf(deps).map((d) => [d.previousStatus, d.status, d.sequence])).toEqual([
+        [null, 'PENDING', 1],
+        ['PENDING', 'INPROGRESS', 2],
+        ['INPROGRESS', 'PENDING', 3],
+      ]);
+      expect(published.map((r) => r.sequence)).toEqual([2, 3]);
+      expect(deps.history.all().map((r) => [r.sequence, r.status, r.published])).toEqual([
+        [1, 'PENDING', true],
+        [2, 'INPROGRESS', true],
+        [3, 'PENDING', true],
+      ]);
+      expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 3 });
+    },
+  );
 
   it.each<[string, AttemptContext | undefined, number]>([
     ['a first attempt skips the read', { retryCount: 0, redriveCount: 0 }, 0],
     ['a retry reads the next key', { retryCount: 1, redriveCount: 0 }, 1],
     ['a redriven execution reads the next key', { retryCount: 0, redriveCount: 2 }, 1],
     ['no attempt context (an older definition) reads the next key', undefined, 1],
-  ])('when nothing changed, looks for a crashed attempt\'s write only if one can exist: %s', async (_label, attempt, reads) => {
+  ])("when nothing changed, looks for a crashed attempt's write only if one can exist: %s", async (_label, attempt, reads) => {
     const deps = fakePollDependencies();
     const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
     deps.history.getCalls = 0;
@@ -345,7 +359,10 @@ describe('pollBatchPrediction', () => {
 
     // Assess
     await expect(late).rejects.toBeInstanceOf(PollingDeadlineExceededError);
-    await expect(late).rejects.toMatchObject({ name: PollerErrorName.DEADLINE_EXCEEDED, message: expect.stringContaining(`started at ${START_TIME}`) });
+    await expect(late).rejects.toMatchObject({
+      name: PollerErrorName.DEADLINE_EXCEEDED,
+      message: expect.stringContaining(`started at ${START_TIME}`),
+    });
     expect(deps.source.requestedIds).toHaveLength(2);
   });
 
@@ -391,8 +408,21 @@ describe('pollBatchPrediction', () => {
     const next = (await poll(deps, handOver?.input, generation2)).state;
 
     // Assess
-    expect(next).toMatchObject({ runId: RUN_ID, runStartedAt: START_TIME, generation: 2, sequence: 2, polls: 3, pollsThisExecution: 1, continueAsNew: false });
-    expect(detailsOf(deps)[1]).toMatchObject({ runId: RUN_ID, sequence: 2, previousStatus: 'PENDING', eventId: statusChangeEventId(RUN_ID, 2, 'INPROGRESS') });
+    expect(next).toMatchObject({
+      runId: RUN_ID,
+      runStartedAt: START_TIME,
+      generation: 2,
+      sequence: 2,
+      polls: 3,
+      pollsThisExecution: 1,
+      continueAsNew: false,
+    });
+    expect(detailsOf(deps)[1]).toMatchObject({
+      runId: RUN_ID,
+      sequence: 2,
+      previousStatus: 'PENDING',
+      eventId: statusChangeEventId(RUN_ID, 2, 'INPROGRESS'),
+    });
     // The deadline still counts from the run's start, not generation 2's.
     deps.clock.advanceSeconds(3600);
     await expect(poll(deps, next, generation2)).rejects.toBeInstanceOf(PollingDeadlineExceededError);
@@ -400,7 +430,11 @@ describe('pollBatchPrediction', () => {
 
   it('names the third generation +g3', async () => {
     const deps = fakePollDependencies({ maxPollsPerExecution: 1 });
-    const { state } = await poll(deps, { batchPredictionId: ID, runId: RUN_ID, runStartedAt: START_TIME, lastStatus: 'PENDING', sequence: 1, generation: 2, polls: 9 }, executionFor(ID, 2));
+    const { state } = await poll(
+      deps,
+      { batchPredictionId: ID, runId: RUN_ID, runStartedAt: START_TIME, lastStatus: 'PENDING', sequence: 1, generation: 2, polls: 9 },
+      executionFor(ID, 2),
+    );
     expect(state.continuation).toMatchObject({ executionName: `${ID}+g3`, input: { generation: 3, polls: 10 } });
   });
 
@@ -487,7 +521,14 @@ describe('reportPollingFailure', () => {
       eventId,
     });
     expect(sink.published).toEqual([
-      { Source: TARGET.source, DetailType: DetailType.POLLING_FAILED, Detail: JSON.stringify(detail), Resources: [ARN], Time: NOW, EventBusName: TARGET.eventBusName },
+      {
+        Source: TARGET.source,
+        DetailType: DetailType.POLLING_FAILED,
+        Detail: JSON.stringify(detail),
+        Resources: [ARN],
+        Time: NOW,
+        EventBusName: TARGET.eventBusName,
+      },
     ]);
     expect(sink.published[0].Detail).not.toContain('trace');
   });
@@ -536,7 +577,10 @@ describe('reportPollingFailure', () => {
     const failure = new EventPublishError('PutEvents failed');
     sink.failNext(1, failure);
     await expect(
-      reportPollingFailure({ state: { batchPredictionId: ID }, failure: { Error: 'X' }, execution }, { sink, target: TARGET, now: () => new Date(NOW) }),
+      reportPollingFailure(
+        { state: { batchPredictionId: ID }, failure: { Error: 'X' }, execution },
+        { sink, target: TARGET, now: () => new Date(NOW) },
+      ),
     ).rejects.toBe(failure);
   });
 });

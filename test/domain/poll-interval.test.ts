@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_POLL_INTERVAL_POLICY, PollIntervalPolicy } from '../../lib/contract';
+import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract';
 import { detectionDelayBoundSeconds, nextWaitSeconds, pollIntervalPolicyProblems } from '../../lambda/domain/poll-interval';
 
 const DEFAULT = DEFAULT_POLL_INTERVAL_POLICY; // adaptive, 30 s initial, 300 s max, 10 % jitter
@@ -139,14 +139,26 @@ describe('pollIntervalPolicyProblems', () => {
     ['a string', 'adaptive', [/must be an object/]],
     ['an unknown kind', { kind: 'linear' }, [/'kind' must be "adaptive" or "fixed", got "linear"/]],
     ['a missing kind', { intervalSeconds: 60 }, [/'kind'.*got undefined/]],
-    ['a zero interval', { kind: 'fixed', intervalSeconds: 0 }, [/'intervalSeconds' must be a whole number of seconds from 1 to 86400, got 0/]],
+    [
+      'a zero interval',
+      { kind: 'fixed', intervalSeconds: 0 },
+      [/'intervalSeconds' must be a whole number of seconds from 1 to 86400, got 0/],
+    ],
     ['a fractional interval', { kind: 'fixed', intervalSeconds: 1.5 }, [/'intervalSeconds'.*got 1.5/]],
     ['an interval over a day', { kind: 'fixed', intervalSeconds: 86_401 }, [/'intervalSeconds'.*got 86401/]],
     ['an interval as a string', { kind: 'fixed', intervalSeconds: '60' }, [/'intervalSeconds'.*got "60"/]],
     ['a missing interval', { kind: 'fixed' }, [/'intervalSeconds'.*got undefined/]],
     ['a zero initial', { ...NO_JITTER, initialSeconds: 0 }, [/'initialSeconds'.*got 0/]],
-    ['a negative maximum', { ...NO_JITTER, maxSeconds: -5 }, [/'maxSeconds'.*got -5/, /'maxSeconds' \(-5\) must not be below 'initialSeconds' \(30\)/]],
-    ['a maximum below the initial', { ...NO_JITTER, initialSeconds: 60, maxSeconds: 10 }, [/'maxSeconds' \(10\) must not be below 'initialSeconds' \(60\)/]],
+    [
+      'a negative maximum',
+      { ...NO_JITTER, maxSeconds: -5 },
+      [/'maxSeconds'.*got -5/, /'maxSeconds' \(-5\) must not be below 'initialSeconds' \(30\)/],
+    ],
+    [
+      'a maximum below the initial',
+      { ...NO_JITTER, initialSeconds: 60, maxSeconds: 10 },
+      [/'maxSeconds' \(10\) must not be below 'initialSeconds' \(60\)/],
+    ],
     ['a jitter of 1', { ...NO_JITTER, jitterRatio: 1 }, [/'jitterRatio' must be a number from 0 up to \(not including\) 1, got 1/]],
     ['a negative jitter', { ...NO_JITTER, jitterRatio: -0.1 }, [/'jitterRatio'.*got -0.1/]],
     ['a jitter as a string', { ...NO_JITTER, jitterRatio: '0.1' }, [/'jitterRatio'.*got "0.1"/]],

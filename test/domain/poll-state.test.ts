@@ -123,18 +123,21 @@ describe('parsePollStateInput', () => {
     ['a number', 7, /must be a JSON object.*got number 7/],
     ['an array', [{ batchPredictionId: 'bp-1' }], /must be a JSON object.*got an array/],
     ['undefined', undefined, /must be a JSON object.*got undefined/],
-  ])('rejects %s as input with RunInputNotAnObjectError (the state machine catches it apart: no ResultPath fits such an input)', (_label, input, message) => {
-    let caught: unknown;
-    try {
-      parsePollStateInput(input);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(RunInputNotAnObjectError);
-    expect((caught as Error).name).toBe(PollerErrorName.INPUT_NOT_AN_OBJECT);
-    expect((caught as Error).name).toBe('RunInputNotAnObjectError');
-    expect((caught as Error).message).toMatch(message);
-  });
+  ])(
+    'rejects %s as input with RunInputNotAnObjectError (the state machine catches it apart: no ResultPath fits such an input)',
+    (_label, input, message) => {
+      let caught: unknown;
+      try {
+        parsePollStateInput(input);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(RunInputNotAnObjectError);
+      expect((caught as Error).name).toBe(PollerErrorName.INPUT_NOT_AN_OBJECT);
+      expect((caught as Error).name).toBe('RunInputNotAnObjectError');
+      expect((caught as Error).message).toMatch(message);
+    },
+  );
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['a mis-cased id key', { batchPredictionID: 'bp-1' }, /unknown key\(s\) "batchPredictionID"/],
@@ -149,17 +152,41 @@ describe('parsePollStateInput', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['no id', {}, /no "batchPredictionId"/],
     ['a bad id', { batchPredictionId: 'bp 1' }, /"bp 1" is not an Amazon ML id/],
-    ['an unknown lastStatus', { batchPredictionId: 'bp-1', lastStatus: 'RUNNING' }, /"lastStatus" must be a batch prediction status or null, got the string "RUNNING"/],
+    [
+      'an unknown lastStatus',
+      { batchPredictionId: 'bp-1', lastStatus: 'RUNNING' },
+      /"lastStatus" must be a batch prediction status or null, got the string "RUNNING"/,
+    ],
     ['a lowercase lastStatus', { batchPredictionId: 'bp-1', lastStatus: 'pending' }, /"lastStatus".*"pending"/],
     ['a negative sequence', { batchPredictionId: 'bp-1', sequence: -1 }, /"sequence" must be a whole number ≥ 0, got number -1/],
     ['a fractional generation', { batchPredictionId: 'bp-1', generation: 1.5 }, /"generation" must be a whole number ≥ 1, got number 1.5/],
     ['polls as a string', { batchPredictionId: 'bp-1', polls: '3' }, /"polls" must be a whole number ≥ 0, got the string "3"/],
     ['a numeric runId', { batchPredictionId: 'bp-1', runId: 5 }, /"runId" must be a string, got number 5/],
-    ['a boolean runStartedAt', { batchPredictionId: 'bp-1', runStartedAt: true }, /"runStartedAt" must be an ISO-8601 time .*, got boolean true/],
-    ['an object lastTransitionAt', { batchPredictionId: 'bp-1', lastTransitionAt: {} }, /"lastTransitionAt" must be an ISO-8601 time .*, got object/],
-    ['a runStartedAt that is not a date', { batchPredictionId: 'bp-1', runStartedAt: 'last week' }, /"runStartedAt" must be an ISO-8601 time .*, got the string "last week"/],
-    ['a lastTransitionAt that is not a date', { batchPredictionId: 'bp-1', lastTransitionAt: 'yesterday' }, /"lastTransitionAt" must be an ISO-8601 time .*, got the string "yesterday"/],
-    ['generation 0 (a run starts at generation 1)', { batchPredictionId: 'bp-1', generation: 0 }, /"generation" must be a whole number ≥ 1, got number 0/],
+    [
+      'a boolean runStartedAt',
+      { batchPredictionId: 'bp-1', runStartedAt: true },
+      /"runStartedAt" must be an ISO-8601 time .*, got boolean true/,
+    ],
+    [
+      'an object lastTransitionAt',
+      { batchPredictionId: 'bp-1', lastTransitionAt: {} },
+      /"lastTransitionAt" must be an ISO-8601 time .*, got object/,
+    ],
+    [
+      'a runStartedAt that is not a date',
+      { batchPredictionId: 'bp-1', runStartedAt: 'last week' },
+      /"runStartedAt" must be an ISO-8601 time .*, got the string "last week"/,
+    ],
+    [
+      'a lastTransitionAt that is not a date',
+      { batchPredictionId: 'bp-1', lastTransitionAt: 'yesterday' },
+      /"lastTransitionAt" must be an ISO-8601 time .*, got the string "yesterday"/,
+    ],
+    [
+      'generation 0 (a run starts at generation 1)',
+      { batchPredictionId: 'bp-1', generation: 0 },
+      /"generation" must be a whole number ≥ 1, got number 0/,
+    ],
   ])('rejects %s, naming the key and value', (_label, input, message) => {
     const error = invalidInputErrorOf(() => parsePollStateInput(input));
     expect(error.message).toMatch(message);

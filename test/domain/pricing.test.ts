@@ -8,7 +8,14 @@ import {
   writeRequestUnits,
 } from '../../scripts/pricing';
 
-const NO_USAGE = { stateTransitions: 0, lambdaRequests: 0, lambdaGbSeconds: 0, dynamoDbWriteRequestUnits: 0, dynamoDbReadRequestUnits: 0, eventBridgeEvents: 0 };
+const NO_USAGE = {
+  stateTransitions: 0,
+  lambdaRequests: 0,
+  lambdaGbSeconds: 0,
+  dynamoDbWriteRequestUnits: 0,
+  dynamoDbReadRequestUnits: 0,
+  eventBridgeEvents: 0,
+};
 
 describe('PRICES_USD', () => {
   it('holds the listed us-east-1 prices', () => {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, MAX_AUTOMATIC_RESTARTS } from '../../lib/contract';
-import { LatestRun, RestartDecision, RestartPolicy, decideRestart, restartPolicyProblems, restartSpacingSeconds } from '../../lambda/domain/restarts';
+import {
+  type LatestRun,
+  type RestartDecision,
+  type RestartPolicy,
+  decideRestart,
+  restartPolicyProblems,
+  restartSpacingSeconds,
+} from '../../lambda/domain/restarts';
 
 const POLICY: RestartPolicy = { maxRestarts: 3, backoffBaseSeconds: 900 };
 const STOPPED_AT = '2024-05-01T10:00:00.000Z';
@@ -38,17 +45,42 @@ describe('decideRestart', () => {
     ['a first run that TIMED_OUT, an hour later: restart 1', ended(0, 'TIMED_OUT'), after(3600), { kind: 'restart', restart: 1 }],
     ['a first run that was ABORTED (StopExecution): left stopped', ended(0, 'ABORTED'), after(86_400), { kind: 'stopped' }],
     ['a restart that was ABORTED: left stopped', ended(2, 'ABORTED'), after(86_400), { kind: 'stopped' }],
-    ['a first run that FAILED 14 min 59 s ago: not yet', ended(0, 'FAILED'), after(899), { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() }],
-    ['restart 1 that FAILED 29 min ago: restart 2 waits 30 min', ended(1, 'FAILED'), after(29 * 60), { kind: 'backoff', restart: 2, notBefore: after(1800).toISOString() }],
+    [
+      'a first run that FAILED 14 min 59 s ago: not yet',
+      ended(0, 'FAILED'),
+      after(899),
+      { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() },
+    ],
+    [
+      'restart 1 that FAILED 29 min ago: restart 2 waits 30 min',
+      ended(1, 'FAILED'),
+      after(29 * 60),
+      { kind: 'backoff', restart: 2, notBefore: after(1800).toISOString() },
+    ],
     ['restart 1 that FAILED 30 min ago: restart 2', ended(1, 'FAILED'), after(1800), { kind: 'restart', restart: 2 }],
     ['restart 2 that FAILED 1 h ago: restart 3', ended(2, 'FAILED'), after(3600), { kind: 'restart', restart: 3 }],
     ['restart 3 that FAILED, a day later: the bound holds', ended(3, 'FAILED'), after(86_400), { kind: 'exhausted', restarts: 3 }],
-    ['an operator restart past the bound that FAILED: still exhausted', ended(5, 'FAILED'), after(86_400), { kind: 'exhausted', restarts: 3 }],
+    [
+      'an operator restart past the bound that FAILED: still exhausted',
+      ended(5, 'FAILED'),
+      after(86_400),
+      { kind: 'exhausted', restarts: 3 },
+    ],
     ['a run that SUCCEEDED saw a terminal status: never restarted', ended(0, 'SUCCEEDED'), after(86_400), { kind: 'finished' }],
     ['a restart that SUCCEEDED: never restarted', ended(2, 'SUCCEEDED'), after(86_400), { kind: 'finished' }],
-    ['a run still RUNNING (ListExecutions lagged)', { restart: 0, executionName: 'bp-1', status: 'RUNNING' }, after(0), { kind: 'running' }],
+    [
+      'a run still RUNNING (ListExecutions lagged)',
+      { restart: 0, executionName: 'bp-1', status: 'RUNNING' },
+      after(0),
+      { kind: 'running' },
+    ],
     ['a run waiting for a redrive', ended(0, 'PENDING_REDRIVE'), after(86_400), { kind: 'running' }],
-    ['an ended run without a stop time counts as ended now', ended(0, 'FAILED', undefined), after(0), { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() }],
+    [
+      'an ended run without a stop time counts as ended now',
+      ended(0, 'FAILED', undefined),
+      after(0),
+      { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() },
+    ],
   ])('%s', (_what, latest, now, expected) => {
     expect(decideRestart(latest, POLICY, now)).toEqual(expected);
   });
@@ -88,7 +120,11 @@ describe('restartPolicyProblems', () => {
     ['the default', { maxRestarts: DEFAULT_MAX_RESTARTS, backoffBaseSeconds: DEFAULT_RESTART_BACKOFF_SECONDS }, undefined],
     ['no restarts', { maxRestarts: 0, backoffBaseSeconds: 1 }, undefined],
     ['the most restarts', { maxRestarts: MAX_AUTOMATIC_RESTARTS, backoffBaseSeconds: 900 }, undefined],
-    ['too many restarts', { maxRestarts: MAX_AUTOMATIC_RESTARTS + 1, backoffBaseSeconds: 900 }, /maxRestarts must be a whole number from 0 to 10, got 11/],
+    [
+      'too many restarts',
+      { maxRestarts: MAX_AUTOMATIC_RESTARTS + 1, backoffBaseSeconds: 900 },
+      /maxRestarts must be a whole number from 0 to 10, got 11/,
+    ],
     ['a negative count', { maxRestarts: -1, backoffBaseSeconds: 900 }, /maxRestarts .* got -1/],
     ['a fraction', { maxRestarts: 1.5, backoffBaseSeconds: 900 }, /maxRestarts .* got 1.5/],
     ['NaN', { maxRestarts: NaN, backoffBaseSeconds: 900 }, /maxRestarts .* got NaN/],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PollerErrorName, StarterRequest } from '../../lib/contract';
+import { PollerErrorName, type StarterRequest } from '../../lib/contract';
 import { InvalidBatchPredictionInputError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 import { startRuns } from '../../lambda/start-runs';
 import { FakeLister, FakeStarter } from './support/starter-fakes';
@@ -53,7 +53,10 @@ describe('startRuns: CloudTrail (one announced id)', () => {
   it('accepts the longest valid id (64 characters of letters, digits, "_", "." and "-")', async () => {
     const id = `a_b.c-${'9'.repeat(58)}`;
     expect(id).toHaveLength(64);
-    const result = await startRuns({ source: 'cloudtrail', batchPredictionId: id }, { lister: new FakeLister(), starter: new FakeStarter() });
+    const result = await startRuns(
+      { source: 'cloudtrail', batchPredictionId: id },
+      { lister: new FakeLister(), starter: new FakeStarter() },
+    );
     expect(result.running).toEqual([id]);
   });
 });
@@ -82,7 +85,13 @@ describe('startRuns: sweeper (every PENDING and INPROGRESS batch prediction)', (
     const result = await startRuns({ source: 'sweeper' }, { lister, starter });
 
     // Assess
-    expect(result).toEqual({ running: ['bp-new', 'bp-polled'], finished: ['bp-done-1', 'bp-done-2'], restarted: [], deferred: [], exhausted: [] });
+    expect(result).toEqual({
+      running: ['bp-new', 'bp-polled'],
+      finished: ['bp-done-1', 'bp-done-2'],
+      restarted: [],
+      deferred: [],
+      exhausted: [],
+    });
   });
 
   it('skips the ids a running execution polls already: one listing instead of a start per job in flight', async () => {
@@ -166,7 +175,10 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
     const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT, 'MachineLearningUnavailableError');
 
     // Act
-    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ INPROGRESS: ['bp-1'] }), starter, restarts: POLICY, now: at(900) });
+    const result = await startRuns(
+      { source: 'sweeper' },
+      { lister: new FakeLister({ INPROGRESS: ['bp-1'] }), starter, restarts: POLICY, now: at(900) },
+    );
 
     // Assess
     expect(starter.startedNames).toEqual(['bp-1', 'bp-1+r1']);
@@ -214,13 +226,19 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
   ])('starts %s', async (_what, failedRestart, secondsLater, expected) => {
     const starter = new FakeStarter();
     for (let r = 0; r <= failedRestart; r++) starter.end('bp-1', r, 'FAILED', STOPPED_AT);
-    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(secondsLater) });
+    const result = await startRuns(
+      { source: 'sweeper' },
+      { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(secondsLater) },
+    );
     expect(result.restarted.map((r) => r.executionName)).toEqual([expected]);
   });
 
   it('defers a restart that is not due yet, starting nothing', async () => {
     const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT).end('bp-1', 1, 'FAILED', STOPPED_AT);
-    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(1799) });
+    const result = await startRuns(
+      { source: 'sweeper' },
+      { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(1799) },
+    );
     expect(result).toEqual({ ...NOTHING, deferred: [{ batchPredictionId: 'bp-1', restart: 2, notBefore: '2024-05-01T10:30:00.000Z' }] });
     expect(starter.startedNames).toEqual(['bp-1']);
   });
@@ -228,36 +246,57 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
   it('past the bound starts nothing more and reports the id as exhausted', async () => {
     const starter = new FakeStarter();
     for (let r = 0; r <= 3; r++) starter.end('bp-1', r, 'FAILED', STOPPED_AT);
-    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) });
-    expect(result).toEqual({ ...NOTHING, exhausted: [{ batchPredictionId: 'bp-1', restarts: 3, lastExecutionName: 'bp-1+r3', lastStatus: 'FAILED' }] });
+    const result = await startRuns(
+      { source: 'sweeper' },
+      { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) },
+    );
+    expect(result).toEqual({
+      ...NOTHING,
+      exhausted: [{ batchPredictionId: 'bp-1', restarts: 3, lastExecutionName: 'bp-1+r3', lastStatus: 'FAILED' }],
+    });
     expect(starter.startedNames).toEqual(['bp-1']);
   });
 
   it('never restarts a run that SUCCEEDED (it saw a terminal status; the listing is older)', async () => {
     const starter = new FakeStarter().end('bp-1', 0, 'SUCCEEDED', STOPPED_AT);
-    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) });
+    const result = await startRuns(
+      { source: 'sweeper' },
+      { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) },
+    );
     expect(result).toEqual({ ...NOTHING, finished: ['bp-1'] });
     expect(starter.startedNames).toEqual(['bp-1']);
   });
 
-  it.each(['bp-1', 'bp-1+r1'])('never restarts a run someone stopped (latest execution %s ABORTED by StopExecution)', async (executionName) => {
-    const starter = new FakeStarter().end('bp-1', 0, executionName === 'bp-1' ? 'ABORTED' : 'FAILED', STOPPED_AT);
-    if (executionName !== 'bp-1') starter.end('bp-1', 1, 'ABORTED', STOPPED_AT);
-    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ INPROGRESS: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) });
-    expect(result).toEqual({ ...NOTHING, finished: ['bp-1'] });
-    expect(starter.startedNames).toEqual(['bp-1']);
-  });
+  it.each(['bp-1', 'bp-1+r1'])(
+    'never restarts a run someone stopped (latest execution %s ABORTED by StopExecution)',
+    async (executionName) => {
+      const starter = new FakeStarter().end('bp-1', 0, executionName === 'bp-1' ? 'ABORTED' : 'FAILED', STOPPED_AT);
+      if (executionName !== 'bp-1') starter.end('bp-1', 1, 'ABORTED', STOPPED_AT);
+      const result = await startRuns(
+        { source: 'sweeper' },
+        { lister: new FakeLister({ INPROGRESS: ['bp-1'] }), starter, restarts: POLICY, now: at(86_400) },
+      );
+      expect(result).toEqual({ ...NOTHING, finished: ['bp-1'] });
+      expect(starter.startedNames).toEqual(['bp-1']);
+    },
+  );
 
   it('a CloudTrail request never restarts and never looks for the latest run', async () => {
     const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT);
-    const result = await startRuns({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { lister: new FakeLister(), starter, restarts: POLICY, now: at(86_400) });
+    const result = await startRuns(
+      { source: 'cloudtrail', batchPredictionId: 'bp-1' },
+      { lister: new FakeLister(), starter, restarts: POLICY, now: at(86_400) },
+    );
     expect(result).toEqual({ ...NOTHING, finished: ['bp-1'] });
     expect(starter.latestRunCalls).toBe(0);
   });
 
   it('looks up the latest run only for ids whose start was refused, not for new or running ones', async () => {
     const starter = new FakeStarter(new Set(), ['bp-running']).end('bp-failed', 0, 'FAILED', STOPPED_AT);
-    await startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-new', 'bp-running', 'bp-failed'] }), starter, restarts: POLICY, now: at(900) });
+    await startRuns(
+      { source: 'sweeper' },
+      { lister: new FakeLister({ PENDING: ['bp-new', 'bp-running', 'bp-failed'] }), starter, restarts: POLICY, now: at(900) },
+    );
     expect(starter.latestRunCalls).toBe(1);
     expect(starter.startedNames).toEqual(['bp-failed', 'bp-failed+r1', 'bp-new']);
   });
@@ -266,7 +305,9 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
     const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT);
     const error = new PollerAccessDeniedError('states:DescribeExecution');
     starter.latestRunError = error;
-    await expect(startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(900) })).rejects.toBe(error);
+    await expect(
+      startRuns({ source: 'sweeper' }, { lister: new FakeLister({ PENDING: ['bp-1'] }), starter, restarts: POLICY, now: at(900) }),
+    ).rejects.toBe(error);
   });
 });
 
@@ -277,7 +318,10 @@ describe('startRuns: restarts over many sweeps (property)', () => {
         fc.integer({ min: 0, max: 4 }),
         fc.integer({ min: 60, max: 3600 }),
         // Per sweep: seconds since the previous sweep, whether the current run fails just before it, and whether two sweeps run at once.
-        fc.array(fc.record({ gapSeconds: fc.integer({ min: 60, max: 7200 }), failsBefore: fc.boolean(), concurrent: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.record({ gapSeconds: fc.integer({ min: 60, max: 7200 }), failsBefore: fc.boolean(), concurrent: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 25,
+        }),
         async (maxRestarts, backoffBaseSeconds, sweeps) => {
           const starter = new FakeStarter();
           const lister = new FakeLister({ INPROGRESS: ['bp-1'] });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { ALL_STATUSES, BatchPredictionStatus } from '../../lib/contract';
-import { Transition, detectTransition } from '../../lambda/domain/transition';
+import { ALL_STATUSES, type BatchPredictionStatus } from '../../lib/contract';
+import { type Transition, detectTransition } from '../../lambda/domain/transition';
 
 describe('detectTransition', () => {
   it.each<[string, BatchPredictionStatus | null, BatchPredictionStatus, number, Transition | undefined]>([
@@ -10,7 +10,13 @@ describe('detectTransition', () => {
     ['INPROGRESS → COMPLETED', 'INPROGRESS', 'COMPLETED', 2, { previousStatus: 'INPROGRESS', status: 'COMPLETED', sequence: 3 }],
     ['INPROGRESS → FAILED', 'INPROGRESS', 'FAILED', 2, { previousStatus: 'INPROGRESS', status: 'FAILED', sequence: 3 }],
     ['PENDING → DELETED (skipping states)', 'PENDING', 'DELETED', 1, { previousStatus: 'PENDING', status: 'DELETED', sequence: 2 }],
-    ['a handed-over run continues its numbering', 'INPROGRESS', 'COMPLETED', 41, { previousStatus: 'INPROGRESS', status: 'COMPLETED', sequence: 42 }],
+    [
+      'a handed-over run continues its numbering',
+      'INPROGRESS',
+      'COMPLETED',
+      41,
+      { previousStatus: 'INPROGRESS', status: 'COMPLETED', sequence: 42 },
+    ],
     ['PENDING unchanged', 'PENDING', 'PENDING', 1, undefined],
     ['INPROGRESS unchanged', 'INPROGRESS', 'INPROGRESS', 2, undefined],
     ['COMPLETED unchanged', 'COMPLETED', 'COMPLETED', 3, undefined],

@@ -1,4 +1,4 @@
-import { Server } from 'node:http';
+import type { Server } from 'node:http';
 import { synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
@@ -15,7 +15,16 @@ let endpoint: string;
 
 beforeAll(async () => {
   const scenario = validateScenario({
-    batchPredictions: [{ id: 'bp-stuck', timeline: [{ at: 0, status: 'PENDING' }, { at: 3600, status: 'INPROGRESS' }, { at: 7200, status: 'COMPLETED' }] }],
+    batchPredictions: [
+      {
+        id: 'bp-stuck',
+        timeline: [
+          { at: 0, status: 'PENDING' },
+          { at: 3600, status: 'INPROGRESS' },
+          { at: 7200, status: 'COMPLETED' },
+        ],
+      },
+    ],
     // The second poll meets 7 errors: the Poll task's retries run out and the run fails.
     faults: [{ operation: 'GetBatchPrediction', id: 'bp-stuck', error: 'InternalServerException', skip: 1, times: 7 }],
   });
@@ -33,16 +42,22 @@ afterAll(async () => {
 
 it('a failed run: watch refuses and names --restart; watch --restart starts <id>+r1, which polls to the end as a new run', async () => {
   // The first run fails while the job is PENDING.
-  await until(async () => (runtime.stepFunctions.executions.find((e) => e.name === 'bp-stuck')?.status === 'FAILED' ? true : undefined), { everyMs: 50 });
+  await until(async () => (runtime.stepFunctions.executions.find((e) => e.name === 'bp-stuck')?.status === 'FAILED' ? true : undefined), {
+    everyMs: 50,
+  });
 
   const refused = await servedCli(endpoint, ['watch', 'bp-stuck']);
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toMatch(/^batch-prediction-poller: bp-stuck was polled before and that run did not finish \(execution bp-stuck ended FAILED at .*MachineLearningUnavailableError/);
+  expect(refused.stderr).toMatch(
+    /^batch-prediction-poller: bp-stuck was polled before and that run did not finish \(execution bp-stuck ended FAILED at .*MachineLearningUnavailableError/,
+  );
   expect(refused.stderr).toMatch(/run batch-prediction-poller watch --restart bp-stuck \(starts bp-stuck\+r1\)/);
 
   const restarted = await servedCli(endpoint, ['watch', '--restart', 'bp-stuck']);
   expect(restarted).toMatchObject({ code: 0, stderr: '' });
-  expect(restarted.stdout).toMatch(/^restarted polling bp-stuck: execution bp-stuck\+r1 running since .*, restart 1, a new run; the previous run's execution bp-stuck ended FAILED/);
+  expect(restarted.stdout).toMatch(
+    /^restarted polling bp-stuck: execution bp-stuck\+r1 running since .*, restart 1, a new run; the previous run's execution bp-stuck ended FAILED/,
+  );
 
   // Running now (the job completes 2 simulated hours in, about 3.6 s of real time): a second
   // --restart starts nothing.
@@ -50,10 +65,17 @@ it('a failed run: watch refuses and names --restart; watch --restart starts <id>
   expect(again.code).toBe(0);
   expect(again.stdout).toMatch(/bp-stuck is already being polled: execution bp-stuck\+r1 running since .*, restart 1/);
 
-  const history = await until(async () => {
-    const result = await servedCli(endpoint, ['history', 'bp-stuck', '--json']);
-    return result.code === 0 && result.stdout.includes('COMPLETED') ? (JSON.parse(result.stdout) as { runs: { runId: string; restart: number; transitions: { sequence: number; previousStatus: string | null; status: string }[] }[] }) : undefined;
-  }, { everyMs: 50 });
+  const history = await until(
+    async () => {
+      const result = await servedCli(endpoint, ['history', 'bp-stuck', '--json']);
+      return result.code === 0 && result.stdout.includes('COMPLETED')
+        ? (JSON.parse(result.stdout) as {
+            runs: { runId: string; restart: number; transitions: { sequence: number; previousStatus: string | null; status: string }[] }[];
+          })
+        : undefined;
+    },
+    { everyMs: 50 },
+  );
   expect(history.runs.map((r) => [r.runId.replace(/^[^/]+\//, ''), r.restart])).toEqual([
     ['bp-stuck', 0],
     ['bp-stuck+r1', 1],

@@ -1,4 +1,4 @@
-import { Server } from 'node:http';
+import type { Server } from 'node:http';
 import { synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
@@ -18,7 +18,15 @@ beforeAll(async () => {
       // Nobody starts it: `watch` does. The timeline counts from the clock's start, not the run's:
       // PENDING lasts 2 simulated hours (0.36 s real) so that a `watch` delayed by a loaded machine
       // still sees it.
-      { id: 'bp-watched', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 7200, status: 'INPROGRESS' }, { at: 14400, status: 'COMPLETED' }] },
+      {
+        id: 'bp-watched',
+        starts: 0,
+        timeline: [
+          { at: 0, status: 'PENDING' },
+          { at: 7200, status: 'INPROGRESS' },
+          { at: 14400, status: 'COMPLETED' },
+        ],
+      },
     ],
   });
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment() });
@@ -38,10 +46,13 @@ it('watch starts a run, history shows its transitions, list its latest status', 
   expect(watched).toMatchObject({ code: 0, stderr: '' });
   expect(watched.stdout).toMatch(/bp-watched/);
 
-  const history = await until(async () => {
-    const result = await servedCli(endpoint, ['history', 'bp-watched', '--json']);
-    return result.code === 0 && result.stdout.includes('COMPLETED') ? (JSON.parse(result.stdout) as Record<string, unknown>) : undefined;
-  }, { everyMs: 100 });
+  const history = await until(
+    async () => {
+      const result = await servedCli(endpoint, ['history', 'bp-watched', '--json']);
+      return result.code === 0 && result.stdout.includes('COMPLETED') ? (JSON.parse(result.stdout) as Record<string, unknown>) : undefined;
+    },
+    { everyMs: 100 },
+  );
   const transitions = JSON.stringify(history);
   expect(transitions.indexOf('PENDING')).toBeLessThan(transitions.indexOf('INPROGRESS'));
   expect(transitions.indexOf('INPROGRESS')).toBeLessThan(transitions.indexOf('COMPLETED'));

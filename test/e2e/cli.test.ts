@@ -8,8 +8,8 @@
  * quick).
  */
 import { spawnSync } from 'node:child_process';
-import { Server, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -69,12 +69,22 @@ const SCENARIO = {
         { at: 3600, status: 'COMPLETED', totalRecordCount: 5000, invalidRecordCount: 0 },
       ],
     },
-    { id: 'bp-churn', timeline: [{ at: 0, status: 'PENDING' }, { at: 900, status: 'FAILED', message: 'Input not accessible' }] },
+    {
+      id: 'bp-churn',
+      timeline: [
+        { at: 0, status: 'PENDING' },
+        { at: 900, status: 'FAILED', message: 'Input not accessible' },
+      ],
+    },
     { id: 'bp-typo', missing: true },
   ],
   faults: [{ operation: 'GetBatchPrediction', id: 'bp-scores', error: 'InternalServerException', times: 1 }],
 };
-const TERMINAL_RULE = { source: ['batch-prediction-poller'], 'detail-type': ['Batch Prediction Status Change'], detail: { status: ['COMPLETED', 'FAILED'] } };
+const TERMINAL_RULE = {
+  source: ['batch-prediction-poller'],
+  'detail-type': ['Batch Prediction Status Change'],
+  detail: { status: ['COMPLETED', 'FAILED'] },
+};
 const POLLING_FAILED_RULE = { 'detail-type': ['Batch Prediction Polling Failed'] };
 
 const ENVELOPE_KEYS = ['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version'];
@@ -100,7 +110,11 @@ describe('npm start (in-process)', () => {
     const scenarioFile = write('scenario.json', SCENARIO);
     const terminalRule = write('terminal-rule.json', TERMINAL_RULE);
     const failedRule = write('polling-failed-rule.json', POLLING_FAILED_RULE);
-    const outs = (n: number) => ({ events: path.join(dir, `events-${n}.ndjson`), history: path.join(dir, `history-${n}.ndjson`), summary: path.join(dir, `summary-${n}.json`) });
+    const outs = (n: number) => ({
+      events: path.join(dir, `events-${n}.ndjson`),
+      history: path.join(dir, `history-${n}.ndjson`),
+      summary: path.join(dir, `summary-${n}.json`),
+    });
     const args = (o: ReturnType<typeof outs>) => [
       '--scenario',
       scenarioFile,
@@ -126,7 +140,8 @@ describe('npm start (in-process)', () => {
     const times = events.map((e) => String(e.time));
     expect([...times].sort()).toEqual(times);
     const changes = events.filter((e) => e['detail-type'] === DetailType.STATUS_CHANGE).map((e) => e.detail as Record<string, unknown>);
-    const summarize = (id: string) => changes.filter((d) => d.batchPredictionId === id).map((d) => `${d.sequence}:${d.previousStatus}→${d.status}`);
+    const summarize = (id: string) =>
+      changes.filter((d) => d.batchPredictionId === id).map((d) => `${d.sequence}:${d.previousStatus}→${d.status}`);
     expect(summarize('bp-scores')).toEqual(['1:null→PENDING', '2:PENDING→INPROGRESS', '3:INPROGRESS→COMPLETED']);
     expect(summarize('bp-churn')).toEqual(['1:null→PENDING', '2:PENDING→FAILED']);
     const failures = events.filter((e) => e['detail-type'] === DetailType.POLLING_FAILED).map((e) => e.detail as Record<string, unknown>);
@@ -141,7 +156,10 @@ describe('npm start (in-process)', () => {
     expect(fs.readFileSync(first.history, 'utf8')).not.toContain('X-Amz-Signature');
 
     // --summary-out: executions and totals.
-    const summary = JSON.parse(fs.readFileSync(first.summary, 'utf8')) as { executions: Record<string, unknown>[]; totals: Record<string, unknown> };
+    const summary = JSON.parse(fs.readFileSync(first.summary, 'utf8')) as {
+      executions: Record<string, unknown>[];
+      totals: Record<string, unknown>;
+    };
     expect(Object.keys(summary).sort()).toEqual(['executions', 'queues', 'totals']);
     expect(summary.executions).toHaveLength(3);
     for (const e of summary.executions) expect(Object.keys(e).sort()).toEqual(EXECUTION_KEYS);
@@ -150,15 +168,26 @@ describe('npm start (in-process)', () => {
       ['bp-churn', 'bp-churn', 'SUCCEEDED', null],
       ['bp-typo', 'bp-typo', 'FAILED', 'BatchPredictionNotFoundError'],
     ]);
-    expect(summary.totals).toMatchObject({ executions: 3, succeeded: 2, failed: 1, events: 6, historyItems: 5, faultsInjected: 1, queuedMessages: 0 });
+    expect(summary.totals).toMatchObject({
+      executions: 3,
+      succeeded: 2,
+      failed: 1,
+      events: 6,
+      historyItems: 5,
+      faultsInjected: 1,
+      queuedMessages: 0,
+    });
     // The template's one queue, the dead-letter queue: nothing landed in it.
-    expect((summary as unknown as { queues: unknown }).queues).toEqual([{ logicalId: expect.stringMatching(/DeadLetterQueue/), name: expect.any(String), messages: [] }]);
+    expect((summary as unknown as { queues: unknown }).queues).toEqual([
+      { logicalId: expect.stringMatching(/DeadLetterQueue/), name: expect.any(String), messages: [] },
+    ]);
 
     // --rule: which delivered events each pattern matches.
     expect(lines).toContain(`Rule ${terminalRule}: 2 of 6 event(s) match`);
     expect(lines).toContain(`Rule ${failedRule}: 1 of 6 event(s) match`);
     const terminalIds = changes.filter((d) => d.status === 'COMPLETED' || d.status === 'FAILED').map((d) => String(d.eventId));
-    for (const id of terminalIds) expect(lines.some((l) => l.includes(`event ${id}`) && /Batch Prediction Status Change/.test(l))).toBe(true);
+    for (const id of terminalIds)
+      expect(lines.some((l) => l.includes(`event ${id}`) && /Batch Prediction Status Change/.test(l))).toBe(true);
 
     // The same scenario gives the same output, byte for byte.
     const second = outs(2);
@@ -174,7 +203,20 @@ describe('npm start (in-process)', () => {
 describe('parseArgs', () => {
   it('reads every option, with a separate or an inline value', () => {
     const rule = write('args-rule.json', TERMINAL_RULE);
-    expect(parseArgs(['--scenario', 's.json', '--events-out=e.ndjson', '--history-out', 'h.ndjson', '--summary-out', 'x.json', '--rule', rule, '--verbose'])).toEqual({
+    expect(
+      parseArgs([
+        '--scenario',
+        's.json',
+        '--events-out=e.ndjson',
+        '--history-out',
+        'h.ndjson',
+        '--summary-out',
+        'x.json',
+        '--rule',
+        rule,
+        '--verbose',
+      ]),
+    ).toEqual({
       scenarioFile: 's.json',
       eventsOut: 'e.ndjson',
       historyOut: 'h.ndjson',
@@ -190,7 +232,11 @@ describe('parseArgs', () => {
     [['--events-out='], UsageError, /--events-out needs a value/],
     [['scenario.json'], UsageError, /unknown option "scenario.json"/],
     [['--rule', '/nonexistent/rule.json'], UsageError, /cannot read rule pattern file \/nonexistent\/rule.json: ENOENT/],
-    [['--serve', '--history-out', 'h.ndjson'], UsageError, /^--history-out is not available with --serve \(a served run does not end\); read the history with npm run cli -- history ID$/],
+    [
+      ['--serve', '--history-out', 'h.ndjson'],
+      UsageError,
+      /^--history-out is not available with --serve \(a served run does not end\); read the history with npm run cli -- history ID$/,
+    ],
     [['--serve', '--summary-out=s.json'], UsageError, /^--summary-out is not available with --serve/],
     [['--speed', '10'], UsageError, /^--speed only applies with --serve: npm start -- --serve --speed 10$/],
     [['--port', '5000', '--speed=5'], UsageError, /^--speed and --port only apply with --serve/],
@@ -217,14 +263,39 @@ describe('parseArgs', () => {
 describe('mistakes in what the user gives', () => {
   const bad = (name: string, content: unknown) => () => ['--scenario', write(name, content)];
   const unknownKey = bad('unknown-key.json', { batchPredictions: [{ id: 'a', timeline: [{ at: 0, status: 'PENDING' }] }], extra: true });
-  const backwards = bad('backwards.json', { batchPredictions: [{ id: 'a', timeline: [{ at: 600, status: 'PENDING' }, { at: 60, status: 'COMPLETED' }] }] });
+  const backwards = bad('backwards.json', {
+    batchPredictions: [
+      {
+        id: 'a',
+        timeline: [
+          { at: 600, status: 'PENDING' },
+          { at: 60, status: 'COMPLETED' },
+        ],
+      },
+    ],
+  });
 
   // In-process: main rejects before synthesizing with one of the user-error classes, which the
   // entry point prints as one "error: ..." line with exit code 2 (checked on the real process below).
   it.each([
-    ['a scenario with an unknown key', 'ScenarioError', unknownKey, /unknown-key\.json: "extra": unknown key; allowed: batchPredictions, faults/],
-    ['a timeline going backwards', 'ScenarioError', backwards, /backwards\.json: batchPredictions\[0\]\.timeline\[1\]\.at: must be later than the entry before \(600\)/],
-    ['a missing scenario file', 'UsageError', () => ['--scenario', path.join(dir, 'nope.json')], /cannot read scenario file .*nope\.json: ENOENT/],
+    [
+      'a scenario with an unknown key',
+      'ScenarioError',
+      unknownKey,
+      /unknown-key\.json: "extra": unknown key; allowed: batchPredictions, faults/,
+    ],
+    [
+      'a timeline going backwards',
+      'ScenarioError',
+      backwards,
+      /backwards\.json: batchPredictions\[0\]\.timeline\[1\]\.at: must be later than the entry before \(600\)/,
+    ],
+    [
+      'a missing scenario file',
+      'UsageError',
+      () => ['--scenario', path.join(dir, 'nope.json')],
+      /cannot read scenario file .*nope\.json: ENOENT/,
+    ],
   ])('main rejects %s with a one-line %s', async (_what, name, argv, message) => {
     const lines: string[] = [];
     const outcome = main(argv(), (line) => lines.push(line));

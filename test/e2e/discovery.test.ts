@@ -1,7 +1,7 @@
 import { DetailType, PollerErrorName } from '../../lib/contract';
-import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { AsyncInvocationRecord } from '../../local/discovery';
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
+import type { AsyncInvocationRecord } from '../../local/discovery';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 import { runLocally } from './support/local-run';
 
 // Automatic discovery through the local runtime: the sweeper schedule and the CloudTrail rule of
@@ -15,12 +15,24 @@ beforeAll(() => {
 afterAll(() => LocalRuntime.shutdown());
 
 const statusesOf = (events: readonly { envelope: { 'detail-type': string; detail: Record<string, unknown> } }[], id: string) =>
-  events.filter((e) => e.envelope['detail-type'] === DetailType.STATUS_CHANGE && e.envelope.detail.batchPredictionId === id).map((e) => e.envelope.detail.status);
+  events
+    .filter((e) => e.envelope['detail-type'] === DetailType.STATUS_CHANGE && e.envelope.detail.batchPredictionId === id)
+    .map((e) => e.envelope.detail.status);
 
 describe('discovery', () => {
   it('tracks a batch prediction nobody started: the sweeper finds it PENDING and starts its run', async () => {
     const { result, runtime } = await runLocally(deployment, {
-      batchPredictions: [{ id: 'bp-swept', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 1200, status: 'INPROGRESS' }, { at: 5400, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-swept',
+          starts: 0,
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 1200, status: 'INPROGRESS' },
+            { at: 5400, status: 'COMPLETED' },
+          ],
+        },
+      ],
     });
     expect(result.executions.map((e) => [e.name, e.status])).toEqual([['bp-swept', 'SUCCEEDED']]);
     expect(statusesOf(result.events, 'bp-swept')).toEqual(['PENDING', 'INPROGRESS', 'COMPLETED']);
@@ -32,7 +44,17 @@ describe('discovery', () => {
 
   it('tracks a batch prediction announced by CloudTrail at once, and a later sweep starts no second run', async () => {
     const { result, runtime } = await runLocally(deployment, {
-      batchPredictions: [{ id: 'bp-trailed', starts: 0, cloudTrail: true, timeline: [{ at: 300, status: 'PENDING' }, { at: 3600, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-trailed',
+          starts: 0,
+          cloudTrail: true,
+          timeline: [
+            { at: 300, status: 'PENDING' },
+            { at: 3600, status: 'COMPLETED' },
+          ],
+        },
+      ],
     });
     expect(result.executions.map((e) => e.name)).toEqual(['bp-trailed']);
     expect(Date.parse(result.events[0].envelope.detail.observedAt as string) - runtime.clock.startMs).toBe(300 * 1000);
@@ -54,7 +76,16 @@ describe('discovery', () => {
   it('a failed call does not take the id: when the id is created later, its run starts then and is polled to the end', async () => {
     const { result, runtime } = await runLocally(deployment, {
       batchPredictions: [
-        { id: 'bp-retried-create', starts: 0, cloudTrail: true, cloudTrailFailedCall: 'ThrottlingException', timeline: [{ at: 600, status: 'PENDING' }, { at: 3600, status: 'COMPLETED' }] },
+        {
+          id: 'bp-retried-create',
+          starts: 0,
+          cloudTrail: true,
+          cloudTrailFailedCall: 'ThrottlingException',
+          timeline: [
+            { at: 600, status: 'PENDING' },
+            { at: 3600, status: 'COMPLETED' },
+          ],
+        },
       ],
     });
     expect(result.executions.map((e) => [e.name, e.status])).toEqual([['bp-retried-create', 'SUCCEEDED']]);
@@ -62,12 +93,25 @@ describe('discovery', () => {
     expect(statusesOf(result.events, 'bp-retried-create')).toEqual(['PENDING', 'COMPLETED']);
     // Started by the successful call's record at 600 s (before the first sweep at 900 s).
     expect(Date.parse(result.events[0].envelope.detail.observedAt as string) - runtime.clock.startMs).toBe(600 * 1000);
-    expect(runtime.discovery.invocations.filter((i) => i.target.includes('Discovery')).map((i) => i.atMs - runtime.clock.startMs)).toEqual([600 * 1000]);
+    expect(runtime.discovery.invocations.filter((i) => i.target.includes('Discovery')).map((i) => i.atMs - runtime.clock.startMs)).toEqual([
+      600 * 1000,
+    ]);
   });
 
   it('starts one run per id however many starters see it (scenario start, CloudTrail, sweeps)', async () => {
     const { result } = await runLocally(deployment, {
-      batchPredictions: [{ id: 'bp-everywhere', starts: 2, cloudTrail: true, timeline: [{ at: 0, status: 'PENDING' }, { at: 2700, status: 'INPROGRESS' }, { at: 7200, status: 'FAILED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-everywhere',
+          starts: 2,
+          cloudTrail: true,
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 2700, status: 'INPROGRESS' },
+            { at: 7200, status: 'FAILED' },
+          ],
+        },
+      ],
     });
     expect(result.executions).toHaveLength(1);
     expect(statusesOf(result.events, 'bp-everywhere')).toEqual(['PENDING', 'INPROGRESS', 'FAILED']);
@@ -103,7 +147,17 @@ describe("a starter that fails after Lambda accepted the event (EventBridge's re
 
   it('a CloudTrail start that fails every time: 3 attempts, 1 and 2 minutes apart, then the invocation record lands in the dead-letter queue, which the alarm watches', async () => {
     const { result, runtime } = await runLocally(deployment, {
-      batchPredictions: [{ id: 'bp-lost', starts: 0, cloudTrail: true, timeline: [{ at: 0, status: 'PENDING' }, { at: 3600, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-lost',
+          starts: 0,
+          cloudTrail: true,
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 3600, status: 'COMPLETED' },
+          ],
+        },
+      ],
       faults: [{ operation: 'Invoke', function: STARTER, id: 'bp-lost', error: 'Sandbox.Timedout', times: 3 }],
     });
     const attempts = runtime.discovery.invocations.filter((i) => i.target.includes('DiscoveryRule'));
@@ -119,16 +173,27 @@ describe("a starter that fails after Lambda accepted the event (EventBridge's re
       {
         version: '1.0',
         timestamp: new Date(runtime.clock.startMs + 180_000).toISOString(),
-        requestContext: { requestId: attempts[0].requestId, functionArn: `${starterArn}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+        requestContext: {
+          requestId: attempts[0].requestId,
+          functionArn: `${starterArn}:$LATEST`,
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 3,
+        },
         requestPayload: { source: 'cloudtrail', batchPredictionId: 'bp-lost' },
         responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
         responsePayload: { errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Sandbox.Timedout/), trace: [] },
       },
     ]);
     // The alarm fires on one visible message: this one.
-    expect(alarm).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     expect(records.length).toBeGreaterThanOrEqual(alarm.Threshold);
-    expect(runtime.discovery.failures).toMatchObject([{ condition: 'RetriesExhausted', attempts: 3, destinationArn: deployment.queues[0].arn }]);
+    expect(runtime.discovery.failures).toMatchObject([
+      { condition: 'RetriesExhausted', attempts: 3, destinationArn: deployment.queues[0].arn },
+    ]);
     expect(result.totals.queuedMessages).toBe(1);
     // And the sweeper still finds the job: the run the lost start should have begun polls it to the end.
     expect(result.executions.map((e) => [e.name, e.status])).toEqual([['bp-lost', 'SUCCEEDED']]);
@@ -137,7 +202,16 @@ describe("a starter that fails after Lambda accepted the event (EventBridge's re
 
   it('a sweep whose DescribeBatchPredictions keeps failing: the real handler error is in the record; the next sweep starts the run', async () => {
     const { result, runtime } = await runLocally(deployment, {
-      batchPredictions: [{ id: 'bp-unswept', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 7200, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-unswept',
+          starts: 0,
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 7200, status: 'COMPLETED' },
+          ],
+        },
+      ],
       // Each sweep lists PENDING and INPROGRESS: two calls per attempt, three attempts.
       faults: [{ operation: 'DescribeBatchPredictions', error: 'ThrottlingException', times: 6 }],
     });
@@ -153,14 +227,27 @@ describe("a starter that fails after Lambda accepted the event (EventBridge's re
     expect(records[0]).toMatchObject({
       requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
       requestPayload: { source: 'sweeper' },
-      responsePayload: { errorType: PollerErrorName.MACHINE_LEARNING_UNAVAILABLE, errorMessage: expect.stringMatching(/DescribeBatchPredictions failed: ThrottlingException/) },
+      responsePayload: {
+        errorType: PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+        errorMessage: expect.stringMatching(/DescribeBatchPredictions failed: ThrottlingException/),
+      },
     });
     expect(result.executions.map((e) => [e.name, e.status])).toEqual([['bp-unswept', 'SUCCEEDED']]);
   });
 
-  it('a start that fails once succeeds on Lambda\'s first retry, a minute later: nothing is dead-lettered', async () => {
+  it("a start that fails once succeeds on Lambda's first retry, a minute later: nothing is dead-lettered", async () => {
     const { result, runtime } = await runLocally(deployment, {
-      batchPredictions: [{ id: 'bp-retried', starts: 0, cloudTrail: true, timeline: [{ at: 0, status: 'PENDING' }, { at: 1800, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-retried',
+          starts: 0,
+          cloudTrail: true,
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 1800, status: 'COMPLETED' },
+          ],
+        },
+      ],
       faults: [{ operation: 'Invoke', function: STARTER, id: 'bp-retried', error: 'Lambda.Unknown', times: 1 }],
     });
     expect(runtime.discovery.invocations.filter((i) => i.target.includes('DiscoveryRule')).map((a) => [a.attempt, a.outcome])).toEqual([
@@ -173,8 +260,11 @@ describe("a starter that fails after Lambda accepted the event (EventBridge's re
   });
 
   it('a fault naming a function the template does not have is refused in one line', async () => {
-    await expect(runLocally(deployment, { batchPredictions: [{ id: 'bp-1', timeline: [{ at: 0, status: 'COMPLETED' }] }], faults: [{ operation: 'Invoke', function: 'StartrFunction', error: 'Lambda.Unknown', times: 1 }] })).rejects.toThrow(
-      /^faults: "function": "StartrFunction" names no function of the deployment; it has .*"StarterFunction"/,
-    );
+    await expect(
+      runLocally(deployment, {
+        batchPredictions: [{ id: 'bp-1', timeline: [{ at: 0, status: 'COMPLETED' }] }],
+        faults: [{ operation: 'Invoke', function: 'StartrFunction', error: 'Lambda.Unknown', times: 1 }],
+      }),
+    ).rejects.toThrow(/^faults: "function": "StartrFunction" names no function of the deployment; it has .*"StarterFunction"/);
   });
 });

@@ -4,9 +4,9 @@
  * stand-ins. Each scenario gets a fresh runtime; the stack is synthesized once for the file.
  */
 import { DEFAULT_EVENT_SOURCE, DetailType, PollerErrorName, PollingFailureReason } from '../../lib/contract';
-import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { DeliveredEvent } from '../../local/event-bridge-stand-in';
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
+import type { DeliveredEvent } from '../../local/event-bridge-stand-in';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 
 const START_MS = Date.parse('2026-01-05T00:00:00.000Z');
@@ -172,7 +172,14 @@ describe('LocalRuntime', () => {
     const message = 'Input data location s3://ml-input/churn/ is not accessible';
     const result = await run({
       batchPredictions: [
-        { id: 'bp-churn', timeline: [{ at: 0, status: 'PENDING' }, { at: 300, status: 'INPROGRESS' }, { at: 2700, status: 'FAILED', message }] },
+        {
+          id: 'bp-churn',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 300, status: 'INPROGRESS' },
+            { at: 2700, status: 'FAILED', message },
+          ],
+        },
       ],
     });
     const events = expectRun(result, 'bp-churn', [
@@ -198,7 +205,16 @@ describe('LocalRuntime', () => {
 
   it('reports PENDING → COMPLETED for a fast job whose INPROGRESS no poll saw', async () => {
     const result = await run({
-      batchPredictions: [{ id: 'bp-fast', timeline: [{ at: 0, status: 'PENDING' }, { at: 5, status: 'INPROGRESS' }, { at: 20, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-fast',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 5, status: 'INPROGRESS' },
+            { at: 20, status: 'COMPLETED' },
+          ],
+        },
+      ],
     });
     const events = expectRun(result, 'bp-fast', [
       [null, 'PENDING'],
@@ -210,7 +226,17 @@ describe('LocalRuntime', () => {
   });
 
   it('stops polling at DELETED', async () => {
-    const result = await run({ batchPredictions: [{ id: 'bp-gone', timeline: [{ at: 0, status: 'PENDING' }, { at: 100, status: 'DELETED' }] }] });
+    const result = await run({
+      batchPredictions: [
+        {
+          id: 'bp-gone',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 100, status: 'DELETED' },
+          ],
+        },
+      ],
+    });
     const events = expectRun(result, 'bp-gone', [
       [null, 'PENDING'],
       ['PENDING', 'DELETED'],
@@ -243,7 +269,9 @@ describe('LocalRuntime', () => {
     expect(alert.input).toEqual(expect.stringContaining('NOT_FOUND'));
     expect(result.history).toEqual([]);
     // Not found is not retried.
-    expect(result.calls.filter((c) => c.operation === 'GetBatchPrediction')).toEqual([{ service: 'machinelearning', operation: 'GetBatchPrediction', resource: 'bp-typo' }]);
+    expect(result.calls.filter((c) => c.operation === 'GetBatchPrediction')).toEqual([
+      { service: 'machinelearning', operation: 'GetBatchPrediction', resource: 'bp-typo' },
+    ]);
   });
 
   it('retries through transient Amazon ML errors without losing or repeating an event', async () => {
@@ -295,8 +323,15 @@ describe('LocalRuntime', () => {
       // Every 11th skips INPROGRESS altogether.
       const timeline: Timeline =
         i % 11 === 4
-          ? [{ at: 0, status: 'PENDING' }, { at: ended, status: terminal }]
-          : [{ at: 0, status: 'PENDING' }, { at: started, status: 'INPROGRESS' }, { at: ended, status: terminal }];
+          ? [
+              { at: 0, status: 'PENDING' },
+              { at: ended, status: terminal },
+            ]
+          : [
+              { at: 0, status: 'PENDING' },
+              { at: started, status: 'INPROGRESS' },
+              { at: ended, status: terminal },
+            ];
       return { id, timeline };
     });
     const result = await run({ batchPredictions: jobs });
@@ -315,7 +350,9 @@ describe('LocalRuntime', () => {
     const times = result.events.map((e) => e.envelope.time);
     expect([...times].sort()).toEqual(times);
     // The FAILED ones (and only they) went to the alert topic.
-    const alerted = result.events.filter((e) => deliveriesBy(e, 'FailedStatusRule').length > 0).map((e) => e.envelope.detail.batchPredictionId);
+    const alerted = result.events
+      .filter((e) => deliveriesBy(e, 'FailedStatusRule').length > 0)
+      .map((e) => e.envelope.detail.batchPredictionId);
     expect(alerted.sort()).toEqual(jobs.filter((j) => j.timeline[j.timeline.length - 1].status === 'FAILED').map((j) => j.id));
     expect(result.totals).toMatchObject({ executions: 50, succeeded: 50, events: expectedEvents });
   });
@@ -341,7 +378,11 @@ describe('LocalRuntime', () => {
     expect(result.events).toHaveLength(1);
     const [event] = result.events;
     expect(event.envelope['detail-type']).toBe(DetailType.POLLING_FAILED);
-    expect(event.envelope.detail).toMatchObject({ batchPredictionId: 'bad id!', reason: PollingFailureReason.INVALID_INPUT, error: PollerErrorName.INVALID_INPUT });
+    expect(event.envelope.detail).toMatchObject({
+      batchPredictionId: 'bad id!',
+      reason: PollingFailureReason.INVALID_INPUT,
+      error: PollerErrorName.INVALID_INPUT,
+    });
     expect(deliveriesBy(event, 'PollingFailedRule')).toHaveLength(1);
     expect(deliveriesBy(event, 'PollingFailedRule')[0].input).toEqual(expect.stringContaining('INVALID_INPUT'));
     expect(result.calls.filter((c) => c.operation === 'GetBatchPrediction')).toEqual([]);
@@ -352,7 +393,14 @@ describe('LocalRuntime', () => {
     const scenario = {
       batchPredictions: [
         { id: 'bp-a', timeline: COMPLETED_TIMELINE },
-        { id: 'bp-b', timeline: [{ at: 0, status: 'PENDING' }, { at: 300, status: 'INPROGRESS' }, { at: 2700, status: 'FAILED', message: 'boom' }] },
+        {
+          id: 'bp-b',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 300, status: 'INPROGRESS' },
+            { at: 2700, status: 'FAILED', message: 'boom' },
+          ],
+        },
         { id: 'bp-c', missing: true },
       ],
       faults: [{ operation: 'GetBatchPrediction', id: 'bp-a', error: 'InternalServerException', times: 2 }],
@@ -369,7 +417,16 @@ describe('LocalRuntime', () => {
 
   it('hands a 7-day job over to new executions and keeps one run with 3 events', async () => {
     const result = await run({
-      batchPredictions: [{ id: 'bp-x', timeline: [{ at: 0, status: 'PENDING' }, { at: 3600, status: 'INPROGRESS' }, { at: 601200, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-x',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 3600, status: 'INPROGRESS' },
+            { at: 601200, status: 'COMPLETED' },
+          ],
+        },
+      ],
     });
     const names = result.executions.map((e) => e.name);
     expect(names.length).toBeGreaterThanOrEqual(2);

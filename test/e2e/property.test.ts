@@ -8,11 +8,11 @@
  * `npm run soak` runs the same model over 10,000 jobs.
  */
 import fc from 'fast-check';
-import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import {
-  DeliveryFigures,
-  Observation,
+  type DeliveryFigures,
+  type Observation,
   addFigures,
   checkDelivery,
   collapse,
@@ -62,7 +62,12 @@ describe('the oracle', () => {
   const seen = (status: string, atMs: number, attemptReturned = true): Observation => ({ status, atMs, attemptReturned });
 
   it('collapses repeated observations into transitions', () => {
-    expect(collapse(['PENDING', 'PENDING', 'INPROGRESS', 'PENDING', 'COMPLETED', 'COMPLETED'])).toEqual(['PENDING', 'INPROGRESS', 'PENDING', 'COMPLETED']);
+    expect(collapse(['PENDING', 'PENDING', 'INPROGRESS', 'PENDING', 'COMPLETED', 'COMPLETED'])).toEqual([
+      'PENDING',
+      'INPROGRESS',
+      'PENDING',
+      'COMPLETED',
+    ]);
   });
 
   it('lets a status only a failed attempt saw be left out or be delivered, nothing else', () => {
@@ -72,11 +77,24 @@ describe('the oracle', () => {
     // Delivered late, after a returning poll saw PENDING again: not what was observed.
     expect(explains(observations, ['PENDING', 'INPROGRESS', 'COMPLETED'])).toBe(false);
     expect(explains(observations, ['PENDING'])).toBe(false);
-    expect(explains(observations.map((o) => ({ ...o, attemptReturned: true })), ['PENDING', 'COMPLETED'])).toBe(false);
+    expect(
+      explains(
+        observations.map((o) => ({ ...o, attemptReturned: true })),
+        ['PENDING', 'COMPLETED'],
+      ),
+    ).toBe(false);
   });
 
   it('catches a lost event, a misplaced one and a missing history item in a real run', async () => {
-    const jobs = [{ timeline: [{ at: 0, status: 'PENDING' }, { at: 60, status: 'COMPLETED' }], faults: [] }];
+    const jobs = [
+      {
+        timeline: [
+          { at: 0, status: 'PENDING' },
+          { at: 60, status: 'COMPLETED' },
+        ],
+        faults: [],
+      },
+    ];
     const { result, runtime } = await runLocally(deployment, scenarioFor(jobs, 'oracle'));
     const observations = observationsOf(runtime);
     const clean = checkDelivery(result, observations, jobs, 'oracle');
@@ -84,7 +102,12 @@ describe('the oracle', () => {
     expect(clean).toMatchObject({ transitions: 2, eventsDelivered: 2, lost: 0 });
 
     const lost = { ...result, events: result.events.slice(1) };
-    expect(checkDelivery(lost, observations, jobs, 'oracle')).toMatchObject({ lost: 1, unexpected: 0, sequenceErrors: 1, historyMismatches: 1 });
+    expect(checkDelivery(lost, observations, jobs, 'oracle')).toMatchObject({
+      lost: 1,
+      unexpected: 0,
+      sequenceErrors: 1,
+      historyMismatches: 1,
+    });
     const reordered = { ...result, events: [...result.events].reverse().map((e, i) => ({ ...e, arrival: i })) };
     expect(checkDelivery(reordered, observations, jobs, 'oracle')).toMatchObject({ sequenceErrors: 1 });
     const unseen = new Map([['oracle-0', [...(observations.get('oracle-0') ?? []), seen('FAILED', runtime.clock.nowMs() + 1000)]]]);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { main } from '../../local/cli';
 import { DEMO_SCENARIO } from '../../local/demo-scenario';
 import { ReadmeMarkerError, readmeBlocks, readmeExamples, withExamples } from '../../local/readme-examples';
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 
 const README = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
 let runtime: LocalRuntime;
@@ -25,9 +25,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('README.md examples', () => {
-  it.each(['demo-timeline', 'status-change-event', 'polling-failed-event'] as const)('%s is what the demo produces now (else: npm run readme-examples)', (name) => {
-    expect(readmeBlocks(README)[name]).toBe(readmeExamples(result, runtime)[name]);
-  });
+  it.each(['demo-timeline', 'status-change-event', 'polling-failed-event'] as const)(
+    '%s is what the demo produces now (else: npm run readme-examples)',
+    (name) => {
+      expect(readmeBlocks(README)[name]).toBe(readmeExamples(result, runtime)[name]);
+    },
+  );
 
   it('the demo timeline block is the timeline npm start prints', async () => {
     const lines: string[] = [];
@@ -51,9 +54,21 @@ describe('README.md examples', () => {
   });
 
   it.each([
-    ['a missing marker', (text: string) => text.replace('<!-- readme-example:status-change-event -->', ''), /exactly one <!-- readme-example:status-change-event -->/],
-    ['a repeated marker', (text: string) => `${text}\n<!-- readme-example:demo-timeline -->\n`, /exactly one <!-- readme-example:demo-timeline -->/],
-    ['an unclosed block', (text: string) => text.replace('<!-- /readme-example:polling-failed-event -->', ''), /has no <!-- \/readme-example:polling-failed-event -->/],
+    [
+      'a missing marker',
+      (text: string) => text.replace('<!-- readme-example:status-change-event -->', ''),
+      /exactly one <!-- readme-example:status-change-event -->/,
+    ],
+    [
+      'a repeated marker',
+      (text: string) => `${text}\n<!-- readme-example:demo-timeline -->\n`,
+      /exactly one <!-- readme-example:demo-timeline -->/,
+    ],
+    [
+      'an unclosed block',
+      (text: string) => text.replace('<!-- /readme-example:polling-failed-event -->', ''),
+      /has no <!-- \/readme-example:polling-failed-event -->/,
+    ],
   ])('names %s', (_case, edit, message) => {
     expect(() => readmeBlocks(edit(README))).toThrow(ReadmeMarkerError);
     expect(() => readmeBlocks(edit(README))).toThrow(message);

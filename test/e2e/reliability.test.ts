@@ -4,13 +4,20 @@
  * without the mechanism it names: the outbox flag on the history item, the conditional write, the
  * partial-failure handling of PutEvents, the named errors and the state machine's failure path.
  */
-import { DetailType, LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, PollingFailureReason, TRANSIENT_ERROR_NAMES } from '../../lib/contract';
+import {
+  DetailType,
+  LAMBDA_CRASH_ERROR_NAMES,
+  LAMBDA_SERVICE_ERROR_NAMES,
+  PollerErrorName,
+  PollingFailureReason,
+  TRANSIENT_ERROR_NAMES,
+} from '../../lib/contract';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
-import { DescribeExecutionCommand, DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ServiceError } from '../../local/aws-json-server';
 import { validateScenario } from '../../local/scenario';
-import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 import {
   callsOf,
   distinctEventIds,
@@ -191,7 +198,12 @@ describe('retries that take time (backoff simulated on the virtual clock)', () =
       ['PENDING', 'COMPLETED', 4],
     ]);
     // Both published by the retry that got through: INPROGRESS as first observed, then the change back.
-    expect(events.map((e) => secondsOf(Date.parse(String(e.envelope.detail.observedAt))))).toEqual([0, inProgressAt, retriedAt, expect.any(Number)]);
+    expect(events.map((e) => secondsOf(Date.parse(String(e.envelope.detail.observedAt))))).toEqual([
+      0,
+      inProgressAt,
+      retriedAt,
+      expect.any(Number),
+    ]);
     expect(historyOf(result, ID).map((h) => [h.sequence, h.status, h.published])).toEqual([
       [1, 'PENDING', true],
       [2, 'INPROGRESS', true],
@@ -251,7 +263,12 @@ describe('throttling and 5xx', () => {
     const poll = (deployment.stateMachines[0].definition.States as Record<string, { Retry?: Record<string, unknown>[] }>).Poll;
     const retrierFor = (name: string) => poll.Retry?.find((r) => (r.ErrorEquals as string[]).includes(name));
     for (const name of [...TRANSIENT_ERROR_NAMES, ...LAMBDA_SERVICE_ERROR_NAMES]) {
-      expect(retrierFor(name)).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL', MaxAttempts: 6, MaxDelaySeconds: expect.any(Number) });
+      expect(retrierFor(name)).toMatchObject({
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+        MaxAttempts: 6,
+        MaxDelaySeconds: expect.any(Number),
+      });
     }
     expect(retrierFor('Lambda.TooManyRequestsException')).toBeDefined();
     expect(retrierFor(PollerErrorName.NOT_FOUND)).toBeUndefined();
@@ -260,7 +277,10 @@ describe('throttling and 5xx', () => {
   it('waits out the backoff between attempts: each delay within IntervalSeconds × 2^n capped by MaxDelaySeconds, drawn at random', async () => {
     const { result, runtime } = await runLocally(
       deployment,
-      { batchPredictions: [{ id: ID, timeline: standardTimeline() }], faults: [{ operation: 'GetBatchPrediction', error: 'ThrottlingException', times: 6 }] },
+      {
+        batchPredictions: [{ id: ID, timeline: standardTimeline() }],
+        faults: [{ operation: 'GetBatchPrediction', error: 'ThrottlingException', times: 6 }],
+      },
       undefined,
       { simulateRetryDelays: true },
     );
@@ -288,36 +308,67 @@ describe('throttling and 5xx', () => {
     ['Lambda.ServiceException', { operation: 'Invoke', error: 'Lambda.ServiceException' }, false],
   ];
 
-  it.each(transient)('%s 5 times in a row: recovered within the retry bounds, every transition published', async (_label, fault, reachesHandler) => {
-    const result = await run([{ ...fault, times: 5 }]);
-    expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
-    expect(result.totals.faultsInjected).toBe(5);
-    // The retries are visible as handler invocations, except Lambda's own errors (the handler never ran).
-    expect(result.retried).toBe(reachesHandler ? 5 : 0);
-    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
-    expectHistoryMatchesEvents(result);
-  });
+  it.each(transient)(
+    '%s 5 times in a row: recovered within the retry bounds, every transition published',
+    async (_label, fault, reachesHandler) => {
+      const result = await run([{ ...fault, times: 5 }]);
+      expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+      expect(result.totals.faultsInjected).toBe(5);
+      // The retries are visible as handler invocations, except Lambda's own errors (the handler never ran).
+      expect(result.retried).toBe(reachesHandler ? 5 : 0);
+      expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+      expectHistoryMatchesEvents(result);
+    },
+  );
 
   const exhausted: [string, Record<string, unknown>, string, number][] = [
-    ['Amazon ML ThrottlingException', { operation: 'GetBatchPrediction', error: 'ThrottlingException' }, PollerErrorName.MACHINE_LEARNING_UNAVAILABLE, 7],
-    ['DynamoDB ProvisionedThroughputExceededException', { operation: 'PutItem', error: 'ProvisionedThroughputExceededException' }, PollerErrorName.HISTORY_STORE_UNAVAILABLE, 7],
-    ['Lambda.TooManyRequestsException on the poll task', { operation: 'Invoke', error: 'Lambda.TooManyRequestsException', state: 'Poll' }, 'Lambda.TooManyRequestsException', 0],
+    [
+      'Amazon ML ThrottlingException',
+      { operation: 'GetBatchPrediction', error: 'ThrottlingException' },
+      PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
+      7,
+    ],
+    [
+      'DynamoDB ProvisionedThroughputExceededException',
+      { operation: 'PutItem', error: 'ProvisionedThroughputExceededException' },
+      PollerErrorName.HISTORY_STORE_UNAVAILABLE,
+      7,
+    ],
+    [
+      'Lambda.TooManyRequestsException on the poll task',
+      { operation: 'Invoke', error: 'Lambda.TooManyRequestsException', state: 'Poll' },
+      'Lambda.TooManyRequestsException',
+      0,
+    ],
     // EventBridge throttles the 7 poll attempts, then lets the alert through.
-    ['EventBridge ThrottlingException', { operation: 'PutEvents', error: 'ThrottlingException', times: 7 }, PollerErrorName.EVENT_PUBLISH, 7],
+    [
+      'EventBridge ThrottlingException',
+      { operation: 'PutEvents', error: 'ThrottlingException', times: 7 },
+      PollerErrorName.EVENT_PUBLISH,
+      7,
+    ],
   ];
 
-  it.each(exhausted)('%s without end: 1 + 6 attempts, then FAILED through the failure path with an alert', async (_label, fault, error, handlerRuns) => {
-    const result = await run([{ times: 50, ...fault }]);
-    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', error]]);
-    expect(result.totals.faultsInjected).toBe(7);
-    expect(polls(result)).toBe(handlerRuns);
-    const [failed, ...more] = pollingFailures(result);
-    expect(more).toHaveLength(0);
-    expect(failed.envelope.detail).toMatchObject({ batchPredictionId: ID, reason: PollingFailureReason.ERROR, error });
-    expect(failed.deliveries).toEqual([expect.objectContaining({ ruleLogicalId: expect.stringMatching(/PollingFailedRule/), targetArn: expect.stringMatching(/^arn:aws:sns:/) })]);
-    expect(statusChanges(result, ID)).toHaveLength(0);
-    expect(historyOf(result, ID).filter((h) => h.published === true)).toHaveLength(0);
-  });
+  it.each(exhausted)(
+    '%s without end: 1 + 6 attempts, then FAILED through the failure path with an alert',
+    async (_label, fault, error, handlerRuns) => {
+      const result = await run([{ times: 50, ...fault }]);
+      expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', error]]);
+      expect(result.totals.faultsInjected).toBe(7);
+      expect(polls(result)).toBe(handlerRuns);
+      const [failed, ...more] = pollingFailures(result);
+      expect(more).toHaveLength(0);
+      expect(failed.envelope.detail).toMatchObject({ batchPredictionId: ID, reason: PollingFailureReason.ERROR, error });
+      expect(failed.deliveries).toEqual([
+        expect.objectContaining({
+          ruleLogicalId: expect.stringMatching(/PollingFailedRule/),
+          targetArn: expect.stringMatching(/^arn:aws:sns:/),
+        }),
+      ]);
+      expect(statusChanges(result, ID)).toHaveLength(0);
+      expect(historyOf(result, ID).filter((h) => h.published === true)).toHaveLength(0);
+    },
+  );
 
   it('EventBridge down for good: the run still FAILS with the original error after a bounded number of calls', async () => {
     const result = await run([{ operation: 'PutEvents', error: 'ThrottlingException', times: 50 }]);
@@ -329,33 +380,42 @@ describe('throttling and 5xx', () => {
 });
 
 describe('a poll that crashes or times out (the function died: Lambda.Unknown, Sandbox.Timedout)', () => {
-  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s 3 times in a row on the Poll task: retried, the run completes, every transition published once', async (error) => {
-    const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 3 }]);
-    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['SUCCEEDED', null]]);
-    expect(result.totals.faultsInjected).toBe(3);
-    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
-    expectHistoryMatchesEvents(result);
-    expect(pollingFailures(result)).toHaveLength(0);
-  });
+  it.each(LAMBDA_CRASH_ERROR_NAMES)(
+    '%s 3 times in a row on the Poll task: retried, the run completes, every transition published once',
+    async (error) => {
+      const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 3 }]);
+      expect(result.executions.map((e) => [e.status, e.error])).toEqual([['SUCCEEDED', null]]);
+      expect(result.totals.faultsInjected).toBe(3);
+      expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+      expectHistoryMatchesEvents(result);
+      expect(pollingFailures(result)).toHaveLength(0);
+    },
+  );
 
-  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s after the poll wrote and published each transition: the retry finds it, no second item, same eventId', async (error) => {
-    // The first poll (which records and publishes PENDING) runs to its end, then "dies" before its
-    // result reaches Step Functions, three times: the worst moment for a crash.
-    const result = await run([{ operation: 'Invoke', error, state: 'Poll', after: true, times: 3 }]);
-    expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
-    expect(result.retried).toBe(3);
-    expect(distinctTransitions(result)).toEqual(TRANSITIONS);
-    expectHistoryMatchesEvents(result);
-  });
+  it.each(LAMBDA_CRASH_ERROR_NAMES)(
+    '%s after the poll wrote and published each transition: the retry finds it, no second item, same eventId',
+    async (error) => {
+      // The first poll (which records and publishes PENDING) runs to its end, then "dies" before its
+      // result reaches Step Functions, three times: the worst moment for a crash.
+      const result = await run([{ operation: 'Invoke', error, state: 'Poll', after: true, times: 3 }]);
+      expect(result.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+      expect(result.retried).toBe(3);
+      expect(distinctTransitions(result)).toEqual(TRANSITIONS);
+      expectHistoryMatchesEvents(result);
+    },
+  );
 
-  it.each(LAMBDA_CRASH_ERROR_NAMES)('%s without end: 1 + 3 attempts, then FAILED through the failure path with an alert naming it', async (error) => {
-    const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 50 }]);
-    expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', error]]);
-    expect(result.totals.faultsInjected).toBe(4);
-    const [failed, ...more] = pollingFailures(result);
-    expect(more).toHaveLength(0);
-    expect(failed.envelope.detail).toMatchObject({ batchPredictionId: ID, reason: PollingFailureReason.ERROR, error });
-  });
+  it.each(LAMBDA_CRASH_ERROR_NAMES)(
+    '%s without end: 1 + 3 attempts, then FAILED through the failure path with an alert naming it',
+    async (error) => {
+      const result = await run([{ operation: 'Invoke', error, state: 'Poll', times: 50 }]);
+      expect(result.executions.map((e) => [e.status, e.error])).toEqual([['FAILED', error]]);
+      expect(result.totals.faultsInjected).toBe(4);
+      const [failed, ...more] = pollingFailures(result);
+      expect(more).toHaveLength(0);
+      expect(failed.envelope.detail).toMatchObject({ batchPredictionId: ID, reason: PollingFailureReason.ERROR, error });
+    },
+  );
 
   it('the report-failure function crashing twice still gets the alert out', async () => {
     const result = await run([
@@ -374,7 +434,13 @@ describe('bad input', () => {
     ['non-string id', { batchPredictionId: 42 }, PollerErrorName.INVALID_INPUT, PollingFailureReason.INVALID_INPUT, 0],
     ['65-character id', { batchPredictionId: 'b'.repeat(65) }, PollerErrorName.INVALID_INPUT, PollingFailureReason.INVALID_INPUT, 0],
     ['id with a space', { batchPredictionId: 'bp 1' }, PollerErrorName.INVALID_INPUT, PollingFailureReason.INVALID_INPUT, 0],
-    ['extra key', { batchPredictionId: KNOWN, batchPredictionID: KNOWN }, PollerErrorName.INVALID_INPUT, PollingFailureReason.INVALID_INPUT, 0],
+    [
+      'extra key',
+      { batchPredictionId: KNOWN, batchPredictionID: KNOWN },
+      PollerErrorName.INVALID_INPUT,
+      PollingFailureReason.INVALID_INPUT,
+      0,
+    ],
     ['unknown id', { batchPredictionId: 'bp-nobody-knows' }, PollerErrorName.NOT_FOUND, PollingFailureReason.NOT_FOUND, 1],
     ['unknown status', { batchPredictionId: 'bp-running' }, PollerErrorName.UNKNOWN_STATUS, PollingFailureReason.ERROR, 1],
   ];
@@ -395,18 +461,21 @@ describe('bad input', () => {
     }));
   });
 
-  it.each(cases.map((c, n) => [...c, n] as const))('%s: %p fails with %s, a Polling Failed event (%s), no retry storm', (_label, _input, error, reason, mlCalls, n) => {
-    const execution = result.executions.find((e) => e.name === `x-${n}`);
-    expect(execution).toMatchObject({ status: 'FAILED', error });
-    // One poll, not retried: the error is named and not transient.
-    expect(execution?.polls).toBe(1);
-    const id = (_input as { batchPredictionId?: unknown }).batchPredictionId;
-    if (typeof id === 'string') expect(callsOf(result, 'GetBatchPrediction', id)).toHaveLength(mlCalls);
-    const failed = pollingFailures(result).filter((e) => e.envelope.detail.eventId === pollingFailedEventId(arns[n], error));
-    expect(failed).toHaveLength(1);
-    expect(failed[0].envelope.detail).toMatchObject({ reason, error, lastStatus: null });
-    expect(failed[0].deliveries).toHaveLength(1);
-  });
+  it.each(cases.map((c, n) => [...c, n] as const))(
+    '%s: %p fails with %s, a Polling Failed event (%s), no retry storm',
+    (_label, _input, error, reason, mlCalls, n) => {
+      const execution = result.executions.find((e) => e.name === `x-${n}`);
+      expect(execution).toMatchObject({ status: 'FAILED', error });
+      // One poll, not retried: the error is named and not transient.
+      expect(execution?.polls).toBe(1);
+      const id = (_input as { batchPredictionId?: unknown }).batchPredictionId;
+      if (typeof id === 'string') expect(callsOf(result, 'GetBatchPrediction', id)).toHaveLength(mlCalls);
+      const failed = pollingFailures(result).filter((e) => e.envelope.detail.eventId === pollingFailedEventId(arns[n], error));
+      expect(failed).toHaveLength(1);
+      expect(failed[0].envelope.detail).toMatchObject({ reason, error, lastStatus: null });
+      expect(failed[0].deliveries).toHaveLength(1);
+    },
+  );
 
   it('writes nothing and publishes no status change for any of them', () => {
     expect(result.executions.map((e) => e.name)).toEqual(cases.map((_c, n) => `x-${n}`));
@@ -415,7 +484,11 @@ describe('bad input', () => {
     expect(result.events).toHaveLength(cases.length);
     expect(callsOf(result, 'PutItem')).toHaveLength(0);
     // Amazon ML was asked about the two well-formed ids only, once each.
-    expect(callsOf(result, 'GetBatchPrediction').map((c) => c.resource).sort()).toEqual(['bp-nobody-knows', 'bp-running']);
+    expect(
+      callsOf(result, 'GetBatchPrediction')
+        .map((c) => c.resource)
+        .sort(),
+    ).toEqual(['bp-nobody-knows', 'bp-running']);
   });
 });
 
@@ -435,14 +508,20 @@ describe('input that is not a JSON object, started through the Step Functions AP
   let described: DescribeExecutionCommandOutput[];
 
   beforeAll(async () => {
-    const scenario = validateScenario({ batchPredictions: [{ id: 'bp-1', starts: 0, timeline: [{ at: 0, status: 'COMPLETED' }] }] }, 'test scenario');
+    const scenario = validateScenario(
+      { batchPredictions: [{ id: 'bp-1', starts: 0, timeline: [{ at: 0, status: 'COMPLETED' }] }] },
+      'test scenario',
+    );
     const runtime = await LocalRuntime.start(scenario, { deployment });
     try {
       // The real SDK client, as an operator's script would call it, against the local endpoint.
       const sfn = new SFNClient({ endpoint: process.env.AWS_ENDPOINT_URL_SFN, maxAttempts: 1 });
       arns = [];
       for (const [n, [, input]] of inputs.entries()) {
-        arns.push((await sfn.send(new StartExecutionCommand({ stateMachineArn: runtime.stateMachineArn, name: `raw-${n}`, input }))).executionArn ?? '');
+        arns.push(
+          (await sfn.send(new StartExecutionCommand({ stateMachineArn: runtime.stateMachineArn, name: `raw-${n}`, input }))).executionArn ??
+            '',
+        );
       }
       result = await runtime.run();
       described = await Promise.all(arns.map((executionArn) => sfn.send(new DescribeExecutionCommand({ executionArn }))));
@@ -459,9 +538,17 @@ describe('input that is not a JSON object, started through the Step Functions AP
       const execution = result.executions.find((e) => e.name === `raw-${n}`);
       // One poll, not retried: the input is rejected before anything is called.
       expect(execution?.polls).toBe(1);
-      const failed = pollingFailures(result).filter((e) => e.envelope.detail.eventId === pollingFailedEventId(arns[n], PollerErrorName.INVALID_INPUT));
+      const failed = pollingFailures(result).filter(
+        (e) => e.envelope.detail.eventId === pollingFailedEventId(arns[n], PollerErrorName.INVALID_INPUT),
+      );
       expect(failed).toHaveLength(1);
-      expect(failed[0].envelope.detail).toMatchObject({ batchPredictionId: '', reason: PollingFailureReason.INVALID_INPUT, error: PollerErrorName.INVALID_INPUT, lastStatus: null, runId: null });
+      expect(failed[0].envelope.detail).toMatchObject({
+        batchPredictionId: '',
+        reason: PollingFailureReason.INVALID_INPUT,
+        error: PollerErrorName.INVALID_INPUT,
+        lastStatus: null,
+        runId: null,
+      });
       // No id, so no batch prediction ARN: `resources` stays empty rather than naming a wrong one.
       expect(failed[0].envelope.resources).toEqual([]);
       expect(failed[0].deliveries).toEqual([expect.objectContaining({ ruleLogicalId: expect.stringMatching(/PollingFailedRule/) })]);
@@ -481,14 +568,18 @@ describe('duplicate starts', () => {
   it('two starts for one id, and a start with other input while it runs: one polling run, one event per transition', async () => {
     let conflicting: unknown;
     const first: string[] = [];
-    const { result, runtime } = await runLocally(deployment, { batchPredictions: [{ id: ID, starts: 2, timeline: standardTimeline() }] }, (started) => {
-      first.push(started.startRun(ID).executionArn, started.startRun(ID).executionArn);
-      try {
-        started.stepFunctions.startExecution(started.stateMachineArn, ID, { batchPredictionId: ID, generation: 1 });
-      } catch (error) {
-        conflicting = error;
-      }
-    });
+    const { result, runtime } = await runLocally(
+      deployment,
+      { batchPredictions: [{ id: ID, starts: 2, timeline: standardTimeline() }] },
+      (started) => {
+        first.push(started.startRun(ID).executionArn, started.startRun(ID).executionArn);
+        try {
+          started.stepFunctions.startExecution(started.stateMachineArn, ID, { batchPredictionId: ID, generation: 1 });
+        } catch (error) {
+          conflicting = error;
+        }
+      },
+    );
     expect(new Set(first).size).toBe(1);
     expect(conflicting).toBeInstanceOf(ServiceError);
     expect((conflicting as ServiceError).errorType).toBe('ExecutionAlreadyExists');

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_RESTARTS, DetailType } from '../../lib/contract';
-import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { pollingFailures, runLocally, statusChanges } from './support/local-run';
 
@@ -24,7 +24,16 @@ describe('restarts', () => {
   it('restarts a run whose retries ran out while the job is still in progress; the restart publishes the later transitions as a new run', async () => {
     // Prepare: the first poll sees PENDING; the next one (about 30 s later) meets 7 Amazon ML errors and the run fails.
     const scenario = {
-      batchPredictions: [{ id: 'bp-flaky', timeline: [{ at: 0, status: 'PENDING' }, { at: 1200, status: 'INPROGRESS' }, { at: 5400, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-flaky',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 1200, status: 'INPROGRESS' },
+            { at: 5400, status: 'COMPLETED' },
+          ],
+        },
+      ],
       faults: [{ operation: 'GetBatchPrediction', id: 'bp-flaky', error: 'InternalServerException', skip: 1, times: EXHAUSTS_RETRIES }],
     };
 
@@ -71,7 +80,16 @@ describe('restarts', () => {
   it('two sweeps at the same instant start one restart (the name is deterministic)', async () => {
     const scenario = {
       // Found by the sweeper (a scenario start would come after the extra schedules' first sleep).
-      batchPredictions: [{ id: 'bp-twice', starts: 0, timeline: [{ at: 0, status: 'INPROGRESS' }, { at: 7200, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-twice',
+          starts: 0,
+          timeline: [
+            { at: 0, status: 'INPROGRESS' },
+            { at: 7200, status: 'COMPLETED' },
+          ],
+        },
+      ],
       faults: [{ operation: 'GetBatchPrediction', id: 'bp-twice', error: 'InternalServerException', times: EXHAUSTS_RETRIES }],
     };
 
@@ -88,7 +106,10 @@ describe('restarts', () => {
     // The sweeps at 15 min started the first run, which failed at once; the sweeps at 30 min found
     // the restart due.
     const [first, restart] = runtime.stepFunctions.executions;
-    expect([first.startMs - runtime.clock.startMs, first.stopMs! - runtime.clock.startMs]).toEqual([SWEEP_SECONDS * 1000, SWEEP_SECONDS * 1000]);
+    expect([first.startMs - runtime.clock.startMs, first.stopMs! - runtime.clock.startMs]).toEqual([
+      SWEEP_SECONDS * 1000,
+      SWEEP_SECONDS * 1000,
+    ]);
     expect(restart.startMs - runtime.clock.startMs).toBe(2 * SWEEP_SECONDS * 1000);
     expect(sweepTimes.filter((t) => t === 2 * SWEEP_SECONDS * 1000)).toHaveLength(2);
     // Whether the second sweep at 30 min already lists the restart as RUNNING or starts it again
@@ -104,7 +125,15 @@ describe('restarts', () => {
   it(`stops after ${DEFAULT_MAX_RESTARTS} restarts, 15 min, 30 min and 1 h after each failure, and starts nothing more`, async () => {
     // Prepare: Amazon ML fails every call about this job for six hours.
     const scenario = {
-      batchPredictions: [{ id: 'bp-broken', timeline: [{ at: 0, status: 'PENDING' }, { at: 6 * 3600, status: 'COMPLETED' }] }],
+      batchPredictions: [
+        {
+          id: 'bp-broken',
+          timeline: [
+            { at: 0, status: 'PENDING' },
+            { at: 6 * 3600, status: 'COMPLETED' },
+          ],
+        },
+      ],
       faults: [{ operation: 'GetBatchPrediction', id: 'bp-broken', error: 'InternalServerException', times: 1000 }],
     };
 

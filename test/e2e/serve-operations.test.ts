@@ -1,7 +1,7 @@
-import { Server } from 'node:http';
+import type { Server } from 'node:http';
 import {
   DescribeBatchPredictionsCommand,
-  DescribeBatchPredictionsCommandInput,
+  type DescribeBatchPredictionsCommandInput,
   InvalidInputException,
   MachineLearningClient,
 } from '@aws-sdk/client-machine-learning';
@@ -11,8 +11,8 @@ import {
   DescribeStateMachineForExecutionCommand,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
-  GetExecutionHistoryCommandInput,
-  HistoryEvent,
+  type GetExecutionHistoryCommandInput,
+  type HistoryEvent,
   InvalidArn,
   InvalidToken,
   ListExecutionsCommand,
@@ -42,11 +42,60 @@ beforeAll(async () => {
   const alice = 'arn:aws:iam::123456789012:user/alice';
   const scenario = validateScenario({
     batchPredictions: [
-      { id: 'bp-a', starts: 0, timeline: [{ at: 0, status: 'COMPLETED', mlModelId: 'ml-a', batchPredictionDataSourceId: 'ds-1', name: 'Holiday-a', createdByIamUser: alice, inputDataLocationS3: 's3://in/a.csv' }] },
-      { id: 'bp-b', starts: 0, timeline: [{ at: 60, status: 'FAILED', mlModelId: 'ml-b', batchPredictionDataSourceId: 'ds-2', name: 'Churn-b', createdByIamUser: 'arn:aws:iam::123456789012:user/bob', inputDataLocationS3: 's3://in/b.csv' }] },
-      { id: 'bp-c', starts: 0, timeline: [{ at: 120, status: 'DELETED', mlModelId: 'ml-a', batchPredictionDataSourceId: 'ds-3', name: 'Holiday-c', createdByIamUser: alice, inputDataLocationS3: 's3://other/c.csv' }] },
+      {
+        id: 'bp-a',
+        starts: 0,
+        timeline: [
+          {
+            at: 0,
+            status: 'COMPLETED',
+            mlModelId: 'ml-a',
+            batchPredictionDataSourceId: 'ds-1',
+            name: 'Holiday-a',
+            createdByIamUser: alice,
+            inputDataLocationS3: 's3://in/a.csv',
+          },
+        ],
+      },
+      {
+        id: 'bp-b',
+        starts: 0,
+        timeline: [
+          {
+            at: 60,
+            status: 'FAILED',
+            mlModelId: 'ml-b',
+            batchPredictionDataSourceId: 'ds-2',
+            name: 'Churn-b',
+            createdByIamUser: 'arn:aws:iam::123456789012:user/bob',
+            inputDataLocationS3: 's3://in/b.csv',
+          },
+        ],
+      },
+      {
+        id: 'bp-c',
+        starts: 0,
+        timeline: [
+          {
+            at: 120,
+            status: 'DELETED',
+            mlModelId: 'ml-a',
+            batchPredictionDataSourceId: 'ds-3',
+            name: 'Holiday-c',
+            createdByIamUser: alice,
+            inputDataLocationS3: 's3://other/c.csv',
+          },
+        ],
+      },
       // Runs nobody starts but the tests: one that ends at its first poll, one that never ends.
-      { id: 'bp-quick', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 600, status: 'COMPLETED' }] },
+      {
+        id: 'bp-quick',
+        starts: 0,
+        timeline: [
+          { at: 0, status: 'PENDING' },
+          { at: 600, status: 'COMPLETED' },
+        ],
+      },
       { id: 'bp-long', starts: 0, timeline: [{ at: 0, status: 'PENDING' }] },
     ],
   });
@@ -54,7 +103,12 @@ beforeAll(async () => {
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment({ discovery: false }) });
   const started = await startServeEndpoint(runtime.deployment, 0);
   server = started.server;
-  const config = { endpoint: started.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+  const config = {
+    endpoint: started.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  };
   ml = new MachineLearningClient(config);
   sfn = new SFNClient(config);
   // 10 simulated minutes in 30 ms of real time.
@@ -71,7 +125,8 @@ afterAll(async () => {
 });
 
 describe('Amazon ML DescribeBatchPredictions (served)', () => {
-  const ids = async (input: DescribeBatchPredictionsCommandInput) => ((await ml.send(new DescribeBatchPredictionsCommand(input))).Results ?? []).map((r) => r.BatchPredictionId);
+  const ids = async (input: DescribeBatchPredictionsCommandInput) =>
+    ((await ml.send(new DescribeBatchPredictionsCommand(input))).Results ?? []).map((r) => r.BatchPredictionId);
   const iso = (seconds: number) => new Date(START_MS + seconds * 1000).toISOString();
 
   it.each<[DescribeBatchPredictionsCommandInput, string[]]>([
@@ -101,7 +156,14 @@ describe('Amazon ML DescribeBatchPredictions (served)', () => {
   it('answers BatchPrediction fields, without GetBatchPrediction’s presigned LogUri', async () => {
     const { Results } = await ml.send(new DescribeBatchPredictionsCommand({ FilterVariable: 'DataSourceId', EQ: 'ds-1' }));
     expect(Results).toEqual([
-      expect.objectContaining({ BatchPredictionId: 'bp-a', MLModelId: 'ml-a', Status: 'COMPLETED', Name: 'Holiday-a', CreatedAt: new Date(START_MS), InputDataLocationS3: 's3://in/a.csv' }),
+      expect.objectContaining({
+        BatchPredictionId: 'bp-a',
+        MLModelId: 'ml-a',
+        Status: 'COMPLETED',
+        Name: 'Holiday-a',
+        CreatedAt: new Date(START_MS),
+        InputDataLocationS3: 's3://in/a.csv',
+      }),
     ]);
     expect(Results?.[0]).not.toHaveProperty('LogUri');
   });
@@ -120,7 +182,11 @@ describe('Amazon ML DescribeBatchPredictions (served)', () => {
   it.each<[string, DescribeBatchPredictionsCommandInput, RegExp]>([
     ['Limit 0', { Limit: 0 }, /Value '0' at 'limit' failed to satisfy constraint/],
     ['Limit 101', { Limit: 101 }, /Value '101' at 'limit'/],
-    ['an unknown FilterVariable', { FilterVariable: 'Id' as never, EQ: 'x' }, /Value 'Id' at 'filterVariable' failed to satisfy constraint: Member must satisfy enum value set/],
+    [
+      'an unknown FilterVariable',
+      { FilterVariable: 'Id' as never, EQ: 'x' },
+      /Value 'Id' at 'filterVariable' failed to satisfy constraint: Member must satisfy enum value set/,
+    ],
     ['an unknown SortOrder', { SortOrder: 'desc' as never }, /at 'sortOrder'/],
     ['an operator without FilterVariable', { EQ: 'ml-a' }, /EQ given without a FilterVariable/],
     ['a date that is not one', { FilterVariable: 'CreatedAt', LT: 'tomorrow' }, /not a date for FilterVariable CreatedAt/],
@@ -136,7 +202,10 @@ describe('Step Functions (served)', () => {
   const MALFORMED = 'arn:aws:states:us-east-1:123456789012:activity:nope';
   const unknownMachine = () => runtime.stateMachineArn.replace(/:stateMachine:.*/, ':stateMachine:Nope');
   const execution = (name: string) => `${runtime.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  const start = (id: string) => sfn.send(new StartExecutionCommand({ stateMachineArn: runtime.stateMachineArn, name: id, input: JSON.stringify({ batchPredictionId: id }) }));
+  const start = (id: string) =>
+    sfn.send(
+      new StartExecutionCommand({ stateMachineArn: runtime.stateMachineArn, name: id, input: JSON.stringify({ batchPredictionId: id }) }),
+    );
   const ended = (executionArn: string) =>
     until(async () => {
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -156,11 +225,24 @@ describe('Step Functions (served)', () => {
   it('ListStateMachines and DescribeStateMachine describe the synthesized state machine', async () => {
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     const [machine] = runtime.deployment.stateMachines;
-    expect(stateMachines).toEqual([{ stateMachineArn: machine.arn, name: machine.name, type: 'STANDARD', creationDate: new Date(START_MS) }]);
+    expect(stateMachines).toEqual([
+      { stateMachineArn: machine.arn, name: machine.name, type: 'STANDARD', creationDate: new Date(START_MS) },
+    ]);
     const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machine.arn }));
-    expect(described).toMatchObject({ stateMachineArn: machine.arn, name: machine.name, status: 'ACTIVE', type: 'STANDARD', roleArn: machine.roleArn, tracingConfiguration: { enabled: true } });
+    expect(described).toMatchObject({
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      status: 'ACTIVE',
+      type: 'STANDARD',
+      roleArn: machine.roleArn,
+      tracingConfiguration: { enabled: true },
+    });
     expect(JSON.parse(described.definition!)).toEqual(machine.definition);
-    expect(described.loggingConfiguration).toMatchObject({ level: 'ALL', includeExecutionData: false, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: expect.stringContaining(':log-group:') } }] });
+    expect(described.loggingConfiguration).toMatchObject({
+      level: 'ALL',
+      includeExecutionData: false,
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: expect.stringContaining(':log-group:') } }],
+    });
   });
 
   it.each([
@@ -177,7 +259,10 @@ describe('Step Functions (served)', () => {
     ['DescribeStateMachine', () => sfn.send(new DescribeStateMachineCommand({ stateMachineArn: MALFORMED }))],
     ['ListExecutions', () => sfn.send(new ListExecutionsCommand({ stateMachineArn: 'not-an-arn' }))],
     ['DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn: runtime.stateMachineArn }))],
-    ['GetExecutionHistory', () => sfn.send(new GetExecutionHistoryCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution' }))],
+    [
+      'GetExecutionHistory',
+      () => sfn.send(new GetExecutionHistoryCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution' })),
+    ],
     ['StopExecution', () => sfn.send(new StopExecutionCommand({ executionArn: MALFORMED }))],
     ['DescribeStateMachineForExecution', () => sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: 'x' }))],
   ])('%s with a malformed ARN is InvalidArn', async (_operation, call) => {
@@ -189,14 +274,19 @@ describe('Step Functions (served)', () => {
   it('ListExecutions without a state machine ARN is a ValidationException', async () => {
     const error = await sfn.send(new ListExecutionsCommand({})).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationException);
-    expect((error as Error).message).toBe("1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null");
+    expect((error as Error).message).toBe(
+      "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+    );
   });
 
   it.each([
     ['DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn: execution('nobody') }))],
     ['GetExecutionHistory', () => sfn.send(new GetExecutionHistoryCommand({ executionArn: execution('nobody') }))],
     ['StopExecution', () => sfn.send(new StopExecutionCommand({ executionArn: execution('nobody') }))],
-    ['DescribeStateMachineForExecution', () => sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: execution('nobody') }))],
+    [
+      'DescribeStateMachineForExecution',
+      () => sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: execution('nobody') })),
+    ],
   ])('%s of an unknown execution is ExecutionDoesNotExist', async (_operation, call) => {
     const error = await call().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionDoesNotExist);
@@ -210,14 +300,21 @@ describe('Step Functions (served)', () => {
     const record = runtime.stepFunctions.describe(executionArn)!;
     expect(events).toHaveLength(record.counts.historyEvents);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
-    expect(events[0]).toMatchObject({ type: 'ExecutionStarted', previousEventId: 0, timestamp: new Date(record.startMs), executionStartedEventDetails: { input: '{"batchPredictionId":"bp-quick"}' } });
+    expect(events[0]).toMatchObject({
+      type: 'ExecutionStarted',
+      previousEventId: 0,
+      timestamp: new Date(record.startMs),
+      executionStartedEventDetails: { input: '{"batchPredictionId":"bp-quick"}' },
+    });
     expect(events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded', timestamp: new Date(record.stopMs!) });
     const types = events.map((e) => e.type);
     expect(types.slice(1, 6)).toEqual(['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited']);
     expect(types).toContain('ChoiceStateEntered');
     const scheduled = events.find((e) => e.type === 'TaskScheduled')!;
     expect(scheduled.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', region: 'us-east-1' });
-    expect(JSON.parse(scheduled.taskScheduledEventDetails!.parameters!)).toMatchObject({ FunctionName: expect.stringContaining(':function:') });
+    expect(JSON.parse(scheduled.taskScheduledEventDetails!.parameters!)).toMatchObject({
+      FunctionName: expect.stringContaining(':function:'),
+    });
 
     const reversed = await fullHistory({ executionArn, reverseOrder: true, maxResults: 1000 });
     expect(reversed.map((e) => e.id)).toEqual(events.map((e) => e.id).reverse());
@@ -234,16 +331,21 @@ describe('Step Functions (served)', () => {
     ['maxResults 1001', { maxResults: 1001 }, ValidationException, /Value '1001' at 'maxResults'/],
     ['a made-up nextToken', { nextToken: 'bogus' }, InvalidToken, /^Invalid Token: 'bogus'/],
   ])('GetExecutionHistory refuses %s', async (_label, extra, type, message) => {
-    const error = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution('bp-quick'), ...extra })).catch((e: unknown) => e);
+    const error = await sfn
+      .send(new GetExecutionHistoryCommand({ executionArn: execution('bp-quick'), ...extra }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toMatch(message);
   });
 
   it('StopExecution stops a polling run for good: ABORTED with its error and cause, stopDate, and no more polls', async () => {
     const executionArn = (await start('bp-long')).executionArn!;
-    const polls = () => runtime.machineLearning.calls.filter((c) => c.operation === 'GetBatchPrediction' && c.resource === 'bp-long').length;
+    const polls = () =>
+      runtime.machineLearning.calls.filter((c) => c.operation === 'GetBatchPrediction' && c.resource === 'bp-long').length;
     await until(async () => (polls() >= 2 ? true : undefined));
-    const { stopDate } = await sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Cancelled', cause: 'not needed any more' }));
+    const { stopDate } = await sfn.send(
+      new StopExecutionCommand({ executionArn, error: 'Operator.Cancelled', cause: 'not needed any more' }),
+    );
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(described).toMatchObject({ status: 'ABORTED', error: 'Operator.Cancelled', cause: 'not needed any more', stopDate });
     const pollsAtStop = polls();
@@ -251,11 +353,17 @@ describe('Step Functions (served)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(polls()).toBe(pollsAtStop);
     const events = await fullHistory({ executionArn, reverseOrder: true, maxResults: 1 });
-    expect(events[0]).toMatchObject({ type: 'ExecutionAborted', timestamp: stopDate, executionAbortedEventDetails: { error: 'Operator.Cancelled', cause: 'not needed any more' } });
+    expect(events[0]).toMatchObject({
+      type: 'ExecutionAborted',
+      timestamp: stopDate,
+      executionAbortedEventDetails: { error: 'Operator.Cancelled', cause: 'not needed any more' },
+    });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArn, statusFilter: 'ABORTED' }));
     expect(listed.executions?.map((e) => e.name)).toEqual(['bp-long']);
     // An abort is no error a Catch sees: no ReportFailure, so no Polling Failed event, as in AWS.
-    const ofRun = runtime.eventBridge.events.filter((e) => e.envelope.detail.batchPredictionId === 'bp-long').map((e) => e.envelope['detail-type']);
+    const ofRun = runtime.eventBridge.events
+      .filter((e) => e.envelope.detail.batchPredictionId === 'bp-long')
+      .map((e) => e.envelope['detail-type']);
     expect(ofRun).toEqual(['Batch Prediction Status Change']);
   });
 
@@ -273,7 +381,12 @@ describe('Step Functions (served)', () => {
 
   it.each([
     ['maxResults -1', { maxResults: -1 }, ValidationException, /Value '-1' at 'maxResults' failed to satisfy constraint/],
-    ['a nextToken of another request', { nextToken: Buffer.from(JSON.stringify({ o: 1, q: 'other' })).toString('base64url') }, InvalidToken, /^Invalid Token: /],
+    [
+      'a nextToken of another request',
+      { nextToken: Buffer.from(JSON.stringify({ o: 1, q: 'other' })).toString('base64url') },
+      InvalidToken,
+      /^Invalid Token: /,
+    ],
   ])('ListStateMachines refuses %s', async (_label, extra, type, message) => {
     const error = await sfn.send(new ListStateMachinesCommand(extra)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(type);
@@ -281,7 +394,9 @@ describe('Step Functions (served)', () => {
   });
 
   it('StopExecution refuses an error longer than 256 characters with ValidationException', async () => {
-    const error = await sfn.send(new StopExecutionCommand({ executionArn: execution('bp-long'), error: 'e'.repeat(257) })).catch((e: unknown) => e);
+    const error = await sfn
+      .send(new StopExecutionCommand({ executionArn: execution('bp-long'), error: 'e'.repeat(257) }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationException);
     expect((error as Error).message).toMatch(/at 'error' failed to satisfy constraint: Member must have length less than or equal to 256/);
   });

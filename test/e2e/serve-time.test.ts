@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -7,7 +7,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DetailType } from '../../lib/contract';
-import { LocalDeployment, synthesizeDeployment } from '../../local/deployment';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
 import { LocalRuntime } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 import { startServeEndpoint } from '../../local/serve';
@@ -38,7 +38,16 @@ afterAll(async () => {
 }, 10_000);
 
 const SCENARIO = validateScenario({
-  batchPredictions: [{ id: 'bp-long', timeline: [{ at: 0, status: 'PENDING' }, { at: 20, status: 'INPROGRESS' }, { at: 30 * 86_400, status: 'COMPLETED' }] }],
+  batchPredictions: [
+    {
+      id: 'bp-long',
+      timeline: [
+        { at: 0, status: 'PENDING' },
+        { at: 20, status: 'INPROGRESS' },
+        { at: 30 * 86_400, status: 'COMPLETED' },
+      ],
+    },
+  ],
 });
 
 interface Served {
@@ -142,10 +151,21 @@ describe('at a high speed (×100,000)', () => {
     const beforeMs = served.runtime.clock.nowMs();
     // Only the one endpoint, as a user sets it: not the runtime's per-service variables of this process.
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_ENDPOINT_URL')));
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), 'bin/batch-prediction-poller.ts', 'list'], {
-      cwd: ROOT,
-      env: { ...env, AWS_ENDPOINT_URL: served.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_MAX_ATTEMPTS: '1' },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'bin/batch-prediction-poller.ts', 'list'],
+      {
+        cwd: ROOT,
+        env: {
+          ...env,
+          AWS_ENDPOINT_URL: served.endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_MAX_ATTEMPTS: '1',
+        },
+      },
+    );
     const afterMs = served.runtime.clock.nowMs();
     served.server.off('request', record);
     expect(stderr).toBe('');
@@ -176,10 +196,17 @@ describe('at ×10', () => {
 
   it('prints the timeline in time order, a foreign event on the bus as what it is', async () => {
     const { runtime, endpoint } = served;
-    const events = new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const events = new EventBridgeClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     const bus = runtime.deployment.outputs.EventBusName;
     const put = await events.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: 'my.app', DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: 'o-1' }) }] }),
+      new PutEventsCommand({
+        Entries: [{ EventBusName: bus, Source: 'my.app', DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: 'o-1' }) }],
+      }),
     );
     events.destroy();
     expect(put.FailedEntryCount).toBe(0);
@@ -202,7 +229,12 @@ describe('at ×10', () => {
 
 describe('served API details, as AWS answers them', () => {
   let served: Served;
-  const config = () => ({ endpoint: served.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const config = () => ({
+    endpoint: served.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   beforeAll(async () => {
     served = await serve(10);
   }, 60_000);
@@ -217,7 +249,9 @@ describe('served API details, as AWS answers them', () => {
     expect(Table?.SSEDescription).toEqual({
       Status: 'ENABLED',
       SSEType: 'KMS',
-      KMSMasterKeyArn: expect.stringMatching(/^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      KMSMasterKeyArn: expect.stringMatching(
+        /^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
     });
   });
 
@@ -231,8 +265,12 @@ describe('served API details, as AWS answers them', () => {
   it('StartExecution without a name names the execution with a UUID', async () => {
     const client = new SFNClient(config());
     const stateMachineArn = served.runtime.stateMachineArn;
-    const started = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ batchPredictionId: 'bp-unnamed' }) }));
-    const second = await client.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ batchPredictionId: 'bp-unnamed' }) }));
+    const started = await client.send(
+      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ batchPredictionId: 'bp-unnamed' }) }),
+    );
+    const second = await client.send(
+      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ batchPredictionId: 'bp-unnamed' }) }),
+    );
     client.destroy();
     const uuid = /:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
     expect(started.executionArn).toMatch(uuid);

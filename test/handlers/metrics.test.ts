@@ -12,7 +12,10 @@ type PollUseCaseModule = typeof import('../../lambda/poll-batch-prediction');
 
 /** The parts of an EMF document these tests read. */
 interface EmfDocument {
-  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+  };
   [key: string]: unknown;
 }
 
@@ -64,7 +67,10 @@ function freshModules(): { pollHandler: PollHandlerModule; fakes: FakesModule; u
 
 /** The EMF documents printed since the last call, parsed; other output (if any) is ignored. */
 function takeEmf(): EmfDocument[] {
-  const lines = written.join('').split('\n').filter((line) => line.trim().startsWith('{'));
+  const lines = written
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim().startsWith('{'));
   written.length = 0;
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((doc): doc is EmfDocument => '_aws' in doc);
 }
@@ -73,12 +79,20 @@ function takeEmf(): EmfDocument[] {
 function describeEmf(doc: EmfDocument): { namespace: string; metrics: string[]; dimensions: string[] } {
   expect(doc._aws.CloudWatchMetrics).toHaveLength(1);
   const [directive] = doc._aws.CloudWatchMetrics;
-  return { namespace: directive.Namespace, metrics: directive.Metrics.map((m) => m.Name), dimensions: [...directive.Dimensions.flat()].sort() };
+  return {
+    namespace: directive.Namespace,
+    metrics: directive.Metrics.map((m) => m.Name),
+    dimensions: [...directive.Dimensions.flat()].sort(),
+  };
 }
 
 const coldStartDocument = (doc: EmfDocument | undefined) => {
   expect(doc).toBeDefined();
-  expect(describeEmf(doc!)).toEqual({ namespace: PollerMetric.NAMESPACE, metrics: [PollerMetric.COLD_START], dimensions: ['function_name', 'service'] });
+  expect(describeEmf(doc!)).toEqual({
+    namespace: PollerMetric.NAMESPACE,
+    metrics: [PollerMetric.COLD_START],
+    dimensions: ['function_name', 'service'],
+  });
   expect(doc).toMatchObject({ [PollerMetric.COLD_START]: 1, function_name: FUNCTION_NAME, service: SERVICE_NAME });
 };
 
@@ -98,7 +112,11 @@ describe('poll handler metrics (EMF on stdout)', () => {
     expect(docs).toHaveLength(2);
     coldStartDocument(docs.find((d) => PollerMetric.COLD_START in d));
     const transition = docs.find((d) => PollerMetric.STATUS_TRANSITIONS in d)!;
-    expect(describeEmf(transition)).toEqual({ namespace: PollerMetric.NAMESPACE, metrics: [PollerMetric.STATUS_TRANSITIONS], dimensions: ['service', 'status'] });
+    expect(describeEmf(transition)).toEqual({
+      namespace: PollerMetric.NAMESPACE,
+      metrics: [PollerMetric.STATUS_TRANSITIONS],
+      dimensions: ['service', 'status'],
+    });
     expect(transition).toMatchObject({ [PollerMetric.STATUS_TRANSITIONS]: 1, status: 'PENDING', service: SERVICE_NAME });
     expect(transition._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: PollerMetric.STATUS_TRANSITIONS, Unit: 'Count' }]);
   });
@@ -168,7 +186,11 @@ describe('poll handler metrics (EMF on stdout)', () => {
     expect(docs).toHaveLength(2);
     coldStartDocument(docs.find((d) => PollerMetric.COLD_START in d));
     const errors = docs.find((d) => PollerMetric.POLL_ERRORS in d)!;
-    expect(describeEmf(errors)).toEqual({ namespace: PollerMetric.NAMESPACE, metrics: [PollerMetric.POLL_ERRORS], dimensions: ['service'] });
+    expect(describeEmf(errors)).toEqual({
+      namespace: PollerMetric.NAMESPACE,
+      metrics: [PollerMetric.POLL_ERRORS],
+      dimensions: ['service'],
+    });
     expect(errors).toMatchObject({ [PollerMetric.POLL_ERRORS]: 1, service: SERVICE_NAME });
     expect(errors).not.toHaveProperty(PollerMetric.STATUS_TRANSITIONS);
 
@@ -221,7 +243,10 @@ describe('starter handler metrics (EMF on stdout)', () => {
   function freshStarterModules(): { starterHandler: StarterHandlerModule; fakes: StarterFakesModule } {
     let loaded: { starterHandler: StarterHandlerModule; fakes: StarterFakesModule } | undefined;
     jest.isolateModules(() => {
-      loaded = { starterHandler: require('../../lambda/starter-handler') as StarterHandlerModule, fakes: require('../domain/support/starter-fakes') as StarterFakesModule };
+      loaded = {
+        starterHandler: require('../../lambda/starter-handler') as StarterHandlerModule,
+        fakes: require('../domain/support/starter-fakes') as StarterFakesModule,
+      };
     });
     return loaded!;
   }
@@ -231,18 +256,32 @@ describe('starter handler metrics (EMF on stdout)', () => {
     jest.useFakeTimers({ now: new Date(Date.parse(STOPPED_AT) + 86_400_000), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     try {
       const { starterHandler, fakes } = freshStarterModules();
-      const starter = new fakes.FakeStarter().end('bp-a', 0, 'FAILED', STOPPED_AT).end('bp-b', 0, 'FAILED', STOPPED_AT).end('bp-b', 1, 'FAILED', STOPPED_AT);
+      const starter = new fakes.FakeStarter()
+        .end('bp-a', 0, 'FAILED', STOPPED_AT)
+        .end('bp-b', 0, 'FAILED', STOPPED_AT)
+        .end('bp-b', 1, 'FAILED', STOPPED_AT);
       const lister = new fakes.FakeLister({ INPROGRESS: ['bp-a', 'bp-b'] });
-      const handler = starterHandler.createStarterHandler(() => ({ lister, starter, restarts: { maxRestarts: 1, backoffBaseSeconds: 900 } }));
+      const handler = starterHandler.createStarterHandler(() => ({
+        lister,
+        starter,
+        restarts: { maxRestarts: 1, backoffBaseSeconds: 900 },
+      }));
 
       // Act
-      const result = await handler({ source: 'sweeper' }, { awsRequestId: 'req-1', functionName: 'BatchPredictionPoller-StarterFunction-abc' });
+      const result = await handler(
+        { source: 'sweeper' },
+        { awsRequestId: 'req-1', functionName: 'BatchPredictionPoller-StarterFunction-abc' },
+      );
 
       // Assess
       expect(result.restarted.map((r) => r.executionName)).toEqual(['bp-a+r1']);
       const docs = takeEmf().filter((d) => !(PollerMetric.COLD_START in d));
       expect(docs).toHaveLength(1);
-      expect(describeEmf(docs[0])).toEqual({ namespace: PollerMetric.NAMESPACE, metrics: [PollerMetric.RUN_RESTARTS, PollerMetric.RESTARTS_EXHAUSTED], dimensions: ['service'] });
+      expect(describeEmf(docs[0])).toEqual({
+        namespace: PollerMetric.NAMESPACE,
+        metrics: [PollerMetric.RUN_RESTARTS, PollerMetric.RESTARTS_EXHAUSTED],
+        dimensions: ['service'],
+      });
       expect(docs[0]).toMatchObject({ [PollerMetric.RUN_RESTARTS]: 1, [PollerMetric.RESTARTS_EXHAUSTED]: 1, service: SERVICE_NAME });
     } finally {
       jest.useRealTimers();
@@ -251,7 +290,10 @@ describe('starter handler metrics (EMF on stdout)', () => {
 
   it('a sweep that restarts nothing emits no restart metric', async () => {
     const { starterHandler, fakes } = freshStarterModules();
-    const handler = starterHandler.createStarterHandler(() => ({ lister: new fakes.FakeLister({ PENDING: ['bp-new'] }), starter: new fakes.FakeStarter() }));
+    const handler = starterHandler.createStarterHandler(() => ({
+      lister: new fakes.FakeLister({ PENDING: ['bp-new'] }),
+      starter: new fakes.FakeStarter(),
+    }));
     await handler({ source: 'sweeper' }, { awsRequestId: 'req-1' });
     const docs = takeEmf();
     // Only the cold start: nothing restarted, nothing exhausted.

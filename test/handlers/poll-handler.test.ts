@@ -1,4 +1,10 @@
-import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RUN_SECONDS, DEFAULT_POLL_INTERVAL_POLICY, PollerErrorName } from '../../lib/contract';
+import {
+  DEFAULT_EVENT_SOURCE,
+  DEFAULT_MAX_POLLS_PER_EXECUTION,
+  DEFAULT_MAX_RUN_SECONDS,
+  DEFAULT_POLL_INTERVAL_POLICY,
+  PollerErrorName,
+} from '../../lib/contract';
 import { BatchPredictionReader } from '../../lambda/adapters/batch-prediction-reader';
 import { EventPublisher } from '../../lambda/adapters/event-publisher';
 import { HistoryStore } from '../../lambda/adapters/history-store';
@@ -9,7 +15,7 @@ import {
   MachineLearningUnavailableError,
   PollerConfigurationError,
 } from '../../lambda/domain/errors';
-import { PollDependencies } from '../../lambda/poll-batch-prediction';
+import type { PollDependencies } from '../../lambda/poll-batch-prediction';
 import { createPollHandler, defaultPollDependencies } from '../../lambda/poll-handler';
 import { START_TIME, executionFor, fakePollDependencies } from '../domain/support/fakes';
 
@@ -33,7 +39,14 @@ describe('createPollHandler', () => {
     const state = await handler({ state: { batchPredictionId: 'bp-1' }, execution: EXECUTION }, { awsRequestId: 'req-1' });
 
     // Assess
-    expect(state).toMatchObject({ batchPredictionId: 'bp-1', runId: `${START_TIME}/bp-1`, lastStatus: 'PENDING', sequence: 1, polls: 1, waitSeconds: 30 });
+    expect(state).toMatchObject({
+      batchPredictionId: 'bp-1',
+      runId: `${START_TIME}/bp-1`,
+      lastStatus: 'PENDING',
+      sequence: 1,
+      polls: 1,
+      waitSeconds: 30,
+    });
     expect(deps.sink.published).toHaveLength(1);
   });
 
@@ -92,7 +105,10 @@ describe('createPollHandler', () => {
     const failure = handler(event);
 
     // Assess
-    await expect(failure).rejects.toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining('POLLER_EVENT_BUS_NAME') });
+    await expect(failure).rejects.toMatchObject({
+      name: PollerErrorName.CONFIGURATION,
+      message: expect.stringContaining('POLLER_EVENT_BUS_NAME'),
+    });
     await expect(handler(event)).resolves.toMatchObject({ sequence: 1 });
     expect(factory).toHaveBeenCalledTimes(2);
   });
@@ -142,8 +158,16 @@ describe('readHandlerConfig', () => {
     ['no history table name', { POLLER_HISTORY_TABLE_NAME: undefined }, /POLLER_HISTORY_TABLE_NAME is not set/],
     ['no account id', { POLLER_ACCOUNT_ID: undefined }, /POLLER_ACCOUNT_ID is not set/],
     ['no region', { AWS_REGION: undefined }, /AWS_REGION is not set/],
-    ['a policy that is not JSON', { POLLER_POLL_INTERVAL_POLICY: '{kind: adaptive}' }, /POLLER_POLL_INTERVAL_POLICY is not JSON: \{kind: adaptive\}/],
-    ['a policy of JSON null', { POLLER_POLL_INTERVAL_POLICY: 'null' }, /POLLER_POLL_INTERVAL_POLICY: poll interval policy must be an object/],
+    [
+      'a policy that is not JSON',
+      { POLLER_POLL_INTERVAL_POLICY: '{kind: adaptive}' },
+      /POLLER_POLL_INTERVAL_POLICY is not JSON: \{kind: adaptive\}/,
+    ],
+    [
+      'a policy of JSON null',
+      { POLLER_POLL_INTERVAL_POLICY: 'null' },
+      /POLLER_POLL_INTERVAL_POLICY: poll interval policy must be an object/,
+    ],
     [
       'a policy with a bad value',
       { POLLER_POLL_INTERVAL_POLICY: '{"kind":"adaptive","initialSeconds":0,"maxSeconds":300,"jitterRatio":0.1}' },

@@ -3,7 +3,7 @@ import { EventPublisher } from '../../lambda/adapters/event-publisher';
 import { EventBusNotFoundError } from '../../lambda/domain/errors';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
 import { createReportFailureHandler, defaultReportFailureDependencies } from '../../lambda/report-failure-handler';
-import { ReportFailureDependencies, ReportFailureRequest } from '../../lambda/report-polling-failure';
+import type { ReportFailureDependencies, ReportFailureRequest } from '../../lambda/report-polling-failure';
 import { RecordingSink, TARGET, executionFor } from '../domain/support/fakes';
 
 const EXECUTION = executionFor('bp-1');
@@ -112,6 +112,9 @@ describe('defaultReportFailureDependencies', () => {
     const failure = handler(NOT_FOUND);
 
     // Assess
-    await expect(failure).rejects.toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining('POLLER_EVENT_BUS_NAME') });
+    await expect(failure).rejects.toMatchObject({
+      name: PollerErrorName.CONFIGURATION,
+      message: expect.stringContaining('POLLER_EVENT_BUS_NAME'),
+    });
   });
 });

@@ -2,7 +2,13 @@ import { EnvVar, PollerErrorName } from '../../lib/contract';
 import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
 import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
 import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/domain/errors';
-import { StarterDependencies, createStarterHandler, defaultStarterDependencies, handler, readRestartPolicy } from '../../lambda/starter-handler';
+import {
+  type StarterDependencies,
+  createStarterHandler,
+  defaultStarterDependencies,
+  handler,
+  readRestartPolicy,
+} from '../../lambda/starter-handler';
 import { FakeLister, FakeStarter } from '../domain/support/starter-fakes';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
@@ -88,8 +94,17 @@ describe('createStarterHandler', () => {
     const failure = starterHandler({ source: 'sweeper' });
 
     // Assess
-    await expect(failure).rejects.toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining(EnvVar.STATE_MACHINE_ARN) });
-    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({ running: [], finished: [], restarted: [], deferred: [], exhausted: [] });
+    await expect(failure).rejects.toMatchObject({
+      name: PollerErrorName.CONFIGURATION,
+      message: expect.stringContaining(EnvVar.STATE_MACHINE_ARN),
+    });
+    await expect(starterHandler({ source: 'sweeper' })).resolves.toEqual({
+      running: [],
+      finished: [],
+      restarted: [],
+      deferred: [],
+      exhausted: [],
+    });
     expect(factory).toHaveBeenCalledTimes(2);
   });
 });
@@ -100,7 +115,9 @@ describe('defaultStarterDependencies', () => {
     ['empty', { [EnvVar.STATE_MACHINE_ARN]: '' }],
   ])('throws PollerConfigurationError naming POLLER_STATE_MACHINE_ARN when it is %s', (_what, env) => {
     expect(() => defaultStarterDependencies(env)).toThrow(PollerConfigurationError);
-    expect(() => defaultStarterDependencies(env)).toThrow(expect.objectContaining({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining('POLLER_STATE_MACHINE_ARN') }));
+    expect(() => defaultStarterDependencies(env)).toThrow(
+      expect.objectContaining({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining('POLLER_STATE_MACHINE_ARN') }),
+    );
   });
 
   it('wires the DescribeBatchPredictions lister and the Step Functions starter from the environment', () => {
@@ -114,16 +131,32 @@ describe('defaultStarterDependencies', () => {
 describe('readRestartPolicy', () => {
   it.each<[string, NodeJS.ProcessEnv, { maxRestarts: number; backoffBaseSeconds: number }]>([
     ['unset: the defaults (3 restarts, 15 min base)', {}, { maxRestarts: 3, backoffBaseSeconds: 900 }],
-    ['empty: the defaults', { [EnvVar.MAX_RESTARTS]: '', [EnvVar.RESTART_BACKOFF_SECONDS]: '' }, { maxRestarts: 3, backoffBaseSeconds: 900 }],
-    ['set by the stack', { [EnvVar.MAX_RESTARTS]: '0', [EnvVar.RESTART_BACKOFF_SECONDS]: '60' }, { maxRestarts: 0, backoffBaseSeconds: 60 }],
+    [
+      'empty: the defaults',
+      { [EnvVar.MAX_RESTARTS]: '', [EnvVar.RESTART_BACKOFF_SECONDS]: '' },
+      { maxRestarts: 3, backoffBaseSeconds: 900 },
+    ],
+    [
+      'set by the stack',
+      { [EnvVar.MAX_RESTARTS]: '0', [EnvVar.RESTART_BACKOFF_SECONDS]: '60' },
+      { maxRestarts: 0, backoffBaseSeconds: 60 },
+    ],
   ])('%s', (_what, env, expected) => {
     expect(readRestartPolicy(env)).toEqual(expected);
   });
 
   it.each<[string, NodeJS.ProcessEnv, RegExp]>([
-    ['too many restarts', { [EnvVar.MAX_RESTARTS]: '11' }, /POLLER_MAX_RESTARTS="11".*maxRestarts must be a whole number from 0 to 10, got 11/],
+    [
+      'too many restarts',
+      { [EnvVar.MAX_RESTARTS]: '11' },
+      /POLLER_MAX_RESTARTS="11".*maxRestarts must be a whole number from 0 to 10, got 11/,
+    ],
     ['not a number', { [EnvVar.MAX_RESTARTS]: 'three' }, /POLLER_MAX_RESTARTS="three".*got NaN/],
-    ['a zero base', { [EnvVar.RESTART_BACKOFF_SECONDS]: '0' }, /POLLER_RESTART_BACKOFF_SECONDS="0".*backoffBaseSeconds must be a whole number ≥ 1, got 0/],
+    [
+      'a zero base',
+      { [EnvVar.RESTART_BACKOFF_SECONDS]: '0' },
+      /POLLER_RESTART_BACKOFF_SECONDS="0".*backoffBaseSeconds must be a whole number ≥ 1, got 0/,
+    ],
   ])('rejects %s with PollerConfigurationError naming the variable', (_what, env, message) => {
     expect(() => readRestartPolicy(env)).toThrow(PollerConfigurationError);
     expect(() => readRestartPolicy(env)).toThrow(message);
@@ -141,6 +174,9 @@ describe('handler (the Lambda entry point)', () => {
   it('fails every invocation with PollerConfigurationError while POLLER_STATE_MACHINE_ARN is unset (built before any AWS call)', async () => {
     delete process.env[EnvVar.STATE_MACHINE_ARN];
     await expect(handler({ source: 'sweeper' }, { awsRequestId: 'req-1' })).rejects.toBeInstanceOf(PollerConfigurationError);
-    await expect(handler({ source: 'cloudtrail', batchPredictionId: 'bp-1' })).rejects.toHaveProperty('name', PollerErrorName.CONFIGURATION);
+    await expect(handler({ source: 'cloudtrail', batchPredictionId: 'bp-1' })).rejects.toHaveProperty(
+      'name',
+      PollerErrorName.CONFIGURATION,
+    );
   });
 });

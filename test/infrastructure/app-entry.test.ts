@@ -13,7 +13,11 @@ const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** Runs `bin/app.ts` the way `cdk synth -c key=value` does. */
-function runApp(context: Record<string, unknown>, outdir: string, region = TEST_REGION): { status: number | null; stderr: string; stdout: string } {
+function runApp(
+  context: Record<string, unknown>,
+  outdir: string,
+  region = TEST_REGION,
+): { status: number | null; stderr: string; stdout: string } {
   const result = spawnSync(TSX, [path.join(ROOT, 'bin', 'app.ts')], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -37,7 +41,11 @@ afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
 describe('bin/app.ts with a bad context value', () => {
   it.each([
-    ['pollInterval', 'abc', 'error: Context "pollInterval" must be "adaptive" or a whole number of seconds ≥ 1, got "abc"; e.g. -c pollInterval=60'],
+    [
+      'pollInterval',
+      'abc',
+      'error: Context "pollInterval" must be "adaptive" or a whole number of seconds ≥ 1, got "abc"; e.g. -c pollInterval=60',
+    ],
     ['discovery', 'maybe', 'error: Context "discovery" must be true or false, got "maybe"; e.g. -c discovery=false'],
   ])('-c %s=%s prints exactly one line naming the key, the value and the fix, and exits 1', (key, value, line) => {
     const { status, stderr, stdout } = runApp({ [key]: value }, outdir);

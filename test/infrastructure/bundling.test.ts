@@ -2,13 +2,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { PollerErrorName } from '../../lib/contract';
 import { synth } from './synth';
 
@@ -115,7 +115,7 @@ describe.each([
         // Guard: the test proves nothing if the SDK could still be resolved from here.
         "try { require.resolve('@aws-sdk/client-eventbridge'); console.log('SDK_RESOLVABLE'); process.exit(3); } catch {}",
         "const m = require('./index.js');",
-        "console.log(typeof m.handler);",
+        'console.log(typeof m.handler);',
       ].join('\n');
       const output = execFileSync(process.execPath, ['-e', script], {
         cwd: dir,
@@ -159,7 +159,14 @@ describe('poll function bundle, run against a fake AWS', () => {
 
   const mlAnswer = (status: string): Answer => ({
     status: 200,
-    body: { BatchPredictionId: 'bp-1', MLModelId: 'ml-1', Status: status, CreatedAt: 1767571200, LastUpdatedAt: 1767571200, Name: 'nightly' },
+    body: {
+      BatchPredictionId: 'bp-1',
+      MLModelId: 'ml-1',
+      Status: status,
+      CreatedAt: 1767571200,
+      LastUpdatedAt: 1767571200,
+      Name: 'nightly',
+    },
   });
   const mlError = (status: number, type: string): Answer => ({ status, body: { __type: type, message: `fake ${type}` } });
 
@@ -169,15 +176,39 @@ describe('poll function bundle, run against a fake AWS', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const request: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers, body: Buffer.concat(chunks).toString('utf8'), target: headers['x-amz-target'] ?? '' };
+        const request: SeenRequest = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          target: headers['x-amz-target'] ?? '',
+        };
         seen.push(request);
         let answer: Answer;
         if (request.target.startsWith('AmazonML_20141212.')) answer = answerMl(request);
-        else if (request.target === 'AWSStepFunctions.StartExecution') answer = { status: 200, body: { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1', startDate: 1767571200 } };
+        else if (request.target === 'AWSStepFunctions.StartExecution')
+          answer = {
+            status: 200,
+            body: { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1', startDate: 1767571200 },
+          };
         // bp-2 is polled already; the sweep must not start it again.
         else if (request.target === 'AWSStepFunctions.ListExecutions')
-          answer = { status: 200, body: { executions: [{ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-2+g3', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', name: 'bp-2+g3', status: 'RUNNING', startDate: 1767571200 }] } };
-        else if (request.target === 'AWSEvents.PutEvents') answer = { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'fake-event-id' }] } };
+          answer = {
+            status: 200,
+            body: {
+              executions: [
+                {
+                  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-2+g3',
+                  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller',
+                  name: 'bp-2+g3',
+                  status: 'RUNNING',
+                  startDate: 1767571200,
+                },
+              ],
+            },
+          };
+        else if (request.target === 'AWSEvents.PutEvents')
+          answer = { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'fake-event-id' }] } };
         else if (request.target.startsWith('DynamoDB_20120810.')) answer = { status: 200, body: {} };
         else answer = mlError(400, 'UnknownOperationException');
         const text = JSON.stringify(answer.body);
@@ -216,7 +247,7 @@ describe('poll function bundle, run against a fake AWS', () => {
     const intercept = [
       "const http = require('node:http'); const https = require('node:https');",
       'https.request = (options, callback) => {',
-      "  const { agent, ...rest } = options; const target = new URL(process.env.FAKE_AWS);",
+      '  const { agent, ...rest } = options; const target = new URL(process.env.FAKE_AWS);',
       "  return http.request({ ...rest, protocol: 'http:', hostname: target.hostname, port: target.port }, callback);",
       '};',
     ].join('\n');
@@ -230,7 +261,12 @@ describe('poll function bundle, run against a fake AWS', () => {
     ].join('\n');
     const overrides = options.interceptHttps
       ? { FAKE_AWS: endpoint }
-      : { AWS_ENDPOINT_URL_MACHINE_LEARNING: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint, AWS_ENDPOINT_URL_SFN: endpoint };
+      : {
+          AWS_ENDPOINT_URL_MACHINE_LEARNING: endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+          AWS_ENDPOINT_URL_SFN: endpoint,
+        };
     // Asynchronous on purpose: the fake AWS answers from this process's event loop.
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
       cwd: dir,
@@ -258,14 +294,19 @@ describe('poll function bundle, run against a fake AWS', () => {
   }
 
   // Started now: the poll refuses runs older than the run deadline.
-  const execution = { id: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1', name: 'bp-1', startTime: new Date().toISOString() };
+  const execution = {
+    id: 'arn:aws:states:us-east-1:123456789012:execution:poller:bp-1',
+    name: 'bp-1',
+    startTime: new Date().toISOString(),
+  };
   const firstPoll = { state: { batchPredictionId: 'bp-1' }, execution };
 
   /** Recomputes a request's SigV4 signature from what arrived on the wire. */
   function expectValidSignature(request: SeenRequest, service: string): void {
-    const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      request.headers.authorization ?? '',
-    );
+    const match =
+      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+        request.headers.authorization ?? '',
+      );
     expect(match).not.toBeNull();
     const [, accessKey, date, region, scopeService, signedHeaders, signature] = match!;
     expect({ accessKey, region, scopeService }).toEqual({ accessKey: ACCESS_KEY, region: 'us-east-1', scopeService: service });
@@ -322,7 +363,11 @@ describe('poll function bundle, run against a fake AWS', () => {
       expect(JSON.parse(ml.body)).toEqual({ BatchPredictionId: 'bp-1' });
       expect(JSON.parse(put.body)).toMatchObject({ TableName: 'poller-history', ConditionExpression: 'attribute_not_exists(#sk)' });
       const entry = (JSON.parse(events.body) as { Entries: Record<string, unknown>[] }).Entries[0];
-      expect(entry).toMatchObject({ EventBusName: 'poller-bus', Source: 'batch-prediction-poller', DetailType: 'Batch Prediction Status Change' });
+      expect(entry).toMatchObject({
+        EventBusName: 'poller-bus',
+        Source: 'batch-prediction-poller',
+        DetailType: 'Batch Prediction Status Change',
+      });
     },
     TIMEOUT_MS,
   );
@@ -331,7 +376,8 @@ describe('poll function bundle, run against a fake AWS', () => {
     'signs every request with SigV4 for its service and region, with the credentials from the environment',
     async () => {
       await invokeBundle(firstPoll);
-      const service = (target: string) => (target.startsWith('AmazonML') ? 'machinelearning' : target.startsWith('DynamoDB') ? 'dynamodb' : 'events');
+      const service = (target: string) =>
+        target.startsWith('AmazonML') ? 'machinelearning' : target.startsWith('DynamoDB') ? 'dynamodb' : 'events';
       expect(seen).toHaveLength(4);
       for (const request of seen) expectValidSignature(request, service(request.target));
     },
@@ -366,7 +412,9 @@ describe('poll function bundle, run against a fake AWS', () => {
       expect(error?.name).toBe(name);
       const mlCalls = seen.filter((r) => r.target === 'AmazonML_20141212.GetBatchPrediction');
       expect(mlCalls).toHaveLength(attempts);
-      expect(mlCalls.map((r) => r.headers['amz-sdk-request'])).toEqual(Array.from({ length: attempts }, (_, i) => `attempt=${i + 1}; max=3`));
+      expect(mlCalls.map((r) => r.headers['amz-sdk-request'])).toEqual(
+        Array.from({ length: attempts }, (_, i) => `attempt=${i + 1}; max=3`),
+      );
     },
     TIMEOUT_MS,
   );
@@ -375,20 +423,37 @@ describe('poll function bundle, run against a fake AWS', () => {
     async () => {
       answerMl = (request) =>
         request.target === 'AmazonML_20141212.DescribeBatchPredictions'
-          ? { status: 200, body: { Results: JSON.parse(request.body).EQ === 'INPROGRESS' ? [{ BatchPredictionId: 'bp-1', Status: 'INPROGRESS' }, { BatchPredictionId: 'bp-2', Status: 'INPROGRESS' }] : [] } }
+          ? {
+              status: 200,
+              body: {
+                Results:
+                  JSON.parse(request.body).EQ === 'INPROGRESS'
+                    ? [
+                        { BatchPredictionId: 'bp-1', Status: 'INPROGRESS' },
+                        { BatchPredictionId: 'bp-2', Status: 'INPROGRESS' },
+                      ]
+                    : [],
+              },
+            }
           : mlError(400, 'UnknownOperationException');
       const { result, error } = await invokeBundle({ source: 'sweeper' }, { fn: (s) => s.poller.starterFunction! });
       expect(error).toBeUndefined();
       expect(result).toEqual({ running: ['bp-1', 'bp-2'], finished: [], restarted: [], deferred: [], exhausted: [] });
       const list = seen.find((r) => r.target === 'AWSStepFunctions.ListExecutions');
-      expect(JSON.parse(list!.body)).toMatchObject({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', statusFilter: 'RUNNING' });
+      expect(JSON.parse(list!.body)).toMatchObject({
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller',
+        statusFilter: 'RUNNING',
+      });
       expectValidSignature(list!, 'states');
       expect(seen.filter((r) => r.target === 'AWSStepFunctions.StartExecution')).toHaveLength(1);
       const describes = seen.filter((r) => r.target === 'AmazonML_20141212.DescribeBatchPredictions');
       expect(describes.map((r) => JSON.parse(r.body).EQ).sort()).toEqual(['INPROGRESS', 'PENDING']);
       for (const request of describes) expectValidSignature(request, 'machinelearning');
       const start = seen.find((r) => r.target === 'AWSStepFunctions.StartExecution');
-      expect(JSON.parse(start!.body)).toMatchObject({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller', input: JSON.stringify({ batchPredictionId: 'bp-1' }) });
+      expect(JSON.parse(start!.body)).toMatchObject({
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:poller',
+        input: JSON.stringify({ batchPredictionId: 'bp-1' }),
+      });
       expectValidSignature(start!, 'states');
     },
     TIMEOUT_MS,

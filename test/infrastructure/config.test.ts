@@ -1,13 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { CONTEXT_KEYS, PollerConfigError, readPollerAppConfig } from '../../lib/config';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_POLL_INTERVAL_POLICY, PollIntervalPolicy } from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract';
 import { PollInterval } from '../../lib/poll-interval';
 import { contextFromCdkJson, thrownBy } from './synth';
 
 /** Reads the app config from a plain context object, as `app.node.tryGetContext` would. */
 const readFrom = (context: Record<string, unknown>) => readPollerAppConfig((key) => context[key]);
-
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -69,7 +68,11 @@ describe('readPollerAppConfig', () => {
     ['a fractional poll interval', { pollInterval: 1.5 }, [/pollInterval/, /1\.5/]],
     ['a poll interval above a day', { pollInterval: 86401 }, [/"pollInterval"/, /86401/, /1 to 86400/]],
     ['a zero initial wait', { pollInitialSeconds: 0 }, [/pollInitialSeconds/, /got 0/]],
-    ['a max wait below the initial wait', { pollInitialSeconds: 600, pollMaxSeconds: 60 }, [/"pollMaxSeconds"/, /60/, /"pollInitialSeconds"/, /600/]],
+    [
+      'a max wait below the initial wait',
+      { pollInitialSeconds: 600, pollMaxSeconds: 60 },
+      [/"pollMaxSeconds"/, /60/, /"pollInitialSeconds"/, /600/],
+    ],
     ['a malformed email', { alertEmail: 'not-an-email' }, [/alertEmail/, /"not-an-email"/, /email address/]],
     ['an event bus name with a space and "!"', { eventBusName: 'bad name!' }, [/eventBusName/, /"bad name!"/, /letters, digits/]],
     ['zero polls per execution', { maxPollsPerExecution: 0 }, [/maxPollsPerExecution/, /got 0/]],
@@ -100,8 +103,16 @@ describe('readPollerAppConfig', () => {
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['adaptive options with a fixed interval', { pollInterval: 60, pollInitialSeconds: 10 }, /apply to the adaptive interval only/],
-    ['maxPollsPerExecution above 2000', { maxPollsPerExecution: 5000 }, /"maxPollsPerExecution" must be at most 2000, got 5000|at most 2000.*5000/],
-    ['maxRestarts above 10', { maxRestarts: 11 }, /^Context "maxRestarts" must be a whole number from 0 to 10, got 11; e\.g\. -c maxRestarts=3$/],
+    [
+      'maxPollsPerExecution above 2000',
+      { maxPollsPerExecution: 5000 },
+      /"maxPollsPerExecution" must be at most 2000, got 5000|at most 2000.*5000/,
+    ],
+    [
+      'maxRestarts above 10',
+      { maxRestarts: 11 },
+      /^Context "maxRestarts" must be a whole number from 0 to 10, got 11; e\.g\. -c maxRestarts=3$/,
+    ],
     ['maxRestarts as a word', { maxRestarts: 'many' }, /^Context "maxRestarts" must be a whole number from 0 to 10, got "many"/],
     ['a negative maxRestarts', { maxRestarts: '-1' }, /"maxRestarts" .* got "-1"/],
   ])('rejects %s with a PollerConfigError', (_label, context, pattern) => {

@@ -1,8 +1,8 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
-import { BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
-import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar, PollIntervalPolicy } from '../../lib/contract';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { type BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
+import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar, type PollIntervalPolicy } from '../../lib/contract';
 import { TEST_ACCOUNT, TEST_REGION, asArray, iamPolicyStatements, joinedString, synth } from './synth';
 
 /** Every context option the app reads that changes the template, set at once: one synthesis. */
@@ -62,12 +62,15 @@ it.each([
   expect(variables[EnvVar.EVENT_SOURCE]).toBe(CONTEXT.eventSource);
 });
 
-it.each([DetailType.STATUS_CHANGE, DetailType.POLLING_FAILED])('the rule for "%s" matches the configured source on the existing bus', (detailType) => {
-  template.hasResourceProperties('AWS::Events::Rule', {
-    EventBusName: CONTEXT.eventBusName,
-    EventPattern: { source: [CONTEXT.eventSource], 'detail-type': [detailType] },
-  });
-});
+it.each([DetailType.STATUS_CHANGE, DetailType.POLLING_FAILED])(
+  'the rule for "%s" matches the configured source on the existing bus',
+  (detailType) => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: CONTEXT.eventBusName,
+      EventPattern: { source: [CONTEXT.eventSource], 'detail-type': [detailType] },
+    });
+  },
+);
 
 it('no rule still matches the default source', () => {
   const rules = Object.values(template.findResources('AWS::Events::Rule'));
@@ -78,6 +81,9 @@ it('no rule still matches the default source', () => {
   for (const rule of onBus) expect(rule.Properties.EventPattern.source).toEqual([CONTEXT.eventSource]);
   // The others are the construct's own discovery rule (AWS's source) and the schedule (no pattern).
   const others = rules.filter((rule) => rule.Properties.EventBusName !== CONTEXT.eventBusName);
-  expect(others.map((rule) => rule.Properties.EventPattern?.source ?? rule.Properties.ScheduleExpression).sort()).toEqual([['aws.machinelearning'], 'rate(15 minutes)']);
+  expect(others.map((rule) => rule.Properties.EventPattern?.source ?? rule.Properties.ScheduleExpression).sort()).toEqual([
+    ['aws.machinelearning'],
+    'rate(15 minutes)',
+  ]);
   for (const rule of rules) expect(rule.Properties.EventPattern?.source ?? []).not.toContain(DEFAULT_EVENT_SOURCE);
 });

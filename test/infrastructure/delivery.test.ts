@@ -3,11 +3,11 @@
  * TLS-only queue; alarms on the dead-letter queue, failed and timed-out executions and Lambda
  * errors and throttles, all to the alert topic; encryption at rest and TLS-only policies.
  */
-import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
-import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString } from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
@@ -30,7 +30,11 @@ const SECURE_TRANSPORT_DENY = Match.objectLike({ Effect: 'Deny', Condition: { Bo
 /** The actions the key policy allows `service` (statements may name several services). */
 function keyActionsAllowedTo(t: Template, service: string): string[] {
   const [key] = Object.values(t.findResources('AWS::KMS::Key'));
-  const statements = key.Properties.KeyPolicy.Statement as Array<{ Effect: string; Principal?: { Service?: string | string[] }; Action: string | string[] }>;
+  const statements = key.Properties.KeyPolicy.Statement as Array<{
+    Effect: string;
+    Principal?: { Service?: string | string[] };
+    Action: string | string[];
+  }>;
   return statements
     .filter((s) => s.Effect === 'Allow' && [s.Principal?.Service ?? []].flat().includes(service))
     .flatMap((s) => [s.Action].flat());
@@ -49,7 +53,12 @@ describe('dead-letter queue of the rule targets', () => {
     const statements = Object.values(policies)[0].Properties.PolicyDocument.Statement as Array<Record<string, any>>;
     expect(statements).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
       ]),
     );
     const fromEvents = statements.filter((s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com');
@@ -101,7 +110,14 @@ describe('dead-letter queue of the rule targets', () => {
 describe('alarms', () => {
   const fn = (which: 'poll' | 'report' | 'starter') =>
     which === 'poll' ? stack.poller.pollFunction : which === 'report' ? stack.poller.reportFailureFunction : stack.poller.starterFunction!;
-  type Expected = { namespace: string; metric: string; dimension: [string, unknown]; statistic: string; periodSeconds: number; periods: number };
+  type Expected = {
+    namespace: string;
+    metric: string;
+    dimension: [string, unknown];
+    statistic: string;
+    periodSeconds: number;
+    periods: number;
+  };
   const once = { periods: 1 };
   // Retried by the state machine: only errors in 3 consecutive 5-minute periods persist.
   const persisting = { periods: 3 };
@@ -114,9 +130,39 @@ describe('alarms', () => {
     ...when,
   });
   const EXPECTED: Array<[string, () => Expected]> = [
-    ['any message in the dead-letter queue', () => ({ namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }], statistic: 'Maximum', periodSeconds: 60, ...once })],
-    ['a failed execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsFailed', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum', periodSeconds: 300, ...once })],
-    ['a timed-out execution', () => ({ namespace: 'AWS/States', metric: 'ExecutionsTimedOut', dimension: ['StateMachineArn', ref(stack.poller.stateMachine)], statistic: 'Sum', periodSeconds: 300, ...once })],
+    [
+      'any message in the dead-letter queue',
+      () => ({
+        namespace: 'AWS/SQS',
+        metric: 'ApproximateNumberOfMessagesVisible',
+        dimension: ['QueueName', { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] }],
+        statistic: 'Maximum',
+        periodSeconds: 60,
+        ...once,
+      }),
+    ],
+    [
+      'a failed execution',
+      () => ({
+        namespace: 'AWS/States',
+        metric: 'ExecutionsFailed',
+        dimension: ['StateMachineArn', ref(stack.poller.stateMachine)],
+        statistic: 'Sum',
+        periodSeconds: 300,
+        ...once,
+      }),
+    ],
+    [
+      'a timed-out execution',
+      () => ({
+        namespace: 'AWS/States',
+        metric: 'ExecutionsTimedOut',
+        dimension: ['StateMachineArn', ref(stack.poller.stateMachine)],
+        statistic: 'Sum',
+        periodSeconds: 300,
+        ...once,
+      }),
+    ],
     ['poll function errors in 3 consecutive periods', lambda('Errors', 'poll', persisting)],
     ['poll function throttles in 3 consecutive periods', lambda('Throttles', 'poll', persisting)],
     ['a report-failure function error', lambda('Errors', 'report', once)],
@@ -124,7 +170,17 @@ describe('alarms', () => {
     ['a starter function error', lambda('Errors', 'starter', once)],
     ['a starter function throttle', lambda('Throttles', 'starter', once)],
     // Counted once per sweep (every 15 minutes by default) while an unfinished batch prediction may not be restarted any more.
-    ['a batch prediction whose automatic restarts are used up', () => ({ namespace: 'BatchPredictionPoller', metric: 'RestartsExhausted', dimension: ['service', 'batch-prediction-poller'], statistic: 'Sum', periodSeconds: 900, ...once })],
+    [
+      'a batch prediction whose automatic restarts are used up',
+      () => ({
+        namespace: 'BatchPredictionPoller',
+        metric: 'RestartsExhausted',
+        dimension: ['service', 'batch-prediction-poller'],
+        statistic: 'Sum',
+        periodSeconds: 900,
+        ...once,
+      }),
+    ],
   ];
   const alarmsFor = (t: Template, e: Expected, actions: unknown[]) =>
     t.findResources('AWS::CloudWatch::Alarm', {
@@ -154,13 +210,19 @@ describe('alarms', () => {
 
   it('a poll error the retries absorb does not page: the poll alarms need 3 of 3 periods, 15 minutes', () => {
     for (const alarm of [stack.poller.pollErrorsAlarm, stack.poller.pollThrottlesAlarm]) {
-      expect(template.toJSON().Resources[logicalId(alarm)].Properties).toMatchObject({ Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+      expect(template.toJSON().Resources[logicalId(alarm)].Properties).toMatchObject({
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
     }
   });
 
   it('the restarts-exhausted alarm evaluates one sweep interval, and exists only with discovery', () => {
     const alarmOf = (t: Template) =>
-      Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RestartsExhausted' } })) as Array<{ Properties: { Period: number } }>;
+      Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RestartsExhausted' } })) as Array<{
+        Properties: { Period: number };
+      }>;
     expect(alarmOf(pollerTemplate({ sweepInterval: Duration.minutes(5) }).template).map((a) => a.Properties.Period)).toEqual([300]);
     expect(alarmOf(pollerTemplate({ discovery: false }).template)).toEqual([]);
   });
@@ -192,16 +254,31 @@ describe('alarms', () => {
         ]),
       },
     });
-    expect(keyActionsAllowedTo(template, 'cloudwatch.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(keyActionsAllowedTo(template, 'cloudwatch.amazonaws.com')).toEqual(
+      expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+    );
   });
 });
 
 describe('key and queue hardening (confused deputy, grants, redrive)', () => {
-  type Statement = { Sid?: string; Effect: string; Principal?: any; Action: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> };
-  const keyStatements = (t: Template): Statement[] => Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Statement[];
+  type Statement = {
+    Sid?: string;
+    Effect: string;
+    Principal?: any;
+    Action: string | string[];
+    Resource?: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+  };
+  const keyStatements = (t: Template): Statement[] =>
+    Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Statement[];
   /** A condition with its ARN values flattened (`arn:${TOKEN}:...`): partition stays a token. */
   const flat = (condition: Statement['Condition']) =>
-    Object.fromEntries(Object.entries(condition ?? {}).map(([op, entries]) => [op, Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, joinedString(v)]))]));
+    Object.fromEntries(
+      Object.entries(condition ?? {}).map(([op, entries]) => [
+        op,
+        Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, joinedString(v)])),
+      ]),
+    );
   const withEmail = () => pollerTemplate({ alertEmail: 'on-call@example.com' }).template;
 
   it.each([
@@ -209,16 +286,25 @@ describe('key and queue hardening (confused deputy, grants, redrive)', () => {
     ['cloudwatch.amazonaws.com', `arn:${TOKEN}:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:*`],
     ['sns.amazonaws.com', `arn:${TOKEN}:sns:${TEST_REGION}:${TEST_ACCOUNT}:*`],
   ])('%s may use the key only for this account (aws:SourceAccount) and its resources (aws:SourceArn %s)', (service, sourceArn) => {
-    const statements = keyStatements(withEmail()).filter((st) => st.Effect === 'Allow' && [st.Principal?.Service ?? []].flat().includes(service));
+    const statements = keyStatements(withEmail()).filter(
+      (st) => st.Effect === 'Allow' && [st.Principal?.Service ?? []].flat().includes(service),
+    );
     expect(statements).toHaveLength(1);
     expect(statements[0].Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
-    expect(flat(statements[0].Condition)).toEqual({ StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT }, ArnLike: { 'aws:SourceArn': sourceArn } });
+    expect(flat(statements[0].Condition)).toEqual({
+      StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT },
+      ArnLike: { 'aws:SourceArn': sourceArn },
+    });
   });
 
   it("CloudWatch Logs may use the key only for this account's log groups in this region (encryption context)", () => {
-    const statements = keyStatements(template).filter((st) => st.Effect === 'Allow' && st.Principal?.Service === `logs.${TEST_REGION}.amazonaws.com`);
+    const statements = keyStatements(template).filter(
+      (st) => st.Effect === 'Allow' && st.Principal?.Service === `logs.${TEST_REGION}.amazonaws.com`,
+    );
     expect(statements).toHaveLength(1);
-    expect(flat(statements[0].Condition)).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${TOKEN}:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:*` } });
+    expect(flat(statements[0].Condition)).toEqual({
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${TOKEN}:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:*` },
+    });
   });
 
   it('no service principal is granted the key without a condition', () => {
@@ -240,12 +326,19 @@ describe('key and queue hardening (confused deputy, grants, redrive)', () => {
   });
 
   it('the dead-letter queue refuses to be any queue’s dead-letter queue (RedriveAllowPolicy denyAll)', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: arnOf(stack.poller.key), RedriveAllowPolicy: { redrivePermission: 'denyAll' } });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: arnOf(stack.poller.key),
+      RedriveAllowPolicy: { redrivePermission: 'denyAll' },
+    });
   });
 
   it('the topic policy lets EventBridge publish for each alert rule of the construct, and only for it', () => {
-    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [ref(stack.poller.alertTopic)] } }));
-    const fromEvents = (policy.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    const [policy] = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [ref(stack.poller.alertTopic)] } }),
+    );
+    const fromEvents = (policy.Properties.PolicyDocument.Statement as Statement[]).filter(
+      (st) => st.Principal?.Service === 'events.amazonaws.com',
+    );
     expect(fromEvents.map((st) => [st.Action, st.Condition])).toEqual([
       ['sns:Publish', { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.failedStatusRule) } }],
       ['sns:Publish', { ArnEquals: { 'aws:SourceArn': arnOf(stack.poller.pollingFailedRule) } }],
@@ -269,7 +362,8 @@ describe('encryption at rest and in transit', () => {
   it('every log group keeps logs for a limited time and is encrypted with the key', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(groups.length).toBeGreaterThan(0);
-    for (const group of groups) expect(group.Properties).toMatchObject({ RetentionInDays: expect.any(Number), KmsKeyId: arnOf(stack.poller.key) });
+    for (const group of groups)
+      expect(group.Properties).toMatchObject({ RetentionInDays: expect.any(Number), KmsKeyId: arnOf(stack.poller.key) });
   });
 
   it('the handler roles have no managed policy; each may write to its own log group only', () => {
@@ -281,21 +375,32 @@ describe('encryption at rest and in transit', () => {
       const logStatements = policies
         .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
         .filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
-      expect(logStatements).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }]);
+      expect(logStatements).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      ]);
     }
   });
 });
 
 describe('options', () => {
   it('takes the retry policy of the targets from targetRetryAttempts and targetMaxEventAge, and dead-letters alert emails too', () => {
-    const { template: t, poller } = pollerTemplate({ targetRetryAttempts: 10, targetMaxEventAge: Duration.hours(2), alertEmail: 'on-call@example.com' });
+    const { template: t, poller } = pollerTemplate({
+      targetRetryAttempts: 10,
+      targetMaxEventAge: Duration.hours(2),
+      alertEmail: 'on-call@example.com',
+    });
     for (const rule of Object.values(t.findResources('AWS::Events::Rule'))) {
-      for (const target of rule.Properties.Targets) expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+      for (const target of rule.Properties.Targets)
+        expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
     }
     t.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'on-call@example.com',
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Stack.of(poller).resolve((poller.deadLetterQueue.node.defaultChild as CfnElement).logicalId), 'Arn'] } },
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [Stack.of(poller).resolve((poller.deadLetterQueue.node.defaultChild as CfnElement).logicalId), 'Arn'],
+        },
+      },
     });
     // SNS sends undeliverable emails to the encrypted queue.
     expect(keyActionsAllowedTo(t, 'sns.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));

@@ -5,15 +5,27 @@
  */
 import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
 import { LOCAL_HANDLER_METADATA, STARTER_ASYNC_RETRY_ATTEMPTS } from '../../lib/batch-prediction-poller';
-import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
-import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, StarterRequest } from '../../lib/contract';
+import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, type StarterRequest } from '../../lib/contract';
 import { EVENT_SCHEMAS } from '../../lib/events/schemas';
 import * as starterHandlerModule from '../../lambda/starter-handler';
 import { matchesEventPattern } from '../../local/event-pattern';
-import { TEST_ACCOUNT, TEST_REGION, asArray, contextFromCdkJson, iamPolicyStatements, joinedString, synth, logicalId, ref, pollerTemplate, arnOf } from './synth';
+import {
+  TEST_ACCOUNT,
+  TEST_REGION,
+  asArray,
+  contextFromCdkJson,
+  iamPolicyStatements,
+  joinedString,
+  synth,
+  logicalId,
+  ref,
+  pollerTemplate,
+  arnOf,
+} from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
 const TOKEN = '${TOKEN}';
@@ -28,9 +40,9 @@ beforeAll(() => {
 
 afterAll(() => cleanup());
 
-
 type Target = Record<string, any>;
-const resourceOf = (t: Template, construct: IConstruct) => t.toJSON().Resources[logicalId(construct)] as { Type: string; Properties: Record<string, any> };
+const resourceOf = (t: Template, construct: IConstruct) =>
+  t.toJSON().Resources[logicalId(construct)] as { Type: string; Properties: Record<string, any> };
 const targetsOf = (t: Template, construct: IConstruct) => resourceOf(t, construct).Properties.Targets as Target[];
 
 /**
@@ -39,7 +51,11 @@ const targetsOf = (t: Template, construct: IConstruct) => resourceOf(t, construc
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
 function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: Record<string, unknown>): string {
-  const at = (path: string): unknown => path.replace(/^\$\./, '').split('.').reduce<any>((value, key) => value?.[key], event);
+  const at = (path: string): unknown =>
+    path
+      .replace(/^\$\./, '')
+      .split('.')
+      .reduce<any>((value, key) => value?.[key], event);
   return transformer.InputTemplate.replace(/<([^<>]+)>/g, (_match, name: string) => JSON.stringify(at(transformer.InputPathsMap[name])));
 }
 
@@ -56,7 +72,12 @@ const CLOUDTRAIL_EVENT = {
   detail: {
     eventSource: 'machinelearning.amazonaws.com',
     eventName: 'CreateBatchPrediction',
-    requestParameters: { batchPredictionId: 'bp-nightly-42', mLModelId: 'ml-1', batchPredictionDataSourceId: 'ds-1', outputUri: 's3://bucket/out/' },
+    requestParameters: {
+      batchPredictionId: 'bp-nightly-42',
+      mLModelId: 'ml-1',
+      batchPredictionDataSourceId: 'ds-1',
+      outputUri: 's3://bucket/out/',
+    },
     responseElements: { batchPredictionId: 'bp-nightly-42' },
   },
 };
@@ -76,7 +97,11 @@ describe('starter function', () => {
 
   it('runs lambda/starter-handler.ts, whose handler the named factory builds (local runtime metadata)', () => {
     const metadata = resourceOf(template, stack.poller.starterFunction!) as unknown as { Metadata: Record<string, unknown> };
-    expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({ entry: 'lambda/starter-handler.ts', factory: 'createStarterHandler', constructId: 'StarterFunction' });
+    expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({
+      entry: 'lambda/starter-handler.ts',
+      factory: 'createStarterHandler',
+      constructId: 'StarterFunction',
+    });
     expect(typeof starterHandlerModule.createStarterHandler).toBe('function');
     expect(typeof starterHandlerModule.handler).toBe('function');
   });
@@ -89,14 +114,23 @@ describe('starter function', () => {
       Properties: { FunctionName: arnOf(stack.poller.starterFunction!), SourceArn: arnOf(rule()) },
     });
     expect(Object.values(permissions).map((p) => p.Properties)).toEqual([
-      { Action: 'lambda:InvokeFunction', FunctionName: arnOf(stack.poller.starterFunction!), Principal: 'events.amazonaws.com', SourceArn: arnOf(rule()) },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: arnOf(stack.poller.starterFunction!),
+        Principal: 'events.amazonaws.com',
+        SourceArn: arnOf(rule()),
+      },
     ]);
   });
 
   it('no other Lambda permission names it', () => {
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: arnOf(stack.poller.starterFunction!) } }));
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: arnOf(stack.poller.starterFunction!) } }),
+    );
     expect(permissions.map((p) => p.Properties.SourceArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
-      [arnOf(stack.poller.discoveryRule!), arnOf(stack.poller.sweeperRule!)].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [arnOf(stack.poller.discoveryRule!), arnOf(stack.poller.sweeperRule!)].sort((a, b) =>
+        JSON.stringify(a).localeCompare(JSON.stringify(b)),
+      ),
     );
   });
 });
@@ -116,16 +150,24 @@ describe("starter's asynchronous invocations (after EventBridge has handed the e
 
   it('lets the starter role send to that queue, and only send (Lambda sends the record with the execution role), with the key for its encryption', () => {
     const starterRole = ref(stack.poller.starterFunction!.role!);
-    const ofStarter = iamPolicyStatements(template).filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(starterRole)));
+    const ofStarter = iamPolicyStatements(template).filter(({ roles }) =>
+      roles.some((r) => JSON.stringify(r) === JSON.stringify(starterRole)),
+    );
     const sqs = ofStarter.filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('sqs:')));
-    expect(sqs.map(({ statement }) => [asArray(statement.Action), asArray(statement.Resource)])).toEqual([[['sqs:SendMessage'], [arnOf(stack.poller.deadLetterQueue)]]]);
+    expect(sqs.map(({ statement }) => [asArray(statement.Action), asArray(statement.Resource)])).toEqual([
+      [['sqs:SendMessage'], [arnOf(stack.poller.deadLetterQueue)]],
+    ]);
     const kms = ofStarter.filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('kms:')));
-    expect(kms.map(({ statement }) => [[...asArray(statement.Action)].sort(), asArray(statement.Resource)])).toEqual([[['kms:Decrypt', 'kms:GenerateDataKey'], [arnOf(stack.poller.key)]]]);
+    expect(kms.map(({ statement }) => [[...asArray(statement.Action)].sort(), asArray(statement.Resource)])).toEqual([
+      [['kms:Decrypt', 'kms:GenerateDataKey'], [arnOf(stack.poller.key)]],
+    ]);
     // The queue is encrypted with that key, and the dead-letter-queue alarm watches it.
     expect(resourceOf(template, stack.poller.deadLetterQueue).Properties.KmsMasterKeyId).toEqual(arnOf(stack.poller.key));
     const alarm = resourceOf(template, stack.poller.deadLetterQueueAlarm).Properties;
     expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
-    expect(alarm.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] } }]);
+    expect(alarm.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.poller.deadLetterQueue), 'QueueName'] } },
+    ]);
   });
 
   it('the poll and report-failure functions (invoked synchronously by the state machine) get no asynchronous configuration and no queue access', () => {
@@ -167,7 +209,10 @@ describe('CloudTrail discovery rule', () => {
     [
       'a failed call (CloudTrail records it with errorCode)',
       false,
-      { ...CLOUDTRAIL_EVENT, detail: { ...CLOUDTRAIL_EVENT.detail, errorCode: 'ValidationException', errorMessage: 'No such model', responseElements: null } },
+      {
+        ...CLOUDTRAIL_EVENT,
+        detail: { ...CLOUDTRAIL_EVENT.detail, errorCode: 'ValidationException', errorMessage: 'No such model', responseElements: null },
+      },
     ],
   ])('for %s, matches is %s (EventBridge pattern semantics)', (_name, matches, event) => {
     expect(matchesEventPattern(rule.Properties.EventPattern, event)).toBe(matches);
@@ -263,10 +308,22 @@ describe('dashboard', () => {
   const names = (namespace: string) => metrics.filter((m) => m[0] === namespace).map((m) => m[1]);
 
   it('mentions the custom namespace and metrics, cold starts, the dead-letter queue depth and started runs', () => {
-    for (const text of [PollerMetric.NAMESPACE, 'StatusTransitions', 'PollErrors', 'ColdStart', 'ApproximateNumberOfMessagesVisible', 'ExecutionsStarted']) {
+    for (const text of [
+      PollerMetric.NAMESPACE,
+      'StatusTransitions',
+      'PollErrors',
+      'ColdStart',
+      'ApproximateNumberOfMessagesVisible',
+      'ExecutionsStarted',
+    ]) {
       expect(body).toContain(text);
     }
-    expect(PollerMetric).toMatchObject({ NAMESPACE: 'BatchPredictionPoller', STATUS_TRANSITIONS: 'StatusTransitions', POLL_ERRORS: 'PollErrors', COLD_START: 'ColdStart' });
+    expect(PollerMetric).toMatchObject({
+      NAMESPACE: 'BatchPredictionPoller',
+      STATUS_TRANSITIONS: 'StatusTransitions',
+      POLL_ERRORS: 'PollErrors',
+      COLD_START: 'ColdStart',
+    });
   });
 
   it('graphs transitions for every status, with the service and status dimensions the handlers emit', () => {
@@ -278,7 +335,9 @@ describe('dashboard', () => {
     expect(names(PollerMetric.NAMESPACE).filter((n) => n === PollerMetric.POLL_ERRORS)).toHaveLength(1);
     expect(names(PollerMetric.NAMESPACE).filter((n) => n === PollerMetric.COLD_START)).toHaveLength(3);
     expect(names('AWS/SQS')).toEqual(['ApproximateNumberOfMessagesVisible']);
-    expect(names('AWS/States')).toEqual(expect.arrayContaining(['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut']));
+    expect(names('AWS/States')).toEqual(
+      expect.arrayContaining(['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut']),
+    );
     expect(names('AWS/Lambda')).toEqual(expect.arrayContaining(['Errors', 'Duration']));
   });
 });
@@ -302,7 +361,9 @@ describe('switching discovery off through context (-c discovery=false)', () => {
     expect(s.poller.sweeperRule).toBeUndefined();
     t.resourceCountIs('AWS::Lambda::Function', 2);
     t.resourceCountIs('AWS::Lambda::Permission', 0);
-    expect(Object.keys(t.findResources('AWS::Events::Rule')).sort()).toEqual([logicalId(s.poller.failedStatusRule), logicalId(s.poller.pollingFailedRule)].sort());
+    expect(Object.keys(t.findResources('AWS::Events::Rule')).sort()).toEqual(
+      [logicalId(s.poller.failedStatusRule), logicalId(s.poller.pollingFailedRule)].sort(),
+    );
     t.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     expect(s.poller.alarms).toHaveLength(7);
   });
@@ -353,7 +414,10 @@ describe('construct props', () => {
 
   it('maxRestarts and restartBackoff reach the starter through the contract variables', () => {
     const { template: t, poller } = pollerTemplate({ maxRestarts: 0, restartBackoff: Duration.minutes(5) });
-    expect(resourceOf(t, poller.starterFunction!).Properties.Environment.Variables).toMatchObject({ [EnvVar.MAX_RESTARTS]: '0', [EnvVar.RESTART_BACKOFF_SECONDS]: '300' });
+    expect(resourceOf(t, poller.starterFunction!).Properties.Environment.Variables).toMatchObject({
+      [EnvVar.MAX_RESTARTS]: '0',
+      [EnvVar.RESTART_BACKOFF_SECONDS]: '300',
+    });
   });
 
   it('schemaRegistry: false alone keeps discovery', () => {
@@ -361,6 +425,9 @@ describe('construct props', () => {
     t.resourceCountIs('AWS::EventSchemas::Registry', 0);
     t.resourceCountIs('AWS::EventSchemas::Schema', 0);
     expect(poller.starterFunction).toBeDefined();
-    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', Targets: [Match.objectLike({ Arn: arnOf(poller.starterFunction!) })] });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [Match.objectLike({ Arn: arnOf(poller.starterFunction!) })],
+    });
   });
 });

@@ -5,7 +5,12 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { BatchPredictionPoller, BatchPredictionPollerProps, MACHINE_LEARNING_REGIONS, MachineLearningRegionError } from '../../lib/batch-prediction-poller';
+import {
+  BatchPredictionPoller,
+  type BatchPredictionPollerProps,
+  MACHINE_LEARNING_REGIONS,
+  MachineLearningRegionError,
+} from '../../lib/batch-prediction-poller';
 import { TEST_ACCOUNT } from './synth';
 
 const WARNING = /region is not known at synthesis time; Amazon ML runs only in us-east-1, eu-west-1/;
@@ -49,13 +54,20 @@ it('warns on a region-agnostic stack (its region is a token), on the construct',
 });
 
 it('machineLearningRegions overrides the list: a region added there synthesizes, one left out is refused', () => {
-  Annotations.fromStack(pollerIn('eu-central-1', { machineLearningRegions: ['us-east-1', 'eu-west-1', 'eu-central-1'] })).hasNoWarning('*', Match.anyValue());
-  expect(errorOf(() => pollerIn('us-east-1', { machineLearningRegions: ['eu-west-1'] })).message).toMatch(/^Amazon ML does not run in us-east-1; it runs only in eu-west-1\./);
+  Annotations.fromStack(pollerIn('eu-central-1', { machineLearningRegions: ['us-east-1', 'eu-west-1', 'eu-central-1'] })).hasNoWarning(
+    '*',
+    Match.anyValue(),
+  );
+  expect(errorOf(() => pollerIn('us-east-1', { machineLearningRegions: ['eu-west-1'] })).message).toMatch(
+    /^Amazon ML does not run in us-east-1; it runs only in eu-west-1\./,
+  );
 });
 
 it.each<[string, string[]]>([
   ['an empty list', []],
   ['something not a region name', ['US East']],
 ])('machineLearningRegions refuses %s, naming the prop', (_label, machineLearningRegions) => {
-  expect(errorOf(() => pollerIn('us-east-1', { machineLearningRegions })).message).toMatch(/^'machineLearningRegions' must be a non-empty list of region names such as "us-east-1", got /);
+  expect(errorOf(() => pollerIn('us-east-1', { machineLearningRegions })).message).toMatch(
+    /^'machineLearningRegions' must be a non-empty list of region names such as "us-east-1", got /,
+  );
 });

@@ -7,12 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { BatchPredictionPoller, BatchPredictionPollerProps, PollerConfigError, withDefaults } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller, type BatchPredictionPollerProps, PollerConfigError, withDefaults } from '../../lib/batch-prediction-poller';
 import { readPollerAppConfig } from '../../lib/config';
 import * as pkg from '../../lib/index';
 import { PollInterval } from '../../lib/poll-interval';
 import { thrownBy } from './synth';
-
 
 const construct = (props: BatchPredictionPollerProps) => () => new BatchPredictionPoller(new Stack(new App(), 'S'), 'P', props);
 const readFrom = (context: Record<string, unknown>) => () => readPollerAppConfig((key) => context[key]);
@@ -20,7 +19,11 @@ const readFrom = (context: Record<string, unknown>) => () => readPollerAppConfig
 describe('one rule, named for where the setting came from', () => {
   it.each<[string, () => unknown, string]>([
     ['maxRestarts prop', construct({ maxRestarts: 11 }), "'maxRestarts' must be a whole number from 0 to 10, got 11; e.g. maxRestarts: 3"],
-    ['maxRestarts context', readFrom({ maxRestarts: 11 }), 'Context "maxRestarts" must be a whole number from 0 to 10, got 11; e.g. -c maxRestarts=3'],
+    [
+      'maxRestarts context',
+      readFrom({ maxRestarts: 11 }),
+      'Context "maxRestarts" must be a whole number from 0 to 10, got 11; e.g. -c maxRestarts=3',
+    ],
     [
       'maxPollsPerExecution prop',
       construct({ maxPollsPerExecution: 2001 }),
@@ -31,8 +34,16 @@ describe('one rule, named for where the setting came from', () => {
       readFrom({ maxPollsPerExecution: '2001' }),
       'Context "maxPollsPerExecution" must be a whole number of at least 1 and at most 2000 (about 18,000 history events per execution, below Step Functions\' 25,000), got "2001"; e.g. -c maxPollsPerExecution=1000',
     ],
-    ['alertEmail prop', construct({ alertEmail: 'nobody' }), "'alertEmail' must be an email address, got \"nobody\"; e.g. alertEmail: 'oncall@example.com'"],
-    ['alertEmail context', readFrom({ alertEmail: 'nobody' }), 'Context "alertEmail" must be an email address, got "nobody"; e.g. -c alertEmail=oncall@example.com'],
+    [
+      'alertEmail prop',
+      construct({ alertEmail: 'nobody' }),
+      "'alertEmail' must be an email address, got \"nobody\"; e.g. alertEmail: 'oncall@example.com'",
+    ],
+    [
+      'alertEmail context',
+      readFrom({ alertEmail: 'nobody' }),
+      'Context "alertEmail" must be an email address, got "nobody"; e.g. -c alertEmail=oncall@example.com',
+    ],
   ])('%s', (_what, build, message) => {
     const error = thrownBy(build);
     expect(error).toBeInstanceOf(PollerConfigError);
@@ -50,10 +61,26 @@ describe('one rule, named for where the setting came from', () => {
   // Context reading only coerces: a value that is no number reaches the validator, which names the
   // key and shows the value as given.
   it.each<[string, Record<string, unknown>, string | RegExp]>([
-    ['a word as pollInitialSeconds', { pollInitialSeconds: 'soon' }, 'Context "pollInitialSeconds" must be a whole number of seconds from 1 to 86400, got "soon"; e.g. -c pollInitialSeconds=30 -c pollMaxSeconds=300'],
-    ['"5m" as pollMaxSeconds', { pollMaxSeconds: '5m' }, 'Context "pollMaxSeconds" must be a whole number of seconds from 1 to 86400, got "5m"; e.g. -c pollInitialSeconds=30 -c pollMaxSeconds=300'],
-    ['a negative pollInterval', { pollInterval: -5 }, 'Context "pollInterval" must be a whole number of seconds from 1 to 86400, got -5; e.g. -c pollInterval=60'],
-    ['a word as maxPollsPerExecution', { maxPollsPerExecution: 'lots' }, /^Context "maxPollsPerExecution" must be a whole number .*, got "lots"; e\.g\. -c maxPollsPerExecution=1000$/],
+    [
+      'a word as pollInitialSeconds',
+      { pollInitialSeconds: 'soon' },
+      'Context "pollInitialSeconds" must be a whole number of seconds from 1 to 86400, got "soon"; e.g. -c pollInitialSeconds=30 -c pollMaxSeconds=300',
+    ],
+    [
+      '"5m" as pollMaxSeconds',
+      { pollMaxSeconds: '5m' },
+      'Context "pollMaxSeconds" must be a whole number of seconds from 1 to 86400, got "5m"; e.g. -c pollInitialSeconds=30 -c pollMaxSeconds=300',
+    ],
+    [
+      'a negative pollInterval',
+      { pollInterval: -5 },
+      'Context "pollInterval" must be a whole number of seconds from 1 to 86400, got -5; e.g. -c pollInterval=60',
+    ],
+    [
+      'a word as maxPollsPerExecution',
+      { maxPollsPerExecution: 'lots' },
+      /^Context "maxPollsPerExecution" must be a whole number .*, got "lots"; e\.g\. -c maxPollsPerExecution=1000$/,
+    ],
   ])('%s: coerced, then refused by the validator, naming the key and the value as given', (_what, context, message) => {
     const error = thrownBy(readFrom(context));
     expect(error).toBeInstanceOf(PollerConfigError);

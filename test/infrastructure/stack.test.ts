@@ -1,6 +1,6 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
-import { BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { type BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
 import {
   BatchPredictionStatus,
   DEFAULT_EVENT_SOURCE,
@@ -17,7 +17,18 @@ import {
   PollerErrorName,
   TRANSIENT_ERROR_NAMES,
 } from '../../lib/contract';
-import { CfnValue, PolicyStatementJson, TEST_ACCOUNT, asArray, iamPolicyStatements, joinedString, synth, logicalId, arnOf, ref } from './synth';
+import {
+  type CfnValue,
+  type PolicyStatementJson,
+  TEST_ACCOUNT,
+  asArray,
+  iamPolicyStatements,
+  joinedString,
+  synth,
+  logicalId,
+  arnOf,
+  ref,
+} from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
 const TOKEN = '${TOKEN}';
@@ -33,12 +44,10 @@ beforeAll(() => {
 
 afterAll(() => cleanup());
 
-
 /** The logical ids of the resources of `type` that match `props` (an objectLike pattern). */
 function idsMatching(type: string, props: Record<string, unknown>): string[] {
   return Object.keys(template.findResources(type, { Properties: props }));
 }
-
 
 /** The three handlers, by name; their resources are looked up once the stack is synthesized. */
 const FUNCTIONS: Array<[string, (s: BatchPredictionPollerStack) => IConstruct]> = [
@@ -93,15 +102,25 @@ describe('Lambda functions', () => {
     // Guards the table: a variable added to the contract must be asserted here too.
     const covered = new Set(Object.values(ENVIRONMENTS).flatMap((env) => Object.keys(env())));
     expect([...covered].sort()).toEqual([...CONTRACT_VARIABLES].sort());
-    expect(Object.entries(ENVIRONMENTS).filter(([, env]) => EnvVar.STATE_MACHINE_ARN in env()).map(([name]) => name)).toEqual(['starter']);
+    expect(
+      Object.entries(ENVIRONMENTS)
+        .filter(([, env]) => EnvVar.STATE_MACHINE_ARN in env())
+        .map(([name]) => name),
+    ).toEqual(['starter']);
   });
 
   it.each(FUNCTIONS)('%s: sets exactly its contract variables, with the stack defaults', (name, fn) => {
     const expected = ENVIRONMENTS[name]();
-    expect(idsMatching('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike(expected) } })).toContain(logicalId(fn(stack)));
+    expect(idsMatching('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike(expected) } })).toContain(
+      logicalId(fn(stack)),
+    );
     // No contract variable beyond its own (the loop handlers never learn the state machine ARN).
     const variables = template.toJSON().Resources[logicalId(fn(stack))].Properties.Environment.Variables as Record<string, unknown>;
-    expect(Object.keys(variables).filter((key) => CONTRACT_VARIABLES.includes(key)).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      Object.keys(variables)
+        .filter((key) => CONTRACT_VARIABLES.includes(key))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   it.each(FUNCTIONS)('%s: logs to its own log group, which has a retention', (_name, fn) => {
@@ -183,7 +202,9 @@ describe('state machine', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({
         Level: 'ALL',
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollerStateMachineLogs'), 'Arn'] } } }],
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollerStateMachineLogs'), 'Arn'] } } },
+        ],
       }),
     });
   });
@@ -241,12 +262,17 @@ describe('state machine', () => {
 
   // The names Step Functions reports for Lambda's own failures, as its documentation lists them.
   // https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
-  it.each(['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown', 'Sandbox.Timedout'])(
-    'Poll and ReportFailure both retry %s',
-    (name) => {
-      for (const task of ['Poll', 'ReportFailure']) expect((state(task).Retry ?? []).some((r) => r.ErrorEquals.includes(name))).toBe(true);
-    },
-  );
+  it.each([
+    'Lambda.ClientExecutionTimeoutException',
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.TooManyRequestsException',
+    'Lambda.Unknown',
+    'Sandbox.Timedout',
+  ])('Poll and ReportFailure both retry %s', (name) => {
+    for (const task of ['Poll', 'ReportFailure']) expect((state(task).Retry ?? []).some((r) => r.ErrorEquals.includes(name))).toBe(true);
+  });
 
   it('a crash or timeout is retried at most 3 times, 5 s apart at first, each wait capped at a minute', () => {
     for (const task of ['Poll', 'ReportFailure']) {
@@ -266,7 +292,10 @@ describe('state machine', () => {
     expect(state('RejectNonObjectInput')).toEqual({
       Type: 'Pass',
       Comment: expect.any(String),
-      Parameters: { 'input.$': '$', failure: { Error: PollerErrorName.INVALID_INPUT, Cause: expect.stringMatching(/must be a JSON object/) } },
+      Parameters: {
+        'input.$': '$',
+        failure: { Error: PollerErrorName.INVALID_INPUT, Cause: expect.stringMatching(/must be a JSON object/) },
+      },
       Next: 'ReportFailure',
     });
   });
@@ -298,7 +327,9 @@ describe('state machine', () => {
       Next: 'HandedOver',
     });
     // The state machine starts itself: its ARN is built from the name set at synthesis time.
-    expect(continueAsNew.Parameters?.StateMachineArn).toBe(`arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:stateMachine:${machine.StateMachineName}`);
+    expect(continueAsNew.Parameters?.StateMachineArn).toBe(
+      `arn:${TOKEN}:states:us-east-1:${TEST_ACCOUNT}:stateMachine:${machine.StateMachineName}`,
+    );
     expect(state('HandedOver').Type).toBe('Succeed');
   });
 
@@ -339,9 +370,10 @@ describe('state machine', () => {
   });
 
   it('every transition targets an existing state, and every state is reachable', () => {
-    const targets = (s: AslState) => [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].filter(
-      (t): t is string => t !== undefined,
-    );
+    const targets = (s: AslState) =>
+      [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].filter(
+        (t): t is string => t !== undefined,
+      );
     const reachable = new Set<string>([asl.StartAt]);
     const queue = [asl.StartAt];
     while (queue.length > 0) {
@@ -448,7 +480,9 @@ describe('IAM least privilege', () => {
   });
 
   it('allows machinelearning:DescribeBatchPredictions (which cannot be resource-scoped) to the starter role only', () => {
-    const listing = withActionPrefix('machinelearning:').filter(({ statement }) => actionsOf(statement).includes('machinelearning:DescribeBatchPredictions'));
+    const listing = withActionPrefix('machinelearning:').filter(({ statement }) =>
+      actionsOf(statement).includes('machinelearning:DescribeBatchPredictions'),
+    );
     expect(listing).toHaveLength(1);
     const [{ roles, statement }] = listing;
     expect(roles).toEqual([roleRef('starter')]);
@@ -459,7 +493,9 @@ describe('IAM least privilege', () => {
   });
 
   it('gives the starter role nothing of the history table, the bus or GetBatchPrediction', () => {
-    const starterActions = statements.filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef('starter')))).flatMap(({ statement }) => actionsOf(statement));
+    const starterActions = statements
+      .filter(({ roles }) => roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef('starter'))))
+      .flatMap(({ statement }) => actionsOf(statement));
     expect(starterActions.length).toBeGreaterThan(0);
     expect([...new Set(starterActions)].sort()).toEqual(
       [
@@ -490,8 +526,8 @@ describe('IAM least privilege', () => {
 
   it('allows events:PutEvents only on the bus, to the poll and report-failure roles (not the starter)', () => {
     const put = withActionPrefix('events:');
-    expect(put.map(({ roles }) => roles).flat()).toEqual(expect.arrayContaining([roleRef('poll'), roleRef('report')]));
-    expect(put.map(({ roles }) => roles).flat()).not.toContainEqual(roleRef('starter'));
+    expect(put.flatMap(({ roles }) => roles)).toEqual(expect.arrayContaining([roleRef('poll'), roleRef('report')]));
+    expect(put.flatMap(({ roles }) => roles)).not.toContainEqual(roleRef('starter'));
     for (const { statement } of put) {
       expect(actionsOf(statement)).toEqual(['events:PutEvents']);
       expect(asArray(statement.Resource)).toEqual([arnOf(stack.poller.eventBus)]);
@@ -576,7 +612,9 @@ describe('event bus and alert rules', () => {
       [logicalId(stack.poller.failedStatusRule), logicalId(stack.poller.pollingFailedRule)].sort(),
     );
     expect(Object.keys(template.findResources('AWS::Events::Rule')).sort()).toEqual(
-      [stack.poller.failedStatusRule, stack.poller.pollingFailedRule, stack.poller.discoveryRule!, stack.poller.sweeperRule!].map(logicalId).sort(),
+      [stack.poller.failedStatusRule, stack.poller.pollingFailedRule, stack.poller.discoveryRule!, stack.poller.sweeperRule!]
+        .map(logicalId)
+        .sort(),
     );
   });
 
@@ -597,7 +635,10 @@ describe('event bus and alert rules', () => {
       (t) => JSON.stringify(t.Arn) === JSON.stringify(ref(stack.poller.alertTopic)),
     );
     expect(topicTargets).toHaveLength(1);
-    const { InputPathsMap, InputTemplate } = topicTargets[0].InputTransformer as { InputPathsMap: Record<string, string>; InputTemplate: string };
+    const { InputPathsMap, InputTemplate } = topicTargets[0].InputTransformer as {
+      InputPathsMap: Record<string, string>;
+      InputTemplate: string;
+    };
     // The template refers to paths through the placeholder names of InputPathsMap.
     const idPlaceholder = Object.keys(InputPathsMap).find((key) => InputPathsMap[key] === '$.detail.batchPredictionId');
     expect(idPlaceholder).toBeDefined();
@@ -613,7 +654,9 @@ describe('alert topic and key', () => {
   const keyActionsAllowedTo = (service: string): string[] => {
     const [key] = Object.values(template.findResources('AWS::KMS::Key'));
     return (key.Properties.KeyPolicy.Statement as PolicyStatementJson[])
-      .filter((st) => st.Effect === 'Allow' && asArray((st.Principal as { Service?: string | string[] } | undefined)?.Service).includes(service))
+      .filter(
+        (st) => st.Effect === 'Allow' && asArray((st.Principal as { Service?: string | string[] } | undefined)?.Service).includes(service),
+      )
       .flatMap((st) => asArray(st.Action));
   };
 
@@ -647,7 +690,9 @@ describe('alert topic and key', () => {
     const machine = template.toJSON().Resources[logicalId(stack.poller.stateMachine)].Properties;
     const logGroupId = machine.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
     expect(idsMatching('AWS::Logs::LogGroup', { KmsKeyId: arnOf(stack.poller.key) })).toContain(logGroupId);
-    expect(keyActionsAllowedTo('logs.us-east-1.amazonaws.com')).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(keyActionsAllowedTo('logs.us-east-1.amazonaws.com')).toEqual(
+      expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*']),
+    );
   });
 });
 

@@ -2,18 +2,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
-import { BatchPredictionPoller, BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
-import { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
+import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 
 export const TEST_ACCOUNT = '123456789012';
 export const TEST_REGION = 'us-east-1';
 
 /** The context `cdk synth` would use: `cdk.json`'s `context` block. */
 export function contextFromCdkJson(): Record<string, unknown> {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return { ...(cdkJson.context ?? {}) };
 }
 

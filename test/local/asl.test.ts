@@ -4,8 +4,8 @@
  * transitions are counted.
  */
 import {
-  ExecutionCounts,
-  InterpreterEvent,
+  type ExecutionCounts,
+  type InterpreterEvent,
   LAMBDA_INVOKE,
   START_EXECUTION,
   UnsupportedDefinitionError,
@@ -33,7 +33,12 @@ function pollLoop(overrides: Record<string, Record<string, unknown>> = {}, top: 
         Next: 'IsTerminal',
         ...overrides.Poll,
       },
-      IsTerminal: { Type: 'Choice', Choices: [{ Variable: '$.terminal', BooleanEquals: true, Next: 'Done' }], Default: 'Wait', ...overrides.IsTerminal },
+      IsTerminal: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.terminal', BooleanEquals: true, Next: 'Done' }],
+        Default: 'Wait',
+        ...overrides.IsTerminal,
+      },
       Wait: { Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'Poll', ...overrides.Wait },
       Done: { Type: 'Succeed' },
       Failed: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
@@ -45,25 +50,59 @@ describe('assertRunnableLocally', () => {
   it('accepts JSONPath definitions with Lambda invoke, Lambda ARN and StartExecution tasks', () => {
     expect(() => assertRunnableLocally(pollLoop())).not.toThrow();
     expect(() => assertRunnableLocally(pollLoop({}, { QueryLanguage: 'JSONPath' }))).not.toThrow();
-    expect(() => assertRunnableLocally(pollLoop({ Poll: { Resource: FUNCTION_ARN, Parameters: undefined, OutputPath: undefined } }))).not.toThrow();
+    expect(() =>
+      assertRunnableLocally(pollLoop({ Poll: { Resource: FUNCTION_ARN, Parameters: undefined, OutputPath: undefined } })),
+    ).not.toThrow();
     expect(() => assertRunnableLocally(pollLoop({ Poll: { Resource: START_EXECUTION, ResultPath: null } }))).not.toThrow();
-    expect(() => assertRunnableLocally(pollLoop({ Poll: { Parameters: { 'retries.$': '$$.State.RetryCount', 'redrives.$': '$$.Execution.RedriveCount' } } }))).not.toThrow();
+    expect(() =>
+      assertRunnableLocally(
+        pollLoop({ Poll: { Parameters: { 'retries.$': '$$.State.RetryCount', 'redrives.$': '$$.Execution.RedriveCount' } } }),
+      ),
+    ).not.toThrow();
   });
 
   const refused: Array<[string, Record<string, unknown>, RegExp]> = [
     ['QueryLanguage JSONata on the definition', pollLoop({}, { QueryLanguage: 'JSONata' }), /QueryLanguage "JSONata"/],
-    ['QueryLanguage JSONata on a state', pollLoop({ IsTerminal: { QueryLanguage: 'JSONata' } }), /state "IsTerminal" uses QueryLanguage "JSONata"/],
+    [
+      'QueryLanguage JSONata on a state',
+      pollLoop({ IsTerminal: { QueryLanguage: 'JSONata' } }),
+      /state "IsTerminal" uses QueryLanguage "JSONata"/,
+    ],
     ['ResultPath "$" on a state', pollLoop({ Poll: { ResultPath: '$' } }), /state "Poll" has ResultPath "\$"/],
-    ['ResultPath "$" in a Catch', pollLoop({ Poll: { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Failed' }] } }), /state "Poll" has a Catch with ResultPath "\$"/],
-    ['an unsupported integration', pollLoop({ Poll: { Resource: 'arn:aws:states:::dynamodb:putItem' } }), /state "Poll" calls arn:aws:states:::dynamodb:putItem/],
-    ['a callback task', pollLoop({ Poll: { Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' } }), /calls arn:aws:states:::lambda:invoke.waitForTaskToken/],
-    ['a .sync StartExecution', pollLoop({ Poll: { Resource: 'arn:aws:states:::states:startExecution.sync:2' } }), /states:startExecution.sync:2/],
+    [
+      'ResultPath "$" in a Catch',
+      pollLoop({ Poll: { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Failed' }] } }),
+      /state "Poll" has a Catch with ResultPath "\$"/,
+    ],
+    [
+      'an unsupported integration',
+      pollLoop({ Poll: { Resource: 'arn:aws:states:::dynamodb:putItem' } }),
+      /state "Poll" calls arn:aws:states:::dynamodb:putItem/,
+    ],
+    [
+      'a callback task',
+      pollLoop({ Poll: { Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' } }),
+      /calls arn:aws:states:::lambda:invoke.waitForTaskToken/,
+    ],
+    [
+      'a .sync StartExecution',
+      pollLoop({ Poll: { Resource: 'arn:aws:states:::states:startExecution.sync:2' } }),
+      /states:startExecution.sync:2/,
+    ],
     ['a JSONata "Arguments" field', pollLoop({ Poll: { Arguments: { FunctionName: FUNCTION_ARN } } }), /state "Poll" uses "Arguments"/],
     ['variables ("Assign")', pollLoop({ IsTerminal: { Assign: { x: 1 } } }), /state "IsTerminal" uses "Assign"/],
     ['heartbeats', pollLoop({ Poll: { HeartbeatSeconds: 60 } }), /uses "HeartbeatSeconds"/],
-    ['a context path the runtime does not provide ($$.State.Name)', pollLoop({ Poll: { Parameters: { 'name.$': '$$.State.Name' } } }), /state "Poll" reads \$\$\.State\.Name/],
+    [
+      'a context path the runtime does not provide ($$.State.Name)',
+      pollLoop({ Poll: { Parameters: { 'name.$': '$$.State.Name' } } }),
+      /state "Poll" reads \$\$\.State\.Name/,
+    ],
     ['a task token', pollLoop({ Poll: { Parameters: { 'token.$': '$$.Task.Token' } } }), /reads \$\$\.Task/],
-    ['a context path inside an intrinsic', pollLoop({ Poll: { Parameters: { 'at.$': "States.Format('{}', $$.State.EnteredTime)" } } }), /reads \$\$\.State\.EnteredTime/],
+    [
+      'a context path inside an intrinsic',
+      pollLoop({ Poll: { Parameters: { 'at.$': "States.Format('{}', $$.State.EnteredTime)" } } }),
+      /reads \$\$\.State\.EnteredTime/,
+    ],
     [
       'an unsupported state inside a Parallel branch',
       {

@@ -5,10 +5,10 @@
  * (and the SDK model's documentation of DescribeBatchPredictionsInput).
  */
 import {
-  BatchPredictionRecord,
-  FilterVariable,
+  type BatchPredictionRecord,
+  type FilterVariable,
   InvalidInputError,
-  Operator,
+  type Operator,
   holds,
   pageOf,
   parseBatchPredictionQuery,
@@ -129,7 +129,12 @@ describe('Limit and NextToken', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const query = parseBatchPredictionQuery({ FilterVariable: 'Name', SortOrder: 'dsc', Limit: 2, ...(token ? { NextToken: token } : {}) });
+      const query = parseBatchPredictionQuery({
+        FilterVariable: 'Name',
+        SortOrder: 'dsc',
+        Limit: 2,
+        ...(token ? { NextToken: token } : {}),
+      });
       const page = pageOf(selectBatchPredictions(ALL, query), query);
       expect(page.Results.length).toBeLessThanOrEqual(2);
       seen.push(...page.Results.map((bp) => bp.BatchPredictionId));
@@ -149,23 +154,49 @@ describe('Limit and NextToken', () => {
     const { NextToken } = pageOf(selectBatchPredictions(ALL, query), query);
     expect(NextToken).toBeDefined();
     expect(() => parseBatchPredictionQuery({ FilterVariable: 'Name', Limit: 1, NextToken })).not.toThrow();
-    expect(() => parseBatchPredictionQuery({ FilterVariable: 'Status', Limit: 1, NextToken })).toThrow(/NextToken .* is not valid for this request/);
+    expect(() => parseBatchPredictionQuery({ FilterVariable: 'Status', Limit: 1, NextToken })).toThrow(
+      /NextToken .* is not valid for this request/,
+    );
     expect(() => parseBatchPredictionQuery({ NextToken: 'garbage' })).toThrow(InvalidInputError);
   });
 });
 
 describe('validation (InvalidInputException, in AWS validation wording)', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['Limit 0', { Limit: 0 }, /^1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must be a whole number from 1 to 100$/],
+    [
+      'Limit 0',
+      { Limit: 0 },
+      /^1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must be a whole number from 1 to 100$/,
+    ],
     ['Limit 101', { Limit: 101 }, /Value '101' at 'limit'/],
     ['Limit 2.5', { Limit: 2.5 }, /Value '2.5' at 'limit'/],
-    ['an unknown FilterVariable', { FilterVariable: 'BatchPredictionId' }, /Value 'BatchPredictionId' at 'filterVariable' failed to satisfy constraint: Member must satisfy enum value set: \[CreatedAt, LastUpdatedAt, Status, Name, IAMUser, MLModelId, DataSourceId, DataURI\]/],
-    ['SortOrder desc', { SortOrder: 'desc' }, /Value 'desc' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: \[asc, dsc\]/],
-    ['EQ of 1,025 characters', { FilterVariable: 'Name', EQ: 'x'.repeat(1025) }, /Value at 'eq' failed to satisfy constraint: Member must have length less than or equal to 1024/],
-    ['a blank Prefix', { FilterVariable: 'Name', Prefix: '   ' }, /Value ' {3}' at 'prefix' failed to satisfy constraint: Member must satisfy regular expression pattern/],
+    [
+      'an unknown FilterVariable',
+      { FilterVariable: 'BatchPredictionId' },
+      /Value 'BatchPredictionId' at 'filterVariable' failed to satisfy constraint: Member must satisfy enum value set: \[CreatedAt, LastUpdatedAt, Status, Name, IAMUser, MLModelId, DataSourceId, DataURI\]/,
+    ],
+    [
+      'SortOrder desc',
+      { SortOrder: 'desc' },
+      /Value 'desc' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: \[asc, dsc\]/,
+    ],
+    [
+      'EQ of 1,025 characters',
+      { FilterVariable: 'Name', EQ: 'x'.repeat(1025) },
+      /Value at 'eq' failed to satisfy constraint: Member must have length less than or equal to 1024/,
+    ],
+    [
+      'a blank Prefix',
+      { FilterVariable: 'Name', Prefix: '   ' },
+      /Value ' {3}' at 'prefix' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+    ],
     ['two mistakes at once', { Limit: 0, SortOrder: 'up' }, /^2 validation errors detected: .*'sortOrder'.*; .*'limit'/],
     ['an operator without FilterVariable', { EQ: 'ml-a' }, /EQ given without a FilterVariable/],
-    ['a date that is not a date', { FilterVariable: 'CreatedAt', GT: 'yesterday' }, /GT 'yesterday' is not a date for FilterVariable CreatedAt: give an ISO-8601 time/],
+    [
+      'a date that is not a date',
+      { FilterVariable: 'CreatedAt', GT: 'yesterday' },
+      /GT 'yesterday' is not a date for FilterVariable CreatedAt: give an ISO-8601 time/,
+    ],
   ])('%s is refused', (_label, input, message) => {
     let thrown: unknown;
     try {

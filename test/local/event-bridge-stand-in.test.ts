@@ -3,7 +3,7 @@
  * part of the event an InputPath selects, or an InputTransformer's rendering.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
-import { EventEnvelope, TargetDefinition, targetInput } from '../../local/event-bridge-stand-in';
+import { type EventEnvelope, type TargetDefinition, targetInput } from '../../local/event-bridge-stand-in';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 const RULE = 'BatchPredictionPoller-FailedStatusRule';
@@ -39,7 +39,10 @@ describe('targetInput', () => {
   });
 
   it('passes a constant Input (JSON text) as its value', () => {
-    expect(targetInput(target({ input: '{"alert":"batch predictions","level":2}' }), envelope, RULE)).toEqual({ alert: 'batch predictions', level: 2 });
+    expect(targetInput(target({ input: '{"alert":"batch predictions","level":2}' }), envelope, RULE)).toEqual({
+      alert: 'batch predictions',
+      level: 2,
+    });
     expect(targetInput(target({ input: '"just text"' }), envelope, RULE)).toBe('just text');
   });
 
@@ -71,28 +74,41 @@ describe('targetInput', () => {
       RULE,
     );
     // Quotes inside a value survive: the template is a JSON string, the value is escaped into it.
-    expect(input).toBe('Batch prediction bp-churn (model ml-churn) FAILED at 2026-01-05T00:45:10.000Z: Input data location "s3://ml-input/churn/" is not accessible');
+    expect(input).toBe(
+      'Batch prediction bp-churn (model ml-churn) FAILED at 2026-01-05T00:45:10.000Z: Input data location "s3://ml-input/churn/" is not accessible',
+    );
   });
 
   it('renders a JSON template: quoted placeholders as text, unquoted ones as JSON values', () => {
     const input = targetInput(
       target({
         inputTransformer: {
-          InputPathsMap: { id: '$.detail.batchPredictionId', sequence: '$.detail.sequence', snapshot: '$.detail.batchPrediction', arn: '$.resources[0]' },
+          InputPathsMap: {
+            id: '$.detail.batchPredictionId',
+            sequence: '$.detail.sequence',
+            snapshot: '$.detail.batchPrediction',
+            arn: '$.resources[0]',
+          },
           InputTemplate: '{"summary": "<id> is in transition <sequence>", "sequence": <sequence>, "snapshot": <snapshot>, "arn": "<arn>"}',
         },
       }),
       envelope,
       RULE,
     );
-    expect(input).toEqual({ summary: 'bp-churn is in transition 3', sequence: 3, snapshot: envelope.detail.batchPrediction, arn: envelope.resources[0] });
+    expect(input).toEqual({
+      summary: 'bp-churn is in transition 3',
+      sequence: 3,
+      snapshot: envelope.detail.batchPrediction,
+      arn: envelope.resources[0],
+    });
   });
 
   it('offers the predefined variables', () => {
     const input = targetInput(
       target({
         inputTransformer: {
-          InputTemplate: '{"rule": "<aws.events.rule-name>", "ingested": "<aws.events.event.ingestion-time>", "event": <aws.events.event>, "full": <aws.events.event.json>}',
+          InputTemplate:
+            '{"rule": "<aws.events.rule-name>", "ingested": "<aws.events.event.ingestion-time>", "event": <aws.events.event>, "full": <aws.events.event.json>}',
         },
       }),
       envelope,

@@ -5,12 +5,20 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 import { LAMBDA_INVOKE } from '../../local/asl';
-import { FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
+import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
 import { wireEvent } from '../../local/execution-history';
 import { HistoryNotKeptError, LocalStepFunctions } from '../../local/step-functions';
 import { VirtualClock, installVirtualTime } from '../../local/virtual-clock';
 
-const FN: FunctionDefinition = { logicalId: 'Worker', name: 'worker', arn: 'arn:aws:lambda:us-east-1:123456789012:function:worker', entry: 'unused', factory: 'unused', environment: {}, asyncInvoke: LAMBDA_ASYNC_DEFAULTS };
+const FN: FunctionDefinition = {
+  logicalId: 'Worker',
+  name: 'worker',
+  arn: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
+  entry: 'unused',
+  factory: 'unused',
+  environment: {},
+  asyncInvoke: LAMBDA_ASYNC_DEFAULTS,
+};
 const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:history';
 const START = Date.parse('2026-01-01T00:00:00Z');
 
@@ -53,7 +61,13 @@ async function run(outcomes: string[], options: { timeoutSeconds?: number; keepH
     if (outcome !== 'ok') throw Object.assign(new Error(`${outcome} happened`), { name: outcome });
     return { round: ++round };
   };
-  const sfn = new LocalStepFunctions([{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition(options.timeoutSeconds) }], [FN], clock, invoke, 'seed');
+  const sfn = new LocalStepFunctions(
+    [{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition(options.timeoutSeconds) }],
+    [FN],
+    clock,
+    invoke,
+    'seed',
+  );
   sfn.keepHistory = options.keepHistory ?? true;
   const { executionArn } = sfn.startExecution(MACHINE_ARN, 'one', { round: 0 });
   const record = sfn.describe(executionArn)!;
@@ -70,13 +84,25 @@ describe('GetExecutionHistory from the interpreter event log', () => {
     const task = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted'];
     expect(types(sfn, executionArn)).toEqual([
       'ExecutionStarted',
-      ...task, 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited',
-      'WaitStateEntered', 'WaitStateExited',
-      'ChoiceStateEntered', 'ChoiceStateExited',
-      ...task, 'TaskSucceeded', 'TaskStateExited',
-      'WaitStateEntered', 'WaitStateExited',
-      'ChoiceStateEntered', 'ChoiceStateExited',
-      'SucceedStateEntered', 'SucceedStateExited',
+      ...task,
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      ...task,
+      'TaskSucceeded',
+      'TaskStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
       'ExecutionSucceeded',
     ]);
     expect(sfn.history(executionArn)).toHaveLength(record.counts.historyEvents);
@@ -100,28 +126,65 @@ describe('GetExecutionHistory from the interpreter event log', () => {
     await done();
     const events = sfn.history(executionArn);
     const byType = (type: string) => events.filter((e) => e.type === type);
-    expect(byType('ExecutionStarted')[0].details.executionStartedEventDetails).toEqual({ input: '{"round":0}', inputDetails: { truncated: false }, roleArn: 'arn:aws:iam::123456789012:role/local' });
-    expect(byType('TaskStateEntered')[0].details.stateEnteredEventDetails).toEqual({ name: 'Work', input: '{"round":0}', inputDetails: { truncated: false } });
+    expect(byType('ExecutionStarted')[0].details.executionStartedEventDetails).toEqual({
+      input: '{"round":0}',
+      inputDetails: { truncated: false },
+      roleArn: 'arn:aws:iam::123456789012:role/local',
+    });
+    expect(byType('TaskStateEntered')[0].details.stateEnteredEventDetails).toEqual({
+      name: 'Work',
+      input: '{"round":0}',
+      inputDetails: { truncated: false },
+    });
     expect(byType('TaskScheduled')[0].details.taskScheduledEventDetails).toEqual({
       resourceType: 'lambda',
       resource: 'invoke',
       region: 'us-east-1',
       parameters: JSON.stringify({ FunctionName: FN.arn, Payload: { round: 0 } }),
     });
-    expect(byType('TaskFailed')[0].details.taskFailedEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', error: 'Flaky' });
-    expect(JSON.parse(String(byType('TaskFailed')[0].details.taskFailedEventDetails.cause))).toMatchObject({ errorType: 'Flaky', errorMessage: 'Flaky happened' });
+    expect(byType('TaskFailed')[0].details.taskFailedEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      error: 'Flaky',
+    });
+    expect(JSON.parse(String(byType('TaskFailed')[0].details.taskFailedEventDetails.cause))).toMatchObject({
+      errorType: 'Flaky',
+      errorMessage: 'Flaky happened',
+    });
     // The task's raw result (the Lambda integration's shape), then the state's output after ResultSelector.
-    expect(JSON.parse(String(byType('TaskSucceeded')[0].details.taskSucceededEventDetails.output))).toMatchObject({ Payload: { round: 1 }, StatusCode: 200 });
-    expect(byType('TaskStateExited')[0].details.stateExitedEventDetails).toEqual({ name: 'Work', output: '{"round":1}', outputDetails: { truncated: false } });
-    expect(byType('ExecutionSucceeded')[0].details.executionSucceededEventDetails).toEqual({ output: '{"round":2}', outputDetails: { truncated: false } });
+    expect(JSON.parse(String(byType('TaskSucceeded')[0].details.taskSucceededEventDetails.output))).toMatchObject({
+      Payload: { round: 1 },
+      StatusCode: 200,
+    });
+    expect(byType('TaskStateExited')[0].details.stateExitedEventDetails).toEqual({
+      name: 'Work',
+      output: '{"round":1}',
+      outputDetails: { truncated: false },
+    });
+    expect(byType('ExecutionSucceeded')[0].details.executionSucceededEventDetails).toEqual({
+      output: '{"round":2}',
+      outputDetails: { truncated: false },
+    });
   });
 
   it('a caught error exits the Task state into the Fail state, which has no Exited event', async () => {
     const { sfn, executionArn, record, done } = await run(['Fatal']);
     await done();
     expect(record.status).toBe('FAILED');
-    expect(types(sfn, executionArn)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskStateExited', 'FailStateEntered', 'ExecutionFailed']);
-    expect(sfn.history(executionArn).at(-1)?.details.executionFailedEventDetails).toEqual({ error: 'WorkFailed', cause: 'Work failed for good' });
+    expect(types(sfn, executionArn)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskStateExited',
+      'FailStateEntered',
+      'ExecutionFailed',
+    ]);
+    expect(sfn.history(executionArn).at(-1)?.details.executionFailedEventDetails).toEqual({
+      error: 'WorkFailed',
+      cause: 'Work failed for good',
+    });
     expect(sfn.history(executionArn)).toHaveLength(record.counts.historyEvents);
   });
 
@@ -129,10 +192,17 @@ describe('GetExecutionHistory from the interpreter event log', () => {
     const { sfn, executionArn, record, done } = await run(['Flaky', 'Flaky', 'Flaky']);
     await done();
     expect(types(sfn, executionArn)).toEqual([
-      'ExecutionStarted', 'TaskStateEntered',
-      'TaskScheduled', 'TaskStarted', 'TaskFailed',
-      'TaskScheduled', 'TaskStarted', 'TaskFailed',
-      'TaskScheduled', 'TaskStarted', 'TaskFailed',
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
       'ExecutionFailed',
     ]);
     expect(sfn.history(executionArn)).toHaveLength(record.counts.historyEvents);
@@ -153,7 +223,13 @@ describe('GetExecutionHistory from the interpreter event log', () => {
     const { sfn, executionArn, done } = await run([]);
     await done();
     const scheduled = sfn.history(executionArn).find((e) => e.type === 'TaskScheduled')!;
-    expect(wireEvent(scheduled, false)).toEqual({ id: 3, previousEventId: 2, timestamp: START / 1000, type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1' } });
+    expect(wireEvent(scheduled, false)).toEqual({
+      id: 3,
+      previousEventId: 2,
+      timestamp: START / 1000,
+      type: 'TaskScheduled',
+      taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1' },
+    });
     expect(wireEvent(scheduled, true).taskScheduledEventDetails).toHaveProperty('parameters');
   });
 
@@ -191,7 +267,13 @@ describe('StopExecution in the interpreter', () => {
       calls++;
       return new Promise((resolve) => (release = resolve));
     };
-    const sfn = new LocalStepFunctions([{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition() }], [FN], clock, invoke, 'seed');
+    const sfn = new LocalStepFunctions(
+      [{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition() }],
+      [FN],
+      clock,
+      invoke,
+      'seed',
+    );
     sfn.keepHistory = true;
     const { executionArn } = sfn.startExecution(MACHINE_ARN, 'busy', { round: 0 });
     while (calls === 0) await new Promise((r) => setImmediate(r));

@@ -38,7 +38,10 @@ describe('FaultPlan', () => {
     const plan = new FaultPlan([{ operation: 'Invoke', error: 'Sandbox.Timedout', function: 'StarterFunction', times: 1 }]);
     expect(plan.functionsNamed()).toEqual(['StarterFunction']);
     expect(plan.take('Invoke', [], 'Poll', 'PollFunction')).toBeUndefined();
-    expect(plan.take('Invoke', [], undefined, 'StarterFunction')).toMatchObject({ kind: 'error', error: { errorType: 'Sandbox.Timedout' } });
+    expect(plan.take('Invoke', [], undefined, 'StarterFunction')).toMatchObject({
+      kind: 'error',
+      error: { errorType: 'Sandbox.Timedout' },
+    });
     expect(plan.take('Invoke', [], undefined, 'StarterFunction')).toBeUndefined();
   });
 
@@ -65,24 +68,64 @@ describe('scenario fault keys', () => {
     expect(scenario.faults[3]).toMatchObject({ operation: 'Invoke', error: 'Sandbox.Timedout', after: true });
     expect(scenario.faults[0]).toMatchObject({ operation: 'PutEvents', after: true, skip: 1, times: 1 });
     expect(scenario.faults[1]).toMatchObject({ operation: 'Invoke', error: 'Lambda.ServiceException', state: 'Poll', times: 2 });
-    expect(Object.keys(scenario.faults[2]).filter((k) => (scenario.faults[2] as unknown as Record<string, unknown>)[k] !== undefined).sort()).toEqual([
-      'error',
-      'operation',
-      'times',
-    ]);
+    expect(
+      Object.keys(scenario.faults[2])
+        .filter((k) => (scenario.faults[2] as unknown as Record<string, unknown>)[k] !== undefined)
+        .sort(),
+    ).toEqual(['error', 'operation', 'times']);
   });
 
   it.each([
-    ['after not a boolean', { operation: 'PutItem', error: 'InternalServerError', after: 'yes', times: 1 }, 'faults[0].after', /must be true or false/],
-    ['after on a read of Amazon ML', { operation: 'GetBatchPrediction', error: 'InternalServerException', after: true, times: 1 }, 'faults[0].after', /only applies to PutEvents, DynamoDB operations and Invoke/],
-    ['after with failedEntries', { operation: 'PutEvents', failedEntries: 1, after: true, times: 1 }, 'faults[0]', /"after" and "failedEntries" exclude each other/],
-    ['skip negative', { operation: 'PutItem', error: 'InternalServerError', skip: -1, times: 1 }, 'faults[0].skip', /whole number ≥ 0, got -1/],
+    [
+      'after not a boolean',
+      { operation: 'PutItem', error: 'InternalServerError', after: 'yes', times: 1 },
+      'faults[0].after',
+      /must be true or false/,
+    ],
+    [
+      'after on a read of Amazon ML',
+      { operation: 'GetBatchPrediction', error: 'InternalServerException', after: true, times: 1 },
+      'faults[0].after',
+      /only applies to PutEvents, DynamoDB operations and Invoke/,
+    ],
+    [
+      'after with failedEntries',
+      { operation: 'PutEvents', failedEntries: 1, after: true, times: 1 },
+      'faults[0]',
+      /"after" and "failedEntries" exclude each other/,
+    ],
+    [
+      'skip negative',
+      { operation: 'PutItem', error: 'InternalServerError', skip: -1, times: 1 },
+      'faults[0].skip',
+      /whole number ≥ 0, got -1/,
+    ],
     ['skip not whole', { operation: 'PutItem', error: 'InternalServerError', skip: 1.5, times: 1 }, 'faults[0].skip', /whole number ≥ 0/],
-    ['state on another operation', { operation: 'PutItem', error: 'InternalServerError', state: 'Poll', times: 1 }, 'faults[0].state', /only applies to the "Invoke" operation/],
-    ['state empty', { operation: 'Invoke', error: 'Lambda.ServiceException', state: '', times: 1 }, 'faults[0].state', /name of a Task state/],
+    [
+      'state on another operation',
+      { operation: 'PutItem', error: 'InternalServerError', state: 'Poll', times: 1 },
+      'faults[0].state',
+      /only applies to the "Invoke" operation/,
+    ],
+    [
+      'state empty',
+      { operation: 'Invoke', error: 'Lambda.ServiceException', state: '', times: 1 },
+      'faults[0].state',
+      /name of a Task state/,
+    ],
     ['Invoke without error', { operation: 'Invoke', times: 1 }, 'faults[0].error', /AWS error code/],
-    ['function on another operation', { operation: 'DescribeBatchPredictions', error: 'ThrottlingException', function: 'StarterFunction', times: 1 }, 'faults[0].function', /only applies to the "Invoke" operation/],
-    ['function not a construct id', { operation: 'Invoke', error: 'Lambda.Unknown', function: 'Starter/Function', times: 1 }, 'faults[0].function', /construct id of a function such as "StarterFunction"/],
+    [
+      'function on another operation',
+      { operation: 'DescribeBatchPredictions', error: 'ThrottlingException', function: 'StarterFunction', times: 1 },
+      'faults[0].function',
+      /only applies to the "Invoke" operation/,
+    ],
+    [
+      'function not a construct id',
+      { operation: 'Invoke', error: 'Lambda.Unknown', function: 'Starter/Function', times: 1 },
+      'faults[0].function',
+      /construct id of a function such as "StarterFunction"/,
+    ],
   ])('rejects %s in one line naming the key', (_label, fault, where, problem) => {
     let error: unknown;
     try {

@@ -7,7 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import {
   IntrinsicResolutionError,
-  ResolveContext,
+  type ResolveContext,
   arnOf,
   physicalIdOf,
   resolveIntrinsics,
@@ -146,7 +146,11 @@ describe('functions', () => {
     ['Fn::If true', { 'Fn::If': ['IsDev', 'yes', { Ref: 'Missing' }] }, 'yes'],
     ['Fn::If nested condition', { 'Fn::If': ['IsProd', 'yes', { 'Fn::Join': ['', ['n', 'o']] }] }, 'no'],
     ['Fn::If boolean condition', { 'Fn::If': ['Always', 1, 2] }, 1],
-    ['deep nesting', { a: [{ b: { 'Fn::Join': ['', [{ 'Fn::Sub': '${Stage}' }, { 'Fn::Select': [0, ['!']] }]] } }] }, { a: [{ b: 'dev!' }] }],
+    [
+      'deep nesting',
+      { a: [{ b: { 'Fn::Join': ['', [{ 'Fn::Sub': '${Stage}' }, { 'Fn::Select': [0, ['!']] }]] } }] },
+      { a: [{ b: 'dev!' }] },
+    ],
     ['plain values', { n: 1, s: 'x', t: true, z: null, l: [] }, { n: 1, s: 'x', t: true, z: null, l: [] }],
   ])('%s', (_name, input, expected) => {
     expect(resolveIntrinsics(input, ctx)).toEqual(expected);
@@ -176,7 +180,11 @@ describe('errors', () => {
   it.each<[string, unknown, RegExp]>([
     ['unknown Ref', { x: { Ref: 'Nope' } }, /^Ref: unknown resource or parameter \(logical id 'Nope'\) at \$\.x\.Ref$/],
     ['unknown GetAtt id', { 'Fn::GetAtt': ['Nope', 'Arn'] }, /Fn::GetAtt: unknown resource \(logical id 'Nope'\) at \$\["Fn::GetAtt"\]/],
-    ['unsupported attribute', { 'Fn::GetAtt': ['Table', 'LatestStreamLabel'] }, /Fn::GetAtt: attribute 'LatestStreamLabel' of AWS::DynamoDB::Table is not supported.*'Table'/],
+    [
+      'unsupported attribute',
+      { 'Fn::GetAtt': ['Table', 'LatestStreamLabel'] },
+      /Fn::GetAtt: attribute 'LatestStreamLabel' of AWS::DynamoDB::Table is not supported.*'Table'/,
+    ],
     ['generic attribute', { 'Fn::GetAtt': ['Policy', 'Id'] }, /attribute 'Id' of AWS::IAM::Policy is not supported/],
     ['unknown in Sub', { 'Fn::Sub': 'x-${Nope.Arn}' }, /^Fn::Sub: unknown resource \(logical id 'Nope'\)/],
     ['nested path', { a: [{ 'Fn::Join': ['', ['x', { Ref: 'Nope' }]] }] }, /at \$\.a\[0\]\["Fn::Join"\]\[1\]\[1\]\.Ref$/],
@@ -209,7 +217,14 @@ describe('resolveStateMachineDefinition', () => {
     const definition = resolveStateMachineDefinition(
       {
         DefinitionString: {
-          'Fn::Join': ['', ['{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '","Parameters":{"t":"${TableName}","keep":"${Unknown}"},"End":true}}}']],
+          'Fn::Join': [
+            '',
+            [
+              '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"',
+              { 'Fn::GetAtt': ['Fn', 'Arn'] },
+              '","Parameters":{"t":"${TableName}","keep":"${Unknown}"},"End":true}}}',
+            ],
+          ],
         },
         DefinitionSubstitutions: { TableName: { Ref: 'Table' }, Dropped: { Ref: 'AWS::NoValue' } },
       },
@@ -217,18 +232,30 @@ describe('resolveStateMachineDefinition', () => {
     );
     expect(definition).toEqual({
       StartAt: 'A',
-      States: { A: { Type: 'Task', Resource: arn('lambda', 'function:local-stack-Fn'), Parameters: { t: 'local-stack-Table', keep: '${Unknown}' }, End: true } },
+      States: {
+        A: {
+          Type: 'Task',
+          Resource: arn('lambda', 'function:local-stack-Fn'),
+          Parameters: { t: 'local-stack-Table', keep: '${Unknown}' },
+          End: true,
+        },
+      },
     });
   });
 
   it('resolves the object form Definition', () => {
     const definition = resolveStateMachineDefinition(
-      { Definition: { StartAt: 'P', States: { P: { Type: 'Pass', Result: { bus: { Ref: 'Bus' }, q: '${Q}' }, End: true } } }, DefinitionSubstitutions: { Q: { Ref: 'Queue' } } },
+      {
+        Definition: { StartAt: 'P', States: { P: { Type: 'Pass', Result: { bus: { Ref: 'Bus' }, q: '${Q}' }, End: true } } },
+        DefinitionSubstitutions: { Q: { Ref: 'Queue' } },
+      },
       ctx,
     );
     expect(definition).toEqual({
       StartAt: 'P',
-      States: { P: { Type: 'Pass', Result: { bus: 'my-bus', q: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/local-stack-Queue` }, End: true } },
+      States: {
+        P: { Type: 'Pass', Result: { bus: 'my-bus', q: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/local-stack-Queue` }, End: true },
+      },
     });
   });
 
@@ -236,7 +263,11 @@ describe('resolveStateMachineDefinition', () => {
     ['no definition', {}, /no Definition or DefinitionString/],
     ['S3 definition', { DefinitionS3Location: { Bucket: 'b', Key: 'k' } }, /DefinitionS3Location is not supported/],
     ['invalid JSON', { DefinitionString: '{"StartAt":' }, /DefinitionString: is not valid JSON/],
-    ['bad intrinsic', { DefinitionString: { 'Fn::Join': ['', ['{', { 'Fn::GetAtt': ['Gone', 'Arn'] }, '}']] } }, /'Gone'.*\$\.DefinitionString\["Fn::Join"\]\[1\]\[1\]\["Fn::GetAtt"\]/],
+    [
+      'bad intrinsic',
+      { DefinitionString: { 'Fn::Join': ['', ['{', { 'Fn::GetAtt': ['Gone', 'Arn'] }, '}']] } },
+      /'Gone'.*\$\.DefinitionString\["Fn::Join"\]\[1\]\[1\]\["Fn::GetAtt"\]/,
+    ],
   ])('fails on %s', (_name, properties, message) => {
     expect(() => resolveStateMachineDefinition(properties, ctx)).toThrow(message);
   });
@@ -265,9 +296,13 @@ describe('a synthesized CDK stack', () => {
     const bus = new events.EventBus(stack, 'Bus');
     const chain = new tasks.LambdaInvoke(stack, 'Invoke', { lambdaFunction: fn, payloadResponseOnly: true })
       .next(new sfn.Wait(stack, 'Wait', { time: sfn.WaitTime.secondsPath('$.waitSeconds') }))
-      .next(new tasks.EventBridgePutEvents(stack, 'Emit', {
-        entries: [{ eventBus: bus, source: 'poller', detailType: 'Polled', detail: sfn.TaskInput.fromObject({ table: table.tableName }) }],
-      }))
+      .next(
+        new tasks.EventBridgePutEvents(stack, 'Emit', {
+          entries: [
+            { eventBus: bus, source: 'poller', detailType: 'Polled', detail: sfn.TaskInput.fromObject({ table: table.tableName }) },
+          ],
+        }),
+      )
       .next(new sfn.Pass(stack, 'Record', { result: sfn.Result.fromObject({ table: '${TableName}' }) }));
     new sfn.StateMachine(stack, 'Machine', {
       definitionBody: sfn.DefinitionBody.fromChainable(chain),

@@ -19,9 +19,31 @@ function outcome(fn: () => unknown): { value?: unknown; error?: string } {
   }
 }
 
-const key = fc.constantFrom('a', 'b', 'state', 'terminal', 'waitSeconds', 'Execution', 'Id', 'length', 'constructor', 'toString', '__proto__', '0', '1');
+const key = fc.constantFrom(
+  'a',
+  'b',
+  'state',
+  'terminal',
+  'waitSeconds',
+  'Execution',
+  'Id',
+  'length',
+  'constructor',
+  'toString',
+  '__proto__',
+  '0',
+  '1',
+);
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.constant(null), fc.boolean(), fc.integer(), fc.string(), tie('array'), tie('object')),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.string(),
+    tie('array'),
+    tie('object'),
+  ),
   array: fc.array(tie('value'), { maxLength: 3 }),
   object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
 })).value;

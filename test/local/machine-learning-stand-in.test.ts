@@ -21,9 +21,19 @@ it('the lister adapter follows every page: 230 PENDING batch predictions in thre
       { id: 'bp-running', starts: 0, timeline: [{ at: 0, status: 'INPROGRESS' }] },
     ],
   });
-  const standIn = new MachineLearningStandIn(scenario.batchPredictions, new VirtualClock(Date.parse('2026-01-05T00:00:00Z')), new FaultPlan([]), '123456789012');
+  const standIn = new MachineLearningStandIn(
+    scenario.batchPredictions,
+    new VirtualClock(Date.parse('2026-01-05T00:00:00Z')),
+    new FaultPlan([]),
+    '123456789012',
+  );
   const endpoint = await standIn.start();
-  const client = new MachineLearningClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new MachineLearningClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   try {
     const lister = new DescribeBatchPredictionsLister(client);
     expect(await lister.listIds('PENDING')).toEqual(pendingIds);

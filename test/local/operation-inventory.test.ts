@@ -51,12 +51,19 @@ const DISPATCHED: Readonly<Record<string, () => string[]>> = {
   'Step Functions': () =>
     keysOf(stepFunctionsOperations(new LocalStepFunctions([], [], new VirtualClock(0), async () => undefined, 'inventory'))),
   DynamoDB: () => dynaliteOperations(),
-  'Amazon ML': () => keysOf(MachineLearningStandIn.prototype.operations.call(Object.create(MachineLearningStandIn.prototype) as MachineLearningStandIn)),
-  EventBridge: () => keysOf(EventBridgeStandIn.prototype.operations.call(Object.create(EventBridgeStandIn.prototype) as EventBridgeStandIn)),
+  'Amazon ML': () =>
+    keysOf(MachineLearningStandIn.prototype.operations.call(Object.create(MachineLearningStandIn.prototype) as MachineLearningStandIn)),
+  EventBridge: () =>
+    keysOf(EventBridgeStandIn.prototype.operations.call(Object.create(EventBridgeStandIn.prototype) as EventBridgeStandIn)),
 };
 
 /** The service each JSON-protocol target prefix routes to, by the README heading that lists it. */
-const HEADING_BY_ROUTED_SERVICE: Readonly<Record<string, string>> = { sfn: 'Step Functions', dynamodb: 'DynamoDB', machinelearning: 'Amazon ML', eventbridge: 'EventBridge' };
+const HEADING_BY_ROUTED_SERVICE: Readonly<Record<string, string>> = {
+  sfn: 'Step Functions',
+  dynamodb: 'DynamoDB',
+  machinelearning: 'Amazon ML',
+  eventbridge: 'EventBridge',
+};
 
 describe('README operation inventory', () => {
   it('has one table per served service: CloudFormation and every service the endpoint routes to', () => {
@@ -70,9 +77,19 @@ describe('README operation inventory', () => {
     const rows = inventory().get(service) ?? [];
     const dispatched = DISPATCHED[service]();
     expect(dispatched.length).toBeGreaterThan(0);
-    expect(rows.filter((r) => r.served).map((r) => r.operation).sort()).toEqual(dispatched);
+    expect(
+      rows
+        .filter((r) => r.served)
+        .map((r) => r.operation)
+        .sort(),
+    ).toEqual(dispatched);
     // A "not served" row must not name an operation that is served, nor repeat one.
-    expect(rows.filter((r) => !r.served).map((r) => r.operation).filter((op) => dispatched.includes(op))).toEqual([]);
+    expect(
+      rows
+        .filter((r) => !r.served)
+        .map((r) => r.operation)
+        .filter((op) => dispatched.includes(op)),
+    ).toEqual([]);
     expect(new Set(rows.map((r) => r.operation)).size).toBe(rows.length);
     expect(rows.some((r) => !r.served)).toBe(true);
   });

@@ -18,7 +18,11 @@ describe('SqsStandIn', () => {
       { ...QUEUE, messages: [first, expect.objectContaining({ body: '{"n":2}' })] },
       { ...OTHER, messages: [] },
     ]);
-    expect(first).toEqual({ messageId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/), sentAt: '2026-01-05T00:00:00.000Z', body: '{"n":1}' });
+    expect(first).toEqual({
+      messageId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      sentAt: '2026-01-05T00:00:00.000Z',
+      body: '{"n":1}',
+    });
   });
 
   it('gives the same ids for the same sends (the same scenario gives the same output)', () => {
@@ -32,6 +36,8 @@ describe('SqsStandIn', () => {
 
   it('refuses a queue the template does not have, naming it', () => {
     const queues = new SqsStandIn([QUEUE], new VirtualClock(START));
-    expect(() => queues.send('arn:aws:sqs:us-east-1:123456789012:nope', 'x')).toThrow(/No queue arn:aws:sqs:us-east-1:123456789012:nope in the template/);
+    expect(() => queues.send('arn:aws:sqs:us-east-1:123456789012:nope', 'x')).toThrow(
+      /No queue arn:aws:sqs:us-east-1:123456789012:nope in the template/,
+    );
   });
 });

@@ -3,16 +3,24 @@
  * Standard's name semantics (idempotent while running, ExecutionAlreadyExists once ended),
  * DescribeExecution of unknown and ended executions, and ListExecutions' status filter.
  */
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { LAMBDA_INVOKE } from '../../local/asl';
-import { FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
+import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
 import { LocalStepFunctions } from '../../local/step-functions';
 import { stepFunctionsListener } from '../../local/step-functions-endpoint';
 import { VirtualClock } from '../../local/virtual-clock';
 
-const FN: FunctionDefinition = { logicalId: 'Worker', name: 'worker', arn: 'arn:aws:lambda:us-east-1:123456789012:function:worker', entry: 'unused', factory: 'unused', environment: {}, asyncInvoke: LAMBDA_ASYNC_DEFAULTS };
+const FN: FunctionDefinition = {
+  logicalId: 'Worker',
+  name: 'worker',
+  arn: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
+  entry: 'unused',
+  factory: 'unused',
+  environment: {},
+  asyncInvoke: LAMBDA_ASYNC_DEFAULTS,
+};
 const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:names';
 const EXECUTION = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:names:${name}`;
 
@@ -26,13 +34,23 @@ beforeAll(async () => {
   const clock = new VirtualClock(Date.parse('2026-01-01T00:00:00Z'));
   const invoke = (_fn: FunctionDefinition, payload: unknown) =>
     new Promise<unknown>((resolve, reject) => {
-      pending.set(String((payload as { id: string }).id), (outcome) => (outcome === 'succeed' ? resolve({}) : reject(Object.assign(new Error('boom'), { name: 'Boom' }))));
+      pending.set(String((payload as { id: string }).id), (outcome) =>
+        outcome === 'succeed' ? resolve({}) : reject(Object.assign(new Error('boom'), { name: 'Boom' })),
+      );
     });
-  const definition = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: FN.arn, 'Payload.$': '$' }, End: true } } };
+  const definition = {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: FN.arn, 'Payload.$': '$' }, End: true } },
+  };
   sfn = new LocalStepFunctions([{ logicalId: 'M', name: 'names', arn: MACHINE_ARN, definition }], [FN], clock, invoke, 'seed');
   server = createServer(stepFunctionsListener(sfn));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new SFNClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  client = new SFNClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {
@@ -40,7 +58,8 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const start = (name: string, id = name) => client.send(new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name, input: JSON.stringify({ id }) }));
+const start = (name: string, id = name) =>
+  client.send(new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name, input: JSON.stringify({ id }) }));
 const ended = async (name: string, outcome: 'succeed' | 'fail') => {
   await new Promise((resolve) => setImmediate(resolve));
   pending.get(name)!(outcome);
@@ -58,18 +77,23 @@ describe('local Step Functions API', () => {
   it.each<['succeed' | 'fail', string, string | undefined]>([
     ['succeed', 'SUCCEEDED', undefined],
     ['fail', 'FAILED', 'Boom'],
-  ])('StartExecution of a name whose execution ended (%s) is ExecutionAlreadyExists, even with the same input; DescribeExecution says how it ended', async (outcome, status, error) => {
-    const name = `ended-${outcome}`;
-    await start(name);
-    await ended(name, outcome);
-    await expect(start(name)).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
-    const described = await client.send(new DescribeExecutionCommand({ executionArn: EXECUTION(name) }));
-    expect(described).toMatchObject({ name, status, startDate: expect.any(Date), stopDate: expect.any(Date) });
-    expect(described.error).toBe(error);
-  });
+  ])(
+    'StartExecution of a name whose execution ended (%s) is ExecutionAlreadyExists, even with the same input; DescribeExecution says how it ended',
+    async (outcome, status, error) => {
+      const name = `ended-${outcome}`;
+      await start(name);
+      await ended(name, outcome);
+      await expect(start(name)).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+      const described = await client.send(new DescribeExecutionCommand({ executionArn: EXECUTION(name) }));
+      expect(described).toMatchObject({ name, status, startDate: expect.any(Date), stopDate: expect.any(Date) });
+      expect(described.error).toBe(error);
+    },
+  );
 
   it('DescribeExecution of a name never started is ExecutionDoesNotExist', async () => {
-    await expect(client.send(new DescribeExecutionCommand({ executionArn: EXECUTION('never+r1') }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    await expect(client.send(new DescribeExecutionCommand({ executionArn: EXECUTION('never+r1') }))).rejects.toMatchObject({
+      name: 'ExecutionDoesNotExist',
+    });
   });
 
   it('ListExecutions filters by status', async () => {

@@ -3,7 +3,7 @@
  * being run, as Step Functions does, so a handler can tell a first attempt from a retry.
  */
 import { LAMBDA_INVOKE } from '../../local/asl';
-import { FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
+import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
 import { LocalStepFunctions } from '../../local/step-functions';
 import { VirtualClock } from '../../local/virtual-clock';
 
@@ -50,7 +50,13 @@ async function run(maxAttempts: number, failures: number) {
     if (left-- > 0) throw Object.assign(new Error('try again'), { name: 'Flaky' });
     return p.input;
   };
-  const sfn = new LocalStepFunctions([{ logicalId: 'M', name: 'attempts', arn: MACHINE_ARN, definition: definition(maxAttempts) }], [FN], clock, invoke, 'seed');
+  const sfn = new LocalStepFunctions(
+    [{ logicalId: 'M', name: 'attempts', arn: MACHINE_ARN, definition: definition(maxAttempts) }],
+    [FN],
+    clock,
+    invoke,
+    'seed',
+  );
   const { executionArn } = sfn.startExecution(MACHINE_ARN, 'one', { x: 1 });
   const record = sfn.describe(executionArn)!;
   await record.done;

@@ -4,13 +4,17 @@
  * events were accepted in.
  */
 import { DetailType } from '../../lib/contract';
-import { DeliveredEvent } from '../../local/event-bridge-stand-in';
+import type { DeliveredEvent } from '../../local/event-bridge-stand-in';
 import { ServedTimeline, formatTimeline, pollerEventSource } from '../../local/timeline';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 const at = (seconds: number) => new Date(START + seconds * 1000).toISOString().replace('.000Z', 'Z');
 
-function event(arrival: number, seconds: number, overrides: { source?: string; detailType?: string; detail?: Record<string, unknown>; bus?: string } = {}): DeliveredEvent {
+function event(
+  arrival: number,
+  seconds: number,
+  overrides: { source?: string; detailType?: string; detail?: Record<string, unknown>; bus?: string } = {},
+): DeliveredEvent {
   return {
     eventBusName: overrides.bus ?? 'BatchPredictionPollerEventBus',
     arrival,
@@ -25,7 +29,12 @@ function event(arrival: number, seconds: number, overrides: { source?: string; d
       time: at(seconds),
       region: 'us-east-1',
       resources: [],
-      detail: overrides.detail ?? { batchPredictionId: `bp-${arrival}`, previousStatus: null, status: 'PENDING', eventId: `event-${arrival}` },
+      detail: overrides.detail ?? {
+        batchPredictionId: `bp-${arrival}`,
+        previousStatus: null,
+        status: 'PENDING',
+        eventId: `event-${arrival}`,
+      },
     },
   };
 }
@@ -36,7 +45,10 @@ describe('formatTimeline', () => {
       {
         events: [
           event(0, 0),
-          event(1, 65, { detailType: DetailType.POLLING_FAILED, detail: { batchPredictionId: 'bp-typo', reason: 'NOT_FOUND', error: 'BatchPredictionNotFoundError', eventId: 'event-1' } }),
+          event(1, 65, {
+            detailType: DetailType.POLLING_FAILED,
+            detail: { batchPredictionId: 'bp-typo', reason: 'NOT_FOUND', error: 'BatchPredictionNotFoundError', eventId: 'event-1' },
+          }),
         ],
       },
       START,
@@ -48,9 +60,21 @@ describe('formatTimeline', () => {
   });
 
   it.each([
-    ['another source, our detail type', { source: 'my.app', detailType: DetailType.STATUS_CHANGE, detail: { status: 'X' } }, /other event: my\.app "Batch Prediction Status Change" on bus BatchPredictionPollerEventBus, id envelope-0$/],
-    ['our source, another detail type', { detailType: 'Order Placed', detail: { orderId: 'o-1' } }, /other event: batch-prediction-poller "Order Placed" on bus/],
-    ['CloudTrail on the default bus', { source: 'aws.machinelearning', detailType: 'AWS API Call via CloudTrail', bus: 'default', detail: {} }, /other event: aws\.machinelearning "AWS API Call via CloudTrail" on default bus/],
+    [
+      'another source, our detail type',
+      { source: 'my.app', detailType: DetailType.STATUS_CHANGE, detail: { status: 'X' } },
+      /other event: my\.app "Batch Prediction Status Change" on bus BatchPredictionPollerEventBus, id envelope-0$/,
+    ],
+    [
+      'our source, another detail type',
+      { detailType: 'Order Placed', detail: { orderId: 'o-1' } },
+      /other event: batch-prediction-poller "Order Placed" on bus/,
+    ],
+    [
+      'CloudTrail on the default bus',
+      { source: 'aws.machinelearning', detailType: 'AWS API Call via CloudTrail', bus: 'default', detail: {} },
+      /other event: aws\.machinelearning "AWS API Call via CloudTrail" on default bus/,
+    ],
   ])('shows a foreign event (%s) as what it is, never as a status change', (_case, overrides, expected) => {
     const [line] = formatTimeline({ events: [event(0, 30, overrides)] }, START);
     expect(line).toMatch(/^\+00:00:30 {3}/);

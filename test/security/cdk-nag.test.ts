@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
 import { TEST_ACCOUNT, TEST_REGION, contextFromCdkJson } from '../infrastructure/synth';
 
@@ -24,7 +24,11 @@ interface ValidationReport {
   readonly pluginReports: ReadonlyArray<{
     readonly pluginName: string;
     readonly conclusion: string;
-    readonly violations: ReadonlyArray<{ readonly ruleName: string; readonly severity: string; readonly violatingConstructs: ReadonlyArray<{ readonly constructPath?: string }> }>;
+    readonly violations: ReadonlyArray<{
+      readonly ruleName: string;
+      readonly severity: string;
+      readonly violatingConstructs: ReadonlyArray<{ readonly constructPath?: string }>;
+    }>;
   }>;
 }
 
@@ -73,7 +77,9 @@ function findingsIgnoringAcknowledgements(scope: IConstruct): Array<{ id: string
   return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack: NagPack) => {
     // `isAcknowledged` is the pack's only filter between a rule's result and the report.
     Object.defineProperty(pack, 'isAcknowledged', { value: () => false });
-    return pack.validateScope(scope).violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
+    return pack
+      .validateScope(scope)
+      .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
   });
 }
 
@@ -155,7 +161,9 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
   });
 
   it('the starter role\'s "*" acknowledgement names DescribeBatchPredictions, the one Amazon ML action it allows', () => {
-    const [ack] = acknowledgementsIn(app).filter((a) => a.path === 'BatchPredictionPoller/Poller/StarterFunctionRole' && a.id === 'AwsSolutions-IAM5[Resource::*]');
+    const [ack] = acknowledgementsIn(app).filter(
+      (a) => a.path === 'BatchPredictionPoller/Poller/StarterFunctionRole' && a.id === 'AwsSolutions-IAM5[Resource::*]',
+    );
     expect(ack?.reason).toMatch(/machinelearning:DescribeBatchPredictions/);
     expect(ack?.reason).toMatch(/X-Ray/);
   });
@@ -187,7 +195,9 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
   });
 
   it("the starter's dead-letter acknowledgement says what the template does: an on-failure destination to the dead-letter queue after Lambda's retries", () => {
-    const [ack] = acknowledgementsIn(app).filter((a) => a.path === 'BatchPredictionPoller/Poller/StarterFunction' && a.id === 'Serverless-LambdaDLQ');
+    const [ack] = acknowledgementsIn(app).filter(
+      (a) => a.path === 'BatchPredictionPoller/Poller/StarterFunction' && a.id === 'Serverless-LambdaDLQ',
+    );
     expect(ack?.reason).toMatch(/on-failure destination/);
     expect(ack?.reason).toMatch(/2 retries/);
     // What it claims, in the template: EventBridge's dead-letter queue covers delivery only.

@@ -11,10 +11,10 @@ import { DetailType, EnvVar } from '../../lib/contract';
 import * as pollHandlerModule from '../../lambda/poll-handler';
 import * as reportFailureHandlerModule from '../../lambda/report-failure-handler';
 import * as starterHandlerModule from '../../lambda/starter-handler';
-import { LOCAL_ACCOUNT, LOCAL_REGION, LocalDeployment, deploymentFromTemplate, synthesizeTemplate } from '../../local/deployment';
-import { ResolveContext, arnOf, resolveIntrinsics } from '../../local/intrinsics';
-import { RecordedCall } from '../../local/machine-learning-stand-in';
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalDeployment, deploymentFromTemplate, synthesizeTemplate } from '../../local/deployment';
+import { type ResolveContext, arnOf, resolveIntrinsics } from '../../local/intrinsics';
+import type { RecordedCall } from '../../local/machine-learning-stand-in';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 
 type Caller = 'poll' | 'reportFailure' | 'starter';
@@ -22,7 +22,11 @@ type IamPolicy = { Version?: string; Statement: unknown[] };
 type CfnResource = { Type: string; Properties?: Record<string, any> };
 
 /** The factories the template's functions name (template metadata), by caller. */
-const FACTORIES: Record<Caller, string> = { poll: 'createPollHandler', reportFailure: 'createReportFailureHandler', starter: 'createStarterHandler' };
+const FACTORIES: Record<Caller, string> = {
+  poll: 'createPollHandler',
+  reportFailure: 'createReportFailureHandler',
+  starter: 'createStarterHandler',
+};
 const ARN_PREFIX = (service: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}`;
 const batchPredictionArn = (id: string) => `${ARN_PREFIX('machinelearning')}:batchprediction/${id}`;
 
@@ -66,7 +70,11 @@ function policiesOfFunction(caller: Caller): { roleArn: string; policies: Array<
     policy: resolveIntrinsics(p.PolicyDocument, resolveContext) as IamPolicy,
   }));
   const attached = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        (r.Properties?.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })),
+    )
     .map(([id, r]) => ({ name: id, policy: resolveIntrinsics(r.Properties?.PolicyDocument, resolveContext) as IamPolicy }));
   const policies = [...inline, ...attached];
   expect(policies.length).toBeGreaterThan(0);
@@ -94,7 +102,8 @@ async function decide(caller: Caller, action: string, resource: string): Promise
     {},
   );
   // A request the simulator cannot validate (unknown action, wrong resource type) must not pass as "denied".
-  if (response.resultType !== 'single') throw new Error(`${action} on ${resource}: simulation ${response.resultType}: ${JSON.stringify(response)}`);
+  if (response.resultType !== 'single')
+    throw new Error(`${action} on ${resource}: simulation ${response.resultType}: ${JSON.stringify(response)}`);
   return response.overallResult;
 }
 
@@ -188,7 +197,16 @@ describe('every call the handlers make in local runs is allowed to the calling r
       // A run whose retries run out while the job is in progress: the sweeper finds it, reads how
       // its run ended (DescribeExecution) and restarts it (StartExecution <id>+r1).
       await runAttributed({
-        batchPredictions: [{ id: 'bp-restarted', starts: 0, timeline: [{ at: 0, status: 'PENDING' }, { at: 3600, status: 'COMPLETED' }] }],
+        batchPredictions: [
+          {
+            id: 'bp-restarted',
+            starts: 0,
+            timeline: [
+              { at: 0, status: 'PENDING' },
+              { at: 3600, status: 'COMPLETED' },
+            ],
+          },
+        ],
         faults: [{ operation: 'GetBatchPrediction', id: 'bp-restarted', error: 'InternalServerException', times: 7 }],
       });
     } finally {
@@ -212,7 +230,9 @@ describe('every call the handlers make in local runs is allowed to the calling r
   it('attributes every handler call, and leaves out only the harness’s own table setup and history scan', () => {
     const handlerCalls = new Set(attributed.map((a) => a.call));
     const harness = results.flatMap((r) => r.calls).filter((call) => !handlerCalls.has(call));
-    expect(harness.every((call) => call.service === 'dynamodb' && ['CreateTable', 'DescribeTable', 'Scan'].includes(call.operation))).toBe(true);
+    expect(harness.every((call) => call.service === 'dynamodb' && ['CreateTable', 'DescribeTable', 'Scan'].includes(call.operation))).toBe(
+      true,
+    );
     // All three roles, all three services (other calls, e.g. a read-back GetItem, are checked below too).
     expect([...new Set(attributed.map((a) => `${a.caller} ${a.call.service}:${a.call.operation}`))]).toEqual(
       expect.arrayContaining([
@@ -225,12 +245,9 @@ describe('every call the handlers make in local runs is allowed to the calling r
     );
     // The starter lists batch predictions, lists, describes and starts executions; nothing else
     // (no history, no events).
-    expect([...new Set(attributed.filter((a) => a.caller === 'starter').map((a) => `${a.call.service}:${a.call.operation}`))].sort()).toEqual([
-      'machinelearning:DescribeBatchPredictions',
-      'states:DescribeExecution',
-      'states:ListExecutions',
-      'states:StartExecution',
-    ]);
+    expect(
+      [...new Set(attributed.filter((a) => a.caller === 'starter').map((a) => `${a.call.service}:${a.call.operation}`))].sort(),
+    ).toEqual(['machinelearning:DescribeBatchPredictions', 'states:DescribeExecution', 'states:ListExecutions', 'states:StartExecution']);
   });
 
   it('each call is allowed to the role of the function that made it', async () => {
@@ -324,10 +341,30 @@ describe('calls the handlers must never make are denied', () => {
     ['starter', 'events:PutEvents', 'the default bus', () => `${ARN_PREFIX('events')}:event-bus/default`],
     ['starter', 'states:StartExecution', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
     ['starter', 'states:ListExecutions', 'another state machine', () => `${ARN_PREFIX('states')}:stateMachine:other-machine`],
-    ['starter', 'states:StopExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
-    ['starter', 'states:DescribeExecution', 'an execution of another state machine', () => `${ARN_PREFIX('states')}:execution:other-machine:bp-completes`],
-    ['starter', 'states:GetExecutionHistory', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
-    ['starter', 'states:RedriveExecution', 'an execution of the state machine', () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`],
+    [
+      'starter',
+      'states:StopExecution',
+      'an execution of the state machine',
+      () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`,
+    ],
+    [
+      'starter',
+      'states:DescribeExecution',
+      'an execution of another state machine',
+      () => `${ARN_PREFIX('states')}:execution:other-machine:bp-completes`,
+    ],
+    [
+      'starter',
+      'states:GetExecutionHistory',
+      'an execution of the state machine',
+      () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`,
+    ],
+    [
+      'starter',
+      'states:RedriveExecution',
+      'an execution of the state machine',
+      () => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes`,
+    ],
     ['starter', 'states:DeleteStateMachine', 'the state machine', () => stateMachineArn],
     ['starter', 'lambda:InvokeFunction', 'the poll function', () => deployment.functions.find((f) => f.factory === FACTORIES.poll)!.arn],
     // The dead-letter queue: the starter's role may only send to it (Lambda sends a failed
@@ -358,7 +395,9 @@ describe('calls the handlers must never make are denied', () => {
     expect(await decide('reportFailure', 'events:PutEvents', busArn)).toBe('Allowed');
     expect(await decide('starter', 'states:StartExecution', stateMachineArn)).toBe('Allowed');
     expect(await decide('starter', 'states:ListExecutions', stateMachineArn)).toBe('Allowed');
-    expect(await decide('starter', 'states:DescribeExecution', `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes+r2+g3`)).toBe('Allowed');
+    expect(
+      await decide('starter', 'states:DescribeExecution', `${stateMachineArn.replace(':stateMachine:', ':execution:')}:bp-completes+r2+g3`),
+    ).toBe('Allowed');
     expect(await decide('starter', 'machinelearning:DescribeBatchPredictions', '*')).toBe('Allowed');
   });
 

@@ -4,7 +4,7 @@
  * events (nor the alert messages rule targets receive), the history table or the logs — even at
  * DEBUG level.
  */
-import { LocalRuntime, RunResult } from '../../local/runtime';
+import { LocalRuntime, type RunResult } from '../../local/runtime';
 import { validateScenario } from '../../local/scenario';
 
 const LOG_PATH = 'https://eml-prod-emr.s3.amazonaws.com/logs/bp-nightly-scores/batch-prediction.log';

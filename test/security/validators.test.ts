@@ -20,7 +20,11 @@ import { TEST_ACCOUNT, TEST_REGION, contextFromCdkJson } from '../infrastructure
 
 // asl-validator 4 ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: Array<{ message: string }>; errorsText: (separator?: string) => string };
+const aslValidator = require('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: Array<{ message: string }>;
+  errorsText: (separator?: string) => string;
+};
 
 const GUARD = 'cdk-validator-cfnguard';
 const REPORT_FILE = 'validation-report.json';
@@ -55,7 +59,9 @@ function synthWithGuard(app: App, outdir: string): { report: PluginReport; error
 
 /** `control rule @ construct path` for each finding. */
 const findings = (violations: readonly Violation[]) =>
-  violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.description.slice(0, v.description.indexOf(']') + 1)} ${v.ruleName} @ ${c.constructPath}`));
+  violations.flatMap((v) =>
+    v.violatingConstructs.map((c) => `${v.description.slice(0, v.description.indexOf(']') + 1)} ${v.ruleName} @ ${c.constructPath}`),
+  );
 
 let outdir: string;
 let app: App;
@@ -92,7 +98,10 @@ describe('asl-validator on the synthesized state machine definition', () => {
   });
 
   it('reports a broken definition (so "valid" means something)', () => {
-    const result = aslValidator({ StartAt: 'Poll', States: { Poll: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Nowhere' } } });
+    const result = aslValidator({
+      StartAt: 'Poll',
+      States: { Poll: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Nowhere' } },
+    });
     expect(result.isValid).toBe(false);
     expect(result.errorsText('\n')).toMatch(/Nowhere/);
   });
@@ -107,13 +116,17 @@ describe('cfn-guard AWS Control Tower proactive controls on the app', () => {
 
   it('acknowledges exactly the reviewed findings, each where it is', () => {
     const at = (suffix: string) => `BatchPredictionPoller/Poller/${suffix}`;
-    const acknowledged = (report.suppressedViolations ?? []).flatMap((v) => v.violatingConstructs.map(() => `${v.ruleName} @ ${v.acknowledgedAt}`));
+    const acknowledged = (report.suppressedViolations ?? []).flatMap((v) =>
+      v.violatingConstructs.map(() => `${v.ruleName} @ ${v.acknowledgedAt}`),
+    );
     expect(acknowledged.sort()).toEqual(
       [
         // Lambda in a VPC: the functions call public AWS APIs only.
         ...['PollFunction', 'ReportFailureFunction', 'StarterFunction'].map((fn) => `lambda_inside_vpc_check @ ${at(fn)}`),
         // One year of logs: retention is the logRetention prop (one month by default).
-        ...['PollFunctionLogs', 'ReportFailureFunctionLogs', 'StarterFunctionLogs', 'StateMachineLogs'].map((g) => `cloudwatch_log_group_retention_period_check @ ${at(g)}`),
+        ...['PollFunctionLogs', 'ReportFailureFunctionLogs', 'StarterFunctionLogs', 'StateMachineLogs'].map(
+          (g) => `cloudwatch_log_group_retention_period_check @ ${at(g)}`,
+        ),
         // The dead-letter queue of EventBridge and SNS denies SQS redrive into it.
         `sqs_dlq_check @ ${at('DeadLetterQueue')}`,
       ].sort(),
@@ -131,13 +144,15 @@ describe('cfn-guard AWS Control Tower proactive controls on the app', () => {
 
   it('has no stale acknowledgement: each cfn-guard acknowledgement in the tree suppressed a finding', () => {
     const used = new Set((report.suppressedViolations ?? []).map((v) => `${GUARD}::${v.ruleName} @ ${v.acknowledgedAt}`));
-    const declared = app.node
-      .findAll()
-      .flatMap((c) =>
-        c.node.metadata
-          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((m) => Object.keys(m.data as Record<string, string>).filter((id) => id.startsWith(`${GUARD}::`)).map((id) => `${id} @ ${c.node.path}`)),
-      );
+    const declared = app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.keys(m.data as Record<string, string>)
+            .filter((id) => id.startsWith(`${GUARD}::`))
+            .map((id) => `${id} @ ${c.node.path}`),
+        ),
+    );
     expect(declared.length).toBeGreaterThan(0);
     expect(declared.filter((d) => !used.has(d))).toEqual([]);
   });
@@ -152,7 +167,11 @@ describe('cfn-guard AWS Control Tower proactive controls on the app', () => {
       expect(error).toBeUndefined();
       expect(findings(propsReport.violations)).toEqual([]);
       expect((propsReport.suppressedViolations ?? []).map((v) => `${v.ruleName} @ ${v.acknowledgedAt}`).sort()).toEqual(
-        ['lambda_inside_vpc_check @ Props/Poller/PollFunction', 'lambda_inside_vpc_check @ Props/Poller/ReportFailureFunction', 'sqs_dlq_check @ Props/Poller/DeadLetterQueue'].sort(),
+        [
+          'lambda_inside_vpc_check @ Props/Poller/PollFunction',
+          'lambda_inside_vpc_check @ Props/Poller/ReportFailureFunction',
+          'sqs_dlq_check @ Props/Poller/DeadLetterQueue',
+        ].sort(),
       );
     } finally {
       fs.rmSync(propsOutdir, { recursive: true, force: true });

@@ -3,16 +3,16 @@
  * ports' semantics (conditional write, outbox flag, all-or-nothing publish), not SDK calls.
  */
 import {
-  BatchPredictionSnapshot,
-  BatchPredictionStatus,
+  type BatchPredictionSnapshot,
+  type BatchPredictionStatus,
   DEFAULT_EVENT_SOURCE,
-  PollIntervalPolicy,
+  type PollIntervalPolicy,
   batchPredictionArn,
 } from '../../../lib/contract';
 import { EventPublishError } from '../../../lambda/domain/errors';
-import { EventEntry, EventTarget } from '../../../lambda/domain/events';
-import { PollDependencies } from '../../../lambda/poll-batch-prediction';
-import {
+import type { EventEntry, EventTarget } from '../../../lambda/domain/events';
+import type { PollDependencies } from '../../../lambda/poll-batch-prediction';
+import type {
   BatchPredictionSource,
   EventSink,
   ExecutionContext,

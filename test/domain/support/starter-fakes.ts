@@ -4,8 +4,8 @@
  * restart), so a second start of a running id is a no-op and an id whose run ended is `finished`.
  */
 import { executionNameFor } from '../../../lambda/domain/identifiers';
-import { LatestRun } from '../../../lambda/domain/restarts';
-import { BatchPredictionLister, RunStarter, StartOutcome } from '../../../lambda/ports-starter';
+import type { LatestRun } from '../../../lambda/domain/restarts';
+import type { BatchPredictionLister, RunStarter, StartOutcome } from '../../../lambda/ports-starter';
 
 type ListedStatus = 'PENDING' | 'INPROGRESS';
 

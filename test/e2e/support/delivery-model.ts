@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { isBatchPredictionStatus, isTerminalStatus } from '../../../lib/contract';
-import { LocalDeployment } from '../../../local/deployment';
-import { FaultSpec } from '../../../local/faults';
-import { InvocationRecord, LocalRuntime, RunResult } from '../../../local/runtime';
+import type { LocalDeployment } from '../../../local/deployment';
+import type { FaultSpec } from '../../../local/faults';
+import type { InvocationRecord, LocalRuntime, RunResult } from '../../../local/runtime';
 import { historyOf, runLocally, statusChanges } from './local-run';
 
 /**
@@ -35,7 +35,11 @@ const gap = fc.oneof(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 1, max: 
 
 /** 1–4 statuses, the last one terminal; repeats and going back to PENDING are allowed (nothing to publish for a repeat). */
 export const timelineArbitrary = fc
-  .tuple(fc.array(fc.constantFrom(...NON_TERMINAL), { maxLength: 3 }), fc.constantFrom(...TERMINAL), fc.array(gap, { minLength: 3, maxLength: 3 }))
+  .tuple(
+    fc.array(fc.constantFrom(...NON_TERMINAL), { maxLength: 3 }),
+    fc.constantFrom(...TERMINAL),
+    fc.array(gap, { minLength: 3, maxLength: 3 }),
+  )
   .map(([prefix, terminal, gaps]) => {
     const statuses = [...prefix, terminal];
     let at = 0;
@@ -53,8 +57,20 @@ export const faultArbitrary: fc.Arbitrary<JobFault> = fc.oneof(
   fc.record({ operation: fc.constant('GetBatchPrediction'), error: fc.constant('InternalServerException'), skip, times }),
   fc.record({ operation: fc.constant('PutEvents'), failedEntries: fc.constant(1), skip, times }),
   fc.record({ operation: fc.constant('PutEvents'), error: fc.constant('InternalFailure'), after: fc.boolean(), skip, times }),
-  fc.record({ operation: fc.constantFrom('PutItem', 'UpdateItem'), error: fc.constant('InternalServerError'), after: fc.boolean(), skip, times }),
-  fc.record({ operation: fc.constant('Invoke'), error: fc.constant('Lambda.TooManyRequestsException'), state: fc.constant('Poll'), skip, times }),
+  fc.record({
+    operation: fc.constantFrom('PutItem', 'UpdateItem'),
+    error: fc.constant('InternalServerError'),
+    after: fc.boolean(),
+    skip,
+    times,
+  }),
+  fc.record({
+    operation: fc.constant('Invoke'),
+    error: fc.constant('Lambda.TooManyRequestsException'),
+    state: fc.constant('Poll'),
+    skip,
+    times,
+  }),
 );
 
 /** A job: a timeline and 0–3 faults of at most {@link MAX_FAULT_TIMES_PER_JOB} failures in all. */
@@ -100,7 +116,18 @@ export interface DeliveryCheck extends DeliveryFigures {
 
 /** Zeroed figures. */
 export function emptyFigures(): DeliveryFigures {
-  return { jobs: 0, faultsInjected: 0, transitions: 0, eventsDelivered: 0, duplicates: 0, lost: 0, unexpected: 0, sequenceErrors: 0, historyMismatches: 0, failedRuns: 0 };
+  return {
+    jobs: 0,
+    faultsInjected: 0,
+    transitions: 0,
+    eventsDelivered: 0,
+    duplicates: 0,
+    lost: 0,
+    unexpected: 0,
+    sequenceErrors: 0,
+    historyMismatches: 0,
+    failedRuns: 0,
+  };
 }
 
 /** Adds `b` into `a`. */
@@ -173,7 +200,12 @@ export function explains(observations: readonly Observation[], delivered: readon
  * duplicate is identical to the first delivery, and the history holds one published item per
  * distinct event with the same `eventId`, status and sequence.
  */
-export function checkDelivery(result: RunResult, observations: ReadonlyMap<string, readonly Observation[]>, jobs: readonly JobSpec[], prefix: string): DeliveryCheck {
+export function checkDelivery(
+  result: RunResult,
+  observations: ReadonlyMap<string, readonly Observation[]>,
+  jobs: readonly JobSpec[],
+  prefix: string,
+): DeliveryCheck {
   const figures = emptyFigures();
   const problems: string[] = [];
   figures.jobs = jobs.length;
@@ -207,7 +239,9 @@ export function checkDelivery(result: RunResult, observations: ReadonlyMap<strin
       `observed ${JSON.stringify(observed.map((o) => `${o.status}${o.attemptReturned ? '' : '(failed attempt)'}`).filter((o, k, all) => k === 0 || o !== all[k - 1]))} but subscribers saw ${JSON.stringify(distinct.map((d) => `${d.sequence}:${d.previousStatus}→${d.status}`))}`;
 
     // Each event announces a status Amazon ML answered at the instant it claims.
-    const unexpected = distinct.filter((d) => !observed.some((o) => o.status === d.status && new Date(o.atMs).toISOString() === d.observedAt)).length;
+    const unexpected = distinct.filter(
+      (d) => !observed.some((o) => o.status === d.status && new Date(o.atMs).toISOString() === d.observedAt),
+    ).length;
     // Each status a returning poll saw is the latest one announced by its instant.
     let lost = 0;
     let stale: string | undefined;
@@ -224,7 +258,8 @@ export function checkDelivery(result: RunResult, observations: ReadonlyMap<strin
     const chainProblems: string[] = [];
     distinct.forEach((d, k) => {
       if (d.sequence !== k + 1) chainProblems.push(`event ${k + 1} in delivery order has sequence ${String(d.sequence)}`);
-      if (d.previousStatus !== (k === 0 ? null : distinct[k - 1].status)) chainProblems.push(`event ${k + 1} has previousStatus ${String(d.previousStatus)}`);
+      if (d.previousStatus !== (k === 0 ? null : distinct[k - 1].status))
+        chainProblems.push(`event ${k + 1} has previousStatus ${String(d.previousStatus)}`);
       if (k > 0 && d.status === distinct[k - 1].status) chainProblems.push(`two consecutive events with status ${String(d.status)}`);
       if (d.runId !== distinct[0].runId) chainProblems.push('events of one run carry different runIds');
     });
@@ -263,6 +298,9 @@ export function checkDelivery(result: RunResult, observations: ReadonlyMap<strin
  * the virtual clock, so a status may change between a failed attempt and its retry.
  */
 export async function runAndCheck(deployment: LocalDeployment, jobs: readonly JobSpec[], prefix: string): Promise<DeliveryCheck> {
-  const { result, runtime } = await runLocally(deployment, scenarioFor(jobs, prefix), undefined, { seed: prefix, simulateRetryDelays: true });
+  const { result, runtime } = await runLocally(deployment, scenarioFor(jobs, prefix), undefined, {
+    seed: prefix,
+    simulateRetryDelays: true,
+  });
   return checkDelivery(result, observationsOf(runtime), jobs, prefix);
 }

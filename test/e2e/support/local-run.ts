@@ -1,8 +1,8 @@
 import { DetailType } from '../../../lib/contract';
-import { LocalDeployment } from '../../../local/deployment';
-import { DeliveredEvent } from '../../../local/event-bridge-stand-in';
-import { RecordedCall } from '../../../local/machine-learning-stand-in';
-import { LocalRuntime, RunResult } from '../../../local/runtime';
+import type { LocalDeployment } from '../../../local/deployment';
+import type { DeliveredEvent } from '../../../local/event-bridge-stand-in';
+import type { RecordedCall } from '../../../local/machine-learning-stand-in';
+import { LocalRuntime, type RunResult } from '../../../local/runtime';
 import { validateScenario } from '../../../local/scenario';
 
 /** What {@link runLocally} hands back: the run's result and the (stopped) runtime, for its records. */
@@ -59,12 +59,19 @@ export function callsOf(result: RunResult, operation: string, resource?: string)
 
 /** History items about `id`, in sort-key order. */
 export function historyOf(result: RunResult, id: string): Record<string, unknown>[] {
-  return result.history.filter((h) => h.batchPredictionId === id).sort((a, b) => String(a.transitionKey).localeCompare(String(b.transitionKey)));
+  return result.history
+    .filter((h) => h.batchPredictionId === id)
+    .sort((a, b) => String(a.transitionKey).localeCompare(String(b.transitionKey)));
 }
 
 /** `[previousStatus, status, sequence, eventId]` of each event, for compact assertions. */
 export function transitionsOf(events: readonly DeliveredEvent[]): [unknown, unknown, unknown, unknown][] {
-  return events.map((e) => [e.envelope.detail.previousStatus, e.envelope.detail.status, e.envelope.detail.sequence, e.envelope.detail.eventId]);
+  return events.map((e) => [
+    e.envelope.detail.previousStatus,
+    e.envelope.detail.status,
+    e.envelope.detail.sequence,
+    e.envelope.detail.eventId,
+  ]);
 }
 
 /** Distinct event ids, in first-seen order. */

@@ -6,7 +6,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { MainOptions, main } from '../../../cli/main';
+import { type MainOptions, main } from '../../../cli/main';
 
 /** What one CLI invocation printed, and its exit code. */
 export interface CliRun {
@@ -26,7 +26,11 @@ export async function servedCli(endpoint: string, argv: readonly string[], optio
   const code = await main(argv, {
     ...options,
     output: { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += `${t}\n`) },
-    clients: () => ({ cloudFormation: new CloudFormationClient(config), stepFunctions: new SFNClient(config), dynamoDb: new DynamoDBClient(config) }),
+    clients: () => ({
+      cloudFormation: new CloudFormationClient(config),
+      stepFunctions: new SFNClient(config),
+      dynamoDb: new DynamoDBClient(config),
+    }),
   });
   return { code, stdout, stderr };
 }
