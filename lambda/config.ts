@@ -9,7 +9,7 @@ import {
 } from '../lib/contract';
 import { PollerConfigurationError } from './domain/errors';
 import type { EventTarget } from './domain/events';
-import { pollIntervalPolicyProblems } from './domain/poll-interval';
+import { pollIntervalPolicyProblems } from '../lib/contract/poll-interval-policy';
 
 /** The handlers' settings, read once per cold start from the environment the stack sets. */
 export interface HandlerConfig {

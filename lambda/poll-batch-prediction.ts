@@ -1,4 +1,4 @@
-import { DetailType, type PollIntervalPolicy, type PollState, isTerminalStatus } from '../lib/contract';
+import { DetailType, type PollIntervalPolicy, type PollState, isTerminalStatus, transitionKeyOf } from '../lib/contract';
 import { executionNameFor, parseExecutionName } from '../lib/contract/runs';
 import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
@@ -159,11 +159,6 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       : {}),
   };
   return { state, published };
-}
-
-/** The history table's sort key: run id, then the sequence zero-padded so it sorts numerically. */
-export function transitionKeyOf(runId: string, sequence: number): string {
-  return `${runId}#${String(sequence).padStart(6, '0')}`;
 }
 
 function secondsBetween(fromIso: string, to: Date): number {

@@ -1,9 +1,9 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type CfnOutputProps, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { BatchPredictionPoller } from './batch-prediction-poller';
 import type { PollerAppConfig } from './config';
-import { StackOutput } from './contract';
+import { StackOutput, type StackOutputName } from './contract';
 
 /** Properties of {@link BatchPredictionPollerStack}. */
 export interface BatchPredictionPollerStackProps extends StackProps {
@@ -30,15 +30,13 @@ export class BatchPredictionPollerStack extends Stack {
       discovery: config.discovery,
       maxRestarts: config.maxRestarts,
     });
-    new CfnOutput(this, StackOutput.STATE_MACHINE_ARN, {
-      value: this.poller.stateMachine.stateMachineArn,
-      description: 'Start a run here',
-    });
-    new CfnOutput(this, StackOutput.EVENT_BUS_NAME, { value: this.poller.eventBus.eventBusName, description: 'Events are published here' });
-    new CfnOutput(this, StackOutput.HISTORY_TABLE_NAME, {
-      value: this.poller.historyTable.tableName,
-      description: 'One item per transition',
-    });
-    new CfnOutput(this, StackOutput.ALERT_TOPIC_ARN, { value: this.poller.alertTopic.topicArn, description: 'Alerts go here' });
+    // Keyed by output name so that the compiler checks every output the contract names is emitted.
+    const outputs = {
+      [StackOutput.STATE_MACHINE_ARN]: { value: this.poller.stateMachine.stateMachineArn, description: 'Start a run here' },
+      [StackOutput.EVENT_BUS_NAME]: { value: this.poller.eventBus.eventBusName, description: 'Events are published here' },
+      [StackOutput.HISTORY_TABLE_NAME]: { value: this.poller.historyTable.tableName, description: 'One item per transition' },
+      [StackOutput.ALERT_TOPIC_ARN]: { value: this.poller.alertTopic.topicArn, description: 'Alerts go here' },
+    } satisfies Record<StackOutputName, CfnOutputProps>;
+    for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
 }

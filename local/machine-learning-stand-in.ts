@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../lib/events';
 import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
 import type { FaultPlan } from './faults';
@@ -12,26 +13,6 @@ export interface RecordedCall {
   /** The resource the call was about (a batch prediction id, a table, a bus), if any. */
   readonly resource?: string;
 }
-
-/** Field names of `GetBatchPrediction`, camelCase → PascalCase. */
-const PASCAL: Readonly<Record<string, string>> = {
-  mlModelId: 'MLModelId',
-  batchPredictionDataSourceId: 'BatchPredictionDataSourceId',
-  inputDataLocationS3: 'InputDataLocationS3',
-  createdByIamUser: 'CreatedByIamUser',
-  createdAt: 'CreatedAt',
-  lastUpdatedAt: 'LastUpdatedAt',
-  name: 'Name',
-  outputUri: 'OutputUri',
-  logUri: 'LogUri',
-  message: 'Message',
-  computeTime: 'ComputeTime',
-  finishedAt: 'FinishedAt',
-  startedAt: 'StartedAt',
-  totalRecordCount: 'TotalRecordCount',
-  invalidRecordCount: 'InvalidRecordCount',
-};
-const DATE_FIELDS = new Set(['CreatedAt', 'LastUpdatedAt', 'FinishedAt', 'StartedAt']);
 
 /**
  * Amazon ML stand-in (awsJson1_1, target prefix `AmazonML_20141212`): answers
@@ -107,8 +88,8 @@ export class MachineLearningStandIn {
     };
     for (const entry of reached) {
       for (const [key, value] of Object.entries(entry.fields)) {
-        const pascal = PASCAL[key];
-        answer[pascal] = DATE_FIELDS.has(pascal) && typeof value === 'string' ? Date.parse(value) / 1000 : value;
+        const { apiName, kind } = BATCH_PREDICTION_FIELDS[key as SnapshotFieldName];
+        answer[apiName] = kind === 'time' && typeof value === 'string' ? Date.parse(value) / 1000 : value;
       }
     }
     return answer;

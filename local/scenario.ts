@@ -1,3 +1,4 @@
+import { SNAPSHOT_FIELD_NAMES } from '../lib/events';
 import type { FaultSpec } from './faults';
 
 /** A scenario file is wrong; the message is one line naming where and what. */
@@ -46,23 +47,9 @@ export interface Scenario {
 }
 
 /** camelCase `GetBatchPrediction` fields a timeline entry may set (besides `at` and `status`). */
-export const TIMELINE_FIELDS: readonly string[] = [
-  'mlModelId',
-  'batchPredictionDataSourceId',
-  'inputDataLocationS3',
-  'createdByIamUser',
-  'createdAt',
-  'lastUpdatedAt',
-  'name',
-  'outputUri',
-  'logUri',
-  'message',
-  'computeTime',
-  'finishedAt',
-  'startedAt',
-  'totalRecordCount',
-  'invalidRecordCount',
-];
+export const TIMELINE_FIELDS: readonly string[] = SNAPSHOT_FIELD_NAMES.filter(
+  (field) => field !== 'batchPredictionId' && field !== 'status',
+);
 
 const BATCH_PREDICTION_KEYS = ['id', 'starts', 'missing', 'cloudTrail', 'cloudTrailFailedCall', 'timeline'];
 

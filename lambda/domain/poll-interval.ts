@@ -1,8 +1,5 @@
 import type { PollIntervalPolicy } from '../../lib/contract';
 
-export { POLICY_FIELD_NAMING, pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';
-export type { PolicyFieldNaming } from '../../lib/contract/poll-interval-policy';
-
 /** Step Functions Wait states take whole seconds. */
 const MIN_WAIT_SECONDS = 1;
 

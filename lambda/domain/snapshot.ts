@@ -1,29 +1,24 @@
-import { type BatchPredictionSnapshot, isBatchPredictionStatus } from '../../lib/contract';
+import {
+  BATCH_PREDICTION_FIELDS,
+  type BatchPredictionSnapshot,
+  SNAPSHOT_FIELD_NAMES,
+  type SnapshotFieldKind,
+  isBatchPredictionStatus,
+} from '../../lib/contract';
 import { UnknownBatchPredictionStatusError } from './errors';
 
+type Fields = typeof BATCH_PREDICTION_FIELDS;
+
+/** What the SDK carries a field of kind `K` as. */
+type SdkValue<K extends SnapshotFieldKind> = K extends 'time' ? Date : K extends 'integer' ? number : string;
+
 /**
- * A `GetBatchPrediction` answer as the SDK returns it (PascalCase, dates as `Date`). Declared here
- * structurally so that the domain imports no SDK.
+ * A `GetBatchPrediction` answer as the SDK returns it (PascalCase, dates as `Date`), derived from
+ * {@link BATCH_PREDICTION_FIELDS} so that the domain imports no SDK and lists no field twice.
  */
-export interface GetBatchPredictionAnswer {
-  readonly BatchPredictionId?: string;
-  readonly MLModelId?: string;
-  readonly BatchPredictionDataSourceId?: string;
-  readonly InputDataLocationS3?: string;
-  readonly CreatedByIamUser?: string;
-  readonly CreatedAt?: Date;
-  readonly LastUpdatedAt?: Date;
-  readonly Name?: string;
-  readonly Status?: string;
-  readonly OutputUri?: string;
-  readonly LogUri?: string;
-  readonly Message?: string;
-  readonly ComputeTime?: number;
-  readonly FinishedAt?: Date;
-  readonly StartedAt?: Date;
-  readonly TotalRecordCount?: number;
-  readonly InvalidRecordCount?: number;
-}
+export type GetBatchPredictionAnswer = {
+  readonly [F in keyof Fields as Fields[F]['apiName']]?: SdkValue<Fields[F]['kind']>;
+};
 
 /**
  * Removes the query string and fragment of a presigned URL: its signature grants read access to the
@@ -44,31 +39,13 @@ export function toSnapshot(requestedId: string, answer: GetBatchPredictionAnswer
   if (!isBatchPredictionStatus(answer.Status)) {
     throw new UnknownBatchPredictionStatusError(answer.Status);
   }
-  const snapshot: Record<string, unknown> = {
-    batchPredictionId: answer.BatchPredictionId ?? requestedId,
-    mlModelId: answer.MLModelId,
-    batchPredictionDataSourceId: answer.BatchPredictionDataSourceId,
-    inputDataLocationS3: answer.InputDataLocationS3,
-    createdByIamUser: answer.CreatedByIamUser,
-    createdAt: iso(answer.CreatedAt),
-    lastUpdatedAt: iso(answer.LastUpdatedAt),
-    name: answer.Name,
-    status: answer.Status,
-    outputUri: answer.OutputUri,
-    logUri: answer.LogUri === undefined ? undefined : withoutPresignedQuery(answer.LogUri),
-    message: answer.Message,
-    computeTime: answer.ComputeTime,
-    finishedAt: iso(answer.FinishedAt),
-    startedAt: iso(answer.StartedAt),
-    totalRecordCount: answer.TotalRecordCount,
-    invalidRecordCount: answer.InvalidRecordCount,
-  };
-  for (const key of Object.keys(snapshot)) {
-    if (snapshot[key] === undefined) delete snapshot[key];
+  // The requested id first, so that it keeps its place when the answer carries the id itself.
+  const snapshot: Record<string, unknown> = { batchPredictionId: requestedId };
+  for (const field of SNAPSHOT_FIELD_NAMES) {
+    const { apiName, kind } = BATCH_PREDICTION_FIELDS[field];
+    const value = (answer as Readonly<Record<string, unknown>>)[apiName];
+    if (value !== undefined) snapshot[field] = kind === 'time' ? (value as Date).toISOString() : value;
   }
+  if (typeof snapshot.logUri === 'string') snapshot.logUri = withoutPresignedQuery(snapshot.logUri);
   return snapshot as unknown as BatchPredictionSnapshot;
-}
-
-function iso(date: Date | undefined): string | undefined {
-  return date === undefined ? undefined : date.toISOString();
 }

@@ -1,7 +1,35 @@
 /**
- * The poll-interval policy check both sides need: the construct at synth time and the poll handler
- * at start-up. Pure, so that it bundles into the Lambda for free.
+ * How long the state machine waits between polls: the policy's type, its default, and the check both
+ * sides need (the construct at synth time, the poll handler at start-up). Pure, so that it bundles
+ * into the Lambda for free.
  */
+
+/**
+ * How long the state machine waits between polls.
+ *
+ * - `adaptive`: the first poll happens at once; after every poll that sees no change the wait is a
+ *   tenth of the time since the last observed transition, never below `initialSeconds` and never
+ *   above `maxSeconds`, so it grows geometrically (×1.1 per poll) while nothing happens and resets on
+ *   every transition. Up to `jitterRatio` of the wait is taken off at random so that runs started
+ *   together do not poll in lockstep; taking it off (never adding) keeps the detection-delay bound.
+ * - `fixed`: always `intervalSeconds`.
+ */
+export type PollIntervalPolicy =
+  | {
+      readonly kind: 'adaptive';
+      readonly initialSeconds: number;
+      readonly maxSeconds: number;
+      readonly jitterRatio: number;
+    }
+  | { readonly kind: 'fixed'; readonly intervalSeconds: number };
+
+/** The poll-interval policy used when none is configured. */
+export const DEFAULT_POLL_INTERVAL_POLICY: PollIntervalPolicy = {
+  kind: 'adaptive',
+  initialSeconds: 30,
+  maxSeconds: 300,
+  jitterRatio: 0.1,
+};
 
 /**
  * How a problem names a policy field and shows its value. The default names the field itself

@@ -1,15 +1,15 @@
 /**
  * How polling runs are named, found and restarted: the rule the Lambda handlers (which start and
  * hand over runs), the local runtime and the operator CLI (which find a batch prediction's runs by
- * name) all follow. Part of the internal wiring contract, not of the subscribers' event contract,
- * so the package entry does not re-export it.
+ * name) all follow. Part of the internal wiring contract, not of the subscribers' event contract;
+ * `./index` does not re-export it, so the package entry does not either.
  *
  * Pure: imports nothing from `aws-cdk-lib` or `@aws-sdk/*`; the Step Functions calls are the
  * callers' own (see {@link findLatestRun}).
  *
  * @packageDocumentation
  */
-import { BATCH_PREDICTION_ID_PATTERN } from './index';
+import { BATCH_PREDICTION_ID_PATTERN } from '../events';
 
 /** Suffix separator of hand-over executions; `+` is allowed in execution names but not in ids. */
 const GENERATION_SEPARATOR = '+g';

@@ -11,3 +11,4 @@
 
 export * from './events';
 export * from './schemas';
+export * from './snapshot-fields';

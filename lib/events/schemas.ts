@@ -8,6 +8,7 @@ import {
   PollingFailureReason,
   type StatusChangeDetail,
 } from './events';
+import { BATCH_PREDICTION_FIELDS, SNAPSHOT_FIELD_NAMES, type SnapshotFieldKind } from './snapshot-fields';
 
 /**
  * JSON Schemas (draft-04, the dialect EventBridge schema registries accept besides OpenAPI) of the
@@ -25,25 +26,22 @@ const nullableStatus: JsonSchema = { type: ['string', 'null'], enum: [...ALL_STA
 const uuid: JsonSchema = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' };
 const batchPredictionId: JsonSchema = { type: 'string', pattern: BATCH_PREDICTION_ID_PATTERN.source };
 
+/** The schema of each snapshot field kind; a few fields narrow theirs below. */
+const schemaOfKind: Record<SnapshotFieldKind, JsonSchema> = {
+  string: { type: 'string' },
+  time: isoTime,
+  integer: { type: 'integer', minimum: 0 },
+};
+
 const snapshotProperties = {
+  ...(Object.fromEntries(SNAPSHOT_FIELD_NAMES.map((field) => [field, schemaOfKind[BATCH_PREDICTION_FIELDS[field].kind]])) as Record<
+    keyof BatchPredictionSnapshot,
+    JsonSchema
+  >),
   batchPredictionId,
-  mlModelId: { type: 'string' },
-  batchPredictionDataSourceId: { type: 'string' },
-  inputDataLocationS3: { type: 'string' },
-  createdByIamUser: { type: 'string' },
-  createdAt: isoTime,
-  lastUpdatedAt: isoTime,
-  name: { type: 'string' },
   status,
-  outputUri: { type: 'string' },
   // A presigned query string would leak read access to the log to every subscriber.
   logUri: { type: 'string', pattern: '^[^?#]*$' },
-  message: { type: 'string' },
-  computeTime: { type: 'integer', minimum: 0 },
-  finishedAt: isoTime,
-  startedAt: isoTime,
-  totalRecordCount: { type: 'integer', minimum: 0 },
-  invalidRecordCount: { type: 'integer', minimum: 0 },
 } satisfies Record<keyof BatchPredictionSnapshot, JsonSchema>;
 
 const statusChangeProperties = {

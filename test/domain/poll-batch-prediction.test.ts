@@ -17,7 +17,8 @@ import {
   PollingDeadlineExceededError,
 } from '../../lambda/domain/errors';
 import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
-import { type PollOutcome, pollBatchPrediction, transitionKeyOf } from '../../lambda/poll-batch-prediction';
+import { type PollOutcome, pollBatchPrediction } from '../../lambda/poll-batch-prediction';
+import { transitionKeyOf } from '../../lib/contract';
 import type { AttemptContext, ExecutionContext } from '../../lambda/ports';
 import { type ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-polling-failure';
 import { type FakePollDependencies, RecordingSink, START_TIME, TARGET, executionFor, fakePollDependencies } from './support/fakes';
