@@ -94,7 +94,7 @@ export class BatchPredictionPoller extends Construct {
    * `RestartsExhausted` (an unfinished batch prediction that nothing polls any more). Each one
    * notifies {@link alertTopic}, but the dead-letter-queue alarm `deadLetterAlarmTopic` if given.
    */
-  readonly alarms: readonly cloudwatch.Alarm[];
+  readonly alarms: cloudwatch.Alarm[];
   /** Starts runs for discovered batch predictions (undefined when discovery is off). */
   readonly starterFunction?: NodejsFunction;
   /** CloudTrail `CreateBatchPrediction` → starter, on the default bus (undefined when discovery is off). */
@@ -156,7 +156,7 @@ export class BatchPredictionPoller extends Construct {
     this.pollThrottlesAlarm = alarms.pollThrottlesAlarm;
     this.reportFailureErrorsAlarm = alarms.reportFailureErrorsAlarm;
     this.reportFailureThrottlesAlarm = alarms.reportFailureThrottlesAlarm;
-    this.alarms = alarms.alarms;
+    this.alarms = [...alarms.alarms];
     this.dashboard = pollerDashboard(this, this);
 
     // The cdk-nag and cfn-guard findings that stay, each with its reason.

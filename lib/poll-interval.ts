@@ -67,10 +67,19 @@ export class PollInterval {
   }
 
   /**
+   * The policy the state machine's Lambda receives (JSON in its environment). TypeScript only: its
+   * type is a discriminated union, which jsii cannot represent, and other languages have no use for
+   * it (they build a PollInterval with {@link adaptive} or {@link fixed}).
+   * @jsii ignore
+   */
+  readonly policy: PollIntervalPolicy;
+
+  /**
    * @throws PollerConfigError naming the bad value and the allowed range
    */
-  private constructor(readonly policy: PollIntervalPolicy) {
+  private constructor(policy: PollIntervalPolicy) {
     const problems = pollIntervalProblems(policy);
     if (problems.length > 0) throw new PollerConfigError(`Invalid poll interval: ${problems.join('; ')}`);
+    this.policy = policy;
   }
 }
