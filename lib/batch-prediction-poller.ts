@@ -106,6 +106,13 @@ export class BatchPredictionPoller extends Construct {
   /** Runs, transitions, errors, Lambda duration and cold starts, dead letters at a glance. */
   readonly dashboard: cloudwatch.Dashboard;
 
+  /**
+   * @param scope the construct it is created in (usually a stack in us-east-1 or eu-west-1)
+   * @param id the construct id; it is part of every logical ID below it, so keep it across deployments
+   * @param props the settings, each optional (see {@link BatchPredictionPollerProps})
+   * @throws PollerConfigError when a prop is out of range, naming the prop, the value and the fix
+   * @throws MachineLearningRegionError when the stack's region is one Amazon ML does not run in
+   */
   constructor(scope: Construct, id: string, props: BatchPredictionPollerProps = {}) {
     super(scope, id);
     // Settings: checked before any resource exists, then every default applied in one place.

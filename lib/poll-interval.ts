@@ -47,6 +47,8 @@ export class PollInterval {
    * and `max`: about `initial` for the first few minutes after a change, growing ×1.1 per poll
    * while nothing happens, and back to `initial` after every transition. An event follows a change
    * within max(initial, 10 % of the time since the previous change), capped at `max`.
+   * @param options the shortest and longest wait and the jitter, each optional
+   * @throws PollerConfigError naming the bad value and the allowed range
    */
   static adaptive(options: AdaptivePollIntervalOptions = {}): PollInterval {
     const defaults = DEFAULT_POLL_INTERVAL_POLICY as Extract<PollIntervalPolicy, { kind: 'adaptive' }>;
@@ -61,6 +63,8 @@ export class PollInterval {
   /**
    * Polls at once, then every `interval` (the classic Job Poller loop): whole seconds from 1 second
    * to 1 day (a batch prediction runs at most 7 days; a longer wait would miss whole jobs).
+   * @param interval the wait between polls
+   * @throws PollerConfigError naming the bad value and the allowed range
    */
   static fixed(interval: Duration): PollInterval {
     return new PollInterval({ kind: 'fixed', intervalSeconds: interval.toSeconds() });
