@@ -18,6 +18,11 @@ export class BatchPredictionPollerStack extends Stack {
   /** The poller. */
   readonly poller: BatchPredictionPoller;
 
+  /**
+   * @param scope the app (or stage) the stack is created in
+   * @param id the stack id (the app uses `BatchPredictionPoller`)
+   * @param props the stack's own props and the app configuration
+   */
   constructor(scope: Construct, id: string, props: BatchPredictionPollerStackProps) {
     super(scope, id, props);
     const { config } = props;

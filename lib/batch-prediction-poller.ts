@@ -94,7 +94,7 @@ export class BatchPredictionPoller extends Construct {
    * `RestartsExhausted` (an unfinished batch prediction that nothing polls any more). Each one
    * notifies {@link alertTopic}, but the dead-letter-queue alarm `deadLetterAlarmTopic` if given.
    */
-  readonly alarms: readonly cloudwatch.Alarm[];
+  readonly alarms: cloudwatch.Alarm[];
   /** Starts runs for discovered batch predictions (undefined when discovery is off). */
   readonly starterFunction?: NodejsFunction;
   /** CloudTrail `CreateBatchPrediction` → starter, on the default bus (undefined when discovery is off). */
@@ -106,6 +106,13 @@ export class BatchPredictionPoller extends Construct {
   /** Runs, transitions, errors, Lambda duration and cold starts, dead letters at a glance. */
   readonly dashboard: cloudwatch.Dashboard;
 
+  /**
+   * @param scope the construct it is created in (usually a stack in us-east-1 or eu-west-1)
+   * @param id the construct id; it is part of every logical ID below it, so keep it across deployments
+   * @param props the settings, each optional (see {@link BatchPredictionPollerProps})
+   * @throws PollerConfigError when a prop is out of range, naming the prop, the value and the fix
+   * @throws MachineLearningRegionError when the stack's region is one Amazon ML does not run in
+   */
   constructor(scope: Construct, id: string, props: BatchPredictionPollerProps = {}) {
     super(scope, id);
     // Settings: checked before any resource exists, then every default applied in one place.
@@ -156,7 +163,7 @@ export class BatchPredictionPoller extends Construct {
     this.pollThrottlesAlarm = alarms.pollThrottlesAlarm;
     this.reportFailureErrorsAlarm = alarms.reportFailureErrorsAlarm;
     this.reportFailureThrottlesAlarm = alarms.reportFailureThrottlesAlarm;
-    this.alarms = alarms.alarms;
+    this.alarms = [...alarms.alarms];
     this.dashboard = pollerDashboard(this, this);
 
     // The cdk-nag and cfn-guard findings that stay, each with its reason.

@@ -17,9 +17,13 @@ export { PollerConfigError };
 export interface PollerAppConfig {
   /** An existing bus to publish to; a new bus is created when absent. */
   readonly eventBusName?: string;
+  /** The `source` of published events (`eventSource` of the construct). */
   readonly eventSource: string;
+  /** An email address subscribed to the alert topic; no subscription when absent. */
   readonly alertEmail?: string;
+  /** How long the wait loop waits between polls. */
   readonly pollInterval: PollInterval;
+  /** Polls before continuing as a new execution; undefined for the construct default. */
   readonly maxPollsPerExecution?: number;
   /** Discover batch predictions (CloudTrail rule and sweeper) and start runs for them. */
   readonly discovery: boolean;

@@ -1,24 +1,17 @@
 /**
- * Package entry: the construct, its options, and the event contract subscribers code against.
+ * Package entry (`.`): the construct, its props and their defaults and limits, the poll interval,
+ * the deployable stack and the settings errors. It is also the jsii entry: everything exported here
+ * is in the `.jsii` assembly and so in every jsii language (see `API.md`). The subscribers' events
+ * contract is the `./events` entry.
  * @packageDocumentation
  */
-export * from './contract';
-export { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from './events/schemas';
-export { BatchPredictionPoller, MACHINE_LEARNING_REGIONS, MachineLearningRegionError, PollerConfigError } from './batch-prediction-poller';
-export type { BatchPredictionPollerProps } from './batch-prediction-poller';
-export {
-  DEFAULT_DISCOVERY,
-  DEFAULT_HISTORY_REMOVAL_POLICY,
-  DEFAULT_LOG_RETENTION,
-  DEFAULT_MAX_RUN_DURATION,
-  DEFAULT_RESTART_BACKOFF,
-  DEFAULT_SCHEMA_REGISTRY,
-  DEFAULT_SWEEP_INTERVAL,
-  DEFAULT_TARGET_MAX_EVENT_AGE,
-  DEFAULT_TARGET_RETRY_ATTEMPTS,
-  PROP_LIMITS,
-} from './poller/props';
-export { BatchPredictionPollerStack, StackOutput } from './batch-prediction-poller-stack';
+export { BatchPredictionPoller } from './batch-prediction-poller';
+export type { BatchPredictionPollerProps } from './poller/props';
+export { PollerDefaults, PollerPropLimits } from './poller/props';
+export { MachineLearningRegionError } from './poller/validation';
+export { PollerConfigError } from './poller/settings-error';
+export { BatchPredictionPollerStack } from './batch-prediction-poller-stack';
 export type { BatchPredictionPollerStackProps } from './batch-prediction-poller-stack';
+export type { PollerAppConfig } from './config';
 export { PollInterval } from './poll-interval';
 export type { AdaptivePollIntervalOptions } from './poll-interval';

@@ -47,6 +47,8 @@ export class PollInterval {
    * and `max`: about `initial` for the first few minutes after a change, growing ×1.1 per poll
    * while nothing happens, and back to `initial` after every transition. An event follows a change
    * within max(initial, 10 % of the time since the previous change), capped at `max`.
+   * @param options the shortest and longest wait and the jitter, each optional
+   * @throws PollerConfigError naming the bad value and the allowed range
    */
   static adaptive(options: AdaptivePollIntervalOptions = {}): PollInterval {
     const defaults = DEFAULT_POLL_INTERVAL_POLICY as Extract<PollIntervalPolicy, { kind: 'adaptive' }>;
@@ -61,16 +63,27 @@ export class PollInterval {
   /**
    * Polls at once, then every `interval` (the classic Job Poller loop): whole seconds from 1 second
    * to 1 day (a batch prediction runs at most 7 days; a longer wait would miss whole jobs).
+   * @param interval the wait between polls
+   * @throws PollerConfigError naming the bad value and the allowed range
    */
   static fixed(interval: Duration): PollInterval {
     return new PollInterval({ kind: 'fixed', intervalSeconds: interval.toSeconds() });
   }
 
   /**
+   * The policy the state machine's Lambda receives (JSON in its environment). TypeScript only: its
+   * type is a discriminated union, which jsii cannot represent, and other languages have no use for
+   * it (they build a PollInterval with {@link adaptive} or {@link fixed}).
+   * @jsii ignore
+   */
+  readonly policy: PollIntervalPolicy;
+
+  /**
    * @throws PollerConfigError naming the bad value and the allowed range
    */
-  private constructor(readonly policy: PollIntervalPolicy) {
+  private constructor(policy: PollIntervalPolicy) {
     const problems = pollIntervalProblems(policy);
     if (problems.length > 0) throw new PollerConfigError(`Invalid poll interval: ${problems.join('; ')}`);
+    this.policy = policy;
   }
 }

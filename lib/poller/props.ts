@@ -14,59 +14,101 @@ import {
 import { PollInterval } from '../poll-interval';
 
 /**
- * The regions Amazon Machine Learning runs in (it takes no new customers and gets no new regions).
- * https://docs.aws.amazon.com/general/latest/gr/machinelearning.html
+ * The default of each {@link BatchPredictionPollerProps} prop that has one (each `@default` names
+ * its member here). A class of constants rather than module-level constants so that jsii carries
+ * them into every language (Python: `PollerDefaults.MAX_RUN_DURATION`).
  */
-export const MACHINE_LEARNING_REGIONS: readonly string[] = ['us-east-1', 'eu-west-1'];
+export class PollerDefaults {
+  /**
+   * Default of `machineLearningRegions`: the regions Amazon Machine Learning runs in (it takes no
+   * new customers and gets no new regions). Frozen: a copy is yours to change.
+   * https://docs.aws.amazon.com/general/latest/gr/machinelearning.html
+   */
+  static readonly MACHINE_LEARNING_REGIONS: string[] = Object.freeze(['us-east-1', 'eu-west-1']) as string[];
+  /** Default of `eventSource`. */
+  static readonly EVENT_SOURCE: string = DEFAULT_EVENT_SOURCE;
+  /** Default of `maxRunDuration`: a batch prediction runs at most 7 days, and a run gets an hour more. */
+  static readonly MAX_RUN_DURATION: Duration = Duration.seconds(DEFAULT_MAX_RUN_SECONDS);
+  /** Default of `maxPollsPerExecution`: far below Step Functions' 25,000-event history limit. */
+  static readonly MAX_POLLS_PER_EXECUTION: number = DEFAULT_MAX_POLLS_PER_EXECUTION;
+  /** Default of `historyRemovalPolicy`: the history is the record, it outlives the stack. */
+  static readonly HISTORY_REMOVAL_POLICY: RemovalPolicy = RemovalPolicy.RETAIN;
+  /** Default of `logRetention`: debugging logs (the history table is the record). */
+  static readonly LOG_RETENTION: logs.RetentionDays = logs.RetentionDays.ONE_MONTH;
+  /** Default of `targetRetryAttempts`: EventBridge's maximum. */
+  static readonly TARGET_RETRY_ATTEMPTS: number = 185;
+  /** Default of `targetMaxEventAge`: EventBridge's maximum. */
+  static readonly TARGET_MAX_EVENT_AGE: Duration = Duration.hours(24);
+  /** Default of `discovery`: on. */
+  static readonly DISCOVERY: boolean = true;
+  /** Default of `sweepInterval`. */
+  static readonly SWEEP_INTERVAL: Duration = Duration.minutes(DEFAULT_SWEEP_MINUTES);
+  /** Default of `maxRestarts`. */
+  static readonly MAX_RESTARTS: number = DEFAULT_MAX_RESTARTS;
+  /** Default of `restartBackoff`. */
+  static readonly RESTART_BACKOFF: Duration = Duration.seconds(DEFAULT_RESTART_BACKOFF_SECONDS);
+  /** Default of `schemaRegistry`: on. */
+  static readonly SCHEMA_REGISTRY: boolean = true;
 
-/** Default of `maxRunDuration`: a batch prediction runs at most 7 days, and a run gets an hour more. */
-export const DEFAULT_MAX_RUN_DURATION = Duration.seconds(DEFAULT_MAX_RUN_SECONDS);
-/** Default of `historyRemovalPolicy`: the history is the record, it outlives the stack. */
-export const DEFAULT_HISTORY_REMOVAL_POLICY = RemovalPolicy.RETAIN;
-/** Default of `logRetention`: debugging logs (the history table is the record). */
-export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
-/** Default of `targetRetryAttempts`: EventBridge's maximum. */
-export const DEFAULT_TARGET_RETRY_ATTEMPTS = 185;
-/** Default of `targetMaxEventAge`: EventBridge's maximum. */
-export const DEFAULT_TARGET_MAX_EVENT_AGE = Duration.hours(24);
-/** Default of `discovery`: on. */
-export const DEFAULT_DISCOVERY = true;
-/** Default of `sweepInterval`. */
-export const DEFAULT_SWEEP_INTERVAL = Duration.minutes(DEFAULT_SWEEP_MINUTES);
-/** Default of `restartBackoff`. */
-export const DEFAULT_RESTART_BACKOFF = Duration.seconds(DEFAULT_RESTART_BACKOFF_SECONDS);
-/** Default of `schemaRegistry`: on. */
-export const DEFAULT_SCHEMA_REGISTRY = true;
+  private constructor() {}
+}
 
 /**
  * The limits {@link BatchPredictionPollerProps} enforces (each one is in its prop's docs too).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html (target retry policy)
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (execution history)
  */
-export const PROP_LIMITS = {
+export class PollerPropLimits {
   /** `eventSource`: EventBridge's `Source` is 1 to 256 characters. */
-  EVENT_SOURCE_MAX_LENGTH: 256,
+  static readonly EVENT_SOURCE_MAX_LENGTH: number = 256;
   /** `maxRunDuration`: at least a minute. */
-  MIN_RUN_SECONDS: 60,
+  static readonly MIN_RUN_SECONDS: number = 60;
   /** `maxRunDuration`: the state machine's timeout (this plus an hour) must stay below a year. */
-  MAX_RUN_SECONDS: 365 * 24 * 3600 - 7200,
+  static readonly MAX_RUN_SECONDS: number = 365 * 24 * 3600 - 7200;
   /** `maxPollsPerExecution`: 2,000 polls × ~9 history events stays below 20,000, leaving room for retries under 25,000. */
-  MAX_POLLS_PER_EXECUTION: 2000,
+  static readonly MAX_POLLS_PER_EXECUTION: number = 2000;
   /** `maxRestarts`: from 0 to this. */
-  MAX_RESTARTS: MAX_AUTOMATIC_RESTARTS,
+  static readonly MAX_RESTARTS: number = MAX_AUTOMATIC_RESTARTS;
   /** `restartBackoff` and `sweepInterval`: from 1 minute. */
-  MIN_INTERVAL_SECONDS: 60,
+  static readonly MIN_INTERVAL_SECONDS: number = 60;
   /** `restartBackoff` and `sweepInterval`: up to 1 day (beyond it the sweeper would miss whole jobs). */
-  MAX_INTERVAL_SECONDS: 86400,
+  static readonly MAX_INTERVAL_SECONDS: number = 86400;
   /** `stateMachineName`: Step Functions' limit. */
-  STATE_MACHINE_NAME_MAX_LENGTH: 80,
+  static readonly STATE_MACHINE_NAME_MAX_LENGTH: number = 80;
   /** `targetRetryAttempts`: EventBridge's maximum. */
-  MAX_TARGET_RETRY_ATTEMPTS: 185,
+  static readonly MAX_TARGET_RETRY_ATTEMPTS: number = 185;
   /** `targetMaxEventAge`: from 1 minute. */
-  MIN_TARGET_MAX_EVENT_AGE_SECONDS: 60,
+  static readonly MIN_TARGET_MAX_EVENT_AGE_SECONDS: number = 60;
   /** `targetMaxEventAge`: EventBridge's maximum, 24 hours. */
-  MAX_TARGET_MAX_EVENT_AGE_SECONDS: 24 * 3600,
-} as const;
+  static readonly MAX_TARGET_MAX_EVENT_AGE_SECONDS: number = 24 * 3600;
+
+  private constructor() {}
+}
+
+// The module-level names the construct's own code (validation, CLI, tests) reads: the same values
+// as the classes above, which are the public API.
+/** {@link PollerDefaults.MACHINE_LEARNING_REGIONS}. */
+export const MACHINE_LEARNING_REGIONS = PollerDefaults.MACHINE_LEARNING_REGIONS;
+/** {@link PollerDefaults.MAX_RUN_DURATION}. */
+export const DEFAULT_MAX_RUN_DURATION = PollerDefaults.MAX_RUN_DURATION;
+/** {@link PollerDefaults.HISTORY_REMOVAL_POLICY}. */
+export const DEFAULT_HISTORY_REMOVAL_POLICY = PollerDefaults.HISTORY_REMOVAL_POLICY;
+/** {@link PollerDefaults.LOG_RETENTION}. */
+export const DEFAULT_LOG_RETENTION = PollerDefaults.LOG_RETENTION;
+/** {@link PollerDefaults.TARGET_RETRY_ATTEMPTS}. */
+export const DEFAULT_TARGET_RETRY_ATTEMPTS = PollerDefaults.TARGET_RETRY_ATTEMPTS;
+/** {@link PollerDefaults.TARGET_MAX_EVENT_AGE}. */
+export const DEFAULT_TARGET_MAX_EVENT_AGE = PollerDefaults.TARGET_MAX_EVENT_AGE;
+/** {@link PollerDefaults.DISCOVERY}. */
+export const DEFAULT_DISCOVERY = PollerDefaults.DISCOVERY;
+/** {@link PollerDefaults.SWEEP_INTERVAL}. */
+export const DEFAULT_SWEEP_INTERVAL = PollerDefaults.SWEEP_INTERVAL;
+/** {@link PollerDefaults.RESTART_BACKOFF}. */
+export const DEFAULT_RESTART_BACKOFF = PollerDefaults.RESTART_BACKOFF;
+/** {@link PollerDefaults.SCHEMA_REGISTRY}. */
+export const DEFAULT_SCHEMA_REGISTRY = PollerDefaults.SCHEMA_REGISTRY;
+/** {@link PollerPropLimits}. */
+export const PROP_LIMITS = PollerPropLimits;
 
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
@@ -78,7 +120,7 @@ export interface BatchPredictionPollerProps {
   /**
    * The `source` of published events: 1 to 256 characters, not starting with `aws.` (reserved for
    * AWS services).
-   * @default DEFAULT_EVENT_SOURCE - 'batch-prediction-poller'
+   * @default PollerDefaults.EVENT_SOURCE - 'batch-prediction-poller'
    */
   readonly eventSource?: string;
   /**
@@ -89,13 +131,13 @@ export interface BatchPredictionPollerProps {
   /**
    * How long a polling run may last before it fails with reason TIMED_OUT. Amazon ML batch
    * predictions run at most 7 days. From 1 minute to 364 days.
-   * @default DEFAULT_MAX_RUN_DURATION - Duration.hours(169), 7 days and 1 hour
+   * @default PollerDefaults.MAX_RUN_DURATION - Duration.hours(169), 7 days and 1 hour
    */
   readonly maxRunDuration?: Duration;
   /**
    * Polls one execution makes before it continues as a new execution, keeping every execution far
    * below Step Functions' 25,000-event history limit. A whole number from 1 to 2000.
-   * @default DEFAULT_MAX_POLLS_PER_EXECUTION - 1000
+   * @default PollerDefaults.MAX_POLLS_PER_EXECUTION - 1000
    */
   readonly maxPollsPerExecution?: number;
   /**
@@ -113,12 +155,12 @@ export interface BatchPredictionPollerProps {
   readonly alertEmail?: string;
   /**
    * What happens to the history table when the stack is deleted.
-   * @default DEFAULT_HISTORY_REMOVAL_POLICY - RemovalPolicy.RETAIN
+   * @default PollerDefaults.HISTORY_REMOVAL_POLICY - RemovalPolicy.RETAIN
    */
   readonly historyRemovalPolicy?: RemovalPolicy;
   /**
    * How long logs are kept.
-   * @default DEFAULT_LOG_RETENTION - logs.RetentionDays.ONE_MONTH
+   * @default PollerDefaults.LOG_RETENTION - logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -131,13 +173,13 @@ export interface BatchPredictionPollerProps {
    * How many times EventBridge retries delivering a matched event to a rule target of this
    * construct (the alert topic) before it sends the event to {@link BatchPredictionPoller.deadLetterQueue}.
    * A whole number from 0 to 185.
-   * @default DEFAULT_TARGET_RETRY_ATTEMPTS - 185, EventBridge's maximum
+   * @default PollerDefaults.TARGET_RETRY_ATTEMPTS - 185, EventBridge's maximum
    */
   readonly targetRetryAttempts?: number;
   /**
    * How long EventBridge keeps retrying an event it could not deliver to a rule target of this
    * construct before it sends it to {@link BatchPredictionPoller.deadLetterQueue}. From 1 minute to 24 hours.
-   * @default DEFAULT_TARGET_MAX_EVENT_AGE - Duration.hours(24), EventBridge's maximum
+   * @default PollerDefaults.TARGET_MAX_EVENT_AGE - Duration.hours(24), EventBridge's maximum
    */
   readonly targetMaxEventAge?: Duration;
   /**
@@ -145,13 +187,13 @@ export interface BatchPredictionPollerProps {
    * a run when CloudTrail reports `CreateBatchPrediction`, and a scheduled sweeper starts one for
    * every PENDING or INPROGRESS batch prediction not already polled (CloudTrail delivery is best
    * effort and needs a trail).
-   * @default DEFAULT_DISCOVERY - true
+   * @default PollerDefaults.DISCOVERY - true
    */
   readonly discovery?: boolean;
   /**
    * How often the sweeper runs, when discovery is on. A whole number of minutes (an EventBridge
    * rate expression) from 1 minute to 1 day.
-   * @default DEFAULT_SWEEP_INTERVAL - Duration.minutes(15)
+   * @default PollerDefaults.SWEEP_INTERVAL - Duration.minutes(15)
    */
   readonly sweepInterval?: Duration;
   /**
@@ -159,19 +201,19 @@ export interface BatchPredictionPollerProps {
    * TIMED_OUT or ABORTED: retries exhausted, a crash, the deadline) while Amazon ML still reports it
    * PENDING or INPROGRESS. Each restart is a new run, named `<id>+r<N>`. A whole number from 0
    * (never) to 10.
-   * @default DEFAULT_MAX_RESTARTS - 3
+   * @default PollerDefaults.MAX_RESTARTS - 3
    */
   readonly maxRestarts?: number;
   /**
    * How long after the previous run ended the sweeper may start restart 1; restart N waits
    * `restartBackoff × 2^(N-1)`. From 1 minute to 1 day, whole seconds.
-   * @default DEFAULT_RESTART_BACKOFF - Duration.minutes(15)
+   * @default PollerDefaults.RESTART_BACKOFF - Duration.minutes(15)
    */
   readonly restartBackoff?: Duration;
   /**
    * Register the event schemas (JSON Schema draft-04) in a new EventBridge schema registry, so
    * subscribers can download code bindings for them.
-   * @default DEFAULT_SCHEMA_REGISTRY - true
+   * @default PollerDefaults.SCHEMA_REGISTRY - true
    */
   readonly schemaRegistry?: boolean;
   /**
@@ -179,9 +221,9 @@ export interface BatchPredictionPollerProps {
    * fail and the sweeper would error at every sweep); a region-agnostic stack gets a warning.
    * Override it only if Amazon ML has added a region. A non-empty list of region names such as
    * `us-east-1`.
-   * @default MACHINE_LEARNING_REGIONS - us-east-1 and eu-west-1
+   * @default PollerDefaults.MACHINE_LEARNING_REGIONS - us-east-1 and eu-west-1
    */
-  readonly machineLearningRegions?: readonly string[];
+  readonly machineLearningRegions?: string[];
   /**
    * The topic the dead-letter-queue alarm notifies. That alarm means an alert was not delivered,
    * possibly because the alert topic itself (its policy, key or subscriptions) is what failed, so

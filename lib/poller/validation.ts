@@ -125,7 +125,12 @@ export function validateEventBusName(eventBusName: string, naming: SettingNaming
   }
 }
 
-/** The stack's region is one Amazon ML does not run in; the message names the regions it runs in. */
+/**
+ * The stack's region is one Amazon ML does not run in; the message names the regions it runs in.
+ * TypeScript and JavaScript only (jsii cannot represent a subclass of `Error`): in other jsii
+ * languages it arrives as the runtime's error (Python: `jsii.errors.JSIIError`) with this message.
+ * @jsii ignore
+ */
 export class MachineLearningRegionError extends Error {
   constructor(message: string) {
     super(message);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { BatchPredictionPoller, type BatchPredictionPollerProps, PollerConfigError, withDefaults } from '../../lib/batch-prediction-poller';
 import { readPollerAppConfig } from '../../lib/config';
+import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract';
 import * as pkg from '../../lib/index';
 import { PollInterval } from '../../lib/poll-interval';
 import { thrownBy } from './synth';
@@ -102,26 +103,26 @@ describe('one rule, named for where the setting came from', () => {
 describe('defaults', () => {
   const defaults = withDefaults({});
   it.each<[keyof BatchPredictionPollerProps, unknown]>([
-    ['eventSource', pkg.DEFAULT_EVENT_SOURCE],
-    ['maxRunDuration', pkg.DEFAULT_MAX_RUN_DURATION],
-    ['maxPollsPerExecution', pkg.DEFAULT_MAX_POLLS_PER_EXECUTION],
-    ['historyRemovalPolicy', pkg.DEFAULT_HISTORY_REMOVAL_POLICY],
-    ['logRetention', pkg.DEFAULT_LOG_RETENTION],
-    ['targetRetryAttempts', pkg.DEFAULT_TARGET_RETRY_ATTEMPTS],
-    ['targetMaxEventAge', pkg.DEFAULT_TARGET_MAX_EVENT_AGE],
-    ['discovery', pkg.DEFAULT_DISCOVERY],
-    ['sweepInterval', pkg.DEFAULT_SWEEP_INTERVAL],
-    ['maxRestarts', pkg.DEFAULT_MAX_RESTARTS],
-    ['restartBackoff', pkg.DEFAULT_RESTART_BACKOFF],
-    ['schemaRegistry', pkg.DEFAULT_SCHEMA_REGISTRY],
-    ['machineLearningRegions', pkg.MACHINE_LEARNING_REGIONS],
+    ['eventSource', pkg.PollerDefaults.EVENT_SOURCE],
+    ['maxRunDuration', pkg.PollerDefaults.MAX_RUN_DURATION],
+    ['maxPollsPerExecution', pkg.PollerDefaults.MAX_POLLS_PER_EXECUTION],
+    ['historyRemovalPolicy', pkg.PollerDefaults.HISTORY_REMOVAL_POLICY],
+    ['logRetention', pkg.PollerDefaults.LOG_RETENTION],
+    ['targetRetryAttempts', pkg.PollerDefaults.TARGET_RETRY_ATTEMPTS],
+    ['targetMaxEventAge', pkg.PollerDefaults.TARGET_MAX_EVENT_AGE],
+    ['discovery', pkg.PollerDefaults.DISCOVERY],
+    ['sweepInterval', pkg.PollerDefaults.SWEEP_INTERVAL],
+    ['maxRestarts', pkg.PollerDefaults.MAX_RESTARTS],
+    ['restartBackoff', pkg.PollerDefaults.RESTART_BACKOFF],
+    ['schemaRegistry', pkg.PollerDefaults.SCHEMA_REGISTRY],
+    ['machineLearningRegions', pkg.PollerDefaults.MACHINE_LEARNING_REGIONS],
   ])('%s defaults to the named constant the package exports', (prop, constant) => {
     expect(constant).toBeDefined();
     expect(defaults[prop]).toBe(constant);
   });
 
   it('the poll interval defaults to the contract policy', () => {
-    expect(defaults.pollInterval.policy).toEqual(pkg.DEFAULT_POLL_INTERVAL_POLICY);
+    expect(defaults.pollInterval.policy).toEqual(DEFAULT_POLL_INTERVAL_POLICY);
   });
 
   // Every `@default` of the props names an exported constant (or, after "-", says what happens).
@@ -132,7 +133,11 @@ describe('defaults', () => {
     expect(named.length).toBe(19);
     for (const name of named) {
       if (name === '-' || name === 'PollInterval.adaptive()') continue;
-      expect(Object.keys(pkg)).toContain(name);
+      // `PollerDefaults.X`: a static member of a class the package exports (jsii carries no
+      // module-level constants into other languages).
+      const [owner, member] = name.split('.');
+      expect(Object.keys(pkg)).toContain(owner);
+      expect(Object.keys(new Map<string, object>(Object.entries(pkg)).get(owner) ?? {})).toContain(member);
     }
   });
 });
