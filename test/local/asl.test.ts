@@ -14,7 +14,7 @@ import {
   readReferencePath,
   waitMillisecondsOf,
   walkStates,
-} from '../../local/asl';
+} from '../../local/template/asl';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Poll';
 

@@ -12,7 +12,7 @@ import {
   physicalIdOf,
   resolveIntrinsics,
   resolveStateMachineDefinition,
-} from '../../local/intrinsics';
+} from '../../local/template/intrinsics';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

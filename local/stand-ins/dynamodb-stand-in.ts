@@ -14,7 +14,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { ServiceError, SharedEndpoint, readBody, sendError } from './aws-json-server';
-import type { FaultPlan } from './faults';
+import type { FaultPlan } from '../scenarios/faults';
 import type { RecordedCall } from './machine-learning-stand-in';
 
 /** A table as the template defines it. */

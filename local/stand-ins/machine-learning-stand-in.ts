@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
-import type { FaultPlan } from './faults';
-import type { BatchPredictionScenario } from './scenario';
-import type { VirtualClock } from './virtual-clock';
+import type { FaultPlan } from '../scenarios/faults';
+import type { BatchPredictionScenario } from '../scenarios/scenario';
+import type { VirtualClock } from '../core/virtual-clock';
 
 /** A call the stand-in answered, for least-privilege checks and summaries. */
 export interface RecordedCall {
@@ -129,7 +129,7 @@ export class MachineLearningStandIn {
 
   /**
    * Every filter variable and operator, `SortOrder`, `Limit` and `NextToken`, validated as the API
-   * does (`local/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
+   * does (`local/stand-ins/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
    * `GetBatchPrediction`'s without `LogUri`.
    * @see https://docs.aws.amazon.com/machine-learning/latest/APIReference/API_DescribeBatchPredictions.html
    */

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
-import { DEMO_SCENARIO } from './demo-scenario';
-import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
-import { LocalRuntime, type RunResult } from './runtime';
-import { type Scenario, ScenarioError, parseScenario } from './scenario';
+import { DEMO_SCENARIO } from '../scenarios/demo-scenario';
+import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
+import { LocalRuntime, type RunResult } from '../runtime/runtime';
+import { type Scenario, ScenarioError, parseScenario } from '../scenarios/scenario';
 import {
   ServedTimeline,
   formatExecutions,

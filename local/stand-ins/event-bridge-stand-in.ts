@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readReferencePath } from './asl';
+import { readReferencePath } from '../template/asl';
 import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
-import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
-import type { ScheduleDefinition } from './deployment';
-import type { FaultPlan } from './faults';
+import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
+import type { ScheduleDefinition } from '../template/deployment';
+import type { FaultPlan } from '../scenarios/faults';
 import type { RecordedCall } from './machine-learning-stand-in';
 
 /** A rule target as the template defines it. */

@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../bin/app';
-import { LOCAL_HANDLER_METADATA } from '../lib/contract/handlers';
-import type { RuleDefinition, TargetDefinition } from './event-bridge-stand-in';
-import { type EventPattern, validateEventPattern } from './event-pattern';
-import type { TableDefinition } from './dynamodb-stand-in';
+import { buildApp } from '../../bin/app';
+import { LOCAL_HANDLER_METADATA } from '../../lib/contract/handlers';
+import type { RuleDefinition, TargetDefinition } from '../stand-ins/event-bridge-stand-in';
+import { type EventPattern, validateEventPattern } from '../core/event-pattern';
+import type { TableDefinition } from '../stand-ins/dynamodb-stand-in';
 import { type ResolveContext, arnOf, physicalIdOf, resolveIntrinsics, resolveStateMachineDefinition } from './intrinsics';
 
 /** The fake account and region every local deployment lives in. */
@@ -102,7 +102,7 @@ interface CfnResource {
   Metadata?: Record<string, unknown>;
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 /**
  * Synthesizes the app in-process exactly as `cdk synth` does (same `buildApp`, same `cdk.json`
