@@ -6,7 +6,8 @@ import { type FunctionDefinition, type LocalDeployment, synthesizeDeployment } f
 import { DynamoDbStandIn } from '../stand-ins/dynamodb-stand-in';
 import { type DeliveredEvent, EventBridgeStandIn, type EventEnvelope } from '../stand-ins/event-bridge-stand-in';
 import { FaultPlan } from '../scenarios/faults';
-import { MachineLearningStandIn, type RecordedCall } from '../stand-ins/machine-learning-stand-in';
+import type { RecordedCall } from '../core/recorded-call';
+import { MachineLearningStandIn } from '../stand-ins/machine-learning-stand-in';
 import { type Scenario, ScenarioError } from '../scenarios/scenario';
 import { type QueueContents, SqsStandIn } from '../stand-ins/sqs-stand-in';
 import { type ExecutionRecord, LocalStepFunctions } from '../step-functions/step-functions';

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { ServiceError } from '../core/service-error';
+import { type Operation, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
 import type { FaultPlan } from '../scenarios/faults';
 import type { BatchPredictionScenario } from '../scenarios/scenario';
+import type { RecordedCall } from '../core/recorded-call';
 import type { VirtualClock } from '../core/virtual-clock';
-
-/** A call the stand-in answered, for least-privilege checks and summaries. */
-export interface RecordedCall {
-  readonly service: string;
-  readonly operation: string;
-  /** The resource the call was about (a batch prediction id, a table, a bus), if any. */
-  readonly resource?: string;
-}
 
 /** Field names of `GetBatchPrediction`, camelCase → PascalCase. */
 const PASCAL: Readonly<Record<string, string>> = {

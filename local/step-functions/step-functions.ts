@@ -9,11 +9,11 @@ import {
   walkStates,
   waitMillisecondsOf,
 } from '../template/asl';
-import { ServiceError } from '../stand-ins/aws-json-server';
+import { ServiceError } from '../core/service-error';
 import type { FunctionDefinition, StateMachineDefinitionInfo } from '../template/deployment';
 import { type HistoryEvent, type LoggedEvent, type TaskAttempt, historyOf } from './execution-history';
 import type { FaultPlan } from '../scenarios/faults';
-import type { RecordedCall } from '../stand-ins/machine-learning-stand-in';
+import type { RecordedCall } from '../core/recorded-call';
 import { type VirtualClock, seededRandom } from '../core/virtual-clock';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */

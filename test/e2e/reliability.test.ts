@@ -14,7 +14,7 @@ import {
 } from '../../lib/contract';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ServiceError } from '../../local/stand-ins/aws-json-server';
+import { ServiceError } from '../../local/core/service-error';
 import { validateScenario } from '../../local/scenarios/scenario';
 import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';

@@ -19,7 +19,7 @@ import {
   synthesizeTemplate,
 } from '../../local/template/deployment';
 import { type ResolveContext, arnOf, resolveIntrinsics } from '../../local/template/intrinsics';
-import type { RecordedCall } from '../../local/stand-ins/machine-learning-stand-in';
+import type { RecordedCall } from '../../local/core/recorded-call';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 

@@ -1,7 +1,7 @@
 import { DetailType } from '../../../lib/contract';
 import type { LocalDeployment } from '../../../local/template/deployment';
 import type { DeliveredEvent } from '../../../local/stand-ins/event-bridge-stand-in';
-import type { RecordedCall } from '../../../local/stand-ins/machine-learning-stand-in';
+import type { RecordedCall } from '../../../local/core/recorded-call';
 import { LocalRuntime, type RunResult } from '../../../local/runtime/runtime';
 import { validateScenario } from '../../../local/scenarios/scenario';
 
