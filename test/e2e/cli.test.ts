@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DetailType } from '../../lib/contract';
-import { UsageError, main, parseArgs } from '../../local/cli/cli';
+import { DEFAULT_SERVE_PORT, UsageError, main, parseArgs } from '../../local/cli/cli';
 import { EventPatternError } from '../../local/core/event-pattern';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -240,9 +240,34 @@ describe('parseArgs', () => {
     [['--serve', '--summary-out=s.json'], UsageError, /^--summary-out is not available with --serve/],
     [['--speed', '10'], UsageError, /^--speed only applies with --serve: npm start -- --serve --speed 10$/],
     [['--port', '5000', '--speed=5'], UsageError, /^--speed and --port only apply with --serve/],
+    [
+      ['--scenario', '--verbose'],
+      UsageError,
+      /^--scenario needs a value, got the option --verbose; for a value starting with "--" write --scenario=--verbose$/,
+    ],
+    [['--verbose=yes'], UsageError, /^--verbose takes no value, got "--verbose=yes"; write --verbose alone$/],
+    [['-x'], UsageError, /^unknown option "-x"; run npm start -- --help$/],
+    [['--serve', '--speed', 'fast'], UsageError, /^--speed must be a number above 0 \(at most 1000000\), got "fast"$/],
+    [['--serve', '--port=65536'], UsageError, /^--port must be a port number from 0 to 65535, got "65536"$/],
   ])('refuses %j', (argv, type, message) => {
     expect(() => parseArgs(argv)).toThrow(type);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it.each([['-h'], ['--help']])('reads %s as the request for help', (flag) => {
+    expect(parseArgs([flag])).toEqual({ rules: [], verbose: false, help: true });
+  });
+
+  it('reads --serve with its defaults, and --rule more than once in order', () => {
+    const first = write('args-first-rule.json', TERMINAL_RULE);
+    const second = write('args-second-rule.json', { source: ['other'] });
+    expect(parseArgs(['--serve', '--rule', first, `--rule=${second}`])).toMatchObject({
+      rules: [
+        { file: first, pattern: TERMINAL_RULE },
+        { file: second, pattern: { source: ['other'] } },
+      ],
+      serve: { speed: 60, port: DEFAULT_SERVE_PORT },
+    });
   });
 
   it('keeps --rule and --events-out with --serve (the served timeline honours them)', () => {
