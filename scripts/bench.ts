@@ -26,8 +26,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectionDelayBoundSeconds } from '../lambda/domain/poll-interval';
 import { DetailType, type PollIntervalPolicy } from '../lib/contract';
-import type { FunctionDefinition, LocalDeployment } from '../local/deployment';
-import type { RunTotals } from '../local/runtime';
+import type { FunctionDefinition, LocalDeployment } from '../local/template/deployment';
+import type { RunTotals } from '../local/runtime/runtime';
 import {
   PRICES_USD,
   type Usage,
@@ -149,8 +149,8 @@ async function childMain(): Promise<void> {
 
 async function simulate(request: SimulateRequest): Promise<SimulationSummary> {
   // Loaded here, in the worker, so that the parent process stays free of the runtime.
-  const { LocalRuntime } = await import('../local/runtime');
-  const { validateScenario } = await import('../local/scenario');
+  const { LocalRuntime } = await import('../local/runtime/runtime');
+  const { validateScenario } = await import('../local/scenarios/scenario');
   const scenario = validateScenario(request.scenario, 'bench scenario');
   const deployment = request.deployment;
   const runtime = await LocalRuntime.start(scenario, { deployment });
@@ -574,7 +574,7 @@ async function main(): Promise<void> {
   // 2. The reference mix under both policies, in two workers at once.
   log('synthesizing the default (adaptive) and the fixed 30 s deployments');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthesizeDeployment } = require('../local/deployment') as typeof import('../local/deployment');
+  const { synthesizeDeployment } = require('../local/template/deployment') as typeof import('../local/template/deployment');
   const adaptiveDeployment = synthesizeDeployment({});
   const fixedDeployment = synthesizeDeployment({ pollInterval: 30 });
   log('running the reference mix (5 min … 7 days) under both policies');

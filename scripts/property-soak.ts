@@ -7,8 +7,8 @@
  * Exit code 1 if any job lost, reordered or misrecorded a transition, or any run failed.
  */
 import fc from 'fast-check';
-import { synthesizeDeployment } from '../local/deployment';
-import { LocalRuntime } from '../local/runtime';
+import { synthesizeDeployment } from '../local/template/deployment';
+import { LocalRuntime } from '../local/runtime/runtime';
 import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from '../test/e2e/support/delivery-model';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -8,9 +8,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_SCENARIO } from '../local/demo-scenario';
-import { readmeExamples, withExamples } from '../local/readme-examples';
-import { LocalRuntime } from '../local/runtime';
+import { DEMO_SCENARIO } from '../local/scenarios/demo-scenario';
+import { readmeExamples, withExamples } from '../local/cli/readme-examples';
+import { LocalRuntime } from '../local/runtime/runtime';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -4,9 +4,9 @@ import Ajv from 'ajv-draft-04';
 import { renderSchemaFiles } from '../../scripts/generate-schemas';
 import { DetailType } from '../../lib/contract';
 import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/events/schemas';
-import { synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime, type RunResult } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
+import { synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value));

@@ -1,7 +1,7 @@
 import type { GetBatchPredictionOutput } from '@aws-sdk/client-machine-learning';
 import { BATCH_PREDICTION_FIELDS, SNAPSHOT_FIELD_NAMES, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/events';
 import { toSnapshot } from '../../lambda/domain/snapshot';
-import { TIMELINE_FIELDS } from '../../local/scenario';
+import { TIMELINE_FIELDS } from '../../local/scenarios/scenario';
 
 /**
  * The compile-time half: every field the SDK's `GetBatchPrediction` answer has is in the one field

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
-import { synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
-import { startServeEndpoint } from '../../local/serve';
+import { synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
+import { startServeEndpoint } from '../../local/cli/serve';
 import { servedCli, until } from './support/served';
 
 // `watch --restart` against the long-running local runtime, through its one endpoint: a run that

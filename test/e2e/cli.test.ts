@@ -14,8 +14,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DetailType } from '../../lib/contract';
-import { UsageError, main, parseArgs } from '../../local/cli';
-import { EventPatternError } from '../../local/event-pattern';
+import { DEFAULT_SERVE_PORT, UsageError, main, parseArgs } from '../../local/cli/cli';
+import { EventPatternError } from '../../local/core/event-pattern';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 let dir: string;
@@ -42,12 +42,12 @@ async function runMain(argv: string[]): Promise<{ code: number; lines: string[] 
   return { code, lines };
 }
 
-/** Runs the real entry point as `npm start` does (`tsx local/cli.ts ...`). */
+/** Runs the real entry point as `npm start` does (`tsx local/cli/cli.ts ...`). */
 function spawnCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
   // Let the child decide for itself whether the SDK's Node-version warning shows.
   delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
-  const child = spawnSync('npx', ['tsx', 'local/cli.ts', ...args], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  const child = spawnSync('npx', ['tsx', 'local/cli/cli.ts', ...args], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 120_000 });
   if (child.error) throw child.error;
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
@@ -240,9 +240,34 @@ describe('parseArgs', () => {
     [['--serve', '--summary-out=s.json'], UsageError, /^--summary-out is not available with --serve/],
     [['--speed', '10'], UsageError, /^--speed only applies with --serve: npm start -- --serve --speed 10$/],
     [['--port', '5000', '--speed=5'], UsageError, /^--speed and --port only apply with --serve/],
+    [
+      ['--scenario', '--verbose'],
+      UsageError,
+      /^--scenario needs a value, got the option --verbose; for a value starting with "--" write --scenario=--verbose$/,
+    ],
+    [['--verbose=yes'], UsageError, /^--verbose takes no value, got "--verbose=yes"; write --verbose alone$/],
+    [['-x'], UsageError, /^unknown option "-x"; run npm start -- --help$/],
+    [['--serve', '--speed', 'fast'], UsageError, /^--speed must be a number above 0 \(at most 1000000\), got "fast"$/],
+    [['--serve', '--port=65536'], UsageError, /^--port must be a port number from 0 to 65535, got "65536"$/],
   ])('refuses %j', (argv, type, message) => {
     expect(() => parseArgs(argv)).toThrow(type);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it.each([['-h'], ['--help']])('reads %s as the request for help', (flag) => {
+    expect(parseArgs([flag])).toEqual({ rules: [], verbose: false, help: true });
+  });
+
+  it('reads --serve with its defaults, and --rule more than once in order', () => {
+    const first = write('args-first-rule.json', TERMINAL_RULE);
+    const second = write('args-second-rule.json', { source: ['other'] });
+    expect(parseArgs(['--serve', '--rule', first, `--rule=${second}`])).toMatchObject({
+      rules: [
+        { file: first, pattern: TERMINAL_RULE },
+        { file: second, pattern: { source: ['other'] } },
+      ],
+      serve: { speed: 60, port: DEFAULT_SERVE_PORT },
+    });
   });
 
   it('keeps --rule and --events-out with --serve (the served timeline honours them)', () => {

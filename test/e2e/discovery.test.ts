@@ -1,7 +1,7 @@
 import { DetailType, PollerErrorName } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import type { AsyncInvocationRecord } from '../../local/discovery';
-import { LocalRuntime, type RunResult } from '../../local/runtime';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { AsyncInvocationRecord } from '../../local/runtime/discovery';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import { runLocally } from './support/local-run';
 
 // Automatic discovery through the local runtime: the sweeper schedule and the CloudTrail rule of

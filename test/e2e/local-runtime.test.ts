@@ -4,10 +4,10 @@
  * stand-ins. Each scenario gets a fresh runtime; the stack is synthesized once for the file.
  */
 import { DEFAULT_EVENT_SOURCE, DetailType, PollerErrorName, PollingFailureReason } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import type { DeliveredEvent } from '../../local/event-bridge-stand-in';
-import { LocalRuntime, type RunResult } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
 
 const START_MS = Date.parse('2026-01-05T00:00:00.000Z');
 const ACCOUNT = '123456789012';

@@ -8,8 +8,8 @@
  * `npm run soak` runs the same model over 10,000 jobs.
  */
 import fc from 'fast-check';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime } from '../../local/runtime';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime } from '../../local/runtime/runtime';
 import {
   type DeliveryFigures,
   type Observation,

@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../local/cli';
-import { DEMO_SCENARIO } from '../../local/demo-scenario';
-import { ReadmeMarkerError, readmeBlocks, readmeExamples, withExamples } from '../../local/readme-examples';
-import { LocalRuntime, type RunResult } from '../../local/runtime';
+import { main } from '../../local/cli/cli';
+import { DEMO_SCENARIO } from '../../local/scenarios/demo-scenario';
+import { ReadmeMarkerError, readmeBlocks, readmeExamples, withExamples } from '../../local/cli/readme-examples';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 
 const README = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
 let runtime: LocalRuntime;

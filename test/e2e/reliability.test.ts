@@ -14,10 +14,10 @@ import {
 } from '../../lib/contract';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ServiceError } from '../../local/aws-json-server';
-import { validateScenario } from '../../local/scenario';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime, type RunResult } from '../../local/runtime';
+import { ServiceError } from '../../local/core/service-error';
+import { validateScenario } from '../../local/scenarios/scenario';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import {
   callsOf,
   distinctEventIds,

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_RESTARTS, DetailType } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime } from '../../local/runtime';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime } from '../../local/runtime/runtime';
 import { pollingFailures, runLocally, statusChanges } from './support/local-run';
 
 // Restarts through the local runtime: a run that fails while Amazon ML still reports the batch

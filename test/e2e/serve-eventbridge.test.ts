@@ -11,12 +11,12 @@ import {
   PutRuleCommand,
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
-import { servedTimeline } from '../../local/cli';
-import { synthesizeDeployment } from '../../local/deployment';
-import { parseEventPattern } from '../../local/event-pattern';
-import { LocalRuntime } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
-import { startServeEndpoint } from '../../local/serve';
+import { servedTimeline } from '../../local/cli/cli';
+import { synthesizeDeployment } from '../../local/template/deployment';
+import { parseEventPattern } from '../../local/core/event-pattern';
+import { LocalRuntime } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
+import { startServeEndpoint } from '../../local/cli/serve';
 
 // EventBridge's rule API on the served endpoint (`npm start -- --serve`), through the real SDK
 // client, the way a subscriber tests its rule: TestEventPattern, PutRule / DescribeRule /

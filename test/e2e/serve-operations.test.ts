@@ -23,10 +23,10 @@ import {
   StopExecutionCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
-import { synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
-import { startServeEndpoint } from '../../local/serve';
+import { synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
+import { startServeEndpoint } from '../../local/cli/serve';
 import { until } from './support/served';
 
 // The served endpoint (`npm start -- --serve`) through the real SDK clients, as the aws CLI and

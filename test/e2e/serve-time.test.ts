@@ -7,12 +7,12 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DetailType } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/deployment';
-import { LocalRuntime } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
-import { startServeEndpoint } from '../../local/serve';
+import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
+import { startServeEndpoint } from '../../local/cli/serve';
 import { servedCli, until } from './support/served';
-import { ServedTimeline, pollerEventSource } from '../../local/timeline';
+import { ServedTimeline, pollerEventSource } from '../../local/cli/timeline';
 
 // Served time (`npm start -- --serve --speed N`) against the operator CLI and the served timeline:
 // the CLI's durations follow the endpoint's clock (its answers' Date header), the first poll is at

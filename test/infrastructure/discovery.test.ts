@@ -12,7 +12,7 @@ import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poll
 import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, type StarterRequest } from '../../lib/contract';
 import { EVENT_SCHEMAS } from '../../lib/events/schemas';
 import * as starterHandlerModule from '../../lambda/starter-handler';
-import { matchesEventPattern } from '../../local/event-pattern';
+import { matchesEventPattern } from '../../local/core/event-pattern';
 import {
   TEST_ACCOUNT,
   TEST_REGION,

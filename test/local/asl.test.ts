@@ -11,10 +11,10 @@ import {
   UnsupportedDefinitionError,
   assertRunnableLocally,
   countEvent,
-  readReferencePath,
   waitMillisecondsOf,
   walkStates,
-} from '../../local/asl';
+} from '../../local/template/asl';
+import { readReferencePath } from '../../local/core/reference-path';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Poll';
 

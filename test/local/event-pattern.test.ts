@@ -10,7 +10,7 @@ import {
   parseEventPattern,
   validateEventPattern,
   wildcardComplexity,
-} from '../../local/event-pattern';
+} from '../../local/core/event-pattern';
 
 /** Wraps a detail (and envelope overrides) in a full EventBridge envelope. */
 function envelope(detail: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -4,11 +4,11 @@
  * the interpreter for real.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
-import { LAMBDA_INVOKE } from '../../local/asl';
-import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
-import { wireEvent } from '../../local/execution-history';
-import { HistoryNotKeptError, LocalStepFunctions } from '../../local/step-functions';
-import { VirtualClock, installVirtualTime } from '../../local/virtual-clock';
+import { LAMBDA_INVOKE } from '../../local/template/asl';
+import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/template/deployment';
+import { wireEvent } from '../../local/step-functions/execution-history';
+import { HistoryNotKeptError, LocalStepFunctions } from '../../local/step-functions/step-functions';
+import { VirtualClock, installVirtualTime } from '../../local/core/virtual-clock';
 
 const FN: FunctionDefinition = {
   logicalId: 'Worker',

@@ -2,8 +2,8 @@
  * The fault plan's extensions (`after`, `skip`, `Invoke` faults scoped to a `state`) and how a
  * scenario file declares them. Their effect through the runtime is tested in test/e2e.
  */
-import { FaultPlan } from '../../local/faults';
-import { ScenarioError, validateScenario } from '../../local/scenario';
+import { FaultPlan } from '../../local/scenarios/faults';
+import { ScenarioError, validateScenario } from '../../local/scenarios/scenario';
 
 const bp = { id: 'bp-1', timeline: [{ at: 0, status: 'COMPLETED' }] };
 const withFault = (fault: Record<string, unknown>) => ({ batchPredictions: [bp], faults: [fault] });

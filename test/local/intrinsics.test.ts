@@ -12,7 +12,7 @@ import {
   physicalIdOf,
   resolveIntrinsics,
   resolveStateMachineDefinition,
-} from '../../local/intrinsics';
+} from '../../local/template/intrinsics';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -209,6 +209,37 @@ describe('errors', () => {
       expect((e as IntrinsicResolutionError).name).toBe('IntrinsicResolutionError');
       expect((e as IntrinsicResolutionError).details).toEqual({ fn: 'Ref', logicalId: 'Nope', path: '$.a.Ref' });
     }
+  });
+});
+
+describe('names that refer to other names', () => {
+  const naming = (resources: ResolveContext['resources']): ResolveContext => ({ account: ACCOUNT, region: REGION, resources });
+  const loop = naming({
+    A: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: { 'Fn::Sub': '${B}-a' } } },
+    B: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: { 'Fn::Sub': '${A}-b' } } },
+  });
+
+  it('turns a circular name into a named error, not a stack overflow', () => {
+    const attempt = (): unknown => resolveIntrinsics({ Ref: 'A' }, loop);
+    expect(attempt).toThrow(IntrinsicResolutionError);
+    expect(attempt).toThrow(/^Ref: circular reference while resolving a name \(logical id 'A'\)/);
+  });
+
+  it('resolves a name used twice on one path (a diamond is not a loop)', () => {
+    const diamond = naming({
+      Base: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'base' } },
+      Both: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: { 'Fn::Sub': '${Base}-${Base}' } } },
+    });
+    expect(resolveIntrinsics({ Ref: 'Both' }, diamond)).toBe('base-base');
+  });
+
+  it('keeps no trace of a failed resolution: the next one, with the same logical ids, resolves', () => {
+    expect(() => resolveIntrinsics({ Ref: 'A' }, loop)).toThrow(IntrinsicResolutionError);
+    const fixed = naming({
+      A: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: { 'Fn::Sub': '${B}-a' } } },
+      B: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'b' } },
+    });
+    expect(resolveIntrinsics({ Ref: 'A' }, fixed)).toBe('b-a');
   });
 });
 

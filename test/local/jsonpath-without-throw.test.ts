@@ -4,7 +4,11 @@
  * uses: `JSONPath({ path, json, wrap: false })`.
  */
 import fc from 'fast-check';
-import { evaluateWithoutThrow, installJsonPathWithoutThrow, interpreterJsonPathModule } from '../../local/jsonpath-without-throw';
+import {
+  evaluateWithoutThrow,
+  installJsonPathWithoutThrow,
+  interpreterJsonPathModule,
+} from '../../local/step-functions/jsonpath-without-throw';
 
 // The original, captured before anything installs the patch in this process.
 const jsonPathModule = interpreterJsonPathModule();

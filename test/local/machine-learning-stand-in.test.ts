@@ -4,11 +4,11 @@
  */
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
-import { SharedEndpoint } from '../../local/aws-json-server';
-import { FaultPlan } from '../../local/faults';
-import { MachineLearningStandIn } from '../../local/machine-learning-stand-in';
-import { validateScenario } from '../../local/scenario';
-import { VirtualClock } from '../../local/virtual-clock';
+import { SharedEndpoint } from '../../local/stand-ins/aws-json-server';
+import { FaultPlan } from '../../local/scenarios/faults';
+import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning-stand-in';
+import { validateScenario } from '../../local/scenarios/scenario';
+import { VirtualClock } from '../../local/core/virtual-clock';
 
 afterAll(() => SharedEndpoint.closeAll());
 

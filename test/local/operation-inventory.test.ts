@@ -5,13 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dynaliteOperations } from '../../local/dynamodb-stand-in';
-import { EventBridgeStandIn } from '../../local/event-bridge-stand-in';
-import { MachineLearningStandIn } from '../../local/machine-learning-stand-in';
-import { CLOUDFORMATION_OPERATIONS, SERVICE_BY_TARGET_PREFIX } from '../../local/serve';
-import { stepFunctionsOperations } from '../../local/step-functions-endpoint';
-import { LocalStepFunctions } from '../../local/step-functions';
-import { VirtualClock } from '../../local/virtual-clock';
+import { dynaliteOperations } from '../../local/stand-ins/dynamodb-stand-in';
+import { EventBridgeStandIn } from '../../local/stand-ins/event-bridge-stand-in';
+import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning-stand-in';
+import { CLOUDFORMATION_OPERATIONS, SERVICE_BY_TARGET_PREFIX } from '../../local/cli/serve';
+import { stepFunctionsOperations } from '../../local/step-functions/step-functions-endpoint';
+import { LocalStepFunctions } from '../../local/step-functions/step-functions';
+import { VirtualClock } from '../../local/core/virtual-clock';
 
 const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 

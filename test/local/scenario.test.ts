@@ -2,7 +2,7 @@
  * Scenario files: a valid one parses with its defaults; every kind of mistake is a ScenarioError
  * whose one-line message names the file, the path inside it and the problem.
  */
-import { ScenarioError, parseScenario, validateScenario } from '../../local/scenario';
+import { ScenarioError, parseScenario, validateScenario } from '../../local/scenarios/scenario';
 
 const SOURCE = 'my-scenario.json';
 const TIMELINE = [{ at: 0, status: 'PENDING' }];

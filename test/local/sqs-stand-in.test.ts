@@ -2,8 +2,8 @@
  * The local SQS: the template's queues keep what is sent to them, in order, with deterministic ids,
  * and refuse a queue the template does not have.
  */
-import { SqsStandIn } from '../../local/sqs-stand-in';
-import { VirtualClock } from '../../local/virtual-clock';
+import { SqsStandIn } from '../../local/stand-ins/sqs-stand-in';
+import { VirtualClock } from '../../local/core/virtual-clock';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 const QUEUE = { logicalId: 'PollerDeadLetterQueue71E58835', name: 'dlq', arn: 'arn:aws:sqs:us-east-1:123456789012:dlq' };

@@ -6,11 +6,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { LAMBDA_INVOKE } from '../../local/asl';
-import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
-import { LocalStepFunctions } from '../../local/step-functions';
-import { stepFunctionsListener } from '../../local/step-functions-endpoint';
-import { VirtualClock } from '../../local/virtual-clock';
+import { LAMBDA_INVOKE } from '../../local/template/asl';
+import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/template/deployment';
+import { LocalStepFunctions } from '../../local/step-functions/step-functions';
+import { stepFunctionsListener } from '../../local/step-functions/step-functions-endpoint';
+import { VirtualClock } from '../../local/core/virtual-clock';
 
 const FN: FunctionDefinition = {
   logicalId: 'Worker',

@@ -2,10 +2,10 @@
  * The local Step Functions' context object: `$$.State.RetryCount` counts the retries of the state
  * being run, as Step Functions does, so a handler can tell a first attempt from a retry.
  */
-import { LAMBDA_INVOKE } from '../../local/asl';
-import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/deployment';
-import { LocalStepFunctions } from '../../local/step-functions';
-import { VirtualClock } from '../../local/virtual-clock';
+import { LAMBDA_INVOKE } from '../../local/template/asl';
+import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/template/deployment';
+import { LocalStepFunctions } from '../../local/step-functions/step-functions';
+import { VirtualClock } from '../../local/core/virtual-clock';
 
 const FN: FunctionDefinition = {
   logicalId: 'Worker',

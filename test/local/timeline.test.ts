@@ -4,8 +4,8 @@
  * events were accepted in.
  */
 import { DetailType } from '../../lib/contract';
-import type { DeliveredEvent } from '../../local/event-bridge-stand-in';
-import { ServedTimeline, formatTimeline, pollerEventSource } from '../../local/timeline';
+import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
+import { ServedTimeline, formatTimeline, pollerEventSource } from '../../local/cli/timeline';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 const at = (seconds: number) => new Date(START + seconds * 1000).toISOString().replace('.000Z', 'Z');

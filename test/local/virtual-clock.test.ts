@@ -3,7 +3,7 @@
  * clock jumps to the earliest wake-up; ties wake in a fixed order; Date follows it and Math.random is seeded.
  */
 import { getEventListeners } from 'node:events';
-import { VirtualClock, installVirtualTime, seededRandom } from '../../local/virtual-clock';
+import { VirtualClock, installVirtualTime, seededRandom } from '../../local/core/virtual-clock';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');
 

@@ -11,11 +11,17 @@ import { DetailType, EnvVar } from '../../lib/contract';
 import * as pollHandlerModule from '../../lambda/poll-handler';
 import * as reportFailureHandlerModule from '../../lambda/report-failure-handler';
 import * as starterHandlerModule from '../../lambda/starter-handler';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalDeployment, deploymentFromTemplate, synthesizeTemplate } from '../../local/deployment';
-import { type ResolveContext, arnOf, resolveIntrinsics } from '../../local/intrinsics';
-import type { RecordedCall } from '../../local/machine-learning-stand-in';
-import { LocalRuntime, type RunResult } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type LocalDeployment,
+  deploymentFromTemplate,
+  synthesizeTemplate,
+} from '../../local/template/deployment';
+import { type ResolveContext, arnOf, resolveIntrinsics } from '../../local/template/intrinsics';
+import type { RecordedCall } from '../../local/core/recorded-call';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
 
 type Caller = 'poll' | 'reportFailure' | 'starter';
 type IamPolicy = { Version?: string; Statement: unknown[] };

@@ -4,8 +4,8 @@
  * events (nor the alert messages rule targets receive), the history table or the logs — even at
  * DEBUG level.
  */
-import { LocalRuntime, type RunResult } from '../../local/runtime';
-import { validateScenario } from '../../local/scenario';
+import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
+import { validateScenario } from '../../local/scenarios/scenario';
 
 const LOG_PATH = 'https://eml-prod-emr.s3.amazonaws.com/logs/bp-nightly-scores/batch-prediction.log';
 const PRESIGNED_QUERY =

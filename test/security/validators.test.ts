@@ -15,7 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { buildApp } from '../../bin/app';
 import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
-import { deploymentFromTemplate } from '../../local/deployment';
+import { deploymentFromTemplate } from '../../local/template/deployment';
 import { TEST_ACCOUNT, TEST_REGION, contextFromCdkJson } from '../infrastructure/synth';
 
 // asl-validator 4 ships no type declarations.

@@ -1,9 +1,9 @@
 import { DetailType } from '../../../lib/contract';
-import type { LocalDeployment } from '../../../local/deployment';
-import type { DeliveredEvent } from '../../../local/event-bridge-stand-in';
-import type { RecordedCall } from '../../../local/machine-learning-stand-in';
-import { LocalRuntime, type RunResult } from '../../../local/runtime';
-import { validateScenario } from '../../../local/scenario';
+import type { LocalDeployment } from '../../../local/template/deployment';
+import type { DeliveredEvent } from '../../../local/stand-ins/event-bridge-stand-in';
+import type { RecordedCall } from '../../../local/core/recorded-call';
+import { LocalRuntime, type RunResult } from '../../../local/runtime/runtime';
+import { validateScenario } from '../../../local/scenarios/scenario';
 
 /** What {@link runLocally} hands back: the run's result and the (stopped) runtime, for its records. */
 export interface LocalRun {

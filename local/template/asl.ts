@@ -4,6 +4,8 @@
  * Functions would count history events and billed state transitions.
  */
 
+import { readReferencePath } from '../core/reference-path';
+
 /** A definition uses something the local interpreter would run wrongly or not at all. */
 export class UnsupportedDefinitionError extends Error {
   constructor(message: string) {
@@ -123,18 +125,6 @@ export function waitMillisecondsOf(state: State, input: unknown, nowMs: number):
     return Math.max(0, at - nowMs);
   }
   throw Object.assign(new Error('Wait state has no Seconds, SecondsPath, Timestamp or TimestampPath'), { name: 'States.Runtime' });
-}
-
-/** Reads an ASL reference path (`$.a.b[0]`). */
-export function readReferencePath(input: unknown, path: string): unknown {
-  if (path === '$') return input;
-  const parts = path.replace(/^\$/, '').match(/\.[^.[\]]+|\[\d+\]/g) ?? [];
-  let value: unknown = input;
-  for (const part of parts) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = part.startsWith('[') ? (value as unknown[])[Number(part.slice(1, -1))] : (value as Record<string, unknown>)[part.slice(1)];
-  }
-  return value;
 }
 
 /** Counts of one execution, as Step Functions would report and bill them. */

@@ -1,5 +1,5 @@
-import { DetailType } from '../lib/contract';
-import type { LocalRuntime, RunResult } from './runtime';
+import { DetailType } from '../../lib/contract';
+import type { LocalRuntime, RunResult } from '../runtime/runtime';
 import { timelineLines } from './timeline';
 
 /**

@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SharedEndpoint, readBody } from './aws-json-server';
-import type { LocalDeployment } from './deployment';
+import { SharedEndpoint, readBody } from '../stand-ins/aws-json-server';
+import type { LocalDeployment } from '../template/deployment';
 
 /** The time the endpoint dates its answers with; the runtime's clock in `--serve`. */
 export interface SimulatedClock {

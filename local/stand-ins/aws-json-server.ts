@@ -1,17 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** An error a stand-in answers with, named as the real service names it. */
-export class ServiceError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-    this.name = errorType;
-  }
-}
+import { ServiceError } from '../core/service-error';
 
 /** One operation of a stand-in: request JSON in, response JSON out (or a thrown ServiceError). */
 export type Operation = (input: Record<string, unknown>) => unknown | Promise<unknown>;

@@ -1,7 +1,7 @@
-import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar } from '../lib/contract';
-import type { LocalDeployment } from './deployment';
-import type { DeliveredEvent } from './event-bridge-stand-in';
-import type { LocalRuntime, RunResult } from './runtime';
+import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar } from '../../lib/contract';
+import type { LocalDeployment } from '../template/deployment';
+import type { DeliveredEvent } from '../stand-ins/event-bridge-stand-in';
+import type { LocalRuntime, RunResult } from '../runtime/runtime';
 
 /** `+HH:MM:SS` (or `+Dd HH:MM:SS`) of simulated time since the run's start. */
 export function formatOffset(seconds: number): string {

@@ -128,7 +128,11 @@ function copyNode(node: Node): Node {
   return { leaf: node.leaf, children: new Map([...node.children].map(([key, child]) => [key, copyNode(child)])) };
 }
 
-/** Patterns already compiled (their alternatives): a rule's pattern is matched against every event, and compiling it is most of the cost. */
+/**
+ * Patterns already compiled (their alternatives): a rule's pattern is matched against every event,
+ * and compiling it is most of the cost. Keyed weakly by the pattern object, so an entry lives as
+ * long as its pattern and holds nothing of a run (the compiled form depends on the pattern alone).
+ */
 const compiled = new WeakMap<object, readonly Node[]>();
 
 /**
@@ -692,19 +696,17 @@ function compare(op: string, value: number, bound: number): boolean {
 
 /** What a "*" compiles to in a wildcard's regular expression. */
 const ANY = '[\\s\\S]*';
-const wildcardCache = new Map<string, RegExp>();
 
-/** Compiles a wildcard: "*" matches zero or more characters, "\*" a literal star, "\\" a backslash. */
+/**
+ * Compiles a wildcard: "*" matches zero or more characters, "\*" a literal star, "\\" a backslash.
+ * Called once per wildcard when its pattern compiles; the compiled pattern keeps the expression,
+ * so no process-wide cache grows with every pattern a long `--serve` session is sent.
+ */
 function wildcardRegExp(pattern: string): RegExp {
-  let re = wildcardCache.get(pattern);
-  if (!re) {
-    let source = '';
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i] === '\\' ? pattern[++i] : pattern[i] === '*' ? null : pattern[i];
-      source += c === null ? ANY : escapeRegExp(c);
-    }
-    re = new RegExp(`^${source}$`);
-    wildcardCache.set(pattern, re);
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] === '\\' ? pattern[++i] : pattern[i] === '*' ? null : pattern[i];
+    source += c === null ? ANY : escapeRegExp(c);
   }
-  return re;
+  return new RegExp(`^${source}$`);
 }

@@ -1,7 +1,7 @@
 /**
  * Step Functions' execution history (`GetExecutionHistory`) built from the local interpreter's
  * event log: the same events, in Step Functions' event types and detail shapes, counted the way
- * `countEvent` (`local/asl.ts`) counts them for the 25,000-event limit.
+ * `countEvent` (`local/template/asl.ts`) counts them for the 25,000-event limit.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */

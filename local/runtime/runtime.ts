@@ -1,18 +1,19 @@
-import { executionNameFor, executionNameForInvalidId } from '../lambda/domain/identifiers';
-import { BATCH_PREDICTION_ID_PATTERN } from '../lib/contract';
-import { HANDLER_FACTORY } from '../lib/contract/handlers';
-import { SharedEndpoint } from './aws-json-server';
-import { type FunctionDefinition, type LocalDeployment, synthesizeDeployment } from './deployment';
-import { DynamoDbStandIn } from './dynamodb-stand-in';
-import { type DeliveredEvent, EventBridgeStandIn, type EventEnvelope } from './event-bridge-stand-in';
-import { FaultPlan } from './faults';
-import { MachineLearningStandIn, type RecordedCall } from './machine-learning-stand-in';
-import { type Scenario, ScenarioError } from './scenario';
-import { type QueueContents, SqsStandIn } from './sqs-stand-in';
-import { type ExecutionRecord, LocalStepFunctions } from './step-functions';
-import { VirtualClock, installVirtualTime } from './virtual-clock';
+import { executionNameFor, executionNameForInvalidId } from '../../lambda/domain/identifiers';
+import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
+import { HANDLER_FACTORY } from '../../lib/contract/handlers';
+import { SharedEndpoint } from '../stand-ins/aws-json-server';
+import { type FunctionDefinition, type LocalDeployment, synthesizeDeployment } from '../template/deployment';
+import { DynamoDbStandIn } from '../stand-ins/dynamodb-stand-in';
+import { type DeliveredEvent, EventBridgeStandIn, type EventEnvelope } from '../stand-ins/event-bridge-stand-in';
+import { FaultPlan } from '../scenarios/faults';
+import type { RecordedCall } from '../core/recorded-call';
+import { MachineLearningStandIn } from '../stand-ins/machine-learning-stand-in';
+import { type Scenario, ScenarioError } from '../scenarios/scenario';
+import { type QueueContents, SqsStandIn } from '../stand-ins/sqs-stand-in';
+import { type ExecutionRecord, LocalStepFunctions } from '../step-functions/step-functions';
+import { VirtualClock, installVirtualTime } from '../core/virtual-clock';
 import { LocalDiscovery } from './discovery';
-import { stepFunctionsListener } from './step-functions-endpoint';
+import { stepFunctionsListener } from '../step-functions/step-functions-endpoint';
 
 /** Options of {@link LocalRuntime}. */
 export interface LocalRuntimeOptions {

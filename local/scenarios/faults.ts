@@ -1,4 +1,4 @@
-import { ServiceError } from './aws-json-server';
+import { ServiceError } from '../core/service-error';
 
 /** A fault from a scenario: the named operation fails `times` times. */
 export interface FaultSpec {

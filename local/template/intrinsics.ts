@@ -404,20 +404,23 @@ function named(logicalId: string, type: string, props: Props | undefined, ctx: R
   return { name: physicalIdOf(logicalId, type, props, ctx), arn: arnOf(logicalId, type, props, ctx), env: envOf(ctx) };
 }
 
-/** Logical ids whose explicit name is being resolved, to turn a circular reference into an error, not a stack overflow. */
-const resolvingNames = new Set<string>();
+/**
+ * The context while explicit names are being resolved: the logical ids whose name property is being
+ * resolved on the way here, to turn a circular reference into an error, not a stack overflow. It
+ * travels with the resolution (as `seen` does for conditions), so no state outlives a call.
+ */
+interface NamingContext extends ResolveContext {
+  readonly resolvingNames?: readonly string[];
+}
 
 /** Reads a string property that may itself be an intrinsic (e.g. `TableName: {Fn::Sub: ...}`). */
-function stringProp(props: Props, key: string, ctx: ResolveContext, logicalId: string): string | undefined {
+function stringProp(props: Props, key: string, ctx: NamingContext, logicalId: string): string | undefined {
   if (props[key] === undefined) return undefined;
   const path = `$.Resources.${logicalId}.Properties.${key}`;
-  if (resolvingNames.has(logicalId)) return fail('Ref', path, 'circular reference while resolving a name', logicalId);
-  resolvingNames.add(logicalId);
-  try {
-    return scalar(resolve(props[key], ctx, path), 'Ref', path);
-  } finally {
-    resolvingNames.delete(logicalId);
-  }
+  const resolving = ctx.resolvingNames ?? [];
+  if (resolving.includes(logicalId)) return fail('Ref', path, 'circular reference while resolving a name', logicalId);
+  const inner: NamingContext = { ...ctx, resolvingNames: [...resolving, logicalId] };
+  return scalar(resolve(props[key], inner, path), 'Ref', path);
 }
 
 /**

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
-import { DEMO_SCENARIO } from './demo-scenario';
-import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
-import { LocalRuntime, type RunResult } from './runtime';
-import { type Scenario, ScenarioError, parseScenario } from './scenario';
+import { type ParseArgsConfig, parseArgs as parseArgv } from 'node:util';
+import { DEMO_SCENARIO } from '../scenarios/demo-scenario';
+import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
+import { LocalRuntime, type RunResult } from '../runtime/runtime';
+import { type Scenario, ScenarioError, parseScenario } from '../scenarios/scenario';
 import {
   ServedTimeline,
   formatExecutions,
@@ -73,52 +74,61 @@ the built-in demo. With --serve it keeps running on one local endpoint (for the 
 AWS_ENDPOINT_URL), simulated time N times faster than real time (default 60), printing each event as it
 arrives with the rules that match it (--rule files, and rules put with aws events put-rule). See README.md.`;
 
-/** Parses `argv` (after `npm start --`). @throws UsageError, ScenarioError, EventPatternError */
+/**
+ * The options of `npm start`, as `node:util` `parseArgs` reads them. Every value is a string here;
+ * `--speed` and `--port` are checked as numbers afterwards, with messages that name the flag.
+ */
+const OPTIONS = {
+  scenario: { type: 'string' },
+  'events-out': { type: 'string' },
+  'history-out': { type: 'string' },
+  'summary-out': { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  verbose: { type: 'boolean' },
+  serve: { type: 'boolean' },
+  speed: { type: 'string' },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+type OptionName = keyof typeof OPTIONS;
+
+const isOptionName = (name: string): name is OptionName => Object.hasOwn(OPTIONS, name);
+
+/**
+ * Parses `argv` (after `npm start --`). `node:util` `parseArgs` splits it into tokens (`--flag value`,
+ * `--flag=value`, `-h`); it runs non-strict so that each mistake gets this CLI's own one-line message
+ * naming the argument and the fix rather than Node's.
+ * @throws UsageError, ScenarioError, EventPatternError
+ */
 export function parseArgs(argv: readonly string[]): CliOptions {
+  const { tokens } = parseArgv({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string> = {};
   const rules: { file: string; pattern: EventPattern }[] = [];
-  let verbose = false;
-  let help = false;
-  let serve = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--scenario':
-      case '--events-out':
-      case '--history-out':
-      case '--summary-out':
-        values[flag] = value();
-        break;
-      case '--rule': {
-        const file = value();
-        rules.push({ file, pattern: parseEventPattern(readText(file, 'rule pattern')) });
-        break;
-      }
-      case '--verbose':
-        verbose = true;
-        break;
-      case '--serve':
-        serve = true;
-        break;
-      case '--speed':
-      case '--port':
-        values[flag] = value();
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(arg)}; run npm start -- --help`);
+  const switches = new Set<OptionName>();
+  for (const token of tokens) {
+    const arg = argv[token.index];
+    if (token.kind !== 'option' || !isOptionName(token.name))
+      throw new UsageError(`unknown option ${JSON.stringify(arg)}; run npm start -- --help`);
+    const flag = `--${token.name}`;
+    if (OPTIONS[token.name].type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`${flag} takes no value, got ${JSON.stringify(arg)}; write ${flag} alone`);
+      switches.add(token.name);
+      continue;
     }
+    if (token.value === undefined || token.value === '') throw new UsageError(`${flag} needs a value`);
+    // `--scenario --verbose` is a forgotten value, not a file named "--verbose" (Node's strict mode
+    // calls it ambiguous); a value that does start with "--" can still be given inline.
+    if (!token.inlineValue && token.value.startsWith('--'))
+      throw new UsageError(
+        `${flag} needs a value, got the option ${token.value}; for a value starting with "--" write ${flag}=${token.value}`,
+      );
+    if (token.name === 'rule') rules.push({ file: token.value, pattern: parseEventPattern(readText(token.value, 'rule pattern')) });
+    else values[flag] = token.value;
   }
+  const verbose = switches.has('verbose');
+  const help = switches.has('help');
+  const serve = switches.has('serve');
   if (!serve) {
     const servingOnly = ['--speed', '--port'].filter((flag) => values[flag] !== undefined);
     if (servingOnly.length > 0)

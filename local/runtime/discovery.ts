@@ -1,11 +1,11 @@
-import type { StarterRequest } from '../lib/contract';
-import type { FunctionDefinition, ScheduleDefinition } from './deployment';
-import type { Delivery, EventBridgeStandIn } from './event-bridge-stand-in';
-import type { FaultPlan } from './faults';
-import type { SqsStandIn } from './sqs-stand-in';
-import type { BatchPredictionScenario } from './scenario';
-import type { LocalStepFunctions } from './step-functions';
-import type { VirtualClock } from './virtual-clock';
+import type { StarterRequest } from '../../lib/contract';
+import type { FunctionDefinition, ScheduleDefinition } from '../template/deployment';
+import type { Delivery, EventBridgeStandIn } from '../stand-ins/event-bridge-stand-in';
+import type { FaultPlan } from '../scenarios/faults';
+import type { SqsStandIn } from '../stand-ins/sqs-stand-in';
+import type { BatchPredictionScenario } from '../scenarios/scenario';
+import type { LocalStepFunctions } from '../step-functions/step-functions';
+import type { VirtualClock } from '../core/virtual-clock';
 
 /** Runs a function once for an asynchronous (event) invocation; errors are the attempt's own. */
 export type AsyncInvoke = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;

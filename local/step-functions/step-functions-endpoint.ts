@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
-import { type Operation, ServiceError, awsJsonListener } from './aws-json-server';
+import { ServiceError } from '../core/service-error';
+import { type Operation, awsJsonListener } from '../stand-ins/aws-json-server';
 import { wireEvent } from './execution-history';
 import {
   type ExecutionRecord,

@@ -1,28 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readReferencePath } from './asl';
-import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
-import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
-import type { ScheduleDefinition } from './deployment';
-import type { FaultPlan } from './faults';
-import type { RecordedCall } from './machine-learning-stand-in';
-
-/** A rule target as the template defines it. */
-export interface TargetDefinition {
-  readonly id: string;
-  readonly arn: string;
-  readonly input?: string;
-  readonly inputPath?: string;
-  readonly inputTransformer?: { readonly InputPathsMap?: Record<string, string>; readonly InputTemplate: string };
-}
-
-/** A rule as the template defines it. */
-export interface RuleDefinition {
-  readonly logicalId: string;
-  readonly name: string;
-  readonly eventBusName: string;
-  readonly pattern: EventPattern;
-  readonly targets: readonly TargetDefinition[];
-}
+import { readReferencePath } from '../core/reference-path';
+import { ServiceError } from '../core/service-error';
+import { type Operation, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
+import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../template/deployment';
+import type { FaultPlan } from '../scenarios/faults';
+import type { RecordedCall } from '../core/recorded-call';
 
 /** An event in EventBridge's envelope form. */
 export interface EventEnvelope {

@@ -1,13 +1,41 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../bin/app';
-import { LOCAL_HANDLER_METADATA } from '../lib/contract/handlers';
-import type { RuleDefinition, TargetDefinition } from './event-bridge-stand-in';
-import { type EventPattern, validateEventPattern } from './event-pattern';
-import type { TableDefinition } from './dynamodb-stand-in';
+import { buildApp } from '../../bin/app';
+import { LOCAL_HANDLER_METADATA } from '../../lib/contract/handlers';
+import { type EventPattern, validateEventPattern } from '../core/event-pattern';
 import { type ResolveContext, arnOf, physicalIdOf, resolveIntrinsics, resolveStateMachineDefinition } from './intrinsics';
+
+/** A rule target as the template defines it. */
+export interface TargetDefinition {
+  readonly id: string;
+  readonly arn: string;
+  readonly input?: string;
+  readonly inputPath?: string;
+  readonly inputTransformer?: { readonly InputPathsMap?: Record<string, string>; readonly InputTemplate: string };
+}
+
+/** A rule as the template defines it. */
+export interface RuleDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly eventBusName: string;
+  readonly pattern: EventPattern;
+  readonly targets: readonly TargetDefinition[];
+}
+
+/** A table as the template defines it. */
+export interface TableDefinition {
+  readonly logicalId: string;
+  readonly tableName: string;
+  readonly keySchema: CreateTableCommandInput['KeySchema'];
+  readonly attributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
+  readonly globalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+  /** The template's `SSESpecification` (resolved). */
+  readonly sseSpecification?: { readonly SSEEnabled?: boolean; readonly SSEType?: string; readonly KMSMasterKeyId?: string };
+}
 
 /** The fake account and region every local deployment lives in. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -102,7 +130,7 @@ interface CfnResource {
   Metadata?: Record<string, unknown>;
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 /**
  * Synthesizes the app in-process exactly as `cdk synth` does (same `buildApp`, same `cdk.json`

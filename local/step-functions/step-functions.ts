@@ -8,13 +8,13 @@ import {
   countEvent,
   walkStates,
   waitMillisecondsOf,
-} from './asl';
-import { ServiceError } from './aws-json-server';
-import type { FunctionDefinition, StateMachineDefinitionInfo } from './deployment';
+} from '../template/asl';
+import { ServiceError } from '../core/service-error';
+import type { FunctionDefinition, StateMachineDefinitionInfo } from '../template/deployment';
 import { type HistoryEvent, type LoggedEvent, type TaskAttempt, historyOf } from './execution-history';
-import type { FaultPlan } from './faults';
-import type { RecordedCall } from './machine-learning-stand-in';
-import { type VirtualClock, seededRandom } from './virtual-clock';
+import type { FaultPlan } from '../scenarios/faults';
+import type { RecordedCall } from '../core/recorded-call';
+import { type VirtualClock, seededRandom } from '../core/virtual-clock';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
 export type InvokeFunction = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;

@@ -4,29 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
-import { ServiceError, SharedEndpoint, readBody, sendError } from './aws-json-server';
-import type { FaultPlan } from './faults';
-import type { RecordedCall } from './machine-learning-stand-in';
-
-/** A table as the template defines it. */
-export interface TableDefinition {
-  readonly logicalId: string;
-  readonly tableName: string;
-  readonly keySchema: CreateTableCommandInput['KeySchema'];
-  readonly attributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
-  readonly globalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
-  /** The template's `SSESpecification` (resolved). */
-  readonly sseSpecification?: { readonly SSEEnabled?: boolean; readonly SSEType?: string; readonly KMSMasterKeyId?: string };
-}
+import { ServiceError } from '../core/service-error';
+import { SharedEndpoint, readBody, sendError } from './aws-json-server';
+import type { FaultPlan } from '../scenarios/faults';
+import type { TableDefinition } from '../template/deployment';
+import type { RecordedCall } from '../core/recorded-call';
 
 /**
  * The DynamoDB operations dynalite serves: one module per operation in its `actions` directory,

@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
-import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../lib/events';
-import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../lib/events';
+import { ServiceError } from '../core/service-error';
+import { type Operation, SharedEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
-import type { FaultPlan } from './faults';
-import type { BatchPredictionScenario } from './scenario';
-import type { VirtualClock } from './virtual-clock';
-
-/** A call the stand-in answered, for least-privilege checks and summaries. */
-export interface RecordedCall {
-  readonly service: string;
-  readonly operation: string;
-  /** The resource the call was about (a batch prediction id, a table, a bus), if any. */
-  readonly resource?: string;
-}
+import type { FaultPlan } from '../scenarios/faults';
+import type { BatchPredictionScenario } from '../scenarios/scenario';
+import type { RecordedCall } from '../core/recorded-call';
+import type { VirtualClock } from '../core/virtual-clock';
 
 /**
  * Amazon ML stand-in (awsJson1_1, target prefix `AmazonML_20141212`): answers
@@ -110,7 +104,7 @@ export class MachineLearningStandIn {
 
   /**
    * Every filter variable and operator, `SortOrder`, `Limit` and `NextToken`, validated as the API
-   * does (`local/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
+   * does (`local/stand-ins/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
    * `GetBatchPrediction`'s without `LogUri`.
    * @see https://docs.aws.amazon.com/machine-learning/latest/APIReference/API_DescribeBatchPredictions.html
    */
