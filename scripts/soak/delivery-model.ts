@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { isBatchPredictionStatus, isTerminalStatus } from '../../../lib/contract';
-import type { LocalDeployment } from '../../../local/deployment';
-import type { FaultSpec } from '../../../local/faults';
-import type { InvocationRecord, LocalRuntime, RunResult } from '../../../local/runtime';
+import { isBatchPredictionStatus, isTerminalStatus } from '../../lib/contract';
+import type { LocalDeployment } from '../../local/deployment';
+import type { FaultSpec } from '../../local/faults';
+import type { InvocationRecord, LocalRuntime, RunResult } from '../../local/runtime';
 import { historyOf, runLocally, statusChanges } from './local-run';
 
 /**
