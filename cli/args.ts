@@ -2,6 +2,7 @@
  * The command line of `batch-prediction-poller`: parsing and help texts. Parsing never touches
  * AWS; every mistake is a {@link UsageError} (exit code 2).
  */
+import { type ParseArgsConfig, parseArgs as parseArgTokens } from 'node:util';
 import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, type BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract';
 import { UsageError } from './errors';
 import { DEFAULT_STACK_NAME } from './stack-resources';
@@ -15,16 +16,8 @@ export const COMMANDS = ['watch', 'history', 'list'] as const;
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
 
-/** A parsed command line. */
-export interface ParsedArgs {
-  /** The command; undefined for the global help. */
-  readonly command?: CommandName;
-  /** True when help was asked for (`--help`, `-h`, `help [command]`): nothing else runs. */
-  readonly help: boolean;
-  /** The batch prediction id of `watch` and `history`, as typed (validated by the command). */
-  readonly id?: string;
-  /** `list --status`: the statuses to keep; undefined for all. */
-  readonly statuses?: readonly BatchPredictionStatus[];
+/** What every parsed command line has, whatever the command. */
+interface GlobalArgs {
   /** `watch --restart`: restart the id's run if it ended without a terminal status. */
   readonly restart: boolean;
   readonly json: boolean;
@@ -32,6 +25,32 @@ export interface ParsedArgs {
   /** `--region`; undefined to use the SDK's default chain (AWS_REGION, profile). */
   readonly region?: string;
 }
+
+/**
+ * A parsed command line: help (`--help`, `-h`, `help [command]`, nothing else runs; no command for the
+ * global help), or a command with what it needs (`watch` and `history` always carry their id).
+ */
+export type ParsedArgs =
+  | (GlobalArgs & {
+      readonly help: true;
+      readonly command?: CommandName;
+      readonly id?: undefined;
+      readonly statuses?: readonly BatchPredictionStatus[];
+    })
+  | (GlobalArgs & {
+      readonly help: false;
+      readonly command: 'watch' | 'history';
+      /** The batch prediction id, checked against {@link BATCH_PREDICTION_ID_PATTERN}. */
+      readonly id: string;
+      readonly statuses?: undefined;
+    })
+  | (GlobalArgs & {
+      readonly help: false;
+      readonly command: 'list';
+      readonly id?: undefined;
+      /** `list --status`: the statuses to keep; undefined for all. */
+      readonly statuses?: readonly BatchPredictionStatus[];
+    });
 
 const GLOBAL_OPTIONS = `Options:
   --stack NAME       the poller's CloudFormation stack (default: ${DEFAULT_STACK_NAME})
@@ -167,8 +186,29 @@ export function parseStatuses(values: readonly string[]): BatchPredictionStatus[
   return statuses;
 }
 
+/**
+ * The options `node:util` `parseArgs` tokenizes. It runs with `strict: false` and returns its tokens,
+ * so that this module, not Node, words every usage error (`--stack needs a value`, `unknown option -x`)
+ * and the rules between options and commands stay in one place.
+ */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  restart: { type: 'boolean' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  status: { type: 'string', multiple: true },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+type OptionName = keyof typeof OPTIONS;
+
+function isOption(name: string): name is OptionName {
+  return Object.hasOwn(OPTIONS, name);
+}
+
 /** Parses the arguments after the program name. @throws UsageError */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const { tokens } = parseArgTokens({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
   const positionals: string[] = [];
   const statusValues: string[] = [];
   let help = false;
@@ -176,56 +216,38 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let restart = false;
   let stackName: string | undefined;
   let region: string | undefined;
-  let optionsEnded = false;
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const flag = token.rawName;
+    if (!isOption(token.name)) throw new UsageError(`unknown option ${flag}`, `see ${PROGRAM} --help`);
+    if (OPTIONS[token.name].type === 'boolean') {
+      if (token.inlineValue) throw new UsageError(`${flag} takes no value`, `see ${PROGRAM} --help`);
+    } else if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('--'))) {
+      // parseArgs takes the next argument as the value even when it is another option (`--region --json`).
+      throw new UsageError(`${flag} needs a value`, `see ${PROGRAM} --help`);
     }
-    if (arg === '--') {
-      optionsEnded = true;
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) {
-        throw new UsageError(`${flag} needs a value`, `see ${PROGRAM} --help`);
-      }
-      return v;
-    };
-    const noValue = () => {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`, `see ${PROGRAM} --help`);
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        noValue();
+    const value = token.value ?? '';
+    switch (token.name) {
+      case 'help':
         help = true;
         break;
-      case '--json':
-        noValue();
+      case 'json':
         json = true;
         break;
-      case '--restart':
-        noValue();
+      case 'restart':
         restart = true;
         break;
-      case '--stack':
-        stackName = value();
+      case 'stack':
+        stackName = value;
         break;
-      case '--region':
-        region = value();
+      case 'region':
+        region = value;
         break;
-      case '--status':
-        statusValues.push(value());
+      case 'status':
+        statusValues.push(value);
         break;
-      default:
-        throw new UsageError(`unknown option ${flag}`, `see ${PROGRAM} --help`);
     }
   }
 
@@ -235,13 +257,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     [commandName, ...rest] = rest;
     if (rest.length > 0) throw new UsageError(`help takes at most one command, got ${positionals.length - 1}`, `see ${PROGRAM} --help`);
   }
+  const globals = { json, restart, stackName: stackName ?? DEFAULT_STACK_NAME, region };
   if (commandName === undefined) {
-    if (help) return { help, json, restart, stackName: stackName ?? DEFAULT_STACK_NAME, region };
+    if (help) return { ...globals, help: true };
     throw new UsageError('missing command', `run ${PROGRAM} --help to see watch, history and list`);
   }
   if (!isCommand(commandName)) throw unknownCommand(commandName);
   const command = commandName;
-  const base = { command, help, json, restart, stackName: stackName ?? DEFAULT_STACK_NAME, region };
   if (restart && command !== 'watch') {
     throw new UsageError(`--restart is an option of watch, not of ${command}`, `see ${PROGRAM} watch --help`);
   }
@@ -250,16 +272,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`--status is an option of list, not of ${command}`, `see ${PROGRAM} ${command} --help`);
   }
   const statuses = statusValues.length > 0 ? parseStatuses(statusValues) : undefined;
-  if (help) return { ...base, statuses };
+  if (help) return { ...globals, command, help: true, statuses };
 
   if (command === 'list') {
     if (rest.length > 0)
       throw new UsageError(`list takes no arguments, got "${rest[0]}"`, `filter with --status; see ${PROGRAM} list --help`);
-    return { ...base, statuses };
+    return { ...globals, command, help: false, statuses };
   }
   if (rest.length === 0) throw new UsageError(`${command} needs a batch prediction id`, `usage: ${PROGRAM} ${command} <id>`);
   if (rest.length > 1) {
     throw new UsageError(`${command} takes one batch prediction id, got ${rest.length}`, `usage: ${PROGRAM} ${command} <id>`);
   }
-  return { ...base, id: validateBatchPredictionId(rest[0]) };
+  return { ...globals, command, help: false, id: validateBatchPredictionId(rest[0]) };
 }

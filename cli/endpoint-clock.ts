@@ -9,8 +9,7 @@
 export interface ClientWithMiddleware {
   readonly middlewareStack: {
     // The stack's input and output types vary per client; the clock only reads the response.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    add(middleware: any, options: { step: 'build'; name: string; override: boolean }): void;
+    add(middleware: unknown, options: { step: 'build'; name: string; override: boolean }): void;
   };
 }
 

@@ -42,7 +42,9 @@ export function millisecondsBetween(from: string, to: string | Date): number {
 /** Pads every column but the last to its widest cell, two spaces apart. */
 export function table(rows: readonly (readonly string[])[], indent = ''): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
   return rows.map(
     (row) =>
       indent +

@@ -79,9 +79,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     };
     switch (args.command) {
       case 'watch':
-        return await watch(context, args.id!, { restart: args.restart });
+        return await watch(context, args.id, { restart: args.restart });
       case 'history':
-        return await history(context, args.id!);
+        return await history(context, args.id);
       case 'list':
         return await list(context, args.statuses);
       default:

@@ -1,4 +1,4 @@
-import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CliError, findInChain, toCliError } from './errors';
 import type { StackOutputName } from '../lib/contract';
 
@@ -24,7 +24,7 @@ export async function findStackResources(
   required: readonly StackOutputName[],
   region?: string,
 ): Promise<StackResources> {
-  let stack;
+  let stack: Stack | undefined;
   try {
     const answer = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
     stack = answer.Stacks?.[0];

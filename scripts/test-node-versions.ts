@@ -12,12 +12,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UsageError, parseScriptArgs } from './script-args';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The aliases in package.json's devDependencies, by Node major. */
 const BINARIES: Readonly<Record<string, string>> = { '22': 'node22', '24': 'node24' };
 /** What the SDK prints on a Node it will stop supporting (`NodeVersionSupportWarning`). */
 const SDK_NODE_WARNING = /NodeVersionSupportWarning|will require node >=/;
+/** The usage line the errors end with. */
+const USAGE = 'npm run test:node-versions [-- [--node 22|24]... [jest arguments, e.g. test paths]]';
 
 interface RunOutcome {
   readonly major: string;
@@ -28,7 +31,7 @@ interface RunOutcome {
 
 function binaryOf(major: string): string {
   const alias = BINARIES[major];
-  if (alias === undefined) throw new Error(`--node ${major}: no binary for it; supported: ${Object.keys(BINARIES).join(', ')}`);
+  if (alias === undefined) throw new UsageError(`--node ${major}: no binary for it; supported: ${Object.keys(BINARIES).join(', ')}`);
   const binary = path.join(ROOT, 'node_modules', alias, 'bin', 'node');
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run npm ci (devDependency ${alias})`);
   return binary;
@@ -62,12 +65,10 @@ function run(major: string, jestArgs: readonly string[]): Promise<RunOutcome> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const majors: string[] = [];
-  const jestArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--node') majors.push(argv[++i] ?? '');
-    else jestArgs.push(argv[i]);
-  }
+  // Every argument but --node goes to jest, as typed.
+  const args = parseScriptArgs(argv, { node: { type: 'string' } }, { usage: USAGE, passThrough: true });
+  const majors = args.values.get('node') ?? [];
+  const jestArgs = args.rest;
   const outcomes: RunOutcome[] = [];
   for (const major of majors.length > 0 ? majors : Object.keys(BINARIES)) outcomes.push(await run(major, jestArgs));
   console.log('\nNode versions:');

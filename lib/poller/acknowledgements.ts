@@ -1,4 +1,5 @@
 import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -28,7 +29,7 @@ export function acknowledgeNagFindings(scope: Construct, resources: Acknowledged
   const xray = 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions, so active tracing needs Resource "*"';
 
   for (const fn of [pollFunction, reportFailureFunction]) {
-    Validations.of(fn.role!).acknowledge({
+    Validations.of(executionRoleOf(fn)).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `${xray}; it is the only "*" in this role's policy.`,
     });
@@ -38,7 +39,7 @@ export function acknowledgeNagFindings(scope: Construct, resources: Acknowledged
         'Only the state machine invokes this function, synchronously (RequestResponse); a Lambda dead-letter queue applies to asynchronous invocations only. Failures are retried and caught by the state machine, reported as a Polling Failed event and alarmed on.',
     });
   }
-  Validations.of(pollFunction.role!).acknowledge({
+  Validations.of(executionRoleOf(pollFunction)).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:machinelearning:${rendered(stack.region, 'Region')}:${rendered(stack.account, 'AccountId')}:batchprediction/*]`,
     reason:
       'The batch prediction to poll is the run input, known only at run time; the grant is the read-only GetBatchPrediction on batch predictions of this account and region, nothing else of Amazon ML.',
@@ -56,11 +57,11 @@ export function acknowledgeNagFindings(scope: Construct, resources: Acknowledged
   const isDeadLetterQueue =
     "This queue is itself the dead-letter queue of the rule targets, the alert email subscription and the starter's failed asynchronous invocations (EventBridge/SNS dead-letter config and a Lambda on-failure destination, which the rule cannot see); a dead-letter queue of a dead-letter queue would only move the same messages, and any message here already raises the dead-letter-queue alarm.";
   if (starterFunction !== undefined) {
-    Validations.of(starterFunction.role!).acknowledge({
+    Validations.of(executionRoleOf(starterFunction)).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `${xray}; and machinelearning:DescribeBatchPredictions, which the sweeper needs to list PENDING and INPROGRESS batch predictions, supports no resource ARN (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmachinelearning.html).`,
     });
-    Validations.of(starterFunction.role!).acknowledge({
+    Validations.of(executionRoleOf(starterFunction)).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${rendered(stack.region, 'Region')}:${rendered(stack.account, 'AccountId')}:execution:${stateMachineName}:*]`,
       reason:
         "states:DescribeExecution on this state machine's executions only: the sweeper reads how a batch prediction's latest run ended, by its deterministic execution names (<id>, <id>+r<N>, +g<M>), which are not known at synthesis time.",
@@ -104,4 +105,13 @@ export function acknowledgeGuardFindings(scope: Construct, resources: Acknowledg
     reason:
       "CT.SQS.PR.1 (queue has a dead-letter queue) counts a queue as a dead-letter queue only if it lets SQS queues redrive into it (allowAll/byQueue). This queue is the dead-letter queue of EventBridge targets, the email subscription and the starter's on-failure destination, never of an SQS queue, so its RedriveAllowPolicy is denyAll; a dead-letter queue of its own would only move the same messages.",
   });
+}
+
+/**
+ * The function's execution role. `lambda.Function.role` is optional because a function may be given
+ * an imported role; the construct never does that, so a missing role is a bug worth naming.
+ */
+function executionRoleOf(fn: lambda.Function): iam.IRole {
+  if (fn.role === undefined) throw new TypeError(`${fn.node.path} has no execution role to acknowledge cdk-nag findings on`);
+  return fn.role;
 }

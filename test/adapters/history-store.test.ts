@@ -218,7 +218,7 @@ describe('HistoryStore queries', () => {
     expect(all.map((r) => r.sequence)).toEqual([1, 2, 3]);
     const inputs = ddbMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
     expect(inputs.map((input) => input.ExclusiveStartKey)).toEqual([undefined, pageKey1, pageKey2]);
-    inputs.forEach((input) => expect(input).toMatchObject({ ScanIndexForward: true, ExpressionAttributeValues: { ':id': 'bp-1' } }));
+    for (const input of inputs) expect(input).toMatchObject({ ScanIndexForward: true, ExpressionAttributeValues: { ':id': 'bp-1' } });
   });
 
   it('maps a throttled query to HistoryStoreUnavailableError', async () => {

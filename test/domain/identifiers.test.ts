@@ -79,7 +79,10 @@ describe('jitterFractionFor', () => {
     // 10,000 runs of the same second (ids differ), and 10,000 polls of one run: each decile holds
     // about a tenth. The hash is fixed, so these counts are too.
     const deciles = (values: number[]) =>
-      values.reduce((counts, v) => (counts[Math.floor(v * 10)]++, counts), new Array<number>(10).fill(0));
+      values.reduce((counts, v) => {
+        counts[Math.floor(v * 10)]++;
+        return counts;
+      }, new Array<number>(10).fill(0));
     const acrossRuns = deciles(
       Array.from({ length: 10_000 }, (_, i) => jitterFractionFor(runIdFor('2024-05-01T10:00:00.000Z', `bp-${i}`), 1)),
     );

@@ -134,7 +134,7 @@ describe('pollBatchPrediction', () => {
     expect(deps.sink.published).toHaveLength(1);
     expect(deps.history.items.size).toBe(1);
     expect(state).toMatchObject({ lastStatus: 'PENDING', sequence: 1, polls: 41, pollsThisExecution: 41, lastTransitionAt: START_TIME });
-    waits.slice(1).forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(waits[i]));
+    for (const [i, wait] of waits.slice(1).entries()) expect(wait).toBeGreaterThanOrEqual(waits[i]);
     expect(waits[0]).toBe(30);
     expect(waits[waits.length - 1]).toBe(300);
   });

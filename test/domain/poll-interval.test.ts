@@ -173,6 +173,6 @@ describe('pollIntervalPolicyProblems', () => {
   ])('rejects %s, naming the bad value', (_label, policy, expected) => {
     const problems = pollIntervalPolicyProblems(policy);
     expect(problems).toHaveLength(expected.length);
-    expected.forEach((pattern, index) => expect(problems[index]).toMatch(pattern));
+    for (const [index, pattern] of expected.entries()) expect(problems[index]).toMatch(pattern);
   });
 });

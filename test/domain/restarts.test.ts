@@ -11,7 +11,7 @@ import {
 
 const POLICY: RestartPolicy = { maxRestarts: 3, backoffBaseSeconds: 900 };
 const STOPPED_AT = '2024-05-01T10:00:00.000Z';
-const after = (seconds: number) => new Date(Date.parse(STOPPED_AT) + seconds * 1000);
+const afterStop = (seconds: number) => new Date(Date.parse(STOPPED_AT) + seconds * 1000);
 const ended = (restart: number, status: string, stoppedAt: string | undefined = STOPPED_AT): LatestRun => ({
   restart,
   executionName: restart === 0 ? 'bp-1' : `bp-1+r${restart}`,
@@ -41,52 +41,52 @@ describe('restartSpacingSeconds', () => {
 
 describe('decideRestart', () => {
   it.each<[string, LatestRun, Date, RestartDecision]>([
-    ['a first run that FAILED, 15 min later: restart 1', ended(0, 'FAILED'), after(900), { kind: 'restart', restart: 1 }],
-    ['a first run that TIMED_OUT, an hour later: restart 1', ended(0, 'TIMED_OUT'), after(3600), { kind: 'restart', restart: 1 }],
-    ['a first run that was ABORTED (StopExecution): left stopped', ended(0, 'ABORTED'), after(86_400), { kind: 'stopped' }],
-    ['a restart that was ABORTED: left stopped', ended(2, 'ABORTED'), after(86_400), { kind: 'stopped' }],
+    ['a first run that FAILED, 15 min later: restart 1', ended(0, 'FAILED'), afterStop(900), { kind: 'restart', restart: 1 }],
+    ['a first run that TIMED_OUT, an hour later: restart 1', ended(0, 'TIMED_OUT'), afterStop(3600), { kind: 'restart', restart: 1 }],
+    ['a first run that was ABORTED (StopExecution): left stopped', ended(0, 'ABORTED'), afterStop(86_400), { kind: 'stopped' }],
+    ['a restart that was ABORTED: left stopped', ended(2, 'ABORTED'), afterStop(86_400), { kind: 'stopped' }],
     [
       'a first run that FAILED 14 min 59 s ago: not yet',
       ended(0, 'FAILED'),
-      after(899),
-      { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() },
+      afterStop(899),
+      { kind: 'backoff', restart: 1, notBefore: afterStop(900).toISOString() },
     ],
     [
       'restart 1 that FAILED 29 min ago: restart 2 waits 30 min',
       ended(1, 'FAILED'),
-      after(29 * 60),
-      { kind: 'backoff', restart: 2, notBefore: after(1800).toISOString() },
+      afterStop(29 * 60),
+      { kind: 'backoff', restart: 2, notBefore: afterStop(1800).toISOString() },
     ],
-    ['restart 1 that FAILED 30 min ago: restart 2', ended(1, 'FAILED'), after(1800), { kind: 'restart', restart: 2 }],
-    ['restart 2 that FAILED 1 h ago: restart 3', ended(2, 'FAILED'), after(3600), { kind: 'restart', restart: 3 }],
-    ['restart 3 that FAILED, a day later: the bound holds', ended(3, 'FAILED'), after(86_400), { kind: 'exhausted', restarts: 3 }],
+    ['restart 1 that FAILED 30 min ago: restart 2', ended(1, 'FAILED'), afterStop(1800), { kind: 'restart', restart: 2 }],
+    ['restart 2 that FAILED 1 h ago: restart 3', ended(2, 'FAILED'), afterStop(3600), { kind: 'restart', restart: 3 }],
+    ['restart 3 that FAILED, a day later: the bound holds', ended(3, 'FAILED'), afterStop(86_400), { kind: 'exhausted', restarts: 3 }],
     [
       'an operator restart past the bound that FAILED: still exhausted',
       ended(5, 'FAILED'),
-      after(86_400),
+      afterStop(86_400),
       { kind: 'exhausted', restarts: 3 },
     ],
-    ['a run that SUCCEEDED saw a terminal status: never restarted', ended(0, 'SUCCEEDED'), after(86_400), { kind: 'finished' }],
-    ['a restart that SUCCEEDED: never restarted', ended(2, 'SUCCEEDED'), after(86_400), { kind: 'finished' }],
+    ['a run that SUCCEEDED saw a terminal status: never restarted', ended(0, 'SUCCEEDED'), afterStop(86_400), { kind: 'finished' }],
+    ['a restart that SUCCEEDED: never restarted', ended(2, 'SUCCEEDED'), afterStop(86_400), { kind: 'finished' }],
     [
       'a run still RUNNING (ListExecutions lagged)',
       { restart: 0, executionName: 'bp-1', status: 'RUNNING' },
-      after(0),
+      afterStop(0),
       { kind: 'running' },
     ],
-    ['a run waiting for a redrive', ended(0, 'PENDING_REDRIVE'), after(86_400), { kind: 'running' }],
+    ['a run waiting for a redrive', ended(0, 'PENDING_REDRIVE'), afterStop(86_400), { kind: 'running' }],
     [
       'an ended run without a stop time counts as ended now',
       ended(0, 'FAILED', undefined),
-      after(0),
-      { kind: 'backoff', restart: 1, notBefore: after(900).toISOString() },
+      afterStop(0),
+      { kind: 'backoff', restart: 1, notBefore: afterStop(900).toISOString() },
     ],
   ])('%s', (_what, latest, now, expected) => {
     expect(decideRestart(latest, POLICY, now)).toEqual(expected);
   });
 
   it('restarts nothing with maxRestarts 0', () => {
-    expect(decideRestart(ended(0, 'FAILED'), { ...POLICY, maxRestarts: 0 }, after(86_400))).toEqual({ kind: 'exhausted', restarts: 0 });
+    expect(decideRestart(ended(0, 'FAILED'), { ...POLICY, maxRestarts: 0 }, afterStop(86_400))).toEqual({ kind: 'exhausted', restarts: 0 });
   });
 
   it('never starts more than maxRestarts restarts, and never before the spacing has passed', () => {
@@ -98,7 +98,7 @@ describe('decideRestart', () => {
         fc.integer({ min: 1, max: 3600 }),
         fc.integer({ min: 0, max: 40 * 86_400 }),
         (maxRestarts, restart, status, backoffBaseSeconds, secondsSince) => {
-          const decision = decideRestart(ended(restart, status), { maxRestarts, backoffBaseSeconds }, after(secondsSince));
+          const decision = decideRestart(ended(restart, status), { maxRestarts, backoffBaseSeconds }, afterStop(secondsSince));
           if (decision.kind === 'restart') {
             expect(decision.restart).toBe(restart + 1);
             expect(decision.restart).toBeLessThanOrEqual(maxRestarts);

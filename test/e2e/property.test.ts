@@ -22,7 +22,7 @@ import {
   observationsOf,
   runAndCheck,
   scenarioFor,
-} from './support/delivery-model';
+} from '../../scripts/soak/delivery-model';
 import { runLocally } from './support/local-run';
 
 const SEED = 20260105;

@@ -36,7 +36,7 @@ describe('README.md examples', () => {
     const lines: string[] = [];
     expect(await main([], (line) => lines.push(...line.split('\n')))).toBe(0);
     const timeline = readmeBlocks(README)['demo-timeline'].split('\n').slice(1, -1);
-    const start = lines.findIndex((line) => line === timeline[0]);
+    const start = lines.indexOf(timeline[0]);
     expect(start).toBeGreaterThan(-1);
     expect(lines.slice(start, start + timeline.length)).toEqual(timeline);
     // And all of it: the next line printed is the executions' heading.

@@ -28,7 +28,7 @@ import {
   statusChanges,
   transitionsOf,
 } from './support/local-run';
-import { collapse } from './support/delivery-model';
+import { collapse } from '../../scripts/soak/delivery-model';
 
 const ID = 'bp-reliable';
 const TRANSITIONS = [

@@ -10,7 +10,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { PollerErrorName } from '../../lib/contract';
-import { synth } from './synth';
+import { type SynthResult, synth } from './synth';
 
 /**
  * The one test that runs esbuild for real (every other synthesis skips bundling): it proves the
@@ -30,7 +30,7 @@ beforeAll(() => {
   // fallback fail loudly, so a passing synthesis proves local esbuild did the bundling.
   const dockerBefore = process.env.CDK_DOCKER;
   process.env.CDK_DOCKER = path.join(outdir, 'no-docker-here');
-  let app;
+  let app: SynthResult['app'];
   try {
     ({ app, template, stack } = synth({ bundle: true, outdir }));
   } finally {

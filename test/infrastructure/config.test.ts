@@ -8,7 +8,7 @@ import { contextFromCdkJson, thrownBy } from './synth';
 /** Reads the app config from a plain context object, as `app.node.tryGetContext` would. */
 const readFrom = (context: Record<string, unknown>) => readPollerAppConfig((key) => context[key]);
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('readPollerAppConfig', () => {
   it.each([
@@ -60,7 +60,7 @@ describe('readPollerAppConfig', () => {
     [
       'an "aws." event source',
       { eventSource: 'aws.ml' },
-      [/eventSource/, /"aws\.ml"/, /must not start with "aws\."/, new RegExp(`use e\\.g\\. "${escape(DEFAULT_EVENT_SOURCE)}"`)],
+      [/eventSource/, /"aws\.ml"/, /must not start with "aws\."/, new RegExp(`use e\\.g\\. "${escapeRegExp(DEFAULT_EVENT_SOURCE)}"`)],
     ],
     ['a non-string event source', { eventSource: 42 }, [/eventSource/, /must be a string/, /42/]],
     ['a word as poll interval', { pollInterval: 'fast' }, [/pollInterval/, /"fast"/, /"adaptive" or a whole number/, /-c pollInterval=60/]],

@@ -71,7 +71,16 @@ async function run(outcomes: string[], options: { timeoutSeconds?: number; keepH
   sfn.keepHistory = options.keepHistory ?? true;
   const { executionArn } = sfn.startExecution(MACHINE_ARN, 'one', { round: 0 });
   const record = sfn.describe(executionArn)!;
-  return { sfn, executionArn, record, clock, done: () => (clock.end(), record.done) };
+  return {
+    sfn,
+    executionArn,
+    record,
+    clock,
+    done: () => {
+      clock.end();
+      return record.done;
+    },
+  };
 }
 
 const types = (sfn: LocalStepFunctions, arn: string) => sfn.history(arn).map((e) => e.type);

@@ -55,7 +55,7 @@ describe('formatTimeline', () => {
     );
     expect(lines).toEqual([
       '+00:00:00   bp-0         — → PENDING                event event-0',
-      expect.stringMatching(/^\+00:01:05   bp-typo      polling failed: NOT_FOUND \(BatchPredictionNotFoundError\) +event event-1$/),
+      expect.stringMatching(/^\+00:01:05 {3}bp-typo {6}polling failed: NOT_FOUND \(BatchPredictionNotFoundError\) +event event-1$/),
     ]);
   });
 

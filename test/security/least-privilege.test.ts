@@ -79,7 +79,7 @@ function policiesOfFunction(caller: Caller): { roleArn: string; policies: Array<
     .filter(
       ([, r]) =>
         r.Type === 'AWS::IAM::Policy' &&
-        (r.Properties?.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })),
+        ((r.Properties?.Roles ?? []) as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })),
     )
     .map(([id, r]) => ({ name: id, policy: resolveIntrinsics(r.Properties?.PolicyDocument, resolveContext) as IamPolicy }));
   const policies = [...inline, ...attached];
@@ -164,7 +164,9 @@ describe('every call the handlers make in local runs is allowed to the calling r
             return await handler(payload, context);
           } finally {
             inFlight--;
-            standIns.forEach((s, i) => s.calls.slice(starts[i]).forEach((call) => attributed.push({ caller, call })));
+            for (const [i, s] of standIns.entries()) {
+              for (const call of s.calls.slice(starts[i])) attributed.push({ caller, call });
+            }
           }
         };
       });
@@ -178,7 +180,7 @@ describe('every call the handlers make in local runs is allowed to the calling r
     try {
       results.push(await runtime.run());
     } finally {
-      spies.forEach((spy) => spy.mockRestore());
+      for (const spy of spies) spy.mockRestore();
       runtime.stop();
     }
   }

@@ -19,7 +19,6 @@ import { deploymentFromTemplate } from '../../local/template/deployment';
 import { TEST_ACCOUNT, TEST_REGION, contextFromCdkJson } from '../infrastructure/synth';
 
 // asl-validator 4 ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require('asl-validator') as (definition: unknown) => {
   isValid: boolean;
   errors: Array<{ message: string }>;

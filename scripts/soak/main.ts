@@ -7,29 +7,32 @@
  * Exit code 1 if any job lost, reordered or misrecorded a transition, or any run failed.
  */
 import fc from 'fast-check';
-import { synthesizeDeployment } from '../local/template/deployment';
-import { LocalRuntime } from '../local/runtime/runtime';
-import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from '../test/e2e/support/delivery-model';
+import { synthesizeDeployment } from '../../local/template/deployment';
+import { LocalRuntime } from '../../local/runtime/runtime';
+import { UsageError, parseScriptArgs, wholeNumberFlag } from '../script-args';
+import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from './delivery-model';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-function parseArgs(argv: readonly string[]): { jobs: number; seed: number; batch: number } {
-  const options = { jobs: 10_000, seed: 1, batch: 200 };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? argv[i].split('=', 2) : [argv[i], undefined];
-    const key = ({ '--jobs': 'jobs', '--seed': 'seed', '--batch': 'batch' } as const)[flag];
-    if (key === undefined) throw new Error(`unknown option ${JSON.stringify(argv[i])}; use --jobs N --seed S --batch B`);
-    const raw = inline ?? argv[++i];
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < (key === 'seed' ? 0 : 1))
-      throw new Error(`${flag} needs a whole number, got ${JSON.stringify(raw)}`);
-    options[key] = value;
-  }
-  return options;
+/** The usage line the errors end with. */
+const SOAK_USAGE = 'npm run soak -- [--jobs N] [--seed S] [--batch B]';
+
+/** Parses the arguments after `npm run soak --`. @throws UsageError */
+function parseSoakOptions(argv: readonly string[]): { jobs: number; seed: number; batch: number } {
+  const args = parseScriptArgs(
+    argv,
+    { jobs: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' } },
+    { usage: SOAK_USAGE },
+  );
+  return {
+    jobs: wholeNumberFlag(args, 'jobs', 10_000, 1),
+    seed: wholeNumberFlag(args, 'seed', 1, 0),
+    batch: wholeNumberFlag(args, 'batch', 200, 1),
+  };
 }
 
 async function main(): Promise<number> {
-  const { jobs, seed, batch } = parseArgs(process.argv.slice(2));
+  const { jobs, seed, batch } = parseSoakOptions(process.argv.slice(2));
   const started = Date.now();
   const deployment = synthesizeDeployment();
   // One seeded sample: the same --jobs and --seed always give the same jobs.
@@ -71,7 +74,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
-    console.error(`error: ${error.message}`);
+    // A usage error needs its message; anything else its stack too.
+    console.error(`error: ${error instanceof UsageError ? error.message : (error.stack ?? error.message)}`);
     process.exit(2);
   },
 );

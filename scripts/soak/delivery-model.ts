@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { isBatchPredictionStatus, isTerminalStatus } from '../../../lib/contract';
-import type { LocalDeployment } from '../../../local/template/deployment';
-import type { FaultSpec } from '../../../local/scenarios/faults';
-import type { InvocationRecord, LocalRuntime, RunResult } from '../../../local/runtime/runtime';
+import { isBatchPredictionStatus, isTerminalStatus } from '../../lib/contract';
+import type { LocalDeployment } from '../../local/template/deployment';
+import type { FaultSpec } from '../../local/scenarios/faults';
+import type { InvocationRecord, LocalRuntime, RunResult } from '../../local/runtime/runtime';
 import { historyOf, runLocally, statusChanges } from './local-run';
 
 /**
