@@ -318,7 +318,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   const ndjson = (items: readonly unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + (items.length > 0 ? '\n' : '');
   if (options.eventsOut) fs.writeFileSync(options.eventsOut, ndjson(result.events.map((e) => e.envelope)));
   if (options.historyOut) fs.writeFileSync(options.historyOut, ndjson(result.history));
-  if (options.summaryOut) fs.writeFileSync(options.summaryOut, JSON.stringify(summaryDocument(result), null, 2) + '\n');
+  if (options.summaryOut) fs.writeFileSync(options.summaryOut, `${JSON.stringify(summaryDocument(result), null, 2)}\n`);
   return 0;
 }
 

@@ -120,7 +120,7 @@ function formatEvent(event: DeliveredEvent, startMs: number, idWidth: number, op
   }
   const id = String(d.batchPredictionId ?? '').padEnd(idWidth);
   if (event.envelope['detail-type'] === DetailType.POLLING_FAILED) {
-    return `${offset} ${id} polling failed: ${d.reason} (${d.error})`.padEnd(idWidth + 52) + ` event ${d.eventId}`;
+    return `${`${offset} ${id} polling failed: ${d.reason} (${d.error})`.padEnd(idWidth + 52)} event ${d.eventId}`;
   }
   const change = `${d.previousStatus ?? '—'} → ${d.status}`;
   return `${offset} ${id} ${change.padEnd(26)} event ${d.eventId}`;

@@ -215,7 +215,10 @@ function nodeAt(root: Node, steps: readonly string[]): Node {
   let at = root;
   for (const step of steps) {
     let next = at.children.get(step);
-    if (!next) at.children.set(step, (next = newNode()));
+    if (!next) {
+      next = newNode();
+      at.children.set(step, next);
+    }
     at = next;
   }
   return at;
@@ -511,7 +514,7 @@ export function wildcardComplexity(texts: readonly string[], cap = MAX_WILDCARD_
   const queue = [start];
   let max = 0;
   while (queue.length > 0 && max <= cap && seen.size < 20_000) {
-    const states = queue.shift()!;
+    const states = queue.shift() as Set<string>; // the loop condition checked the queue is not empty
     for (const c of alphabet) {
       const next = new Set<string>();
       for (const s of states) {
@@ -598,7 +601,9 @@ function childOf(value: unknown, key: string, child: Node): unknown {
   let folded: JsonObject | undefined;
   const dotted = `${key}.`;
   for (const k in value) {
-    if (k.startsWith(dotted)) (folded ??= isObject(direct) ? { ...direct } : {})[k.slice(dotted.length)] = value[k];
+    if (!k.startsWith(dotted)) continue;
+    folded ??= isObject(direct) ? { ...direct } : {};
+    folded[k.slice(dotted.length)] = value[k];
   }
   return folded ?? direct;
 }

@@ -128,7 +128,7 @@ export class VirtualClock {
     if (this.sleepers.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
-      waiters.forEach((w) => w());
+      for (const w of waiters) w();
       return;
     }
     const earliest = this.earliestWake();

@@ -103,7 +103,8 @@ export class LocalDiscovery {
   start(forever = false): void {
     this.forever = forever;
     for (const bp of this.batchPredictions) {
-      if (bp.cloudTrailFailedCall !== undefined) this.process(() => this.announceFailedCall(bp, bp.cloudTrailFailedCall!));
+      const failedCall = bp.cloudTrailFailedCall;
+      if (failedCall !== undefined) this.process(() => this.announceFailedCall(bp, failedCall));
       if (bp.cloudTrail && !bp.missing && bp.timeline.length > 0) this.process(() => this.announce(bp));
     }
     for (const schedule of this.schedules) this.process(() => this.runSchedule(schedule));

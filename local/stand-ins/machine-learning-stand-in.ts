@@ -112,7 +112,7 @@ export class MachineLearningStandIn {
     this.calls.push({ service: 'machinelearning', operation: 'DescribeBatchPredictions' });
     const fault = this.faults.take('DescribeBatchPredictions', []);
     if (fault?.kind === 'error') throw fault.error;
-    let query;
+    let query: ReturnType<typeof parseBatchPredictionQuery>;
     try {
       query = parseBatchPredictionQuery(input);
     } catch (error) {

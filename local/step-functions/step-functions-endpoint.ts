@@ -109,7 +109,7 @@ export function stepFunctionsOperations(stepFunctions: LocalStepFunctions): Read
     },
     GetExecutionHistory: (input) => {
       const executionArn = String(input.executionArn ?? '');
-      let events;
+      let events: ReturnType<typeof stepFunctions.history>;
       try {
         events = stepFunctions.history(executionArn);
       } catch (error) {

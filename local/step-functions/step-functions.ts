@@ -60,6 +60,7 @@ export interface StateMachineRecord {
 }
 
 /** Names Step Functions accepts for executions (1–80 characters, none of the reserved ones). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among the ones Step Functions refuses in names
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 /**
@@ -208,7 +209,8 @@ export class LocalStepFunctions {
   history(executionArn: string): HistoryEvent[] {
     const record = this.execution(executionArn);
     if (record.log === undefined || record.attempts === undefined) throw new HistoryNotKeptError(executionArn);
-    const entry = this.machines.get(record.stateMachineArn)!;
+    const entry = this.machines.get(record.stateMachineArn);
+    if (entry === undefined) throw new Error(`no state machine ${record.stateMachineArn} for ${executionArn}`);
     const end =
       record.status === 'TIMED_OUT'
         ? ({ type: 'ExecutionTimedOut', error: record.error, cause: record.cause } as const)
@@ -254,7 +256,7 @@ export class LocalStepFunctions {
   ): Promise<void> {
     const deadlineMs = entry.timeoutSeconds === undefined ? Infinity : record.startMs + entry.timeoutSeconds * 1000;
     let timedOut = false;
-    let abort = () => undefined as void;
+    let abort: () => void = () => undefined;
     // StopExecution wakes a sleeping Wait state through this signal.
     const stopping = new AbortController();
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};

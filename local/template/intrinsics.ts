@@ -230,7 +230,7 @@ function envOf(ctx: ResolveContext): Env {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const hasOwn = (o: object | undefined, k: string): boolean => o !== undefined && Object.prototype.hasOwnProperty.call(o, k);
+const hasOwn = (o: object | undefined, k: string): boolean => o !== undefined && Object.hasOwn(o, k);
 
 /** Appends a key to a JSONPath-like location, quoting keys such as `Fn::Join` that are not identifiers. */
 function child(path: string, key: string | number): string {
