@@ -3,7 +3,7 @@
  * of at most 100 (`Limit`), followed with the stand-in's opaque `NextToken`, list every match once.
  */
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
+import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
 import { SharedEndpoint } from '../../local/aws-json-server';
 import { FaultPlan } from '../../local/faults';
 import { MachineLearningStandIn } from '../../local/machine-learning-stand-in';
@@ -35,7 +35,7 @@ it('the lister adapter follows every page: 230 PENDING batch predictions in thre
     maxAttempts: 1,
   });
   try {
-    const lister = new DescribeBatchPredictionsLister(client);
+    const lister = new MachineLearningBatchPredictionLister({ client });
     expect(await lister.listIds('PENDING')).toEqual(pendingIds);
     expect(standIn.calls.filter((c) => c.operation === 'DescribeBatchPredictions')).toHaveLength(3);
     expect(await lister.listIds('INPROGRESS')).toEqual(['bp-running']);
