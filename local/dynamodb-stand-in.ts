@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
-import { ServiceError, SharedEndpoint, readBody, sendError } from './aws-json-server';
+import { ServiceError, StandInEndpoint, readBody, sendError } from './aws-json-server';
 import type { FaultPlan } from './faults';
 import type { RecordedCall } from './machine-learning-stand-in';
 
@@ -53,7 +53,8 @@ type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse)
  */
 export class DynamoDbStandIn {
   readonly calls: RecordedCall[] = [];
-  private shared?: SharedEndpoint;
+  /** Its endpoint while started. */
+  served?: StandInEndpoint;
   private endpoint = '';
 
   constructor(
@@ -69,9 +70,8 @@ export class DynamoDbStandIn {
       dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
     );
     const dynaliteHandler = engine.listeners('request')[0] as RequestHandler;
-    this.shared = await SharedEndpoint.for('dynamodb');
-    this.shared.attach((req, res) => void this.handle(req, res, dynaliteHandler));
-    this.endpoint = this.shared.endpoint;
+    this.served = await StandInEndpoint.start('dynamodb', (req, res) => void this.handle(req, res, dynaliteHandler));
+    this.endpoint = this.served.endpoint;
     const client = this.client();
     for (const table of this.tables) {
       await client.send(
@@ -93,10 +93,11 @@ export class DynamoDbStandIn {
     return this.endpoint;
   }
 
-  /** Detaches from the shared endpoint; the in-memory tables go with this instance. */
-  stop(): void {
-    this.shared?.detach();
-    this.shared = undefined;
+  /** Closes its endpoint; the in-memory tables go with this instance. */
+  async stop(): Promise<void> {
+    const served = this.served;
+    this.served = undefined;
+    await served?.close();
   }
 
   /** Every item of a table, as plain objects. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readReferencePath } from './asl';
-import { type Operation, ServiceError, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { type Operation, ServiceError, StandInEndpoint, awsJsonListener } from './aws-json-server';
 import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
 import type { ScheduleDefinition } from './deployment';
 import type { FaultPlan } from './faults';
@@ -101,7 +101,8 @@ export class EventBridgeStandIn {
   readonly calls: RecordedCall[] = [];
   readonly events: DeliveredEvent[] = [];
   private readonly occurrences = new Map<string, number>();
-  private endpoint?: SharedEndpoint;
+  /** Its endpoint while started. */
+  served?: StandInEndpoint;
   /** Every rule by bus and name, template rules first, in creation order (delivery order follows it). */
   private readonly busRules = new Map<string, BusRule>();
 
@@ -139,9 +140,8 @@ export class EventBridgeStandIn {
   }
 
   async start(): Promise<string> {
-    this.endpoint = await SharedEndpoint.for('eventbridge');
-    this.endpoint.attach(awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
-    return this.endpoint.endpoint;
+    this.served = await StandInEndpoint.start('eventbridge', awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
+    return this.served.endpoint;
   }
 
   /** The dispatch table: every operation this stand-in serves (the README's inventory is checked against it). */
@@ -156,10 +156,11 @@ export class EventBridgeStandIn {
     };
   }
 
-  /** Detaches from the shared endpoint. */
-  stop(): void {
-    this.endpoint?.detach();
-    this.endpoint = undefined;
+  /** Closes its endpoint. */
+  async stop(): Promise<void> {
+    const served = this.served;
+    this.served = undefined;
+    await served?.close();
   }
 
   private busNameOf(nameOrArn: unknown): string {

@@ -4,13 +4,10 @@
  */
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
-import { SharedEndpoint } from '../../local/aws-json-server';
 import { FaultPlan } from '../../local/faults';
 import { MachineLearningStandIn } from '../../local/machine-learning-stand-in';
 import { validateScenario } from '../../local/scenario';
 import { VirtualClock } from '../../local/virtual-clock';
-
-afterAll(() => SharedEndpoint.closeAll());
 
 it('the lister adapter follows every page: 230 PENDING batch predictions in three calls, none of the others', async () => {
   const pendingIds = Array.from({ length: 230 }, (_, i) => `bp-${String(i).padStart(3, '0')}`);
@@ -41,6 +38,6 @@ it('the lister adapter follows every page: 230 PENDING batch predictions in thre
     expect(await lister.listIds('INPROGRESS')).toEqual(['bp-running']);
   } finally {
     client.destroy();
-    standIn.stop();
+    await standIn.stop();
   }
 });
