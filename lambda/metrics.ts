@@ -1,11 +1,8 @@
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import { PollerMetric, SERVICE_NAME } from '../lib/contract';
-
-/** The one metrics instance of the handlers; flushed at the end of every invocation. */
-export const metrics = new Metrics({ namespace: PollerMetric.NAMESPACE, serviceName: SERVICE_NAME });
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PollerMetric } from '../lib/contract';
 
 /** Counts one published transition under its status. */
-export function countTransition(status: string): void {
+export function countTransition(metrics: Metrics, status: string): void {
   // A single metric: the status dimension applies to this data point only.
   const single = metrics.singleMetric();
   single.addDimension('status', status);
@@ -13,16 +10,16 @@ export function countTransition(status: string): void {
 }
 
 /** Counts one poll that ended in an error. */
-export function countPollError(): void {
+export function countPollError(metrics: Metrics): void {
   metrics.addMetric(PollerMetric.POLL_ERRORS, MetricUnit.Count, 1);
 }
 
 /** Counts one restarted run the sweeper started. */
-export function countRunRestart(): void {
+export function countRunRestart(metrics: Metrics): void {
   metrics.addMetric(PollerMetric.RUN_RESTARTS, MetricUnit.Count, 1);
 }
 
 /** Counts one batch prediction found unfinished with its automatic restarts used up (once per sweep). */
-export function countRestartsExhausted(): void {
+export function countRestartsExhausted(metrics: Metrics): void {
   metrics.addMetric(PollerMetric.RESTARTS_EXHAUSTED, MetricUnit.Count, 1);
 }

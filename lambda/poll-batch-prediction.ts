@@ -7,13 +7,13 @@ import { jitterFractionFor, runIdFor } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
 import { type Transition, detectTransition } from './domain/transition';
-import type { AttemptContext, BatchPredictionSource, EventSink, ExecutionContext, TransitionHistory, TransitionRecord } from './ports';
+import type { AttemptContext, BatchPredictionReader, EventPublisher, ExecutionContext, HistoryStore, TransitionRecord } from './ports';
 
 /** What one poll needs besides its input. */
 export interface PollDependencies {
-  readonly source: BatchPredictionSource;
-  readonly history: TransitionHistory;
-  readonly sink: EventSink;
+  readonly source: BatchPredictionReader;
+  readonly history: HistoryStore;
+  readonly sink: EventPublisher;
   readonly target: EventTarget;
   readonly policy: PollIntervalPolicy;
   readonly maxRunSeconds: number;

@@ -1,19 +1,41 @@
-import type { Context } from 'aws-lambda';
-import { type HandlerConfig, readHandlerConfig } from './config';
-import { logger } from './logger';
-import { countPollError, countTransition, metrics } from './metrics';
-import { type PollDependencies, type PollRequest, pollBatchPrediction } from './poll-batch-prediction';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import type { PollState } from '../lib/contract';
-import { BatchPredictionReader } from './adapters/batch-prediction-reader';
-import { EventPublisher } from './adapters/event-publisher';
-import { HistoryStore } from './adapters/history-store';
+import { DynamoDbHistoryStore } from './adapters/dynamo-db-history-store';
+import { EventBridgeEventPublisher } from './adapters/event-bridge-event-publisher';
+import { MachineLearningBatchPredictionReader } from './adapters/machine-learning-batch-prediction-reader';
+import { sdkClientConfig } from './adapters/sdk-http';
+import type { AwsClients } from './clients';
+import { type HandlerConfig, readHandlerConfig } from './config';
+import { type HandlerFactoryOptions, type LambdaHandler, taskKeysOf, withHandlerLifecycle } from './lifecycle';
+import { countPollError, countTransition } from './metrics';
+import { type PollDependencies, type PollRequest, pollBatchPrediction } from './poll-batch-prediction';
 
-/** Builds the production dependencies from the environment: the composition root. */
-export function defaultPollDependencies(config: HandlerConfig = readHandlerConfig(process.env)): PollDependencies {
+/** The SDK clients the poll task's adapters call. */
+export type PollClients = Pick<AwsClients, 'machineLearning' | 'eventBridge' | 'dynamoDb'>;
+
+let containerClients: PollClients | undefined;
+
+/** The container's clients: built on first use, kept in module scope for warm starts. */
+function pollClients(): PollClients {
+  containerClients ??= {
+    machineLearning: new MachineLearningClient(sdkClientConfig()),
+    eventBridge: new EventBridgeClient(sdkClientConfig()),
+    dynamoDb: new DynamoDBClient(sdkClientConfig()),
+  };
+  return containerClients;
+}
+
+/** Builds the production dependencies from the environment and the clients: the composition root. */
+export function defaultPollDependencies(
+  config: HandlerConfig = readHandlerConfig(process.env),
+  clients: PollClients = pollClients(),
+): PollDependencies {
   return {
-    source: new BatchPredictionReader(),
-    history: new HistoryStore({ tableName: config.historyTableName }),
-    sink: new EventPublisher(),
+    source: new MachineLearningBatchPredictionReader({ client: clients.machineLearning }),
+    history: new DynamoDbHistoryStore({ tableName: config.historyTableName, client: clients.dynamoDb }),
+    sink: new EventBridgeEventPublisher({ client: clients.eventBridge }),
     target: config.target,
     policy: config.policy,
     maxRunSeconds: config.maxRunSeconds,
@@ -23,25 +45,23 @@ export function defaultPollDependencies(config: HandlerConfig = readHandlerConfi
 }
 
 /**
- * Makes the poll task's handler. Flow: handler → {@link pollBatchPrediction} (use case) → domain
- * and adapters. Dependencies are built on first use so that a configuration error surfaces as a
- * named error of the invocation rather than an init failure.
+ * Makes one instance of the poll task's handler. Flow: handler → {@link pollBatchPrediction} (use
+ * case) → domain and adapters, inside the shared {@link withHandlerLifecycle}.
  */
-export function createPollHandler(dependencies?: () => PollDependencies) {
-  let deps: PollDependencies | undefined;
-  return async (event: PollRequest, context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>): Promise<PollState> => {
-    metrics.captureColdStartMetric(context?.functionName);
-    const state = (event?.state ?? {}) as Record<string, unknown>;
-    logger.appendKeys({
-      batchPredictionId: typeof state.batchPredictionId === 'string' ? state.batchPredictionId : undefined,
-      executionId: event?.execution?.id,
-      requestId: context?.awsRequestId,
-    });
-    try {
-      deps ??= (dependencies ?? defaultPollDependencies)();
+export function createPollHandler(
+  options: HandlerFactoryOptions<PollDependencies, PollClients> = {},
+): LambdaHandler<PollRequest, PollState> {
+  return withHandlerLifecycle<PollRequest, PollState, PollDependencies>(
+    {
+      keysOf: taskKeysOf,
+      dependencies: options.dependencies ?? (() => defaultPollDependencies(undefined, options.clients)),
+      failureMessage: 'Poll failed',
+      onError: ({ metrics }) => countPollError(metrics),
+    },
+    async (event, deps, { logger, metrics }) => {
       const { state: next, published } = await pollBatchPrediction(event, deps);
       for (const record of published) {
-        countTransition(record.status);
+        countTransition(metrics, record.status);
         logger.info('Published status change', {
           previousStatus: record.previousStatus,
           status: record.status,
@@ -52,16 +72,8 @@ export function createPollHandler(dependencies?: () => PollDependencies) {
       }
       logger.debug('Polled', { status: next.lastStatus, waitSeconds: next.waitSeconds, terminal: next.terminal });
       return next;
-    } catch (error) {
-      countPollError();
-      logger.error('Poll failed', error as Error);
-      throw error;
-    } finally {
-      // Most polls see no change: flush only when there is something to flush.
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+    },
+  );
 }
 
 /** The Lambda entry point of the poll task. */

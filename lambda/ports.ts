@@ -1,9 +1,14 @@
+/**
+ * The ports of the handlers' use cases: what they need from AWS, as interfaces the adapters in
+ * `lambda/adapters/` implement and the tests fake.
+ */
 import type { BatchPredictionSnapshot } from '../lib/contract';
 import type { HistoryItem } from '../lib/contract/history';
+import type { LatestRun } from '../lib/contract/runs';
 import type { EventEntry } from './domain/events';
 
 /** Reads a batch prediction's current state (Amazon ML `GetBatchPrediction`). */
-export interface BatchPredictionSource {
+export interface BatchPredictionReader {
   get(batchPredictionId: string): Promise<BatchPredictionSnapshot>;
 }
 
@@ -16,11 +21,11 @@ export interface TransitionRecord extends HistoryItem {
   readonly event: EventEntry;
 }
 
-/** What {@link TransitionHistory.record} did. */
+/** What {@link HistoryStore.record} did. */
 export type RecordOutcome = { readonly created: true } | { readonly created: false; readonly existing: TransitionRecord };
 
 /** The DynamoDB history table. */
-export interface TransitionHistory {
+export interface HistoryStore {
   /** Writes the record unless one exists at its key; then returns the existing one instead. */
   record(record: TransitionRecord): Promise<RecordOutcome>;
   /** The transition at a key (strongly consistent), if one was written. */
@@ -30,7 +35,7 @@ export interface TransitionHistory {
 }
 
 /** Publishes events (EventBridge `PutEvents`). Resolves only when every entry was accepted. */
-export interface EventSink {
+export interface EventPublisher {
   publish(entries: readonly EventEntry[]): Promise<void>;
 }
 
@@ -51,4 +56,35 @@ export interface AttemptContext {
   readonly retryCount: number;
   /** Redrives of this execution so far: 0 unless it was redriven. */
   readonly redriveCount: number;
+}
+
+/** Lists batch predictions by status (Amazon ML `DescribeBatchPredictions`, paged). */
+export interface BatchPredictionLister {
+  listIds(status: 'PENDING' | 'INPROGRESS'): Promise<string[]>;
+}
+
+/**
+ * What starting a run did: `running` — a run is polling it now (just started, or already running:
+ * a repeated start is idempotent and indistinguishable); `finished` — a run with its name already
+ * ended, so it was polled to the end.
+ */
+export type StartOutcome = 'running' | 'finished';
+
+/**
+ * Starts polling runs (Step Functions `StartExecution`), lists the running ones (`ListExecutions`)
+ * and finds a batch prediction's latest run (`DescribeExecution` on the deterministic names).
+ */
+export interface RunStarter {
+  /** Starts the id's first run (`restart` 0) or its restart number `restart`. */
+  start(batchPredictionId: string, restart?: number): Promise<StartOutcome>;
+  /**
+   * Ids that a RUNNING execution polls now, whatever its generation. `ListExecutions` is eventually
+   * consistent: an id missing here is started (a no-op if it runs after all), never skipped.
+   */
+  runningIds(): Promise<ReadonlySet<string>>;
+  /**
+   * The id's latest run: its highest restart whose first execution exists, and that run's latest
+   * execution (following hand-overs); undefined when the id has never had a run.
+   */
+  latestRun(batchPredictionId: string): Promise<LatestRun | undefined>;
 }

@@ -1,47 +1,51 @@
-import type { Context } from 'aws-lambda';
-import { readHandlerConfig } from './config';
-import { logger } from './logger';
-import { metrics } from './metrics';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeEventPublisher } from './adapters/event-bridge-event-publisher';
+import { sdkClientConfig } from './adapters/sdk-http';
+import type { AwsClients } from './clients';
+import { type HandlerConfig, readHandlerConfig } from './config';
+import { type HandlerFactoryOptions, type LambdaHandler, taskKeysOf, withHandlerLifecycle } from './lifecycle';
 import {
   type ReportFailureDependencies,
   type ReportFailureRequest,
   type ReportFailureResult,
   reportPollingFailure,
 } from './report-polling-failure';
-import { EventPublisher } from './adapters/event-publisher';
 
-/** Builds the production dependencies of the failure path from the environment. */
-export function defaultReportFailureDependencies(): ReportFailureDependencies {
-  const config = readHandlerConfig(process.env);
-  return { sink: new EventPublisher(), target: config.target, now: () => new Date() };
+/** The SDK clients the failure path's adapters call. */
+export type ReportFailureClients = Pick<AwsClients, 'eventBridge'>;
+
+let containerClients: ReportFailureClients | undefined;
+
+/** The container's clients: built on first use, kept in module scope for warm starts. */
+function reportFailureClients(): ReportFailureClients {
+  containerClients ??= { eventBridge: new EventBridgeClient(sdkClientConfig()) };
+  return containerClients;
 }
 
-/** Makes the failure path's handler: publishes a `Batch Prediction Polling Failed` event. */
-export function createReportFailureHandler(dependencies?: () => ReportFailureDependencies) {
-  let deps: ReportFailureDependencies | undefined;
-  return async (
-    event: ReportFailureRequest,
-    context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>,
-  ): Promise<ReportFailureResult> => {
-    metrics.captureColdStartMetric(context?.functionName);
-    const state = (event?.state ?? {}) as Record<string, unknown>;
-    logger.appendKeys({
-      batchPredictionId: typeof state.batchPredictionId === 'string' ? state.batchPredictionId : undefined,
-      executionId: event?.execution?.id,
-      requestId: context?.awsRequestId,
-    });
-    try {
-      deps ??= (dependencies ?? defaultReportFailureDependencies)();
+/** Builds the production dependencies of the failure path from the environment and the clients. */
+export function defaultReportFailureDependencies(
+  config: HandlerConfig = readHandlerConfig(process.env),
+  clients: ReportFailureClients = reportFailureClients(),
+): ReportFailureDependencies {
+  return { sink: new EventBridgeEventPublisher({ client: clients.eventBridge }), target: config.target, now: () => new Date() };
+}
+
+/** Makes one instance of the failure path's handler: publishes a `Batch Prediction Polling Failed` event. */
+export function createReportFailureHandler(
+  options: HandlerFactoryOptions<ReportFailureDependencies, ReportFailureClients> = {},
+): LambdaHandler<ReportFailureRequest, ReportFailureResult> {
+  return withHandlerLifecycle<ReportFailureRequest, ReportFailureResult, ReportFailureDependencies>(
+    {
+      keysOf: taskKeysOf,
+      dependencies: options.dependencies ?? (() => defaultReportFailureDependencies(undefined, options.clients)),
+      failureMessage: 'Reporting the failure failed',
+    },
+    async (event, deps, { logger }) => {
       const { result } = await reportPollingFailure(event, deps);
       logger.warn('Polling failed', { ...result });
       return result;
-    } catch (error) {
-      logger.error('Reporting the failure failed', error as Error);
-      throw error;
-    } finally {
-      logger.resetKeys();
-    }
-  };
+    },
+  );
 }
 
 /** The Lambda entry point of the failure path. */

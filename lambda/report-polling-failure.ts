@@ -6,7 +6,7 @@ import {
   isBatchPredictionStatus,
 } from '../lib/contract';
 import { type EventTarget, buildPollingFailedDetail, toEventEntry } from './domain/events';
-import type { EventSink, ExecutionContext } from './ports';
+import type { EventPublisher, ExecutionContext } from './ports';
 
 /** What the state machine's Catch hands the failure path. */
 export interface ReportFailureRequest {
@@ -27,7 +27,7 @@ export interface ReportFailureResult {
 
 /** What reporting needs. */
 export interface ReportFailureDependencies {
-  readonly sink: EventSink;
+  readonly sink: EventPublisher;
   readonly target: EventTarget;
   readonly now: () => Date;
 }

@@ -3,7 +3,7 @@ import { executionNameFor } from '../lib/contract/runs';
 import { InvalidBatchPredictionInputError } from './domain/errors';
 import { validateBatchPredictionId } from './domain/poll-state';
 import { type RestartPolicy, decideRestart } from './domain/restarts';
-import type { BatchPredictionLister, RunStarter } from './ports-starter';
+import type { BatchPredictionLister, RunStarter } from './ports';
 
 /** A restart the sweeper started: which run, and how the run before it ended. */
 export interface StartedRestart {

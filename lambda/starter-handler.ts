@@ -1,13 +1,16 @@
-import type { Context } from 'aws-lambda';
+import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { EnvVar, type StarterRequest } from '../lib/contract';
+import { MachineLearningBatchPredictionLister } from './adapters/machine-learning-batch-prediction-lister';
+import { sdkClientConfig } from './adapters/sdk-http';
+import { StepFunctionsRunStarter } from './adapters/step-functions-run-starter';
+import type { AwsClients } from './clients';
 import { PollerConfigurationError } from './domain/errors';
 import { type RestartPolicy, restartPolicyProblems } from './domain/restarts';
-import { logger } from './logger';
-import { countRestartsExhausted, countRunRestart, metrics } from './metrics';
-import type { BatchPredictionLister, RunStarter } from './ports-starter';
+import { type HandlerFactoryOptions, type LambdaHandler, withHandlerLifecycle } from './lifecycle';
+import { countRestartsExhausted, countRunRestart } from './metrics';
+import type { BatchPredictionLister, RunStarter } from './ports';
 import { DEFAULT_RESTART_POLICY, type StartRunsResult, startRuns } from './start-runs';
-import { DescribeBatchPredictionsLister } from './adapters/batch-prediction-lister';
-import { StepFunctionsRunStarter } from './adapters/run-starter';
 
 /** What the starter needs. */
 export interface StarterDependencies {
@@ -41,37 +44,58 @@ export function readRestartPolicy(env: NodeJS.ProcessEnv): RestartPolicy {
   return policy;
 }
 
-/** Builds the production dependencies from the environment. */
-export function defaultStarterDependencies(env: NodeJS.ProcessEnv = process.env): StarterDependencies {
+/** The SDK clients the starter's adapters call. */
+export type StarterClients = Pick<AwsClients, 'machineLearning' | 'stepFunctions'>;
+
+let containerClients: StarterClients | undefined;
+
+/** The container's clients: built on first use, kept in module scope for warm starts. */
+function starterClients(): StarterClients {
+  containerClients ??= {
+    machineLearning: new MachineLearningClient(sdkClientConfig()),
+    stepFunctions: new SFNClient(sdkClientConfig()),
+  };
+  return containerClients;
+}
+
+/** Builds the production dependencies from the environment and the clients. */
+export function defaultStarterDependencies(
+  env: NodeJS.ProcessEnv = process.env,
+  clients: StarterClients = starterClients(),
+): StarterDependencies {
   const stateMachineArn = env[EnvVar.STATE_MACHINE_ARN];
   if (!stateMachineArn)
     throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
   return {
-    lister: new DescribeBatchPredictionsLister(),
-    starter: new StepFunctionsRunStarter({ stateMachineArn }),
+    lister: new MachineLearningBatchPredictionLister({ client: clients.machineLearning }),
+    starter: new StepFunctionsRunStarter({ stateMachineArn, client: clients.stepFunctions }),
     restarts: readRestartPolicy(env),
   };
 }
 
 /**
- * Makes the starter's handler: invoked by the CloudTrail discovery rule with one id, and by the
- * sweeper schedule to start a run for every batch prediction still PENDING or INPROGRESS.
+ * Makes one instance of the starter's handler: invoked by the CloudTrail discovery rule with one
+ * id, and by the sweeper schedule to start a run for every batch prediction still PENDING or
+ * INPROGRESS.
  */
-export function createStarterHandler(dependencies?: () => StarterDependencies) {
-  let deps: StarterDependencies | undefined;
-  return async (event: StarterRequest, context?: Partial<Pick<Context, 'awsRequestId' | 'functionName'>>): Promise<StartRunsResult> => {
-    metrics.captureColdStartMetric(context?.functionName);
-    logger.appendKeys({ source: event?.source, requestId: context?.awsRequestId });
-    try {
-      deps ??= (dependencies ?? defaultStarterDependencies)();
+export function createStarterHandler(
+  options: HandlerFactoryOptions<StarterDependencies, StarterClients> = {},
+): LambdaHandler<StarterRequest, StartRunsResult> {
+  return withHandlerLifecycle(
+    {
+      keysOf: (event: StarterRequest) => ({ source: event?.source }),
+      dependencies: options.dependencies ?? (() => defaultStarterDependencies(undefined, options.clients)),
+      failureMessage: 'Starting runs failed',
+    },
+    async (event, deps, { logger, metrics }) => {
       const result = await startRuns(event, deps);
       for (const restart of result.restarted) {
-        countRunRestart();
+        countRunRestart(metrics);
         logger.warn('Restarted polling run: the previous run ended before a terminal status', { ...restart });
       }
       for (const deferred of result.deferred) logger.info('Restart not due yet', { ...deferred });
       for (const exhausted of result.exhausted) {
-        countRestartsExhausted();
+        countRestartsExhausted(metrics);
         logger.error('Automatic restarts used up: nothing polls this batch prediction now; restart it with watch --restart', {
           ...exhausted,
         });
@@ -85,14 +109,8 @@ export function createStarterHandler(dependencies?: () => StarterDependencies) {
         ids: result.running,
       });
       return result;
-    } catch (error) {
-      logger.error('Starting runs failed', error as Error);
-      throw error;
-    } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+    },
+  );
 }
 
 /** The Lambda entry point of the starter. */

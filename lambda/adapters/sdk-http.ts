@@ -38,8 +38,8 @@ export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
  *
  * The plain-HTTP agent has no socket cap. AWS endpoints are HTTPS, so it serves only local
  * endpoints, where the local runtime runs the invocations of many simulated functions through one
- * process and its module-scope clients. Both timers start when a request is made, before it has a
- * socket, so behind the default cap of 50 sockets a request queued behind a thousand concurrent
+ * process and the clients it hands every handler instance. Both timers start when a request is
+ * made, before it has a socket, so behind the default cap of 50 sockets a request queued behind a thousand concurrent
  * polls would fail with a TimeoutError it would never meet in Lambda, where a function instance
  * makes one call at a time.
  */

@@ -128,3 +128,21 @@ export class PollerConfigurationError extends PollerError {
     super(PollerErrorName.CONFIGURATION, message);
   }
 }
+
+/**
+ * Step Functions failed in a way that may pass (5xx, throttling, network) while the starter
+ * started, listed or described runs. Not a state machine error: the starter runs outside it, and
+ * Lambda retries the asynchronous invocation.
+ */
+export class StepFunctionsUnavailableError extends PollerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('StepFunctionsUnavailableError', message, options);
+  }
+}
+
+/** Step Functions rejected a starter's request for a reason retrying will not fix (e.g. a bad ARN). */
+export class StepFunctionsRequestError extends PollerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('StepFunctionsRequestError', message, options);
+  }
+}

@@ -3,6 +3,9 @@ import type { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RESTARTS } from '../contract';
 import { type BatchPredictionPollerProps, PROP_LIMITS } from './props';
 import { PollerConfigError } from './settings-error';
+import { MachineLearningRegionError } from './machine-learning-region-error';
+
+export { MachineLearningRegionError };
 
 /**
  * How a settings message names a setting, shows its value and suggests a fix: the construct's
@@ -122,19 +125,6 @@ export function validateEventBusName(eventBusName: string, naming: SettingNaming
     throw new PollerConfigError(
       `${naming.key('eventBusName')} is not a valid event bus name: ${naming.value('eventBusName', eventBusName)}; use letters, digits, ".", "_", "-" or "/"`,
     );
-  }
-}
-
-/**
- * The stack's region is one Amazon ML does not run in; the message names the regions it runs in.
- * TypeScript and JavaScript only (jsii cannot represent a subclass of `Error`): in other jsii
- * languages it arrives as the runtime's error (Python: `jsii.errors.JSIIError`) with this message.
- * @jsii ignore
- */
-export class MachineLearningRegionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MachineLearningRegionError';
   }
 }
 

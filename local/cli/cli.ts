@@ -223,12 +223,10 @@ async function serveForever(
   serve: { speed: number; port: number },
   print: (line: string) => void,
 ): Promise<number> {
-  const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock).catch(
-    (error: NodeJS.ErrnoException) => {
-      // Taken during synthesis, after the check.
-      throw error.code === 'EADDRINUSE' ? new PortInUseError(serve.port) : error;
-    },
-  );
+  const { server, endpoint } = await startServeEndpoint(runtime, serve.port, runtime.clock).catch((error: NodeJS.ErrnoException) => {
+    // Taken during synthesis, after the check.
+    throw error.code === 'EADDRINUSE' ? new PortInUseError(serve.port) : error;
+  });
   runtime.serve(serve.speed);
   print(
     `\nServing the local runtime on ${endpoint} (simulated time ×${serve.speed}, started ${new Date(runtime.clock.startMs).toISOString()})`,
@@ -252,8 +250,7 @@ async function serveForever(
   clearInterval(ticker);
   printDue(true);
   server.close();
-  runtime.stop();
-  await LocalRuntime.shutdown();
+  await runtime.stop();
   return 0;
 }
 
@@ -287,8 +284,7 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   try {
     result = await runtime.run();
   } finally {
-    runtime.stop();
-    await LocalRuntime.shutdown();
+    await runtime.stop();
   }
   print(
     `\n${options.scenarioFile === undefined ? 'Built-in demo' : options.scenarioFile}: ${scenario.batchPredictions.length} batch prediction(s), starting ${new Date(runtime.clock.startMs).toISOString()}\n`,

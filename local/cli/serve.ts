@@ -1,7 +1,8 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SharedEndpoint, readBody } from '../stand-ins/aws-json-server';
+import { readBody } from '../stand-ins/aws-json-server';
 import type { LocalDeployment } from '../template/deployment';
+import type { LocalRuntime } from '../runtime/runtime';
 
 /** The time the endpoint dates its answers with; the runtime's clock in `--serve`. */
 export interface SimulatedClock {
@@ -27,7 +28,7 @@ export const SERVICE_BY_TARGET_PREFIX: Readonly<Record<string, string>> = {
  * runtime's clock while it runs.
  */
 export async function startServeEndpoint(
-  deployment: LocalDeployment,
+  runtime: Pick<LocalRuntime, 'deployment' | 'endpointFor'>,
   port: number,
   clock: SimulatedClock = { nowMs: () => Date.now(), startMs: Date.now() },
 ): Promise<{ server: Server; endpoint: string }> {
@@ -37,7 +38,7 @@ export async function startServeEndpoint(
     // served timeline at any --speed. (The SDK's clock-skew correction reads it too; only the
     // signature's date moves, and the local endpoint does not check signatures.)
     res.setHeader('Date', new Date(clock.nowMs()).toUTCString());
-    void route(req, res, deployment, clock);
+    void route(req, res, runtime, clock);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -57,11 +58,18 @@ export const CLOUDFORMATION_OPERATIONS: Readonly<Record<string, QueryOperation>>
   DescribeStacks: (res, deployment, form, clock) => describeStacks(res, deployment, form.get('StackName'), clock.startMs),
 };
 
-async function route(req: IncomingMessage, res: ServerResponse, deployment: LocalDeployment, clock: SimulatedClock): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  runtime: Pick<LocalRuntime, 'deployment' | 'endpointFor'>,
+  clock: SimulatedClock,
+): Promise<void> {
+  const { deployment } = runtime;
   const target = String(req.headers['x-amz-target'] ?? '');
   const service = SERVICE_BY_TARGET_PREFIX[target.split('.')[0]];
-  if (service !== undefined) {
-    (await SharedEndpoint.for(service)).dispatch(req, res);
+  const standIn = service === undefined ? undefined : runtime.endpointFor(service);
+  if (standIn !== undefined) {
+    standIn.dispatch(req, res);
     return;
   }
   const form = new URLSearchParams((await readBody(req)).toString('utf8'));

@@ -1,7 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { sdkClientConfig } from '../../lambda/adapters/sdk-http';
+import type { AwsClients } from '../../lambda/clients';
 import { executionNameFor, executionNameForInvalidId } from '../../lambda/domain/identifiers';
 import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
 import { HANDLER_FACTORY } from '../../lib/contract/handlers';
-import { SharedEndpoint } from '../stand-ins/aws-json-server';
+import { StandInEndpoint } from '../stand-ins/aws-json-server';
 import { type FunctionDefinition, type LocalDeployment, synthesizeDeployment } from '../template/deployment';
 import { DynamoDbStandIn } from '../stand-ins/dynamodb-stand-in';
 import { type DeliveredEvent, EventBridgeStandIn, type EventEnvelope } from '../stand-ins/event-bridge-stand-in';
@@ -89,6 +95,15 @@ export interface RunTotals {
 
 const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 
+/** A handler factory of an entry module (`createPollHandler`, ...), as the runtime calls it. */
+type HandlerFactory = (options: { clients?: AwsClients }) => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>;
+
+/** One execution environment of a function: its handler instance, and whether it runs an invocation now. */
+interface HandlerInstance {
+  readonly handler: ReturnType<HandlerFactory>;
+  busy: boolean;
+}
+
 /**
  * The embedded local runtime: the synthesized state machine run by a real ASL interpreter, the
  * real handlers in-process, and their real SDK clients talking HTTP to local stand-ins for
@@ -105,9 +120,18 @@ export class LocalRuntime {
   readonly discovery: LocalDiscovery;
   /** The template's SQS queues: where Lambda sends the records of asynchronous invocations that failed for good. */
   readonly queues: SqsStandIn;
-  private stepFunctionsEndpoint?: SharedEndpoint;
+  private stepFunctionsEndpoint?: StandInEndpoint;
+  /** The SDK clients every handler instance of this runtime is built with, pointed at its own stand-ins. */
+  private clients?: AwsClients;
   /** Every handler run, in start order: which function, about which batch prediction, and how it ended. */
   readonly invocations: InvocationRecord[] = [];
+  /** The URLs of this runtime's stand-ins, by service; set by {@link start}. */
+  endpoints: Readonly<Record<'machinelearning' | 'eventbridge' | 'dynamodb' | 'sfn', string>> = {
+    machinelearning: '',
+    eventbridge: '',
+    dynamodb: '',
+    sfn: '',
+  };
   private restoreTime?: () => void;
   private restoreEnv?: () => void;
   private order = new Map<string, number>();
@@ -129,17 +153,26 @@ export class LocalRuntime {
       deployment.schedules,
     );
     this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults, deployment.account, deployment.region);
-    const handlers = new Map<string, (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>();
-    const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
-      let handler = handlers.get(fn.logicalId);
-      if (handler === undefined) {
-        // A fresh handler instance per run: a new "container", built by the same factory the
-        // entry point's `handler` export is built with.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const module = require(fn.entry) as Record<string, () => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>;
-        handler = module[fn.factory]();
-        handlers.set(fn.logicalId, handler);
+    // Each function's execution environments, as Lambda keeps them: an instance runs one
+    // invocation at a time; an invocation that finds them all busy gets a new one (a cold start).
+    // Each instance is built by the factory the entry point's `handler` export is built with, so
+    // it has its own logger (its keys never reach another invocation's log lines), metrics and
+    // dependencies, over this runtime's clients.
+    const environments = new Map<string, HandlerInstance[]>();
+    const instanceFor = (fn: FunctionDefinition): HandlerInstance => {
+      const pool = environments.get(fn.logicalId) ?? [];
+      environments.set(fn.logicalId, pool);
+      let instance = pool.find((candidate) => !candidate.busy);
+      if (instance === undefined) {
+        const module = require(fn.entry) as Record<string, HandlerFactory>;
+        instance = { handler: module[fn.factory]({ clients: this.clients }), busy: false };
+        pool.push(instance);
       }
+      return instance;
+    };
+    const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
+      const instance = instanceFor(fn);
+      instance.busy = true;
       const state = (payload as { state?: { batchPredictionId?: unknown } } | null)?.state;
       const invocation: InvocationRecord = {
         functionLogicalId: fn.logicalId,
@@ -149,12 +182,14 @@ export class LocalRuntime {
       };
       this.invocations.push(invocation);
       try {
-        const output = await handler(payload, { awsRequestId: requestId });
+        const output = await instance.handler(payload, { awsRequestId: requestId });
         invocation.outcome = 'returned';
         return output;
       } catch (error) {
         invocation.outcome = (error as Error).name || 'Error';
         throw error;
+      } finally {
+        instance.busy = false;
       }
     };
     this.stepFunctions = new LocalStepFunctions(
@@ -186,7 +221,7 @@ export class LocalRuntime {
       this.faults,
     );
     this.stepFunctions.simulateRetryDelays = options.simulateRetryDelays ?? false;
-    scenario.batchPredictions.forEach((bp, i) => this.order.set(bp.id, i));
+    for (const [i, bp] of scenario.batchPredictions.entries()) this.order.set(bp.id, i);
   }
 
   /** Synthesizes (unless given a deployment), starts the stand-ins and sets the handlers' environment. */
@@ -202,16 +237,27 @@ export class LocalRuntime {
       this.machineLearning.start(),
       this.eventBridge.start(),
       this.dynamoDb.start(),
-      SharedEndpoint.for('sfn'),
+      StandInEndpoint.start('sfn', stepFunctionsListener(this.stepFunctions)),
     ]);
-    sfn.attach(stepFunctionsListener(this.stepFunctions));
     this.stepFunctionsEndpoint = sfn;
+    this.endpoints = { machinelearning: ml, eventbridge: events, dynamodb: dynamo, sfn: sfn.endpoint };
+    // Real SDK clients with the handlers' own HTTP limits, pointed at this runtime's stand-ins and
+    // handed to every handler instance it builds (the composition root's `clients` option).
+    const config = (endpoint: string) => ({
+      ...sdkClientConfig(),
+      endpoint,
+      region: this.deployment.region,
+      credentials: { accessKeyId: 'AKIDLOCALRUNTIME', secretAccessKey: 'local-runtime-secret' },
+      // Retries are the state machine's, as in AWS.
+      maxAttempts: 1,
+    });
+    this.clients = {
+      machineLearning: new MachineLearningClient(config(ml)),
+      eventBridge: new EventBridgeClient(config(events)),
+      dynamoDb: new DynamoDBClient(config(dynamo)),
+      stepFunctions: new SFNClient(config(sfn.endpoint)),
+    };
     const env: Record<string, string> = {
-      // The handlers' SDK clients are pointed at the stand-ins only through the standard variables.
-      AWS_ENDPOINT_URL_MACHINE_LEARNING: ml,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: events,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo,
-      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNTIME',
       AWS_SECRET_ACCESS_KEY: 'local-runtime-secret',
       AWS_REGION: this.deployment.region,
@@ -322,23 +368,36 @@ export class LocalRuntime {
     };
   }
 
-  /** Stops the stand-ins and gives back the real clock and environment. */
-  stop(): void {
+  /**
+   * Stops the stand-ins, closes their endpoints and this runtime's clients, and gives back the
+   * real clock and environment. The clock and environment are back when it returns; the promise
+   * settles once the endpoints are closed.
+   */
+  stop(): Promise<void> {
     this.clock.stop();
-    this.machineLearning.stop();
-    this.eventBridge.stop();
-    this.dynamoDb.stop();
-    this.stepFunctionsEndpoint?.detach();
+    for (const client of Object.values(this.clients ?? {})) client.destroy();
+    this.clients = undefined;
+    const sfn = this.stepFunctionsEndpoint;
     this.stepFunctionsEndpoint = undefined;
+    const closed = Promise.all([this.machineLearning.stop(), this.eventBridge.stop(), this.dynamoDb.stop(), sfn?.close()]);
     this.restoreTime?.();
     this.restoreEnv?.();
     this.restoreTime = undefined;
     this.restoreEnv = undefined;
+    return closed.then(() => undefined);
   }
 
-  /** Closes the process-wide endpoints (call once, when the process is done with local runs). */
-  static async shutdown(): Promise<void> {
-    await SharedEndpoint.closeAll();
+  /**
+   * Nothing process-wide is left to close: each runtime closes its own endpoints in {@link stop}.
+   * Kept so that callers written for the former shared endpoints keep working.
+   */
+  static async shutdown(): Promise<void> {}
+
+  /** The endpoint of one of this runtime's stand-ins, by service (`sfn`, `dynamodb`, ...), for the `--serve` router. */
+  endpointFor(service: string): StandInEndpoint | undefined {
+    if (service === 'sfn') return this.stepFunctionsEndpoint;
+    const standIn = { machinelearning: this.machineLearning, eventbridge: this.eventBridge, dynamodb: this.dynamoDb }[service];
+    return standIn?.served;
   }
 
   private summarize(e: ExecutionRecord): ExecutionSummary {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServiceError } from '../core/service-error';
 
@@ -6,102 +6,45 @@ import { ServiceError } from '../core/service-error';
 export type Operation = (input: Record<string, unknown>) => unknown | Promise<unknown>;
 
 /**
- * A loopback HTTP endpoint that lives as long as the process and forwards to whichever stand-in is
- * attached. The handler's SDK clients are created once per process (module scope, as in a warm
- * Lambda) with the endpoint from `AWS_ENDPOINT_URL_<SERVICE>`; keeping the port fixed lets many
- * local runs in one process (tests, benchmarks) share them.
+ * The loopback HTTP endpoint of one stand-in of one runtime: its own server on a free port, closed
+ * with the runtime. The runtime builds its SDK clients with this endpoint and hands them to the
+ * handlers it runs, so two runtimes in one process share neither ports nor sockets.
  */
-export class SharedEndpoint {
-  private listener?: RequestListener;
-  private constructor(readonly endpoint: string) {}
+export class StandInEndpoint {
+  private constructor(
+    readonly endpoint: string,
+    private readonly server: Server,
+    private readonly listener: RequestListener,
+  ) {}
 
-  private static readonly byService = new Map<string, Promise<SharedEndpoint>>();
-  /**
-   * The port each service was last served on. The handlers' SDK clients are module-scope and keep
-   * the endpoint they were built with, so an endpoint started again after {@link closeAll} (a
-   * second run in the same process) must come back on the same port.
-   */
-  private static readonly ports = new Map<string, number>();
-
-  /** The endpoint for `service`, started on first use. */
-  static for(service: string): Promise<SharedEndpoint> {
-    let endpoint = SharedEndpoint.byService.get(service);
-    if (endpoint === undefined) {
-      endpoint = SharedEndpoint.start(SharedEndpoint.ports.get(service) ?? 0).then(
-        (started) => {
-          SharedEndpoint.ports.set(service, Number(new URL(started.endpoint).port));
-          return started;
-        },
-        (error: Error) => {
-          SharedEndpoint.byService.delete(service);
-          throw new Error(
-            `Cannot serve the local ${service} stand-in on 127.0.0.1:${SharedEndpoint.ports.get(service) ?? 0}: ${error.message}`,
-          );
-        },
-      );
-      SharedEndpoint.byService.set(service, endpoint);
-    }
-    return endpoint;
-  }
-
-  /** Closes every shared endpoint (end of process, end of a test file). */
-  static async closeAll(): Promise<void> {
-    const all = [...SharedEndpoint.byService.values()];
-    SharedEndpoint.byService.clear();
-    await Promise.all(all.map(async (e) => (await e).close()));
-  }
-
-  private static async start(wantedPort: number): Promise<SharedEndpoint> {
-    let shared: SharedEndpoint | undefined;
+  /** Serves `listener` on 127.0.0.1, on a port the system picks. */
+  static async start(service: string, listener: RequestListener): Promise<StandInEndpoint> {
     const server = createServer((req, res) => {
       // Dated in simulated time (`Date` follows the virtual clock while a runtime runs), like the
       // `--serve` endpoint, so that every local answer agrees on the time.
       res.setHeader('Date', new Date().toUTCString());
-      const listener = shared?.listener;
-      if (listener === undefined) {
-        sendError(res, new ServiceError('ServiceUnavailable', 'No local stand-in is attached to this endpoint', 503), 'application/json');
-        return;
-      }
       listener(req, res);
     });
     server.keepAliveTimeout = 60_000;
-    // Stand-ins answer in-process; do not let an idle endpoint keep the process alive.
-    server.unref();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(wantedPort, '127.0.0.1', () => resolve());
+      server.once('error', (error: Error) => reject(new Error(`Cannot serve the local ${service} stand-in: ${error.message}`)));
+      server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    shared = new SharedEndpoint(`http://127.0.0.1:${port}`);
-    shared.close = () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-    return shared;
+    return new StandInEndpoint(`http://127.0.0.1:${port}`, server, listener);
   }
 
-  /** Stops the server. */
-  close: () => Promise<void> = async () => undefined;
-
-  /** Routes requests to `listener` until {@link detach}. */
-  attach(listener: RequestListener): void {
-    if (this.listener !== undefined)
-      throw new Error(`A local stand-in is already attached to ${this.endpoint}; stop the other local runtime first`);
-    this.listener = listener;
-  }
-
-  detach(): void {
-    this.listener = undefined;
-  }
-
-  /** Hands a request to the attached stand-in (the `--serve` router uses it). */
+  /** Hands a request to the stand-in (the `--serve` router uses it). */
   dispatch(req: IncomingMessage, res: ServerResponse): void {
-    if (this.listener === undefined) {
-      sendError(res, new ServiceError('ServiceUnavailable', 'No local stand-in is attached to this endpoint', 503), 'application/json');
-      return;
-    }
     this.listener(req, res);
+  }
+
+  /** Stops the server and drops its connections (kept-alive sockets of the runtime's clients too). */
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand }
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { ServiceError } from '../core/service-error';
-import { SharedEndpoint, readBody, sendError } from './aws-json-server';
+import { StandInEndpoint, readBody, sendError } from './aws-json-server';
 import type { FaultPlan } from '../scenarios/faults';
 import type { TableDefinition } from '../template/deployment';
 import type { RecordedCall } from '../core/recorded-call';
@@ -38,7 +38,8 @@ type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse)
  */
 export class DynamoDbStandIn {
   readonly calls: RecordedCall[] = [];
-  private shared?: SharedEndpoint;
+  /** Its endpoint while started. */
+  served?: StandInEndpoint;
   private endpoint = '';
 
   constructor(
@@ -54,9 +55,8 @@ export class DynamoDbStandIn {
       dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
     );
     const dynaliteHandler = engine.listeners('request')[0] as RequestHandler;
-    this.shared = await SharedEndpoint.for('dynamodb');
-    this.shared.attach((req, res) => void this.handle(req, res, dynaliteHandler));
-    this.endpoint = this.shared.endpoint;
+    this.served = await StandInEndpoint.start('dynamodb', (req, res) => void this.handle(req, res, dynaliteHandler));
+    this.endpoint = this.served.endpoint;
     const client = this.client();
     for (const table of this.tables) {
       await client.send(
@@ -78,10 +78,11 @@ export class DynamoDbStandIn {
     return this.endpoint;
   }
 
-  /** Detaches from the shared endpoint; the in-memory tables go with this instance. */
-  stop(): void {
-    this.shared?.detach();
-    this.shared = undefined;
+  /** Closes its endpoint; the in-memory tables go with this instance. */
+  async stop(): Promise<void> {
+    const served = this.served;
+    this.served = undefined;
+    await served?.close();
   }
 
   /** Every item of a table, as plain objects. */

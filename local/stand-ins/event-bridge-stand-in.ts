@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readReferencePath } from '../core/reference-path';
 import { ServiceError } from '../core/service-error';
-import { type Operation, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { type Operation, StandInEndpoint, awsJsonListener } from './aws-json-server';
 import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
 import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../template/deployment';
 import type { FaultPlan } from '../scenarios/faults';
@@ -84,7 +84,8 @@ export class EventBridgeStandIn {
   readonly calls: RecordedCall[] = [];
   readonly events: DeliveredEvent[] = [];
   private readonly occurrences = new Map<string, number>();
-  private endpoint?: SharedEndpoint;
+  /** Its endpoint while started. */
+  served?: StandInEndpoint;
   /** Every rule by bus and name, template rules first, in creation order (delivery order follows it). */
   private readonly busRules = new Map<string, BusRule>();
 
@@ -122,9 +123,8 @@ export class EventBridgeStandIn {
   }
 
   async start(): Promise<string> {
-    this.endpoint = await SharedEndpoint.for('eventbridge');
-    this.endpoint.attach(awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
-    return this.endpoint.endpoint;
+    this.served = await StandInEndpoint.start('eventbridge', awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
+    return this.served.endpoint;
   }
 
   /** The dispatch table: every operation this stand-in serves (the README's inventory is checked against it). */
@@ -139,10 +139,11 @@ export class EventBridgeStandIn {
     };
   }
 
-  /** Detaches from the shared endpoint. */
-  stop(): void {
-    this.endpoint?.detach();
-    this.endpoint = undefined;
+  /** Closes its endpoint. */
+  async stop(): Promise<void> {
+    const served = this.served;
+    this.served = undefined;
+    await served?.close();
   }
 
   private busNameOf(nameOrArn: unknown): string {

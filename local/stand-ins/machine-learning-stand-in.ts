@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../lib/events';
 import { ServiceError } from '../core/service-error';
-import { type Operation, SharedEndpoint, awsJsonListener } from './aws-json-server';
+import { type Operation, StandInEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
 import type { FaultPlan } from '../scenarios/faults';
 import type { BatchPredictionScenario } from '../scenarios/scenario';
@@ -18,7 +18,8 @@ export class MachineLearningStandIn {
   /** Every successful `GetBatchPrediction` answer, in order: what the poller could observe. */
   readonly answered: { readonly id: string; readonly status: string; readonly atMs: number }[] = [];
   private readonly byId: Map<string, BatchPredictionScenario>;
-  private endpoint?: SharedEndpoint;
+  /** Its endpoint while started. */
+  served?: StandInEndpoint;
 
   constructor(
     batchPredictions: readonly BatchPredictionScenario[],
@@ -29,11 +30,10 @@ export class MachineLearningStandIn {
     this.byId = new Map(batchPredictions.map((bp) => [bp.id, bp]));
   }
 
-  /** Attaches to the shared Amazon ML endpoint; returns its URL. */
+  /** Serves this stand-in on its own endpoint; returns its URL. */
   async start(): Promise<string> {
-    this.endpoint = await SharedEndpoint.for('machinelearning');
-    this.endpoint.attach(awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
-    return this.endpoint.endpoint;
+    this.served = await StandInEndpoint.start('machinelearning', awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
+    return this.served.endpoint;
   }
 
   /** The dispatch table: every operation this stand-in serves (the README's inventory is checked against it). */
@@ -44,10 +44,11 @@ export class MachineLearningStandIn {
     };
   }
 
-  /** Detaches from the shared endpoint. */
-  stop(): void {
-    this.endpoint?.detach();
-    this.endpoint = undefined;
+  /** Closes its endpoint. */
+  async stop(): Promise<void> {
+    const served = this.served;
+    this.served = undefined;
+    await served?.close();
   }
 
   /** The answer for `id` now, or undefined if it does not exist (yet). */

@@ -12,7 +12,6 @@ const PATCHED = Symbol.for('batch-prediction-poller.jsonpath-without-throw');
  */
 export function interpreterJsonPathModule(): { JSONPath: JsonPathFunction } {
   const interpreterDir = path.dirname(require.resolve('aws-local-stepfunctions'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(require.resolve('jsonpath-plus', { paths: [interpreterDir] })) as { JSONPath: JsonPathFunction };
 }
 

@@ -11,12 +11,17 @@ import { DescribeBatchPredictionsCommand, GetBatchPredictionCommand, MachineLear
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PollerErrorName } from '../../lib/contract';
-import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
-import { BatchPredictionReader } from '../../lambda/adapters/batch-prediction-reader';
-import { EventPublisher } from '../../lambda/adapters/event-publisher';
-import { HistoryStore } from '../../lambda/adapters/history-store';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
+import { EnvVar, PollerErrorName } from '../../lib/contract';
+import { readHandlerConfig } from '../../lambda/config';
+import { StepFunctionsUnavailableError } from '../../lambda/domain/errors';
+import { defaultPollDependencies } from '../../lambda/poll-handler';
+import { defaultReportFailureDependencies } from '../../lambda/report-failure-handler';
+import { defaultStarterDependencies } from '../../lambda/starter-handler';
+import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
+import { MachineLearningBatchPredictionReader } from '../../lambda/adapters/machine-learning-batch-prediction-reader';
+import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
+import { DynamoDbHistoryStore } from '../../lambda/adapters/dynamo-db-history-store';
+import { StepFunctionsRunStarter } from '../../lambda/adapters/step-functions-run-starter';
 import { SDK_DEFAULT_MAX_ATTEMPTS, SDK_HTTP_TIMEOUTS, type SdkHttpTimeouts, sdkClientConfig } from '../../lambda/adapters/sdk-http';
 import { synth } from '../infrastructure/synth';
 
@@ -45,33 +50,37 @@ function clientOptions(endpoint: string, timeouts: SdkHttpTimeouts) {
 type AdapterCall = (clients: {
   ml: MachineLearningClient;
   events: EventBridgeClient;
-  dynamo: DynamoDBDocumentClient;
+  dynamo: DynamoDBClient;
   sfn: SFNClient;
 }) => Promise<unknown>;
 
 const calls: [string, AdapterCall, string | RegExp][] = [
   [
     'Amazon ML reader (GetBatchPrediction)',
-    ({ ml }) => new BatchPredictionReader(ml).get('bp-1'),
+    ({ ml }) => new MachineLearningBatchPredictionReader({ client: ml }).get('bp-1'),
     PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
   ],
   [
     'Amazon ML lister (DescribeBatchPredictions)',
-    ({ ml }) => new DescribeBatchPredictionsLister(ml).listIds('PENDING'),
+    ({ ml }) => new MachineLearningBatchPredictionLister({ client: ml }).listIds('PENDING'),
     PollerErrorName.MACHINE_LEARNING_UNAVAILABLE,
   ],
-  ['event publisher (PutEvents)', ({ events }) => new EventPublisher({ client: events }).publish([ENTRY]), PollerErrorName.EVENT_PUBLISH],
+  [
+    'event publisher (PutEvents)',
+    ({ events }) => new EventBridgeEventPublisher({ client: events }).publish([ENTRY]),
+    PollerErrorName.EVENT_PUBLISH,
+  ],
   [
     'history store (GetItem)',
-    ({ dynamo }) => new HistoryStore({ tableName: 'history', client: dynamo }).get('bp-1', 'k'),
+    ({ dynamo }) => new DynamoDbHistoryStore({ tableName: 'history', client: dynamo }).get('bp-1', 'k'),
     PollerErrorName.HISTORY_STORE_UNAVAILABLE,
   ],
   // The starter runs outside the state machine (EventBridge invokes it asynchronously): its error
-  // is Lambda's to retry and dead-letter, so it keeps a plain Error naming the call and the cause.
+  // is Lambda's to retry and dead-letter; its name says that waiting may help.
   [
     'run starter (StartExecution)',
     ({ sfn }) => new StepFunctionsRunStarter({ stateMachineArn: STATE_MACHINE_ARN, client: sfn }).start('bp-1'),
-    'Error',
+    StepFunctionsUnavailableError.name,
   ],
 ];
 
@@ -106,7 +115,7 @@ describe('a TimeoutError from the SDK is a named transient error (aws-sdk-client
     const clients = {
       ml: new MachineLearningClient({}),
       events: new EventBridgeClient({}),
-      dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      dynamo: new DynamoDBClient({}),
       sfn: new SFNClient({}),
     };
     const error = (await call(clients).catch((e: unknown) => e)) as Error;
@@ -151,7 +160,7 @@ describe('a real HTTP endpoint that accepts the connection and never answers', (
     const clients = {
       ml: new MachineLearningClient(options),
       events: new EventBridgeClient(options),
-      dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(options)),
+      dynamo: new DynamoDBClient(options),
       sfn: new SFNClient(options),
     };
     const startedMs = Date.now();
@@ -167,13 +176,22 @@ describe('a real HTTP endpoint that accepts the connection and never answers', (
   it("the handlers' own default clients carry the timeouts too: each gives up after the default request timeout", async () => {
     for (const key of ENDPOINT_VARIABLES.slice(0, 4)) process.env[key] = endpoint;
     process.env.AWS_MAX_ATTEMPTS = '1';
-    // Built with no client: each adapter creates its module's default one, as in the Lambda.
+    // Built by the composition roots with their container clients, as in the Lambda.
+    const config = readHandlerConfig({
+      AWS_REGION: 'us-east-1',
+      [EnvVar.ACCOUNT_ID]: '123456789012',
+      [EnvVar.EVENT_BUS_NAME]: 'bus',
+      [EnvVar.HISTORY_TABLE_NAME]: 'history',
+    });
+    const poll = defaultPollDependencies(config);
+    const starter = defaultStarterDependencies({ [EnvVar.STATE_MACHINE_ARN]: STATE_MACHINE_ARN });
     const defaults: [() => Promise<unknown>, string][] = [
-      [() => new BatchPredictionReader().get('bp-1'), PollerErrorName.MACHINE_LEARNING_UNAVAILABLE],
-      [() => new DescribeBatchPredictionsLister().listIds('PENDING'), PollerErrorName.MACHINE_LEARNING_UNAVAILABLE],
-      [() => new EventPublisher().publish([ENTRY]), PollerErrorName.EVENT_PUBLISH],
-      [() => new HistoryStore({ tableName: 'history' }).get('bp-1', 'k'), PollerErrorName.HISTORY_STORE_UNAVAILABLE],
-      [() => new StepFunctionsRunStarter({ stateMachineArn: STATE_MACHINE_ARN }).start('bp-1'), 'Error'],
+      [() => poll.source.get('bp-1'), PollerErrorName.MACHINE_LEARNING_UNAVAILABLE],
+      [() => starter.lister.listIds('PENDING'), PollerErrorName.MACHINE_LEARNING_UNAVAILABLE],
+      [() => poll.sink.publish([ENTRY]), PollerErrorName.EVENT_PUBLISH],
+      [() => defaultReportFailureDependencies(config).sink.publish([ENTRY]), PollerErrorName.EVENT_PUBLISH],
+      [() => poll.history.get('bp-1', 'k'), PollerErrorName.HISTORY_STORE_UNAVAILABLE],
+      [() => starter.starter.start('bp-1'), StepFunctionsUnavailableError.name],
     ];
     const startedMs = Date.now();
     const outcomes = await Promise.all(

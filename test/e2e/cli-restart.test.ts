@@ -29,7 +29,7 @@ beforeAll(async () => {
     faults: [{ operation: 'GetBatchPrediction', id: 'bp-stuck', error: 'InternalServerException', skip: 1, times: 7 }],
   });
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment({ discovery: 'false' }) });
-  ({ server, endpoint } = await startServeEndpoint(runtime.deployment, 0));
+  ({ server, endpoint } = await startServeEndpoint(runtime, 0));
   // 2,000× real time: the first run fails within milliseconds, the job completes in about 4 s.
   runtime.serve(2000);
 }, 120_000);

@@ -30,7 +30,7 @@ beforeAll(async () => {
     ],
   });
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment() });
-  ({ server, endpoint } = await startServeEndpoint(runtime.deployment, 0));
+  ({ server, endpoint } = await startServeEndpoint(runtime, 0));
   // Fast enough that the 4-hour job ends in under a second of real time.
   runtime.serve(20_000);
 }, 120_000);

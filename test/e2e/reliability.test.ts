@@ -515,7 +515,7 @@ describe('input that is not a JSON object, started through the Step Functions AP
     const runtime = await LocalRuntime.start(scenario, { deployment });
     try {
       // The real SDK client, as an operator's script would call it, against the local endpoint.
-      const sfn = new SFNClient({ endpoint: process.env.AWS_ENDPOINT_URL_SFN, maxAttempts: 1 });
+      const sfn = new SFNClient({ endpoint: runtime.endpoints.sfn, maxAttempts: 1 });
       arns = [];
       for (const [n, [, input]] of inputs.entries()) {
         arns.push(

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const scenario = validateScenario({ batchPredictions: [{ id: 'bp-idle', starts: 0, timeline: [{ at: 0, status: 'PENDING' }] }] });
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment() });
   let endpoint: string;
-  ({ server, endpoint } = await startServeEndpoint(runtime.deployment, 0));
+  ({ server, endpoint } = await startServeEndpoint(runtime, 0));
   runtime.serve(60);
   events = new EventBridgeClient({
     endpoint,

@@ -101,7 +101,7 @@ beforeAll(async () => {
   });
   // Discovery off: only the tests start executions.
   runtime = await LocalRuntime.start(scenario, { deployment: synthesizeDeployment({ discovery: false }) });
-  const started = await startServeEndpoint(runtime.deployment, 0);
+  const started = await startServeEndpoint(runtime, 0);
   server = started.server;
   const config = {
     endpoint: started.endpoint,

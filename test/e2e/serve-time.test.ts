@@ -59,7 +59,7 @@ interface Served {
 async function serve(speed: number): Promise<Served> {
   // As `npm start -- --serve` does: simulated time starts at the wall clock's now.
   const runtime = await LocalRuntime.start(SCENARIO, { deployment, startTime: new RealDate().toISOString() });
-  const { server, endpoint } = await startServeEndpoint(runtime.deployment, 0, runtime.clock);
+  const { server, endpoint } = await startServeEndpoint(runtime, 0, runtime.clock);
   runtime.serve(speed);
   return { runtime, server, endpoint };
 }

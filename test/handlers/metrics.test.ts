@@ -101,7 +101,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
     // Prepare
     const { pollHandler, fakes } = freshModules();
     const deps = fakes.fakePollDependencies();
-    const handler = pollHandler.createPollHandler(() => deps);
+    const handler = pollHandler.createPollHandler({ dependencies: () => deps });
 
     // Act: the run's first observation publishes PENDING.
     await handler({ state: { batchPredictionId: 'bp-1' }, execution: fakes.executionFor('bp-1') }, CONTEXT);
@@ -125,7 +125,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
     // Prepare
     const { pollHandler, fakes } = freshModules();
     const deps = fakes.fakePollDependencies();
-    const handler = pollHandler.createPollHandler(() => deps);
+    const handler = pollHandler.createPollHandler({ dependencies: () => deps });
     const execution = fakes.executionFor('bp-1');
     const first = await handler({ state: { batchPredictionId: 'bp-1' }, execution }, CONTEXT);
     takeEmf();
@@ -157,7 +157,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
     const execution = fakes.executionFor('bp-1');
     const { state } = await useCase.pollBatchPrediction({ state: { batchPredictionId: 'bp-1' }, execution }, deps);
     deps.clock.advanceSeconds(30);
-    const handler = pollHandler.createPollHandler(() => deps);
+    const handler = pollHandler.createPollHandler({ dependencies: () => deps });
     takeEmf();
 
     // Act
@@ -175,7 +175,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
     const { pollHandler, fakes } = freshModules();
     const deps = fakes.fakePollDependencies();
     deps.source.error = new MachineLearningUnavailableError('GetBatchPrediction failed: ThrottlingException: slow down');
-    const handler = pollHandler.createPollHandler(() => deps);
+    const handler = pollHandler.createPollHandler({ dependencies: () => deps });
     const event = { state: { batchPredictionId: 'bp-1' }, execution: fakes.executionFor('bp-1') };
 
     // Act
@@ -209,7 +209,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'provisioned-concurrency';
     const { pollHandler, fakes } = freshModules();
     const deps = fakes.fakePollDependencies();
-    const handler = pollHandler.createPollHandler(() => deps);
+    const handler = pollHandler.createPollHandler({ dependencies: () => deps });
 
     // Act
     await handler({ state: { batchPredictionId: 'bp-1' }, execution: fakes.executionFor('bp-1') }, CONTEXT);
@@ -224,7 +224,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const { pollHandler, fakes } = freshModules();
     const deps = fakes.fakePollDependencies();
-    const handler = pollHandler.createPollHandler(() => deps);
+    const handler = pollHandler.createPollHandler({ dependencies: () => deps });
 
     // Act
     await handler({ state: { batchPredictionId: 'bp-1' }, execution: fakes.executionFor('bp-1') }, CONTEXT);
@@ -261,11 +261,13 @@ describe('starter handler metrics (EMF on stdout)', () => {
         .end('bp-b', 0, 'FAILED', STOPPED_AT)
         .end('bp-b', 1, 'FAILED', STOPPED_AT);
       const lister = new fakes.FakeLister({ INPROGRESS: ['bp-a', 'bp-b'] });
-      const handler = starterHandler.createStarterHandler(() => ({
-        lister,
-        starter,
-        restarts: { maxRestarts: 1, backoffBaseSeconds: 900 },
-      }));
+      const handler = starterHandler.createStarterHandler({
+        dependencies: () => ({
+          lister,
+          starter,
+          restarts: { maxRestarts: 1, backoffBaseSeconds: 900 },
+        }),
+      });
 
       // Act
       const result = await handler(
@@ -290,10 +292,12 @@ describe('starter handler metrics (EMF on stdout)', () => {
 
   it('a sweep that restarts nothing emits no restart metric', async () => {
     const { starterHandler, fakes } = freshStarterModules();
-    const handler = starterHandler.createStarterHandler(() => ({
-      lister: new fakes.FakeLister({ PENDING: ['bp-new'] }),
-      starter: new fakes.FakeStarter(),
-    }));
+    const handler = starterHandler.createStarterHandler({
+      dependencies: () => ({
+        lister: new fakes.FakeLister({ PENDING: ['bp-new'] }),
+        starter: new fakes.FakeStarter(),
+      }),
+    });
     await handler({ source: 'sweeper' }, { awsRequestId: 'req-1' });
     const docs = takeEmf();
     // Only the cold start: nothing restarted, nothing exhausted.

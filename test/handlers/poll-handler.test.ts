@@ -5,9 +5,9 @@ import {
   DEFAULT_POLL_INTERVAL_POLICY,
   PollerErrorName,
 } from '../../lib/contract';
-import { BatchPredictionReader } from '../../lambda/adapters/batch-prediction-reader';
-import { EventPublisher } from '../../lambda/adapters/event-publisher';
-import { HistoryStore } from '../../lambda/adapters/history-store';
+import { MachineLearningBatchPredictionReader } from '../../lambda/adapters/machine-learning-batch-prediction-reader';
+import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
+import { DynamoDbHistoryStore } from '../../lambda/adapters/dynamo-db-history-store';
 import { readHandlerConfig } from '../../lambda/config';
 import {
   BatchPredictionNotFoundError,
@@ -33,7 +33,7 @@ describe('createPollHandler', () => {
   it('returns the next loop state computed from its dependencies', async () => {
     // Prepare
     const deps = fakePollDependencies();
-    const handler = createPollHandler(() => deps);
+    const handler = createPollHandler({ dependencies: () => deps });
 
     // Act
     const state = await handler({ state: { batchPredictionId: 'bp-1' }, execution: EXECUTION }, { awsRequestId: 'req-1' });
@@ -54,7 +54,7 @@ describe('createPollHandler', () => {
     // Prepare
     const deps = fakePollDependencies();
     const factory = jest.fn((): PollDependencies => deps);
-    const handler = createPollHandler(factory);
+    const handler = createPollHandler({ dependencies: factory });
 
     // Act
     const first = await handler({ state: { batchPredictionId: 'bp-1' }, execution: EXECUTION });
@@ -72,7 +72,7 @@ describe('createPollHandler', () => {
     // Prepare
     const deps = fakePollDependencies();
     deps.source.error = error;
-    const handler = createPollHandler(() => deps);
+    const handler = createPollHandler({ dependencies: () => deps });
 
     // Act
     const failure = handler({ state: { batchPredictionId: 'bp-1' }, execution: EXECUTION });
@@ -83,7 +83,7 @@ describe('createPollHandler', () => {
   });
 
   it('rejects bad input with InvalidBatchPredictionInputError', async () => {
-    const handler = createPollHandler(() => fakePollDependencies());
+    const handler = createPollHandler({ dependencies: () => fakePollDependencies() });
     const failure = handler({ state: { batchPredictionID: 'bp-1' }, execution: EXECUTION });
     await expect(failure).rejects.toBeInstanceOf(InvalidBatchPredictionInputError);
     await expect(failure).rejects.toHaveProperty('name', PollerErrorName.INVALID_INPUT);
@@ -98,7 +98,7 @@ describe('createPollHandler', () => {
         throw new PollerConfigurationError('Environment variable POLLER_EVENT_BUS_NAME is not set');
       })
       .mockImplementation(() => deps);
-    const handler = createPollHandler(factory);
+    const handler = createPollHandler({ dependencies: factory });
     const event = { state: { batchPredictionId: 'bp-1' }, execution: EXECUTION };
 
     // Act
@@ -203,9 +203,9 @@ describe('defaultPollDependencies', () => {
     const deps = defaultPollDependencies(config);
 
     // Assess
-    expect(deps.source).toBeInstanceOf(BatchPredictionReader);
-    expect(deps.history).toBeInstanceOf(HistoryStore);
-    expect(deps.sink).toBeInstanceOf(EventPublisher);
+    expect(deps.source).toBeInstanceOf(MachineLearningBatchPredictionReader);
+    expect(deps.history).toBeInstanceOf(DynamoDbHistoryStore);
+    expect(deps.sink).toBeInstanceOf(EventBridgeEventPublisher);
     expect(deps.target).toBe(config.target);
     expect(deps.policy).toBe(config.policy);
     expect(deps.maxRunSeconds).toBe(DEFAULT_MAX_RUN_SECONDS);

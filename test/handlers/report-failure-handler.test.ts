@@ -1,5 +1,5 @@
 import { DetailType, PollerErrorName } from '../../lib/contract';
-import { EventPublisher } from '../../lambda/adapters/event-publisher';
+import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
 import { EventBusNotFoundError } from '../../lambda/domain/errors';
 import { pollingFailedEventId } from '../../lambda/domain/identifiers';
 import { createReportFailureHandler, defaultReportFailureDependencies } from '../../lambda/report-failure-handler';
@@ -26,7 +26,7 @@ describe('createReportFailureHandler', () => {
   it('publishes a polling-failed event and returns what the Fail state needs', async () => {
     // Prepare
     const deps = fakeDeps();
-    const handler = createReportFailureHandler(() => deps);
+    const handler = createReportFailureHandler({ dependencies: () => deps });
 
     // Act
     const result = await handler(NOT_FOUND, { awsRequestId: 'req-1' });
@@ -45,7 +45,7 @@ describe('createReportFailureHandler', () => {
   it('builds its dependencies once across invocations', async () => {
     const deps = fakeDeps();
     const factory = jest.fn(() => deps);
-    const handler = createReportFailureHandler(factory);
+    const handler = createReportFailureHandler({ dependencies: factory });
 
     await handler(NOT_FOUND);
     await handler(NOT_FOUND);
@@ -59,7 +59,7 @@ describe('createReportFailureHandler', () => {
     const deps = fakeDeps();
     const error = new EventBusNotFoundError('poller-bus');
     deps.sink.failNext(1, error);
-    const handler = createReportFailureHandler(() => deps);
+    const handler = createReportFailureHandler({ dependencies: () => deps });
 
     // Act
     const failure = handler(NOT_FOUND);
@@ -95,7 +95,7 @@ describe('defaultReportFailureDependencies', () => {
     const deps = defaultReportFailureDependencies();
 
     // Assess
-    expect(deps.sink).toBeInstanceOf(EventPublisher);
+    expect(deps.sink).toBeInstanceOf(EventBridgeEventPublisher);
     expect(deps.target.eventBusName).toBe('poller-bus');
     expect(deps.target.arnOf('bp-1')).toBe('arn:aws:machinelearning:us-east-1:123456789012:batchprediction/bp-1');
     expect(deps.now()).toBeInstanceOf(Date);

@@ -1,6 +1,6 @@
 import { EnvVar, PollerErrorName } from '../../lib/contract';
-import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
+import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
+import { StepFunctionsRunStarter } from '../../lambda/adapters/step-functions-run-starter';
 import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/domain/errors';
 import {
   type StarterDependencies,
@@ -18,7 +18,7 @@ describe('createStarterHandler', () => {
     // Prepare
     const lister = new FakeLister({ PENDING: ['bp-other'] });
     const starter = new FakeStarter();
-    const starterHandler = createStarterHandler(() => ({ lister, starter }));
+    const starterHandler = createStarterHandler({ dependencies: () => ({ lister, starter }) });
 
     // Act
     const result = await starterHandler({ source: 'cloudtrail', batchPredictionId: 'bp-1' }, { awsRequestId: 'req-1' });
@@ -33,7 +33,7 @@ describe('createStarterHandler', () => {
     // Prepare
     const lister = new FakeLister({ PENDING: ['bp-2', 'bp-1'], INPROGRESS: ['bp-3', 'bp-1'] });
     const starter = new FakeStarter(new Set(['bp-3']));
-    const starterHandler = createStarterHandler(() => ({ lister, starter }));
+    const starterHandler = createStarterHandler({ dependencies: () => ({ lister, starter }) });
 
     // Act
     const result = await starterHandler({ source: 'sweeper' });
@@ -46,7 +46,7 @@ describe('createStarterHandler', () => {
     // Prepare
     const deps: StarterDependencies = { lister: new FakeLister({ PENDING: ['bp-1'] }), starter: new FakeStarter() };
     const factory = jest.fn((): StarterDependencies => deps);
-    const starterHandler = createStarterHandler(factory);
+    const starterHandler = createStarterHandler({ dependencies: factory });
 
     // Act
     await starterHandler({ source: 'sweeper' });
@@ -59,7 +59,7 @@ describe('createStarterHandler', () => {
 
   it('rejects a bad CloudTrail id with InvalidBatchPredictionInputError, starting nothing', async () => {
     const starter = new FakeStarter();
-    const starterHandler = createStarterHandler(() => ({ lister: new FakeLister(), starter }));
+    const starterHandler = createStarterHandler({ dependencies: () => ({ lister: new FakeLister(), starter }) });
     const failure = starterHandler({ source: 'cloudtrail', batchPredictionId: 'not an id!' });
     await expect(failure).rejects.toHaveProperty('name', PollerErrorName.INVALID_INPUT);
     expect(starter.started).toEqual([]);
@@ -70,7 +70,7 @@ describe('createStarterHandler', () => {
     const lister = new FakeLister();
     const error = new MachineLearningUnavailableError('DescribeBatchPredictions failed: ThrottlingException: slow down');
     lister.error = error;
-    const starterHandler = createStarterHandler(() => ({ lister, starter: new FakeStarter() }));
+    const starterHandler = createStarterHandler({ dependencies: () => ({ lister, starter: new FakeStarter() }) });
 
     // Act
     const failure = starterHandler({ source: 'sweeper' });
@@ -88,7 +88,7 @@ describe('createStarterHandler', () => {
         throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
       })
       .mockImplementation(() => deps);
-    const starterHandler = createStarterHandler(factory);
+    const starterHandler = createStarterHandler({ dependencies: factory });
 
     // Act
     const failure = starterHandler({ source: 'sweeper' });
@@ -122,7 +122,7 @@ describe('defaultStarterDependencies', () => {
 
   it('wires the DescribeBatchPredictions lister and the Step Functions starter from the environment', () => {
     const deps = defaultStarterDependencies({ [EnvVar.STATE_MACHINE_ARN]: STATE_MACHINE_ARN });
-    expect(deps.lister).toBeInstanceOf(DescribeBatchPredictionsLister);
+    expect(deps.lister).toBeInstanceOf(MachineLearningBatchPredictionLister);
     expect(deps.starter).toBeInstanceOf(StepFunctionsRunStarter);
     expect(deps.restarts).toEqual({ maxRestarts: 3, backoffBaseSeconds: 900 });
   });

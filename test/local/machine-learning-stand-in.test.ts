@@ -3,14 +3,11 @@
  * of at most 100 (`Limit`), followed with the stand-in's opaque `NextToken`, list every match once.
  */
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
-import { SharedEndpoint } from '../../local/stand-ins/aws-json-server';
+import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
 import { FaultPlan } from '../../local/scenarios/faults';
 import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning-stand-in';
 import { validateScenario } from '../../local/scenarios/scenario';
 import { VirtualClock } from '../../local/core/virtual-clock';
-
-afterAll(() => SharedEndpoint.closeAll());
 
 it('the lister adapter follows every page: 230 PENDING batch predictions in three calls, none of the others', async () => {
   const pendingIds = Array.from({ length: 230 }, (_, i) => `bp-${String(i).padStart(3, '0')}`);
@@ -35,12 +32,12 @@ it('the lister adapter follows every page: 230 PENDING batch predictions in thre
     maxAttempts: 1,
   });
   try {
-    const lister = new DescribeBatchPredictionsLister(client);
+    const lister = new MachineLearningBatchPredictionLister({ client });
     expect(await lister.listIds('PENDING')).toEqual(pendingIds);
     expect(standIn.calls.filter((c) => c.operation === 'DescribeBatchPredictions')).toHaveLength(3);
     expect(await lister.listIds('INPROGRESS')).toEqual(['bp-running']);
   } finally {
     client.destroy();
-    standIn.stop();
+    await standIn.stop();
   }
 });

@@ -13,16 +13,16 @@ import { EventPublishError } from '../../../lambda/domain/errors';
 import type { EventEntry, EventTarget } from '../../../lambda/domain/events';
 import type { PollDependencies } from '../../../lambda/poll-batch-prediction';
 import type {
-  BatchPredictionSource,
-  EventSink,
+  BatchPredictionReader,
+  EventPublisher,
   ExecutionContext,
   RecordOutcome,
-  TransitionHistory,
+  HistoryStore,
   TransitionRecord,
 } from '../../../lambda/ports';
 
 /** A source that answers with whatever status the test last scripted, or throws a scripted error. */
-export class ScriptedSource implements BatchPredictionSource {
+export class ScriptedSource implements BatchPredictionReader {
   readonly requestedIds: string[] = [];
   error: Error | undefined;
 
@@ -39,7 +39,7 @@ export class ScriptedSource implements BatchPredictionSource {
 }
 
 /** A Map-backed history with the conditional-write semantics of the DynamoDB table. */
-export class InMemoryHistory implements TransitionHistory {
+export class InMemoryHistory implements HistoryStore {
   readonly items = new Map<string, TransitionRecord>();
   recordCalls = 0;
   getCalls = 0;
@@ -87,7 +87,7 @@ function keyOf(record: Pick<TransitionRecord, 'batchPredictionId' | 'transitionK
 }
 
 /** A sink that records accepted entries and can be told to fail its next N calls. */
-export class RecordingSink implements EventSink {
+export class RecordingSink implements EventPublisher {
   readonly published: EventEntry[] = [];
   attempts = 0;
   private failuresLeft = 0;

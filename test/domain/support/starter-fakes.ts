@@ -5,7 +5,7 @@
  */
 import { executionNameFor } from '../../../lambda/domain/identifiers';
 import type { LatestRun } from '../../../lambda/domain/restarts';
-import type { BatchPredictionLister, RunStarter, StartOutcome } from '../../../lambda/ports-starter';
+import type { BatchPredictionLister, RunStarter, StartOutcome } from '../../../lambda/ports';
 
 type ListedStatus = 'PENDING' | 'INPROGRESS';
 

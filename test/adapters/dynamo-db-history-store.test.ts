@@ -4,10 +4,10 @@ import {
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { HistoryStore } from '../../lambda/adapters/history-store';
+import { DynamoDbHistoryStore } from '../../lambda/adapters/dynamo-db-history-store';
 import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 import type { TransitionRecord } from '../../lambda/ports';
 
@@ -46,7 +46,7 @@ function sdkError(name: string, httpStatusCode: number): Error {
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
-const store = new HistoryStore({ tableName: TABLE, client: DynamoDBDocumentClient.from(new DynamoDBClient({})) });
+const store = new DynamoDbHistoryStore({ tableName: TABLE, client: new DynamoDBClient({}) });
 
 beforeEach(() => {
   ddbMock.reset();
@@ -56,7 +56,7 @@ afterAll(() => {
   ddbMock.restore();
 });
 
-describe('HistoryStore.record', () => {
+describe('DynamoDbHistoryStore.record', () => {
   it('writes the record only if no item exists at its key', async () => {
     // Prepare
     ddbMock.on(PutCommand).resolves({});
@@ -142,7 +142,7 @@ describe('HistoryStore.record', () => {
   });
 });
 
-describe('HistoryStore.markPublished', () => {
+describe('DynamoDbHistoryStore.markPublished', () => {
   it('sets the outbox flag on the existing item', async () => {
     ddbMock.on(UpdateCommand).resolves({});
 
@@ -171,61 +171,6 @@ describe('HistoryStore.markPublished', () => {
     await expect(store.markPublished(transition(2))).rejects.toMatchObject({
       name: expectedClass.name,
       message: expect.stringContaining('UpdateItem failed'),
-    });
-  });
-});
-
-describe('HistoryStore queries', () => {
-  it('latestOf queries newest first with Limit 1', async () => {
-    // Prepare
-    const latest = transition(3, true);
-    ddbMock.on(QueryCommand).resolves({ Items: [latest] });
-
-    // Act
-    const found = await store.latestOf('bp-1');
-
-    // Assess
-    expect(found).toEqual(latest);
-    expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, {
-      TableName: TABLE,
-      KeyConditionExpression: '#pk = :id',
-      ExpressionAttributeNames: { '#pk': 'batchPredictionId' },
-      ExpressionAttributeValues: { ':id': 'bp-1' },
-      ScanIndexForward: false,
-      Limit: 1,
-    });
-  });
-
-  it('latestOf returns undefined for an id with no history', async () => {
-    ddbMock.on(QueryCommand).resolves({ Items: [] });
-    await expect(store.latestOf('bp-unknown')).resolves.toBeUndefined();
-  });
-
-  it('transitionsOf follows LastEvaluatedKey through every page, oldest first', async () => {
-    // Prepare
-    const pageKey1 = { batchPredictionId: 'bp-1', transitionKey: `${RUN_ID}#000001` };
-    const pageKey2 = { batchPredictionId: 'bp-1', transitionKey: `${RUN_ID}#000002` };
-    ddbMock
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [transition(1)], LastEvaluatedKey: pageKey1 })
-      .resolvesOnce({ Items: [transition(2)], LastEvaluatedKey: pageKey2 })
-      .resolvesOnce({ Items: [transition(3)] });
-
-    // Act
-    const all = await store.transitionsOf('bp-1');
-
-    // Assess
-    expect(all.map((r) => r.sequence)).toEqual([1, 2, 3]);
-    const inputs = ddbMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(inputs.map((input) => input.ExclusiveStartKey)).toEqual([undefined, pageKey1, pageKey2]);
-    for (const input of inputs) expect(input).toMatchObject({ ScanIndexForward: true, ExpressionAttributeValues: { ':id': 'bp-1' } });
-  });
-
-  it('maps a throttled query to HistoryStoreUnavailableError', async () => {
-    ddbMock.on(QueryCommand).rejects(sdkError('ThrottlingException', 400));
-    await expect(store.transitionsOf('bp-1')).rejects.toMatchObject({
-      name: 'HistoryStoreUnavailableError',
-      message: expect.stringContaining('Query failed'),
     });
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { EventPublisher } from '../../lambda/adapters/event-publisher';
+import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
 import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 import type { EventEntry } from '../../lambda/domain/events';
 
@@ -53,13 +53,13 @@ function entriesOfCalls() {
   return eventsMock.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries);
 }
 
-describe('EventPublisher', () => {
+describe('EventBridgeEventPublisher', () => {
   it('sends all entries in one call when every one is accepted', async () => {
     // Prepare
     eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [ok('e1'), ok('e2')] });
 
     // Act
-    await new EventPublisher({ client }).publish([entry(1), entry(2)]);
+    await new EventBridgeEventPublisher({ client }).publish([entry(1), entry(2)]);
 
     // Assess
     expect(eventsMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
@@ -74,7 +74,7 @@ describe('EventPublisher', () => {
       .resolvesOnce({ FailedEntryCount: 0, Entries: [ok('e2')] });
 
     // Act
-    await new EventPublisher({ client }).publish([entry(1), entry(2)]);
+    await new EventBridgeEventPublisher({ client }).publish([entry(1), entry(2)]);
 
     // Assess
     expect(eventsMock).toHaveReceivedCommandTimes(PutEventsCommand, 2);
@@ -87,7 +87,7 @@ describe('EventPublisher', () => {
       .resolvesOnce({ FailedEntryCount: 1, Entries: [{}, ok('e2')] })
       .resolvesOnce({ FailedEntryCount: 0, Entries: [ok('e1')] });
 
-    await new EventPublisher({ client }).publish([entry(1), entry(2)]);
+    await new EventBridgeEventPublisher({ client }).publish([entry(1), entry(2)]);
 
     expect(entriesOfCalls()[1]).toEqual([sent(entry(1))]);
   });
@@ -97,7 +97,7 @@ describe('EventPublisher', () => {
     eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [failed('ThrottlingException', 'Rate exceeded')] });
 
     // Act
-    const failure = new EventPublisher({ client, entryRetries }).publish([entry(1)]);
+    const failure = new EventBridgeEventPublisher({ client, entryRetries }).publish([entry(1)]);
 
     // Assess
     await expect(failure).rejects.toBeInstanceOf(EventPublishError);
@@ -110,7 +110,7 @@ describe('EventPublisher', () => {
 
   it('retries twice by default', async () => {
     eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [failed('InternalFailure')] });
-    await expect(new EventPublisher({ client }).publish([entry(1)])).rejects.toBeInstanceOf(EventPublishError);
+    await expect(new EventBridgeEventPublisher({ client }).publish([entry(1)])).rejects.toBeInstanceOf(EventPublishError);
     expect(eventsMock).toHaveReceivedCommandTimes(PutEventsCommand, 3);
   });
 
@@ -124,7 +124,7 @@ describe('EventPublisher', () => {
     eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [ok('e1'), failed(code)] });
 
     // Act
-    const failure = new EventPublisher({ client }).publish([entry(1), entry(2)]);
+    const failure = new EventBridgeEventPublisher({ client }).publish([entry(1), entry(2)]);
 
     // Assess
     await expect(failure).rejects.toBeInstanceOf(expectedClass);
@@ -165,7 +165,7 @@ describe('EventPublisher', () => {
     eventsMock.on(PutEventsCommand).rejects(sdk);
 
     // Act
-    const failure = new EventPublisher({ client }).publish([entry(1)]);
+    const failure = new EventBridgeEventPublisher({ client }).publish([entry(1)]);
 
     // Assess
     await expect(failure).rejects.toBeInstanceOf(expectedClass);
@@ -174,7 +174,7 @@ describe('EventPublisher', () => {
   });
 
   it('sends nothing for no entries', async () => {
-    await new EventPublisher({ client }).publish([]);
+    await new EventBridgeEventPublisher({ client }).publish([]);
     expect(eventsMock).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 });

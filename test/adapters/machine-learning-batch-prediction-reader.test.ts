@@ -10,7 +10,7 @@ import {
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
-import { BatchPredictionReader } from '../../lambda/adapters/batch-prediction-reader';
+import { MachineLearningBatchPredictionReader } from '../../lambda/adapters/machine-learning-batch-prediction-reader';
 import {
   BatchPredictionNotFoundError,
   InvalidBatchPredictionInputError,
@@ -36,7 +36,7 @@ const mlMock = mockClient(MachineLearningClient as unknown as Parameters<typeof 
 const GetBatchPrediction = GetBatchPredictionCommand as unknown as new (
   input: GetBatchPredictionCommandInput,
 ) => AwsCommand<GetBatchPredictionCommandInput, GetBatchPredictionCommandOutput>;
-const reader = new BatchPredictionReader(new MachineLearningClient({}));
+const reader = new MachineLearningBatchPredictionReader({ client: new MachineLearningClient({}) });
 
 beforeEach(() => {
   mlMock.reset();
@@ -46,7 +46,7 @@ afterAll(() => {
   mlMock.restore();
 });
 
-describe('BatchPredictionReader', () => {
+describe('MachineLearningBatchPredictionReader', () => {
   it('sends GetBatchPrediction for the id and maps the answer to a snapshot', async () => {
     // Prepare
     mlMock.on(GetBatchPrediction).resolves({

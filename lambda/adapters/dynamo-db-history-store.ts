@@ -1,37 +1,29 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HistoryTable } from '../../lib/contract';
 import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../domain/errors';
-import type { RecordOutcome, TransitionHistory, TransitionRecord } from '../ports';
+import type { RecordOutcome, HistoryStore, TransitionRecord } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
-import { sdkClientConfig } from './sdk-http';
+import type { AdapterOptions } from './adapter-options';
 
-let defaultClient: DynamoDBDocumentClient | undefined;
-
-function getDefaultClient(): DynamoDBDocumentClient {
-  defaultClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig()), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return defaultClient;
-}
-
-/** Options of {@link HistoryStore}. */
-export interface HistoryStoreOptions {
+/** Options of {@link DynamoDbHistoryStore}. */
+export interface DynamoDbHistoryStoreOptions extends AdapterOptions<DynamoDBClient> {
+  /** The history table's name. */
   readonly tableName: string;
-  /** A document client. @default a shared module-scope client */
-  readonly client?: DynamoDBDocumentClient;
 }
 
 /**
  * The DynamoDB history table: one item per transition, written conditionally so that a retried
  * poll never writes a transition twice.
  */
-export class HistoryStore implements TransitionHistory {
+export class DynamoDbHistoryStore implements HistoryStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
 
-  constructor(options: HistoryStoreOptions) {
-    this.client = options.client ?? getDefaultClient();
+  constructor(options: DynamoDbHistoryStoreOptions) {
+    // A document client over the given one: it shares its connections and configuration.
+    // `removeUndefinedValues`: records carry optional fields (e.g. a snapshot without `message`).
+    this.client = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.tableName = options.tableName;
   }
 
@@ -87,42 +79,6 @@ export class HistoryStore implements TransitionHistory {
       return answer.Item as TransitionRecord | undefined;
     } catch (error) {
       throw translate(error, 'GetItem');
-    }
-  }
-
-  /** Every transition of every run of one batch prediction, oldest first. */
-  async transitionsOf(batchPredictionId: string): Promise<TransitionRecord[]> {
-    const items: TransitionRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const answer = await this.query(batchPredictionId, true, undefined, startKey);
-      items.push(...((answer.Items ?? []) as TransitionRecord[]));
-      startKey = answer.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
-
-  /** The latest transition of one batch prediction: its latest known status. */
-  async latestOf(batchPredictionId: string): Promise<TransitionRecord | undefined> {
-    const answer = await this.query(batchPredictionId, false, 1);
-    return answer.Items?.[0] as TransitionRecord | undefined;
-  }
-
-  private async query(batchPredictionId: string, forward: boolean, limit?: number, startKey?: Record<string, unknown>) {
-    try {
-      return await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :id',
-          ExpressionAttributeNames: { '#pk': HistoryTable.PARTITION_KEY },
-          ExpressionAttributeValues: { ':id': batchPredictionId },
-          ScanIndexForward: forward,
-          Limit: limit,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-    } catch (error) {
-      throw translate(error, 'Query');
     }
   }
 }

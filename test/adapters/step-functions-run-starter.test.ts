@@ -12,8 +12,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/run-starter';
-import { PollerAccessDeniedError, PollerConfigurationError } from '../../lambda/domain/errors';
+import { StepFunctionsRunStarter } from '../../lambda/adapters/step-functions-run-starter';
+import {
+  PollerAccessDeniedError,
+  PollerConfigurationError,
+  StepFunctionsRequestError,
+  StepFunctionsUnavailableError,
+} from '../../lambda/domain/errors';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
 
@@ -99,20 +104,27 @@ describe('StepFunctionsRunStarter', () => {
     });
   });
 
-  it.each<[string, () => Error, RegExp]>([
+  it.each<[string, () => Error, RegExp, string]>([
     [
       'StateMachineDoesNotExist',
       () => new StateMachineDoesNotExist({ message: 'no such machine', $metadata: { httpStatusCode: 400 } }),
       /StateMachineDoesNotExist: no such machine/,
+      StepFunctionsRequestError.name,
     ],
     [
       'ExecutionLimitExceeded',
       () => new ExecutionLimitExceeded({ message: 'too many', $metadata: { httpStatusCode: 400 } }),
       /ExecutionLimitExceeded: too many/,
+      StepFunctionsRequestError.name,
     ],
-    ['InvalidName', () => new InvalidName({ message: 'bad name', $metadata: { httpStatusCode: 400 } }), /InvalidName: bad name/],
-    ['ThrottlingException', () => sdkError('ThrottlingException', 400), /ThrottlingException/],
-  ])('fails on %s with an error naming the id and the SDK error, keeping the cause', async (_label, makeError, message) => {
+    [
+      'InvalidName',
+      () => new InvalidName({ message: 'bad name', $metadata: { httpStatusCode: 400 } }),
+      /InvalidName: bad name/,
+      StepFunctionsRequestError.name,
+    ],
+    ['ThrottlingException', () => sdkError('ThrottlingException', 400), /ThrottlingException/, StepFunctionsUnavailableError.name],
+  ])('fails on %s with a named error naming the id and the SDK error, keeping the cause', async (_label, makeError, message, name) => {
     // Prepare
     const sdk = makeError();
     sfnMock.on(StartExecutionCommand).rejects(sdk);
@@ -124,6 +136,7 @@ describe('StepFunctionsRunStarter', () => {
     await expect(failure).rejects.toMatchObject({ message: expect.stringMatching(/^StartExecution for bp-7 failed: /), cause: sdk });
     await expect(failure).rejects.toMatchObject({ message: expect.stringMatching(message) });
     await expect(failure).rejects.not.toBeInstanceOf(PollerAccessDeniedError);
+    await expect(failure).rejects.toMatchObject({ name });
   });
 
   it('lists the RUNNING executions of its state machine, every page, as the ids they poll', async () => {
@@ -164,10 +177,11 @@ describe('StepFunctionsRunStarter', () => {
     });
   });
 
-  it('fails on any other ListExecutions error with a message naming it, keeping the cause', async () => {
+  it('fails on any other ListExecutions error with a named error and a message naming it, keeping the cause', async () => {
     const sdk = sdkError('ThrottlingException', 400);
     sfnMock.on(ListExecutionsCommand).rejects(sdk);
     await expect(starter.runningIds()).rejects.toMatchObject({
+      name: StepFunctionsUnavailableError.name,
       message: expect.stringMatching(/^ListExecutions failed: ThrottlingException/),
       cause: sdk,
     });
@@ -267,10 +281,11 @@ describe('StepFunctionsRunStarter', () => {
       });
     });
 
-    it('fails on any other DescribeExecution error with a message naming the execution, keeping the cause', async () => {
+    it('fails on any other DescribeExecution error with a named error and a message naming the execution, keeping the cause', async () => {
       const sdk = sdkError('ThrottlingException', 400);
       sfnMock.on(DescribeExecutionCommand).rejects(sdk);
       await expect(starter.latestRun('bp-1')).rejects.toMatchObject({
+        name: StepFunctionsUnavailableError.name,
         message: expect.stringMatching(/^DescribeExecution of bp-1 failed: ThrottlingException/),
         cause: sdk,
       });
@@ -278,8 +293,8 @@ describe('StepFunctionsRunStarter', () => {
   });
 
   it('refuses an empty state machine ARN with PollerConfigurationError', () => {
-    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '' })).toThrow(PollerConfigurationError);
-    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '' })).toThrow(
+    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '', client: new SFNClient({}) })).toThrow(PollerConfigurationError);
+    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '', client: new SFNClient({}) })).toThrow(
       expect.objectContaining({ name: PollerErrorName.CONFIGURATION }),
     );
   });

@@ -1,24 +1,20 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAccessDeniedError } from '../domain/errors';
 import type { EventEntry } from '../domain/events';
-import type { EventSink } from '../ports';
+import type { EventPublisher } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
-import { sdkClientConfig } from './sdk-http';
-
-let defaultClient: EventBridgeClient | undefined;
-
-function getDefaultClient(): EventBridgeClient {
-  defaultClient ??= new EventBridgeClient(sdkClientConfig());
-  return defaultClient;
-}
+import type { AdapterOptions } from './adapter-options';
 
 /** Entry error codes that retrying will not fix. */
 const PERMANENT_ENTRY_ERRORS = new Set(['AccessDeniedException', 'ValidationException', 'InvalidArgument', 'MalformedDetail']);
 
-/** Options of {@link EventPublisher}. */
-export interface EventPublisherOptions {
-  /** An SDK client. @default a shared module-scope client */
-  readonly client?: EventBridgeClient;
+/** Options of {@link EventBridgeEventPublisher}. */
+export interface EventBridgeEventPublisherOptions extends AdapterOptions<EventBridgeClient> {
   /**
    * How many times failed entries are re-sent within one call before giving up with a retryable
    * error (the state machine then retries the whole poll).
@@ -32,12 +28,12 @@ export interface EventPublisherOptions {
  * entries fail, so `FailedEntryCount` is checked and only the failed entries are re-sent.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
-export class EventPublisher implements EventSink {
+export class EventBridgeEventPublisher implements EventPublisher {
   private readonly client: EventBridgeClient;
   private readonly entryRetries: number;
 
-  constructor(options: EventPublisherOptions = {}) {
-    this.client = options.client ?? getDefaultClient();
+  constructor(options: EventBridgeEventPublisherOptions) {
+    this.client = options.client;
     this.entryRetries = options.entryRetries ?? 2;
   }
 
@@ -68,7 +64,7 @@ export class EventPublisher implements EventSink {
   }
 
   private async send(entries: PutEventsRequestEntry[]): Promise<{ entry: PutEventsRequestEntry; code: string; message: string }[]> {
-    let answer;
+    let answer: PutEventsCommandOutput;
     try {
       answer = await this.client.send(new PutEventsCommand({ Entries: entries }));
     } catch (error) {

@@ -9,7 +9,7 @@ import {
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
-import { DescribeBatchPredictionsLister } from '../../lambda/adapters/batch-prediction-lister';
+import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
 import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
 
 /** An error shaped as SDK v3 raises errors it has no modelled class for. */
@@ -28,7 +28,7 @@ const mlMock = mockClient(MachineLearningClient as unknown as Parameters<typeof 
 const DescribeBatchPredictions = DescribeBatchPredictionsCommand as unknown as new (
   input: DescribeBatchPredictionsCommandInput,
 ) => AwsCommand<DescribeBatchPredictionsCommandInput, DescribeBatchPredictionsCommandOutput>;
-const lister = new DescribeBatchPredictionsLister(new MachineLearningClient({}));
+const lister = new MachineLearningBatchPredictionLister({ client: new MachineLearningClient({}) });
 
 /** One page of results. */
 const page = (ids: Array<string | undefined>, nextToken?: string): DescribeBatchPredictionsCommandOutput => ({
@@ -48,7 +48,7 @@ afterAll(() => {
   mlMock.restore();
 });
 
-describe('DescribeBatchPredictionsLister', () => {
+describe('MachineLearningBatchPredictionLister', () => {
   it.each(['PENDING', 'INPROGRESS'] as const)(
     'filters on Status = %s (FilterVariable Status, EQ) and returns the ids of a single page',
     async (status) => {

@@ -1,7 +1,7 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionOutput,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   paginateListExecutions,
 } from '@aws-sdk/client-sfn';
@@ -12,23 +12,20 @@ import {
   executionNameFor,
   findLatestRun,
 } from '../../lib/contract/runs';
-import { PollerAccessDeniedError, PollerConfigurationError } from '../domain/errors';
-import type { RunStarter, StartOutcome } from '../ports-starter';
-import { describeSdkError, isAccessDeniedSdkError, sdkErrorName } from './sdk-errors';
-import { sdkClientConfig } from './sdk-http';
-
-let defaultClient: SFNClient | undefined;
-
-function getDefaultClient(): SFNClient {
-  defaultClient ??= new SFNClient(sdkClientConfig());
-  return defaultClient;
-}
+import {
+  PollerAccessDeniedError,
+  PollerConfigurationError,
+  StepFunctionsRequestError,
+  StepFunctionsUnavailableError,
+} from '../domain/errors';
+import type { RunStarter, StartOutcome } from '../ports';
+import type { AdapterOptions } from './adapter-options';
+import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
 
 /** Options of {@link StepFunctionsRunStarter}. */
-export interface StepFunctionsRunStarterOptions {
+export interface StepFunctionsRunStarterOptions extends AdapterOptions<SFNClient> {
+  /** The polling state machine runs are started on. */
   readonly stateMachineArn: string;
-  /** An SDK client. @default a shared module-scope client */
-  readonly client?: SFNClient;
 }
 
 /**
@@ -43,7 +40,7 @@ export class StepFunctionsRunStarter implements RunStarter {
 
   constructor(private readonly options: StepFunctionsRunStarterOptions) {
     if (options.stateMachineArn === '') throw new PollerConfigurationError('The starter needs the state machine ARN');
-    this.client = options.client ?? getDefaultClient();
+    this.client = options.client;
   }
 
   async start(batchPredictionId: string, restart = 0): Promise<StartOutcome> {
@@ -56,7 +53,7 @@ export class StepFunctionsRunStarter implements RunStarter {
     } catch (error) {
       if (sdkErrorName(error) === 'ExecutionAlreadyExists') return 'finished';
       if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:StartExecution', { cause: error });
-      throw new Error(`StartExecution for ${name} failed: ${describeSdkError(error)}`, { cause: error });
+      throw translate(error, `StartExecution for ${name}`);
     }
   }
 
@@ -80,7 +77,7 @@ export class StepFunctionsRunStarter implements RunStarter {
       }
     } catch (error) {
       if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:ListExecutions', { cause: error });
-      throw new Error(`ListExecutions failed: ${describeSdkError(error)}`, { cause: error });
+      throw translate(error, 'ListExecutions');
     }
     return ids;
   }
@@ -102,7 +99,18 @@ export class StepFunctionsRunStarter implements RunStarter {
     } catch (error) {
       if (sdkErrorName(error) === 'ExecutionDoesNotExist') return undefined;
       if (isAccessDeniedSdkError(error)) throw new PollerAccessDeniedError('states:DescribeExecution', { cause: error });
-      throw new Error(`DescribeExecution of ${name} failed: ${describeSdkError(error)}`, { cause: error });
+      throw translate(error, `DescribeExecution of ${name}`);
     }
   }
+}
+
+/**
+ * A Step Functions failure that is not a denial. The starter runs outside the state machine
+ * (EventBridge invokes it asynchronously), so Lambda's retries and the dead-letter queue handle
+ * both kinds; the name tells an operator reading the dead-letter record whether waiting helps.
+ */
+function translate(error: unknown, call: string): Error {
+  const message = `${call} failed: ${describeSdkError(error)}`;
+  if (isTransientSdkError(error)) return new StepFunctionsUnavailableError(message, { cause: error });
+  return new StepFunctionsRequestError(message, { cause: error });
 }

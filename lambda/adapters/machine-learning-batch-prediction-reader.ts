@@ -1,4 +1,8 @@
-import { GetBatchPredictionCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
+import {
+  GetBatchPredictionCommand,
+  type GetBatchPredictionCommandOutput,
+  type MachineLearningClient,
+} from '@aws-sdk/client-machine-learning';
 import type { BatchPredictionSnapshot } from '../../lib/contract';
 import {
   BatchPredictionNotFoundError,
@@ -8,28 +12,19 @@ import {
   PollerAccessDeniedError,
 } from '../domain/errors';
 import { toSnapshot } from '../domain/snapshot';
-import type { BatchPredictionSource } from '../ports';
+import type { BatchPredictionReader } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
-import { sdkClientConfig } from './sdk-http';
-
-let defaultClient: MachineLearningClient | undefined;
-
-/** The module-scope client, created on first use and kept for warm starts. */
-function getDefaultClient(): MachineLearningClient {
-  defaultClient ??= new MachineLearningClient(sdkClientConfig());
-  return defaultClient;
-}
+import type { AdapterOptions } from './adapter-options';
 
 /**
  * Reads batch predictions with Amazon ML `GetBatchPrediction` and turns SDK errors into the
  * poller's named errors.
  */
-export class BatchPredictionReader implements BatchPredictionSource {
+export class MachineLearningBatchPredictionReader implements BatchPredictionReader {
   private readonly client: MachineLearningClient;
 
-  /** @param client an SDK client; a shared default one when omitted */
-  constructor(client?: MachineLearningClient) {
-    this.client = client ?? getDefaultClient();
+  constructor(options: AdapterOptions<MachineLearningClient>) {
+    this.client = options.client;
   }
 
   /**
@@ -38,7 +33,7 @@ export class BatchPredictionReader implements BatchPredictionSource {
    *   UnknownBatchPredictionStatusError
    */
   async get(batchPredictionId: string): Promise<BatchPredictionSnapshot> {
-    let answer;
+    let answer: GetBatchPredictionCommandOutput;
     try {
       answer = await this.client.send(new GetBatchPredictionCommand({ BatchPredictionId: batchPredictionId }));
     } catch (error) {

@@ -1,29 +1,26 @@
-import { DescribeBatchPredictionsCommand, MachineLearningClient } from '@aws-sdk/client-machine-learning';
+import {
+  DescribeBatchPredictionsCommand,
+  type DescribeBatchPredictionsCommandOutput,
+  type MachineLearningClient,
+} from '@aws-sdk/client-machine-learning';
 import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../domain/errors';
-import type { BatchPredictionLister } from '../ports-starter';
+import type { BatchPredictionLister } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError } from './sdk-errors';
-import { sdkClientConfig } from './sdk-http';
-
-let defaultClient: MachineLearningClient | undefined;
-
-function getDefaultClient(): MachineLearningClient {
-  defaultClient ??= new MachineLearningClient(sdkClientConfig());
-  return defaultClient;
-}
+import type { AdapterOptions } from './adapter-options';
 
 /** Lists batch predictions by status with `DescribeBatchPredictions`, following every page. */
-export class DescribeBatchPredictionsLister implements BatchPredictionLister {
+export class MachineLearningBatchPredictionLister implements BatchPredictionLister {
   private readonly client: MachineLearningClient;
 
-  constructor(client?: MachineLearningClient) {
-    this.client = client ?? getDefaultClient();
+  constructor(options: AdapterOptions<MachineLearningClient>) {
+    this.client = options.client;
   }
 
   async listIds(status: 'PENDING' | 'INPROGRESS'): Promise<string[]> {
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
-      let page;
+      let page: DescribeBatchPredictionsCommandOutput;
       try {
         page = await this.client.send(
           new DescribeBatchPredictionsCommand({ FilterVariable: 'Status', EQ: status, NextToken: nextToken, Limit: 100 }),
