@@ -5,7 +5,7 @@
  * Measures, side by side in one run, what the issue "Performance" asks for, and prints a table (or,
  * with `--json`, one JSON object on stdout; progress goes to stderr either way):
  *
- * 1. The poll function's bundle as `cdk synth` builds it (`HANDLER_BUNDLING`), its size and module
+ * 1. The poll function's bundle as `cdk synth` builds it (`scripts/build-lambda.ts`, the shipped `assets/lambda` file), its size and module
  *    init time, against the way `NodejsFunction` bundles by default (CommonJS, minified, SDK
  *    bundled): both built by CDK into temporary directories, both loaded by fresh `node`
  *    processes, interleaved, median of each.
