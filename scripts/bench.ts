@@ -28,6 +28,7 @@ import { detectionDelayBoundSeconds } from '../lambda/domain/poll-interval';
 import { DetailType, type PollIntervalPolicy } from '../lib/contract';
 import type { FunctionDefinition, LocalDeployment } from '../local/deployment';
 import type { RunTotals } from '../local/runtime';
+import { consumerRows, measureConsumer } from './bench-consumer';
 import {
   PRICES_USD,
   type Usage,
@@ -571,6 +572,9 @@ async function main(): Promise<void> {
     bundles.cleanup();
   }
 
+  // 1b. The consumer's side: synth with the shipped bundles vs bundling at synth, install footprint.
+  const consumer = measureConsumer(3, log);
+
   // 2. The reference mix under both policies, in two workers at once.
   log('synthesizing the default (adaptive) and the fixed 30 s deployments');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -663,6 +667,7 @@ async function main(): Promise<void> {
   }));
 
   const result = {
+    consumer,
     transitionsRatio: round(transitionsRatio, 4),
     stateTransitions: { adaptive: adaptive.totals.stateTransitions, fixed30s: fixed.totals.stateTransitions },
     costPerJobUsd: { adaptive: usd(costAdaptive.total / jobsInMix), fixed30s: usd(costFixed.total / jobsInMix) },
@@ -845,6 +850,11 @@ async function main(): Promise<void> {
       ],
       ['peakRssMb (sum over workers)', String(result.peakRssMb), `<= ${TARGETS.peakRssMb}`, yes(result.targets.peakRssMb.met)],
     ]),
+  );
+  lines.push(
+    '',
+    'Consumer (the packed tarball; scripts/bench-consumer.ts):',
+    ...table([['figure', 'now', 'before', ''], ...consumerRows(consumer)]),
   );
   lines.push(
     '',
