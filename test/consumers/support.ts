@@ -58,7 +58,7 @@ export function consumerEnv(home: string): NodeJS.ProcessEnv {
 /** Runs `command` in `cwd` and returns its stdout; on failure, the error carries stdout and stderr. */
 export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): string {
   try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
