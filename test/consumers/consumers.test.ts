@@ -12,6 +12,7 @@ import {
   ROOT,
   consumerEnv,
   expectNoEsbuild,
+  install,
   lowestPeer,
   packTarball,
   pinned,
@@ -96,7 +97,7 @@ function plainJsConsumer(name: string, versions: { cdk: string; constructs: stri
     },
     'bin/app.js': PLAIN_JS_APP,
   });
-  run('npm', ['install'], dir, env);
+  install('npm', [], dir, env);
   return { dir, env };
 }
 
@@ -221,7 +222,7 @@ test('the poller is in the stack, its functions on nodejs24.x arm64', () => {
 });
 `,
     });
-    run('npm', ['install'], dir, env);
+    install('npm', [], dir, env);
   }, TIMEOUT_MS);
 
   it('installs no esbuild and no second aws-cdk-lib', () => {
@@ -287,7 +288,7 @@ describe('a plain JavaScript app, pnpm (strict, symlinked node_modules)', () => 
       const tools = consumerDir('tools');
       const env = consumerEnv(tools);
       writeFiles(tools, { 'package.json': { name: 'tools', version: '0.0.0', private: true } });
-      run('npm', ['install', '--save-exact', `pnpm@${PNPM_VERSION}`], tools, env);
+      install('npm', ['--save-exact', `pnpm@${PNPM_VERSION}`], tools, env);
       const pnpm = path.join(tools, 'node_modules', '.bin', 'pnpm');
 
       const dir = consumerDir('pnpm-js');
@@ -304,7 +305,7 @@ describe('a plain JavaScript app, pnpm (strict, symlinked node_modules)', () => 
         },
         'bin/app.js': PLAIN_JS_APP,
       });
-      run(pnpm, ['install', '--prefer-offline', '--reporter=silent'], dir, env);
+      install(pnpm, ['--reporter=silent'], dir, env);
       expectNoEsbuild(dir, env);
       expectNoNestedCopies(dir);
       run('node', ['bin/app.js'], dir, env);
@@ -321,7 +322,7 @@ describe("a subscriber's Lambda project: ./events alone", () => {
       const dir = consumerDir('subscriber');
       const env = consumerEnv(dir);
       writeFiles(dir, { 'package.json': { name: 'subscriber', version: '0.1.0', private: true } });
-      run('npm', ['install', '--omit=peer', tarball], dir, env);
+      install('npm', ['--omit=peer', tarball], dir, env);
       expect(fs.readdirSync(path.join(dir, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['batch-prediction-poller']);
       const script = [
         "for (const m of ['aws-cdk-lib', 'constructs', '@aws-sdk/client-eventbridge']) {",
