@@ -82,6 +82,15 @@ export function installFootprint(dir: string): InstallMeasure {
   return { packages, bytes };
 }
 
+/** `npm install` from the cache alone, and with `--prefer-offline` only if the cache lacks something. */
+function offlineFirstInstall(dir: string, env: NodeJS.ProcessEnv): void {
+  try {
+    sh('npm', ['install', '--offline'], dir, env);
+  } catch {
+    sh('npm', ['install', '--prefer-offline'], dir, env);
+  }
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -107,7 +116,6 @@ export function measureConsumer(synthRuns = 3, log: (line: string) => void = () 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    npm_config_prefer_offline: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     CDK_DOCKER: path.join(work, 'no-docker-here'),
@@ -134,7 +142,7 @@ export function measureConsumer(synthRuns = 3, log: (line: string) => void = () 
         },
       }),
     );
-    sh('npm', ['install'], app, env);
+    offlineFirstInstall(app, env);
     const constructOnly = installFootprint(app);
 
     log('consumer: the former runtime dependencies');
@@ -149,7 +157,7 @@ export function measureConsumer(synthRuns = 3, log: (line: string) => void = () 
         dependencies: Object.fromEntries(FORMER_RUNTIME_DEPENDENCIES.map((name) => [name, pinned(name)])),
       }),
     );
-    sh('npm', ['install'], former, env);
+    offlineFirstInstall(former, env);
     const formerDependencies = installFootprint(former);
 
     const stack = [
