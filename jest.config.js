@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The consumer apps pack and install the package: `npm run test:consumers` (jest.consumers.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },

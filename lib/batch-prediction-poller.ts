@@ -4,7 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -23,7 +23,8 @@ import { checkRegion, validatePollerProps } from './poller/validation';
 
 // The construct's parts live in lib/poller/, one concern per file; these re-exports keep every
 // import of this module working.
-export { HANDLER_BUNDLING, HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from './poller/handler-function';
+export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from './poller/handler-function';
+export { LambdaAssetsMissingError } from './poller/lambda-assets';
 export { STARTER_ASYNC_RETRY_ATTEMPTS } from './poller/discovery';
 export * from './poller/props';
 export { MachineLearningRegionError, PROP_NAMING, validatePollerProps } from './poller/validation';
@@ -54,9 +55,9 @@ export class BatchPredictionPoller extends Construct {
   /** Encrypts the alert topic, the dead-letter queue and the log groups. */
   readonly key: kms.Key;
   /** The poll task. */
-  readonly pollFunction: NodejsFunction;
+  readonly pollFunction: lambda.Function;
   /** The failure path's task: publishes `Batch Prediction Polling Failed`. */
-  readonly reportFailureFunction: NodejsFunction;
+  readonly reportFailureFunction: lambda.Function;
   /** The wait loop. */
   readonly stateMachine: sfn.StateMachine;
   /** Where alerts go. */
@@ -96,7 +97,7 @@ export class BatchPredictionPoller extends Construct {
    */
   readonly alarms: cloudwatch.Alarm[];
   /** Starts runs for discovered batch predictions (undefined when discovery is off). */
-  readonly starterFunction?: NodejsFunction;
+  readonly starterFunction?: lambda.Function;
   /** CloudTrail `CreateBatchPrediction` → starter, on the default bus (undefined when discovery is off). */
   readonly discoveryRule?: events.Rule;
   /** The sweeper's schedule (undefined when discovery is off). */

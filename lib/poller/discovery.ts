@@ -4,7 +4,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -34,7 +33,7 @@ export interface DiscoveryOptions {
 
 /** The discovery resources. */
 export interface Discovery {
-  readonly starterFunction: NodejsFunction;
+  readonly starterFunction: lambda.Function;
   readonly discoveryRule: events.Rule;
   readonly sweeperRule: events.Rule;
 }

@@ -1,67 +1,22 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { LOCAL_HANDLER_METADATA } from '../contract/handlers';
+import { LAMBDA_ASSETS_DIR, lambdaAssetDir } from './lambda-assets';
 
 export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from '../contract/handlers';
-
-/**
- * How the handlers are bundled: the exact `bundling` options of their `NodejsFunction`s, exported so
- * that `npm run bench` and `test/infrastructure/bundling.test.ts` measure what is deployed.
- *
- * - Every package is bundled: the Lambda runtime's built-in SDK lacks the Amazon ML client.
- * - `mainFields: ['module', 'main']` picks the packages' ES module builds, which esbuild
- *   tree-shakes (the CommonJS builds are one file per package and keep every command).
- * - The Amazon ML client (3.523.0, the last one published) depends on older copies of the SDK
- *   runtime, its own credential chain with STS/SSO clients among them. The aliases make it use
- *   the one, newer runtime the DynamoDB and EventBridge clients already bring: the same package
- *   where it is a newer version of itself, else the `@smithy/core` / `@aws-sdk/core` submodule that
- *   package became. esbuild fails the build if an alias lacks an export the client imports; the
- *   bundle's behaviour (credentials, endpoints, signing, errors, retries) is proven by running it
- *   against local stand-ins in `test/infrastructure/bundling.test.ts`.
- */
-export const HANDLER_BUNDLING: BundlingOptions = {
-  externalModules: [],
-  minify: true,
-  sourceMap: false,
-  format: OutputFormat.CJS,
-  mainFields: ['module', 'main'],
-  target: 'node22',
-  forceDockerBundling: false,
-  esbuildArgs: Object.fromEntries(
-    Object.entries({
-      '@aws-sdk/core': '@aws-sdk/core',
-      '@aws-sdk/credential-provider-node': '@aws-sdk/credential-provider-node',
-      '@aws-sdk/util-endpoints': '@aws-sdk/core/client',
-      '@smithy/core': '@smithy/core',
-      '@smithy/credential-provider-imds': '@smithy/credential-provider-imds',
-      '@smithy/node-http-handler': '@smithy/node-http-handler',
-      '@smithy/signature-v4': '@smithy/signature-v4',
-      '@smithy/types': '@smithy/types',
-      '@smithy/config-resolver': '@smithy/core/config',
-      '@smithy/middleware-endpoint': '@smithy/core/endpoints',
-      '@smithy/middleware-retry': '@smithy/core/retry',
-      '@smithy/middleware-stack': '@smithy/core/client',
-      '@smithy/node-config-provider': '@smithy/core/config',
-      '@smithy/property-provider': '@smithy/core/config',
-      '@smithy/shared-ini-file-loader': '@smithy/core/config',
-      '@smithy/util-defaults-mode-node': '@smithy/core/config',
-      '@smithy/util-endpoints': '@smithy/core/endpoints',
-      '@smithy/util-retry': '@smithy/core/retry',
-    }).map(([from, to]) => [`--alias:${from}=${to}`, true]),
-  ),
-};
 
 /** One handler function of the construct: what {@link handlerFunction} builds. */
 export interface HandlerFunctionSpec {
   /** Construct id of the function; its log group is `<id>Logs` and its role `<id>Role`. */
   readonly id: string;
-  /** The source file under `lambda/`, without `.ts` (e.g. `poll-handler`). */
+  /**
+   * The handler entry, e.g. `poll-handler`: its source is `lambda/<entry>.ts`, its bundle (built by
+   * `npm run build:lambda`, shipped in the package) `assets/lambda/<entry>/index.js`.
+   */
   readonly entry: string;
   /** The factory the entry builds its `handler` export with (one of {@link HANDLER_FACTORY}). */
   readonly factory: string;
@@ -70,15 +25,18 @@ export interface HandlerFunctionSpec {
 }
 
 /**
- * A handler function with its own encrypted log group and own role, bundled with
- * {@link HANDLER_BUNDLING}, created in `scope` (the construct) so that its ids stay `<id>`,
- * `<id>Logs` and `<id>Role` directly under the construct.
+ * A handler function with its own encrypted log group and own role, created in `scope` (the
+ * construct) so that its ids stay `<id>`, `<id>Logs` and `<id>Role` directly under the construct.
+ * Its code is the bundle the package ships (`Code.fromAsset`): nothing is bundled at synth, so the
+ * consumer needs no esbuild, no Docker and no lock file, and deploys the file our tests ran.
+ *
+ * @throws LambdaAssetsMissingError when the bundle was not built (`npm run build`)
  */
 export function handlerFunction(
   scope: Construct,
   key: kms.IKey,
   { id, entry, factory, environment, logRetention }: HandlerFunctionSpec,
-): NodejsFunction {
+): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: logRetention,
     encryptionKey: key,
@@ -91,9 +49,9 @@ export function handlerFunction(
     description: `Execution role of the batch prediction poller's ${entry}`,
   });
   logGroup.grantWrite(role);
-  const fn = new NodejsFunction(scope, id, {
-    entry: path.join(__dirname, '..', '..', 'lambda', `${entry}.ts`),
-    handler: 'handler',
+  const fn = new lambda.Function(scope, id, {
+    code: lambda.Code.fromAsset(lambdaAssetDir(entry)),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,
@@ -102,13 +60,13 @@ export function handlerFunction(
     environment,
     role,
     logGroup,
-    bundling: HANDLER_BUNDLING,
   });
-  // Tells the local runtime which source runs in this function, from the synthesized template
-  // alone: the entry module, the factory its `handler` export is built with, and the construct id
-  // (scenario faults name a function by it).
+  // Tells the local runtime which code runs in this function, from the synthesized template
+  // alone: the entry module, the bundle built from it (relative to the package root), the factory
+  // its `handler` export is built with, and the construct id (scenario faults name a function by it).
   (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, {
     entry: `lambda/${entry}.ts`,
+    asset: `${LAMBDA_ASSETS_DIR}/${entry}/index.js`,
     factory,
     constructId: id,
   });

@@ -3,7 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { EnvVar } from '../contract';
@@ -24,8 +24,8 @@ export interface LoopFunctionsOptions {
 
 /** The two tasks of the wait loop. */
 export interface LoopFunctions {
-  readonly pollFunction: NodejsFunction;
-  readonly reportFailureFunction: NodejsFunction;
+  readonly pollFunction: lambda.Function;
+  readonly reportFailureFunction: lambda.Function;
 }
 
 /**

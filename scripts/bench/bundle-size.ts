@@ -1,5 +1,5 @@
 /**
- * Bundle size: the poll function's bundle as `cdk synth` builds it (`HANDLER_BUNDLING`), against the
+ * Bundle size: the poll function's bundle as `cdk synth` builds it (`scripts/build-lambda.ts`, the shipped `assets/lambda` file), against the
  * way `NodejsFunction` bundles by default (CommonJS, minified, SDK bundled), both built by CDK into
  * temporary directories.
  */

@@ -7,7 +7,7 @@
  * measure:
  *
  * 1. `bundle-size.ts`, `cold-init.ts`: the poll function's bundle as `cdk synth` builds it
- *    (`HANDLER_BUNDLING`), its size and module init time, against the way `NodejsFunction` bundles
+ *    (`scripts/build-lambda.ts`, the shipped `assets/lambda` file), its size and module init time, against the way `NodejsFunction` bundles
  *    by default (CommonJS, minified, SDK bundled): both built by CDK into temporary directories,
  *    both loaded by fresh `node` processes, interleaved, median of each.
  * 2. `reference-mix.ts`: a reference mix of jobs (5 min to 7 days, PENDING → INPROGRESS →
@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import type { PollIntervalPolicy } from '../../lib/contract';
 import { buildBundles } from './bundle-size';
 import { type BundleFigures, measureBundles } from './cold-init';
+import { measureConsumer } from './consumer';
 import { detectionFigures } from './detection-delay';
 import { loopbackRoundTripMs } from './machine-reference';
 import { peakRssMb } from './memory';
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
     bundles.cleanup();
   }
 
+  // 1b. The consumer's side: synth with the shipped bundles vs bundling at synth, install footprint.
+  const consumer = measureConsumer(3, log);
+
   // 2. The reference mix under both policies, in two workers at once.
   log('synthesizing the default (adaptive) and the fixed 30 s deployments');
   // Loaded only now: synthesis pulls in aws-cdk-lib, which the measures above do not need.
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
   const measures = {
     options,
     bundle,
+    consumer,
     adaptive,
     fixed,
     mix: mixFigures(adaptive, fixed),

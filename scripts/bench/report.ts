@@ -1,4 +1,5 @@
 /** The bench's targets, its JSON report, and the tables it prints without `--json`. */
+import { type ConsumerMeasures, consumerRows } from './consumer';
 import * as os from 'node:os';
 import { PRICES_USD } from '../pricing';
 import type { BundleFigures } from './cold-init';
@@ -23,6 +24,8 @@ export const TARGETS = {
 export interface Measures {
   readonly options: BenchOptions;
   readonly bundle: BundleFigures;
+  /** The consumer's side (scripts/bench/consumer.ts). */
+  readonly consumer: ConsumerMeasures;
   readonly adaptive: SimulationSummary;
   readonly fixed: SimulationSummary;
   readonly mix: MixFigures;
@@ -42,6 +45,7 @@ export function buildReport(m: Measures) {
   const policy = detection.policy;
   const jobsInMix = mix.jobs.length;
   return {
+    consumer: m.consumer,
     transitionsRatio: round(mix.transitionsRatio, 4),
     stateTransitions: { adaptive: adaptive.totals.stateTransitions, fixed30s: fixed.totals.stateTransitions },
     costPerJobUsd: { adaptive: mix.costAdaptive.total, fixed30s: mix.costFixed.total },
@@ -233,6 +237,11 @@ export function renderReport(result: BenchReport, m: Measures): string {
       ],
       ['peakRssMb (sum over workers)', String(result.peakRssMb), `<= ${TARGETS.peakRssMb}`, yes(result.targets.peakRssMb.met)],
     ]),
+  );
+  lines.push(
+    '',
+    'Consumer (the packed tarball; scripts/bench/consumer.ts):',
+    ...table([['figure', 'now', 'before', ''], ...consumerRows(m.consumer)]),
   );
   lines.push(
     '',

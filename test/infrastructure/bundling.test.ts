@@ -10,14 +10,18 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { PollerErrorName } from '../../lib/contract';
+import { LOCAL_HANDLER_METADATA } from '../../lib/contract/handlers';
+import { LAMBDA_ENTRIES, type LambdaEntry, buildLambdaAssets } from '../../scripts/build-lambda';
 import { type SynthResult, synth } from './synth';
 
 /**
- * The one test that runs esbuild for real (every other synthesis skips bundling): it proves the
- * Lambda assets are self-contained, minified bundles. Local esbuild (the devDependency) is used,
- * so it works offline and without Docker.
+ * The handler bundles the package ships (`assets/lambda/<entry>/index.js`, built by
+ * `npm run build:lambda` with `scripts/build-lambda.ts`), as a synthesized template deploys them:
+ * the staged asset is byte for byte the shipped file, the file is what the build makes of today's
+ * sources, and it is a self-contained, minified bundle that runs against a fake AWS.
  */
 const TIMEOUT_MS = 120_000;
+const ROOT = path.resolve(__dirname, '..', '..');
 
 let outdir: string;
 let template: Template;
@@ -26,13 +30,13 @@ let assetDirs: Map<string, string>;
 
 beforeAll(() => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-bundling-'));
-  // CDK falls back to Docker when local bundling fails; a Docker that cannot exist makes that
-  // fallback fail loudly, so a passing synthesis proves local esbuild did the bundling.
+  // A Docker that cannot exist: nothing may be bundled at synth, neither by a local esbuild nor by
+  // CDK's Docker fallback; the function code is the prebuilt file.
   const dockerBefore = process.env.CDK_DOCKER;
   process.env.CDK_DOCKER = path.join(outdir, 'no-docker-here');
   let app: SynthResult['app'];
   try {
-    ({ app, template, stack } = synth({ bundle: true, outdir }));
+    ({ app, template, stack } = synth({ outdir }));
   } finally {
     if (dockerBefore === undefined) delete process.env.CDK_DOCKER;
     else process.env.CDK_DOCKER = dockerBefore;
@@ -54,20 +58,81 @@ afterAll(() => {
   if (outdir !== undefined) fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-/** The bundled `index.js` of a function, found through its Code.S3Key. */
-function bundleOf(fn: (s: BatchPredictionPollerStack) => { node: { defaultChild?: unknown } }): { dir: string; code: string } {
+type FunctionOf = (s: BatchPredictionPollerStack) => { node: { defaultChild?: unknown } };
+
+/** The staged `index.js` of a function, found through its Code.S3Key. */
+function bundleOf(fn: FunctionOf): { dir: string; code: string; s3Key: string } {
   const cfn = fn(stack).node.defaultChild as { logicalId: string };
   const id = stack.resolve(cfn.logicalId) as string;
   const s3Key = template.toJSON().Resources[id].Properties.Code.S3Key as string;
   const dir = assetDirs.get(s3Key);
   if (dir === undefined) throw new Error(`no asset for ${id} (S3Key ${s3Key}); assets: ${[...assetDirs.keys()].join(', ')}`);
-  return { dir, code: fs.readFileSync(path.join(dir, 'index.js'), 'utf8') };
+  return { dir, code: fs.readFileSync(path.join(dir, 'index.js'), 'utf8'), s3Key };
 }
+
+/** The shipped bundle of an entry: the file the package's `files` list puts in the tarball. */
+const shippedFile = (entry: LambdaEntry) => path.join(ROOT, 'assets', 'lambda', entry, 'index.js');
+
+/** The starter function (the app enables discovery). */
+const starterOf: FunctionOf = (s) => {
+  if (s.poller.starterFunction === undefined) throw new Error('the app has no starter function: is discovery off?');
+  return s.poller.starterFunction;
+};
+
+const FUNCTIONS: ReadonlyArray<[LambdaEntry, FunctionOf]> = [
+  ['poll-handler', (s) => s.poller.pollFunction],
+  ['report-failure-handler', (s) => s.poller.reportFailureFunction],
+  ['starter-handler', starterOf],
+];
+
+describe('the shipped bundles', () => {
+  let rebuilt: string;
+  beforeAll(async () => {
+    rebuilt = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-rebuild-'));
+    await buildLambdaAssets(rebuilt);
+  }, TIMEOUT_MS);
+  afterAll(() => fs.rmSync(rebuilt, { recursive: true, force: true }));
+
+  it('are one per handler entry, and the construct deploys every one of them', () => {
+    expect(FUNCTIONS.map(([entry]) => entry)).toEqual([...LAMBDA_ENTRIES]);
+    for (const entry of LAMBDA_ENTRIES) expect(fs.existsSync(shippedFile(entry))).toBe(true);
+  });
+
+  it.each(FUNCTIONS)(
+    '%s: the template deploys the shipped file byte for byte (asset hash = S3 key = hash of assets/lambda/<entry>)',
+    (entry, fn) => {
+      const { dir, s3Key } = bundleOf(fn);
+      expect(fs.readdirSync(dir)).toEqual(['index.js']);
+      expect(fs.readFileSync(path.join(dir, 'index.js')).equals(fs.readFileSync(shippedFile(entry)))).toBe(true);
+      // CDK names a directory asset by the hash of its contents: the staged folder is the shipped one.
+      expect(path.basename(dir)).toBe(`asset.${s3Key.replace(/\.zip$/, '')}`);
+      const metadata =
+        template.toJSON().Resources[stack.resolve((fn(stack).node.defaultChild as { logicalId: string }).logicalId)].Metadata[
+          LOCAL_HANDLER_METADATA
+        ];
+      expect(metadata.asset).toBe(`assets/lambda/${entry}/index.js`);
+    },
+    TIMEOUT_MS,
+  );
+
+  it.each(LAMBDA_ENTRIES)(
+    '%s: is what the build makes of the current sources (run `npm run build` if not)',
+    (entry) => {
+      expect(fs.readFileSync(path.join(rebuilt, entry, 'index.js')).equals(fs.readFileSync(shippedFile(entry)))).toBe(true);
+    },
+    TIMEOUT_MS,
+  );
+});
 
 describe.each([
   // [function, SDK operations it calls: their names only appear in the bundle if the client is bundled]
   ['poll', (s: BatchPredictionPollerStack) => s.poller.pollFunction, ['GetBatchPrediction', 'PutItem', 'PutEvents']],
   ['report-failure', (s: BatchPredictionPollerStack) => s.poller.reportFailureFunction, ['PutEvents']],
+  [
+    'starter',
+    (s: BatchPredictionPollerStack) => s.poller.starterFunction!,
+    ['DescribeBatchPredictions', 'ListExecutions', 'StartExecution'],
+  ],
 ])('%s function bundle', (_name, fn, operations) => {
   it(
     'is a single index.js with no source map',
@@ -134,7 +199,7 @@ describe.each([
  * The poll bundle (and the starter's, the other user of the Amazon ML client), run for real: a bare
  * Node.js process loads it and calls its `handler`, with a fake AWS on loopback HTTP in this process
  * (Amazon ML, DynamoDB, EventBridge and Step Functions, told apart by `X-Amz-Target`). Besides the handler's flow, this proves the Amazon ML client still works on the
- * newer SDK runtime `HANDLER_BUNDLING`'s aliases give it: credentials from the environment, the
+ * newer SDK runtime the build's aliases (`SDK_RUNTIME_ALIASES` in `scripts/build-lambda.ts`) give it: credentials from the environment, the
  * endpoint (overridden, and resolved from the region), request serialization, SigV4 signatures
  * (recomputed here independently of the SDK), error deserialization and the default retries.
  */
@@ -241,7 +306,7 @@ describe('poll function bundle, run against a fake AWS', () => {
    */
   async function invokeBundle(
     payload: unknown,
-    options: { interceptHttps?: boolean; fn?: (s: BatchPredictionPollerStack) => { node: { defaultChild?: unknown } } } = {},
+    options: { interceptHttps?: boolean; fn?: FunctionOf } = {},
   ): Promise<{ result?: Record<string, unknown>; error?: { name: string; message: string } }> {
     const { dir } = bundleOf(options.fn ?? ((s) => s.poller.pollFunction));
     const intercept = [

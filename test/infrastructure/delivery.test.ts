@@ -228,7 +228,7 @@ describe('alarms', () => {
   });
 
   it('deadLetterAlarmTopic sends the dead-letter-queue alarm, and only it, to a second channel', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     const s = new Stack(app, 'SecondChannel', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
     const pager = new sns.Topic(s, 'Pager');
     const poller = new BatchPredictionPoller(s, 'Poller', { deadLetterAlarmTopic: pager });
@@ -413,7 +413,7 @@ describe('options', () => {
     [{ targetMaxEventAge: Duration.seconds(59) }, /targetMaxEventAge/],
     [{ targetMaxEventAge: Duration.hours(25) }, /targetMaxEventAge/],
   ] as Array<[BatchPredictionPollerProps, RegExp]>)('rejects %p', (props, message) => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     const s = new Stack(app, 'Invalid', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
     expect(() => new BatchPredictionPoller(s, 'Poller', props)).toThrow(message);
   });

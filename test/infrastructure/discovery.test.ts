@@ -95,10 +95,11 @@ describe('starter function', () => {
     });
   });
 
-  it('runs lambda/starter-handler.ts, whose handler the named factory builds (local runtime metadata)', () => {
+  it('runs lambda/starter-handler.ts, whose handler the named factory builds, bundled into the shipped asset (local runtime metadata)', () => {
     const metadata = resourceOf(template, stack.poller.starterFunction!) as unknown as { Metadata: Record<string, unknown> };
     expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({
       entry: 'lambda/starter-handler.ts',
+      asset: 'assets/lambda/starter-handler/index.js',
       factory: 'createStarterHandler',
       constructId: 'StarterFunction',
     });
@@ -348,7 +349,7 @@ describe('switching discovery off through context (-c discovery=false)', () => {
 
   beforeAll(() => {
     // Same app as `cdk synth -c discovery=false`, without writing a cloud assembly.
-    const app = new App({ context: { ...contextFromCdkJson(), 'aws:cdk:bundling-stacks': [], discovery: 'false' } });
+    const app = new App({ context: { ...contextFromCdkJson(), discovery: 'false' } });
     process.env.CDK_DEFAULT_ACCOUNT = TEST_ACCOUNT;
     process.env.CDK_DEFAULT_REGION = TEST_REGION;
     ({ stack: s } = buildApp(app));

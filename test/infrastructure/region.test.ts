@@ -15,9 +15,9 @@ import { TEST_ACCOUNT } from './synth';
 
 const WARNING = /region is not known at synthesis time; Amazon ML runs only in us-east-1, eu-west-1/;
 
-/** A poller in a stack of `region` (undefined: region-agnostic); bundling is skipped. */
+/** A poller in a stack of `region` (undefined: region-agnostic). */
 function pollerIn(region: string | undefined, props: BatchPredictionPollerProps = {}): Stack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App();
   const stack = new Stack(app, 'S', region === undefined ? {} : { env: { account: TEST_ACCOUNT, region } });
   new BatchPredictionPoller(stack, 'Poller', props);
   return stack;

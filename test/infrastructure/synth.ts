@@ -23,12 +23,6 @@ export interface SynthOptions {
   /** Context merged over `cdk.json`'s. */
   readonly context?: Record<string, unknown>;
   /**
-   * Run esbuild for the Lambda assets. Off by default: each bundle costs seconds, and only
-   * `bundling.test.ts` needs the real output.
-   * @default false
-   */
-  readonly bundle?: boolean;
-  /**
    * Where the cloud assembly goes; the caller removes it.
    * @default - a fresh directory under `os.tmpdir()`, removed by {@link SynthResult.cleanup}
    */
@@ -55,8 +49,6 @@ export function synth(options: SynthOptions = {}): SynthResult {
   process.env.CDK_DEFAULT_REGION = TEST_REGION;
   const context: Record<string, unknown> = {
     ...contextFromCdkJson(),
-    // An empty list of stacks to bundle skips esbuild (the asset is staged from the source path).
-    ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     ...options.context,
   };
   const outdir = options.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'poller-synth-'));
@@ -129,9 +121,9 @@ export const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
 /** `{ "Fn::GetAtt": [<logical id>, "Arn"] }` of a construct. */
 export const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 
-/** A poller alone in a stack, for testing its props; bundling is skipped through the App context. */
+/** A poller alone in a stack, for testing its props. */
 export function pollerTemplate(props: BatchPredictionPollerProps): { template: Template; poller: BatchPredictionPoller } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App();
   const stack = new Stack(app, 'Props', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
   const poller = new BatchPredictionPoller(stack, 'Poller', props);
   return { template: Template.fromStack(stack), poller };

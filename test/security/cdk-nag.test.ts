@@ -119,7 +119,6 @@ describe('cdk-nag AwsSolutions and Serverless packs on the app', () => {
       outdir: sandbox.outdir,
       context: {
         ...contextFromCdkJson(),
-        'aws:cdk:bundling-stacks': [],
         // The optional alert email subscription is checked too (its dead-letter queue).
         alertEmail: 'on-call@example.com',
       },
@@ -216,7 +215,7 @@ describe('with discovery switched off (context discovery=false)', () => {
   it('still leaves zero findings, and acknowledges nothing about the starter', () => {
     const { outdir, restore } = synthesisSandbox('poller-nag-nodiscovery-');
     try {
-      const app = new App({ outdir, context: { ...contextFromCdkJson(), 'aws:cdk:bundling-stacks': [], discovery: false } });
+      const app = new App({ outdir, context: { ...contextFromCdkJson(), discovery: false } });
       const { stack } = buildApp(app);
       expect(stack.poller.starterFunction).toBeUndefined();
       const { report, error } = synthWithNag(app, outdir);

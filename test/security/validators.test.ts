@@ -74,7 +74,7 @@ beforeAll(() => {
   process.env.CDK_DEFAULT_REGION = TEST_REGION;
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-validators-'));
   // The optional alert email subscription is checked too.
-  app = new App({ outdir, context: { ...contextFromCdkJson(), 'aws:cdk:bundling-stacks': [], alertEmail: 'on-call@example.com' } });
+  app = new App({ outdir, context: { ...contextFromCdkJson(), alertEmail: 'on-call@example.com' } });
   const { stack } = buildApp(app);
   ({ report, error: synthError } = synthWithGuard(app, outdir));
   template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.stackName}.template.json`), 'utf8')) as Record<string, unknown>;
@@ -159,7 +159,7 @@ describe('cfn-guard AWS Control Tower proactive controls on the app', () => {
   it('acknowledges only what is there: with a year of logs and discovery off, no retention or starter acknowledgement', () => {
     const propsOutdir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-guard-props-'));
     try {
-      const props = new App({ outdir: propsOutdir, context: { 'aws:cdk:bundling-stacks': [] } });
+      const props = new App({ outdir: propsOutdir });
       const stack = new Stack(props, 'Props', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
       new BatchPredictionPoller(stack, 'Poller', { logRetention: logs.RetentionDays.ONE_YEAR, discovery: false });
       const { report: propsReport, error } = synthWithGuard(props, propsOutdir);
