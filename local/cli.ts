@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { createServer } from 'node:http';
 import { DEMO_SCENARIO } from './demo-scenario';
 import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from './event-pattern';
-import { LocalRuntime, type RunResult } from './runtime';
+import { LocalRuntime, type LocalRuntimeOptions, type RunResult } from './runtime';
 import { type Scenario, ScenarioError, parseScenario } from './scenario';
 import {
   ServedTimeline,
@@ -256,8 +256,16 @@ export function summaryDocument(result: RunResult): unknown {
   };
 }
 
-/** Runs the CLI; returns the exit code. Output goes through `print`. */
-export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
+/**
+ * Runs the CLI; returns the exit code. Output goes through `print`. `runtimeOptions` gives what the
+ * installed package's CLI supplies instead of a clone: the deployment read from the template
+ * synthesized at build time, and the handlers bundled with it.
+ */
+export async function main(
+  argv: readonly string[],
+  print: (line: string) => void = console.log,
+  runtimeOptions: Pick<LocalRuntimeOptions, 'deployment' | 'loadHandlerModule'> = {},
+): Promise<number> {
   const options = parseArgs(argv);
   if (options.help) {
     print(USAGE);
@@ -266,8 +274,11 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   const scenario: Scenario =
     options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
   if (options.serve !== undefined) await ensurePortFree(options.serve.port);
-  print(`Synthesizing the stack and starting the local runtime (simulated time, no AWS account)...`);
+  print(
+    `${runtimeOptions.deployment === undefined ? 'Synthesizing the stack and starting' : 'Starting'} the local runtime (simulated time, no AWS account)...`,
+  );
   const runtime = await LocalRuntime.start(scenario, {
+    ...runtimeOptions,
     logLevel: options.verbose ? 'INFO' : 'SILENT',
     // Served, simulated time starts now, so that times line up with the wall clock of other tools.
     ...(options.serve !== undefined ? { startTime: new Date().toISOString() } : {}),
@@ -312,17 +323,23 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   return 0;
 }
 
+/**
+ * Prints what {@link main} threw as one line on stderr and returns the exit code: 2 for a mistake
+ * in what the user gave (options, scenario, rule), 1 otherwise.
+ */
+export function reportFailure(error: Error): number {
+  // Mistakes in what the user gave us get one line, never a stack trace.
+  if (error instanceof UsageError || error instanceof ScenarioError || error instanceof EventPatternError) {
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  console.error(error instanceof PortInUseError ? `error: ${error.message}` : `error: ${error.name}: ${error.message}`);
+  return 1;
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (error: Error) => {
-      // Mistakes in what the user gave us get one line, never a stack trace.
-      if (error instanceof UsageError || error instanceof ScenarioError || error instanceof EventPatternError) {
-        console.error(`error: ${error.message}`);
-        process.exit(2);
-      }
-      console.error(error instanceof PortInUseError ? `error: ${error.message}` : `error: ${error.name}: ${error.message}`);
-      process.exit(1);
-    },
+    (error: Error) => process.exit(reportFailure(error)),
   );
 }

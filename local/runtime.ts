@@ -31,6 +31,12 @@ export interface LocalRuntimeOptions {
    * world may move on between a failed attempt and its retry. @default false - retries happen at once
    */
   readonly simulateRetryDelays?: boolean;
+  /**
+   * Loads the module a function's handler factory is exported from. The bundled CLI (assets/cli)
+   * passes the handlers bundled into it; from a clone, the entry's source is required.
+   * @default - `require(fn.entry)`
+   */
+  readonly loadHandlerModule?: (fn: FunctionDefinition) => Record<string, unknown>;
 }
 
 /** One execution in a run's summary. */
@@ -135,7 +141,10 @@ export class LocalRuntime {
         // A fresh handler instance per run: a new "container", built by the same factory the
         // entry point's `handler` export is built with.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const module = require(fn.entry) as Record<string, () => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>>;
+        const module = (options.loadHandlerModule?.(fn) ?? require(fn.entry)) as Record<
+          string,
+          () => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>
+        >;
         handler = module[fn.factory]();
         handlers.set(fn.logicalId, handler);
       }
