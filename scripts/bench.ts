@@ -28,6 +28,7 @@ import { detectionDelayBoundSeconds } from '../lambda/domain/poll-interval';
 import { DetailType, type PollIntervalPolicy } from '../lib/contract';
 import type { FunctionDefinition, LocalDeployment } from '../local/deployment';
 import type { RunTotals } from '../local/runtime';
+import { benchCliStart, cliStartLines } from './bench-cli';
 import {
   PRICES_USD,
   type Usage,
@@ -609,6 +610,8 @@ async function main(): Promise<void> {
   await Promise.all(workers.map((w) => w.ready));
   workers.forEach((w) => w.child.send({ kind: 'go' }));
   const shards = await Promise.all(workers.map((w) => w.done));
+  // 4. The CLI's --help start (scripts/bench-cli.ts), after the throughput workers have exited.
+  const cliStart = await benchCliStart();
   const loadEnd = os.loadavg()[0];
   const loopbackEndMs = loopbackRoundTripMs();
 
@@ -663,6 +666,7 @@ async function main(): Promise<void> {
   }));
 
   const result = {
+    cliStart,
     transitionsRatio: round(transitionsRatio, 4),
     stateTransitions: { adaptive: adaptive.totals.stateTransitions, fixed30s: fixed.totals.stateTransitions },
     costPerJobUsd: { adaptive: usd(costAdaptive.total / jobsInMix), fixed30s: usd(costFixed.total / jobsInMix) },
@@ -846,6 +850,7 @@ async function main(): Promise<void> {
       ['peakRssMb (sum over workers)', String(result.peakRssMb), `<= ${TARGETS.peakRssMb}`, yes(result.targets.peakRssMb.met)],
     ]),
   );
+  lines.push('', ...cliStartLines(cliStart));
   lines.push(
     '',
     `Node ${process.version}, ${os.availableParallelism()} CPU(s), load average ${result.environment.loadAverageStart} → ${result.environment.loadAverageEnd}; ${result.benchSeconds} s.`,
