@@ -212,6 +212,7 @@ async function serveForever(
   options: CliOptions,
   serve: { speed: number; port: number },
   print: (line: string) => void,
+  cliCommand: string,
 ): Promise<number> {
   const { server, endpoint } = await startServeEndpoint(runtime.deployment, serve.port, runtime.clock).catch(
     (error: NodeJS.ErrnoException) => {
@@ -227,8 +228,8 @@ async function serveForever(
   print(
     `  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${runtime.deployment.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
   );
-  print(`  npm run cli -- list`);
-  print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
+  print(`  ${cliCommand} list`);
+  print(`  ${cliCommand} watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
   print(
     `Test a rule: aws events test-event-pattern --endpoint-url ${endpoint} ..., or put one (aws events put-rule) and see its matches here.`,
   );
@@ -257,14 +258,20 @@ export function summaryDocument(result: RunResult): unknown {
 }
 
 /**
- * Runs the CLI; returns the exit code. Output goes through `print`. `runtimeOptions` gives what the
- * installed package's CLI supplies instead of a clone: the deployment read from the template
- * synthesized at build time, and the handlers bundled with it.
+ * What the installed package's CLI (`batch-prediction-poller simulate|serve`) supplies instead of a
+ * clone: the deployment read from the template synthesized at build time, the handlers bundled
+ * with it, and how its users run the operator CLI.
  */
+export interface LocalCliOptions extends Pick<LocalRuntimeOptions, 'deployment' | 'loadHandlerModule'> {
+  /** The operator CLI as the served mode's hints name it. @default 'npm run cli --' */
+  readonly cliCommand?: string;
+}
+
+/** Runs the CLI; returns the exit code. Output goes through `print`. */
 export async function main(
   argv: readonly string[],
   print: (line: string) => void = console.log,
-  runtimeOptions: Pick<LocalRuntimeOptions, 'deployment' | 'loadHandlerModule'> = {},
+  { cliCommand = 'npm run cli --', ...runtimeOptions }: LocalCliOptions = {},
 ): Promise<number> {
   const options = parseArgs(argv);
   if (options.help) {
@@ -283,7 +290,7 @@ export async function main(
     // Served, simulated time starts now, so that times line up with the wall clock of other tools.
     ...(options.serve !== undefined ? { startTime: new Date().toISOString() } : {}),
   });
-  if (options.serve !== undefined) return serveForever(runtime, options, options.serve, print);
+  if (options.serve !== undefined) return serveForever(runtime, options, options.serve, print, cliCommand);
   let result: RunResult;
   try {
     result = await runtime.run();

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main, reportFailure } from '../../local/cli';
 import { type LocalDeployment, deploymentFromTemplate } from '../../local/deployment';
+import { PROGRAM } from '../args';
 import type { LocalRuntimeMain } from '../run';
 import { loadBundledHandlerModule } from './handlers';
 
@@ -43,7 +44,11 @@ export function shippedDeployment(dir: string = __dirname): LocalDeployment {
 /** Runs the local runtime's command line on the shipped template and the bundled handlers. */
 export const runLocalRuntime: LocalRuntimeMain = async (argv) => {
   try {
-    return await main(argv, console.log, { deployment: shippedDeployment(), loadHandlerModule: loadBundledHandlerModule });
+    return await main(argv, console.log, {
+      deployment: shippedDeployment(),
+      loadHandlerModule: loadBundledHandlerModule,
+      cliCommand: PROGRAM,
+    });
   } catch (error) {
     return reportFailure(error as Error);
   }

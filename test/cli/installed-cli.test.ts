@@ -212,13 +212,15 @@ describe('npm install --omit=dev --omit=peer into an app', () => {
   test('serve: the installed CLI lists the served batch predictions, then Ctrl-C stops it', async () => {
     const scenario = write('served.json', { batchPredictions: [{ id: 'bp-served', timeline: [{ at: 0, status: 'INPROGRESS' }] }] });
     const served: ChildProcess = spawn(bin, ['serve', '--port', '0', '--scenario', scenario], { cwd: app, env: childEnv() });
+    served.stdout?.setEncoding('utf8');
+    let output = '';
     try {
-      let output = '';
       const endpoint = await new Promise<string>((resolve, reject) => {
-        served.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
+        served.stdout?.on('data', (chunk: string) => {
+          output += chunk;
+          // Up once the hints are printed (in one go, before the first event).
           const match = /Serving the local runtime on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-          if (match !== null) resolve(match[1]);
+          if (match !== null && output.includes('Press Ctrl-C to stop.')) resolve(match[1]);
         });
         served.once('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
       });
@@ -230,6 +232,9 @@ describe('npm install --omit=dev --omit=peer into an app', () => {
         if (!listed.includes('bp-served')) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(listed).toMatch(/bp-served\s+INPROGRESS/);
+      // The hints name the installed command, not the clone's npm run cli.
+      expect(output).toContain(`export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=us-east-1`);
+      expect(output).toMatch(/^ {2}batch-prediction-poller list$/m);
     } finally {
       const exited = new Promise<number | null>((resolve) => served.once('exit', resolve));
       served.kill('SIGINT');
