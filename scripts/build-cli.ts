@@ -22,7 +22,10 @@ const ROOT = path.resolve(__dirname, '..');
 /** Where the bundles go. */
 export const CLI_ASSETS_DIR = path.join(ROOT, 'assets', 'cli');
 
-/** Packages the bundles must neither contain nor require: the CLI runs without them. */
+/**
+ * Packages the bundles must neither contain nor require: the CLI runs without them (and any
+ * jsonpath-plus build but the CommonJS one, see {@link asNodeRequires}).
+ */
 export const FORBIDDEN_PACKAGES = ['aws-cdk-lib', 'constructs', 'tsx', 'classic-level', 'level'] as const;
 
 /** A bundle took in a module it must not load at run time. */
@@ -97,10 +100,40 @@ const dynaliteOperations: Plugin = {
   },
 };
 
+/**
+ * Every package resolved the way Node's `require` resolves it (the `require` condition of its
+ * `exports`), as the sources run from a clone, under tsx and ts-jest: esbuild would otherwise pick
+ * the `import` build for an `import` statement. That matters beyond fidelity: the local runtime
+ * patches jsonpath-plus's CommonJS exports (local/jsonpath-without-throw.ts), which the ESM build
+ * of aws-local-stepfunctions would not see, binding jsonpath-plus's ESM build instead.
+ */
+const asNodeRequires: Plugin = {
+  name: 'as-node-requires',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if ((args.kind !== 'import-statement' && args.kind !== 'dynamic-import') || args.pluginData === REQUIRE_RESOLUTION) return undefined;
+      const resolved = await builder.resolve(args.path, {
+        kind: 'require-call',
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: REQUIRE_RESOLUTION,
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: resolved.path, external: resolved.external, namespace: resolved.namespace, sideEffects: resolved.sideEffects };
+    });
+  },
+};
+const REQUIRE_RESOLUTION = Symbol('require resolution');
+
+/** The jsonpath-plus the local runtime patches: its CommonJS build, the only one a bundle may hold. */
+const JSONPATH_PLUS_CJS = /node_modules\/jsonpath-plus\/dist\/index-node-cjs\.cjs$/;
+
 /** The inputs of `metafile` that come from a forbidden package. */
 export function forbiddenInputs(metafile: Metafile): string[] {
-  return Object.keys(metafile.inputs).filter((input) =>
-    FORBIDDEN_PACKAGES.some((name) => new RegExp(`(^|/)node_modules/${name}/`).test(input) || input.endsWith('.node')),
+  return Object.keys(metafile.inputs).filter(
+    (input) =>
+      FORBIDDEN_PACKAGES.some((name) => new RegExp(`(^|/)node_modules/${name}/`).test(input) || input.endsWith('.node')) ||
+      (/(^|\/)node_modules\/jsonpath-plus\//.test(input) && !JSONPATH_PLUS_CJS.test(input)),
   );
 }
 
@@ -121,7 +154,7 @@ export async function buildCli(outDir: string = CLI_ASSETS_DIR): Promise<{ metaf
     // The other bundles, required at run time next to cli.js.
     external: ['./operator.js', './simulate.js'],
     define: { BUNDLED_LOCAL_RUNTIME: 'true' },
-    plugins: [unavailable, dynaliteOperations],
+    plugins: [unavailable, asNodeRequires, dynaliteOperations],
     minifySyntax: true,
     legalComments: 'linked',
     // Two require.resolve calls esbuild cannot follow, neither reached in the bundle:

@@ -4,13 +4,15 @@
  * no tsx and no SDK in node_modules: `npm install -g` (into a temporary prefix),
  * `npm install --omit=dev --omit=peer` into an app, and `npx --package`. Each prints `--version` and
  * `--help`; from the app install, `simulate` with a scenario and a rule prints what `npm start`
- * prints from the clone, and `serve` answers the installed CLI's `list`.
+ * prints from the clone, and `serve` answers the installed CLI's `list` and the SDK's StartExecution.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { HELP } from '../../cli/args';
+import { PollerErrorName } from '../../lib/contract';
 import { LOCAL_HELP } from '../../cli/run';
 import { main as localMain } from '../../local/cli';
 
@@ -232,6 +234,23 @@ describe('npm install --omit=dev --omit=peer into an app', () => {
         if (!listed.includes('bp-served')) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(listed).toMatch(/bp-served\s+INPROGRESS/);
+      // The bundled interpreter runs with the local runtime's JSONPath patch (one jsonpath-plus in
+      // the bundle): a run started with input null ends as bad input, not with States.Runtime.
+      const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      try {
+        const [machine] = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+        const { executionArn } = await sfn.send(
+          new StartExecutionCommand({ stateMachineArn: machine?.stateMachineArn, name: 'raw-null', input: 'null' }),
+        );
+        let described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        for (let attempt = 0; attempt < 40 && described.status === 'RUNNING'; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        }
+        expect(described).toMatchObject({ status: 'FAILED', error: PollerErrorName.INVALID_INPUT });
+      } finally {
+        sfn.destroy();
+      }
       // The hints name the installed command, not the clone's npm run cli.
       expect(output).toContain(`export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=us-east-1`);
       expect(output).toMatch(/^ {2}batch-prediction-poller list$/m);
