@@ -3,9 +3,16 @@
  * AWS; every mistake is a {@link UsageError} (exit code 2).
  */
 import { type ParseArgsConfig, parseArgs as parseArgTokens } from 'node:util';
-import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, type BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract';
+// Imports nothing that loads the SDK (stack-resources does): the bundled CLI prints help with this
+// module alone, before it loads the commands and their clients.
+import {
+  ALL_STATUSES,
+  BATCH_PREDICTION_ID_PATTERN,
+  type BatchPredictionStatus,
+  DEFAULT_STACK_NAME,
+  isBatchPredictionStatus,
+} from '../lib/contract';
 import { UsageError } from './errors';
-import { DEFAULT_STACK_NAME } from './stack-resources';
 
 /** The program's name in help texts and hints. */
 export const PROGRAM = 'batch-prediction-poller';
@@ -61,7 +68,7 @@ const GLOBAL_OPTIONS = `Options:
 const ENVIRONMENT = `The stack's resources are found from its outputs (StateMachineArn, HistoryTableName).
 Credentials come from the usual AWS chain (environment, AWS_PROFILE, SSO). AWS_ENDPOINT_URL, or
 AWS_ENDPOINT_URL_<SERVICE>, points the clients elsewhere, e.g. at the local runtime
-(npm start -- --serve).
+(${PROGRAM} serve).
 
 Exit codes: 0 success, 1 error, 2 usage error.`;
 
@@ -76,6 +83,9 @@ Commands:
                       --restart starts a new run if its last run ended before a terminal status
   history <id>        the batch prediction's status transitions, with the time spent in each status
   list [--status S]   the latest status of every tracked batch prediction
+  simulate            run a scenario on the local runtime (no AWS account); --rule FILE shows which
+                      events an EventBridge pattern matches
+  serve               keep the local runtime running on one endpoint for this CLI, the aws CLI, SDKs
   help [command]      show help for a command
 
 ${GLOBAL_OPTIONS}

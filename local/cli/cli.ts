@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { type ParseArgsConfig, parseArgs as parseArgv } from 'node:util';
 import { DEMO_SCENARIO } from '../scenarios/demo-scenario';
 import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
-import { LocalRuntime, type RunResult } from '../runtime/runtime';
+import { LocalRuntime, type LocalRuntimeOptions, type RunResult } from '../runtime/runtime';
 import { type Scenario, ScenarioError, parseScenario } from '../scenarios/scenario';
 import {
   ServedTimeline,
@@ -222,6 +222,7 @@ async function serveForever(
   options: CliOptions,
   serve: { speed: number; port: number },
   print: (line: string) => void,
+  cliCommand: string,
 ): Promise<number> {
   const { server, endpoint } = await startServeEndpoint(runtime, serve.port, runtime.clock).catch((error: NodeJS.ErrnoException) => {
     // Taken during synthesis, after the check.
@@ -235,8 +236,8 @@ async function serveForever(
   print(
     `  export AWS_ENDPOINT_URL=${endpoint} AWS_REGION=${runtime.deployment.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
   );
-  print(`  npm run cli -- list`);
-  print(`  npm run cli -- watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
+  print(`  ${cliCommand} list`);
+  print(`  ${cliCommand} watch ${runtime.scenario.batchPredictions[0]?.id ?? 'bp-1'}`);
   print(
     `Test a rule: aws events test-event-pattern --endpoint-url ${endpoint} ..., or put one (aws events put-rule) and see its matches here.`,
   );
@@ -263,8 +264,22 @@ export function summaryDocument(result: RunResult): unknown {
   };
 }
 
+/**
+ * What the installed package's CLI (`batch-prediction-poller simulate|serve`) supplies instead of a
+ * clone: the deployment read from the template synthesized at build time, the handlers bundled
+ * with it, and how its users run the operator CLI.
+ */
+export interface LocalCliOptions extends Pick<LocalRuntimeOptions, 'deployment' | 'loadHandlerModule'> {
+  /** The operator CLI as the served mode's hints name it. @default 'npm run cli --' */
+  readonly cliCommand?: string;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `print`. */
-export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  print: (line: string) => void = console.log,
+  { cliCommand = 'npm run cli --', ...runtimeOptions }: LocalCliOptions = {},
+): Promise<number> {
   const options = parseArgs(argv);
   if (options.help) {
     print(USAGE);
@@ -273,13 +288,16 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   const scenario: Scenario =
     options.scenarioFile === undefined ? DEMO_SCENARIO : parseScenario(readText(options.scenarioFile, 'scenario'), options.scenarioFile);
   if (options.serve !== undefined) await ensurePortFree(options.serve.port);
-  print(`Synthesizing the stack and starting the local runtime (simulated time, no AWS account)...`);
+  print(
+    `${runtimeOptions.deployment === undefined ? 'Synthesizing the stack and starting' : 'Starting'} the local runtime (simulated time, no AWS account)...`,
+  );
   const runtime = await LocalRuntime.start(scenario, {
+    ...runtimeOptions,
     logLevel: options.verbose ? 'INFO' : 'SILENT',
     // Served, simulated time starts now, so that times line up with the wall clock of other tools.
     ...(options.serve !== undefined ? { startTime: new Date().toISOString() } : {}),
   });
-  if (options.serve !== undefined) return serveForever(runtime, options, options.serve, print);
+  if (options.serve !== undefined) return serveForever(runtime, options, options.serve, print, cliCommand);
   let result: RunResult;
   try {
     result = await runtime.run();
@@ -318,17 +336,23 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   return 0;
 }
 
+/**
+ * Prints what {@link main} threw as one line on stderr and returns the exit code: 2 for a mistake
+ * in what the user gave (options, scenario, rule), 1 otherwise.
+ */
+export function reportFailure(error: Error): number {
+  // Mistakes in what the user gave us get one line, never a stack trace.
+  if (error instanceof UsageError || error instanceof ScenarioError || error instanceof EventPatternError) {
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  console.error(error instanceof PortInUseError ? `error: ${error.message}` : `error: ${error.name}: ${error.message}`);
+  return 1;
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (error: Error) => {
-      // Mistakes in what the user gave us get one line, never a stack trace.
-      if (error instanceof UsageError || error instanceof ScenarioError || error instanceof EventPatternError) {
-        console.error(`error: ${error.message}`);
-        process.exit(2);
-      }
-      console.error(error instanceof PortInUseError ? `error: ${error.message}` : `error: ${error.name}: ${error.message}`);
-      process.exit(1);
-    },
+    (error: Error) => process.exit(reportFailure(error)),
   );
 }

@@ -38,6 +38,12 @@ export interface LocalRuntimeOptions {
    * world may move on between a failed attempt and its retry. @default false - retries happen at once
    */
   readonly simulateRetryDelays?: boolean;
+  /**
+   * Loads the module a function's handler factory is exported from. The bundled CLI (assets/cli)
+   * passes the handlers bundled into it; from a clone, the entry's source is required.
+   * @default - `require(fn.entry)`
+   */
+  readonly loadHandlerModule?: (fn: FunctionDefinition) => Record<string, unknown>;
 }
 
 /** One execution in a run's summary. */
@@ -164,7 +170,7 @@ export class LocalRuntime {
       environments.set(fn.logicalId, pool);
       let instance = pool.find((candidate) => !candidate.busy);
       if (instance === undefined) {
-        const module = require(fn.entry) as Record<string, HandlerFactory>;
+        const module = (options.loadHandlerModule?.(fn) ?? require(fn.entry)) as Record<string, HandlerFactory>;
         instance = { handler: module[fn.factory]({ clients: this.clients }), busy: false };
         pool.push(instance);
       }

@@ -7,10 +7,19 @@ type JsonPathClass = JsonPathFunction & (new (options: Record<string, unknown>) 
 const PATCHED = Symbol.for('batch-prediction-poller.jsonpath-without-throw');
 
 /**
+ * Defined (true) by the build of the CLI bundle (scripts/build-cli.ts), where the interpreter and
+ * its jsonpath-plus are bundled into one file with this module and no package is there to resolve.
+ */
+declare const BUNDLED_LOCAL_RUNTIME: boolean | undefined;
+
+/**
  * The jsonpath-plus module instance aws-local-stepfunctions itself requires (it is that package's
  * dependency, not ours).
  */
 export function interpreterJsonPathModule(): { JSONPath: JsonPathFunction } {
+  // Bundled, the bundle holds one jsonpath-plus, the one the interpreter's `require` resolved to.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof BUNDLED_LOCAL_RUNTIME !== 'undefined') return require('jsonpath-plus') as { JSONPath: JsonPathFunction };
   const interpreterDir = path.dirname(require.resolve('aws-local-stepfunctions'));
   return require(require.resolve('jsonpath-plus', { paths: [interpreterDir] })) as { JSONPath: JsonPathFunction };
 }

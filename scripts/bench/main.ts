@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import type { PollIntervalPolicy } from '../../lib/contract';
 import { buildBundles } from './bundle-size';
 import { type BundleFigures, measureBundles } from './cold-init';
+import { benchCliStart } from './cli-start';
 import { measureConsumer } from './consumer';
 import { detectionFigures } from './detection-delay';
 import { loopbackRoundTripMs } from './machine-reference';
@@ -58,7 +59,11 @@ async function main(): Promise<void> {
     bundles.cleanup();
   }
 
-  // 1b. The consumer's side: synth with the shipped bundles vs bundling at synth, install footprint.
+  // 1b. The bundled CLI's --help start, while the machine is still quiet.
+  log('CLI start: --help through the bin, against bare node, interleaved');
+  const cliStart = await benchCliStart();
+
+  // 1c. The consumer's side: synth with the shipped bundles vs bundling at synth, install footprint.
   const consumer = measureConsumer(3, log);
 
   // 2. The reference mix under both policies, in two workers at once.
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
     options,
     bundle,
     consumer,
+    cliStart,
     adaptive,
     fixed,
     mix: mixFigures(adaptive, fixed),

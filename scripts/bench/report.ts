@@ -1,4 +1,5 @@
 /** The bench's targets, its JSON report, and the tables it prints without `--json`. */
+import { type CliStartFigures, cliStartLines } from './cli-start';
 import { type ConsumerMeasures, consumerRows } from './consumer';
 import * as os from 'node:os';
 import { PRICES_USD } from '../pricing';
@@ -26,6 +27,8 @@ export interface Measures {
   readonly bundle: BundleFigures;
   /** The consumer's side (scripts/bench/consumer.ts). */
   readonly consumer: ConsumerMeasures;
+  /** The bundled CLI's `--help` start (scripts/bench/cli-start.ts). */
+  readonly cliStart: CliStartFigures;
   readonly adaptive: SimulationSummary;
   readonly fixed: SimulationSummary;
   readonly mix: MixFigures;
@@ -46,6 +49,7 @@ export function buildReport(m: Measures) {
   const jobsInMix = mix.jobs.length;
   return {
     consumer: m.consumer,
+    cliStart: m.cliStart,
     transitionsRatio: round(mix.transitionsRatio, 4),
     stateTransitions: { adaptive: adaptive.totals.stateTransitions, fixed30s: fixed.totals.stateTransitions },
     costPerJobUsd: { adaptive: mix.costAdaptive.total, fixed30s: mix.costFixed.total },
@@ -243,6 +247,7 @@ export function renderReport(result: BenchReport, m: Measures): string {
     'Consumer (the packed tarball; scripts/bench/consumer.ts):',
     ...table([['figure', 'now', 'before', ''], ...consumerRows(m.consumer)]),
   );
+  lines.push('', ...cliStartLines(m.cliStart));
   lines.push(
     '',
     `Node ${process.version}, ${os.availableParallelism()} CPU(s), load average ${result.environment.loadAverageStart} → ${result.environment.loadAverageEnd}; ${result.benchSeconds} s.`,

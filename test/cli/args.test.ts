@@ -182,6 +182,8 @@ describe('help', () => {
   });
 });
 
+const TSX_CLI = require.resolve('tsx/cli');
+
 describe('entry points', () => {
   test('package.json: a bin shim and an npm script', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -193,8 +195,10 @@ describe('entry points', () => {
     expect(fs.readFileSync(path.join(ROOT, 'bin/batch-prediction-poller.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
-  test('node bin/batch-prediction-poller.js runs the TypeScript CLI: --help, and exit 2 on a usage error', () => {
-    const help = spawnSync(process.execPath, ['bin/batch-prediction-poller.js', '--help'], {
+  // The bin shim runs the bundle (assets/cli), tested from an installed package in
+  // test/cli/installed-cli.test.ts; from a clone, npm run cli runs the sources.
+  test('tsx bin/batch-prediction-poller.ts (npm run cli) runs the CLI from the sources: --help, and exit 2 on a usage error', () => {
+    const help = spawnSync(process.execPath, [TSX_CLI, 'bin/batch-prediction-poller.ts', '--help'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
@@ -203,7 +207,7 @@ describe('entry points', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toBe(`${HELP.global}\n`);
 
-    const usage = spawnSync(process.execPath, ['bin/batch-prediction-poller.js', 'list', '--status', 'DONE'], {
+    const usage = spawnSync(process.execPath, [TSX_CLI, 'bin/batch-prediction-poller.ts', 'list', '--status', 'DONE'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
