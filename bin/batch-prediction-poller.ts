@@ -3,7 +3,7 @@
  * The CLI from a clone, on the TypeScript sources: `npm run cli -- <command>`. The operator
  * commands live in `cli/`, `simulate` and `serve` run the local runtime (`local/cli/cli.ts`, as
  * `npm start` does: the stack synthesized fresh). The installed package runs the bundle built from
- * cli/bundle/cli.ts instead (`bin/batch-prediction-poller.js`).
+ * bin/bundle/cli.ts instead (`bin/batch-prediction-poller.js`).
  */
 import { run } from '../cli/run';
 

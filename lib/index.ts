@@ -10,6 +10,7 @@ export type { BatchPredictionPollerProps } from './poller/props';
 export { PollerDefaults, PollerPropLimits } from './poller/props';
 export { MachineLearningRegionError } from './poller/validation';
 export { PollerConfigError } from './poller/settings-error';
+export { LambdaAssetsMissingError } from './poller/lambda-assets';
 export { BatchPredictionPollerStack } from './batch-prediction-poller-stack';
 export type { BatchPredictionPollerStackProps } from './batch-prediction-poller-stack';
 export type { PollerAppConfig } from './config';

@@ -2,10 +2,10 @@
  * `npm run build:cli`: the CLI as bundled files in assets/cli/, for the installed package (no
  * TypeScript loader, no aws-cdk-lib, no runtime dependencies):
  *
- * - `cli.js`: the command line and help texts (cli/bundle/cli.ts), what the package's `bin` runs;
- * - `operator.js`: the operator commands and their SDK clients (cli/bundle/operator.ts), required
+ * - `cli.js`: the command line and help texts (bin/bundle/cli.ts), what the package's `bin` runs;
+ * - `operator.js`: the operator commands and their SDK clients (bin/bundle/operator.ts), required
  *   by `cli.js` to run `watch`, `history` or `list`;
- * - `simulate.js`: the local runtime with the handlers (cli/bundle/simulate.ts), required by
+ * - `simulate.js`: the local runtime with the handlers (bin/bundle/simulate.ts), required by
  *   `cli.js` only for `simulate` and `serve`, so that `--help` does not load it;
  * - `template.json`: the stack synthesized now from bin/app.ts's app with default settings, the
  *   definition `simulate` runs where aws-cdk-lib is not installed;
@@ -143,7 +143,7 @@ export async function buildCli(outDir: string = CLI_ASSETS_DIR): Promise<{ metaf
   fs.mkdirSync(outDir, { recursive: true });
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: 'cli/bundle/cli.ts', operator: 'cli/bundle/operator.ts', simulate: 'cli/bundle/simulate.ts' },
+    entryPoints: { cli: 'bin/bundle/cli.ts', operator: 'bin/bundle/operator.ts', simulate: 'bin/bundle/simulate.ts' },
     outdir: outDir,
     bundle: true,
     platform: 'node',

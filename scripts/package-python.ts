@@ -28,8 +28,8 @@ export interface PythonPackage {
 }
 
 /** Runs `command`; throws with its output when it fails. */
-function run(command: string, args: readonly string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   }
@@ -38,9 +38,14 @@ function run(command: string, args: readonly string[], cwd: string): string {
 
 /** Generates the Python sources of the assembly in `<root>/.jsii` into `<outDir>/python`. */
 export function generatePythonSources(root: string, outDir: string): string {
-  if (!fs.existsSync(path.join(root, '.jsii'))) throw new Error(`${root}/.jsii is missing: run \`npm run build:jsii\` first`);
+  if (!fs.existsSync(path.join(root, '.jsii'))) throw new Error(`${root}/.jsii is missing: run \`npm run build\` first`);
   const pacmak = path.join(root, 'node_modules', '.bin', 'jsii-pacmak');
-  run(pacmak, ['--code-only', '--no-npmignore', '--target', 'python', '--outdir', outDir, root], root);
+  // pacmak embeds the `npm pack` tarball; the package is built already (`npm run build`), and its
+  // prepare/prepack scripts would rebuild it from sources a scratch copy does not hold.
+  run(pacmak, ['--code-only', '--no-npmignore', '--target', 'python', '--outdir', outDir, root], root, {
+    ...process.env,
+    npm_config_ignore_scripts: 'true',
+  });
   return path.join(outDir, 'python');
 }
 

@@ -10,6 +10,8 @@ export const LAMBDA_ASSETS_DIR = 'assets/lambda';
 /**
  * A handler bundle the construct deploys is not there: the package was used from a clone that was
  * never built, or the build failed. Named so that an app can tell it from a bad setting.
+ * TypeScript and JavaScript only (jsii cannot represent a subclass of `Error`).
+ * @jsii ignore
  */
 export class LambdaAssetsMissingError extends Error {
   constructor(message: string) {

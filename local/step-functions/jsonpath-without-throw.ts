@@ -18,7 +18,6 @@ declare const BUNDLED_LOCAL_RUNTIME: boolean | undefined;
  */
 export function interpreterJsonPathModule(): { JSONPath: JsonPathFunction } {
   // Bundled, the bundle holds one jsonpath-plus, the one the interpreter's `require` resolved to.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (typeof BUNDLED_LOCAL_RUNTIME !== 'undefined') return require('jsonpath-plus') as { JSONPath: JsonPathFunction };
   const interpreterDir = path.dirname(require.resolve('aws-local-stepfunctions'));
   return require(require.resolve('jsonpath-plus', { paths: [interpreterDir] })) as { JSONPath: JsonPathFunction };

@@ -2,14 +2,14 @@
  * The CLI's dispatch (cli/run.ts): `--version` and every help text without loading a half,
  * `simulate`/`serve` to the local runtime with npm start's arguments, the rest to the operator
  * commands; and what the bundled local runtime loads instead of a clone's sources: the handlers
- * (cli/bundle/handlers.ts) and the template shipped next to it (cli/bundle/simulate.ts).
+ * (bin/bundle/handlers.ts) and the template shipped next to it (bin/bundle/simulate.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HELP } from '../../cli/args';
-import { UnknownHandlerEntryError, loadBundledHandlerModule } from '../../cli/bundle/handlers';
-import { ShippedTemplateError, TEMPLATE_FILE, shippedDeployment } from '../../cli/bundle/simulate';
+import { UnknownHandlerEntryError, loadBundledHandlerModule } from '../../bin/bundle/handlers';
+import { ShippedTemplateError, TEMPLATE_FILE, shippedDeployment } from '../../bin/bundle/simulate';
 import { PackageRootNotFoundError, findPackage, packageVersion } from '../../cli/package-info';
 import { type CommandLoaders, LOCAL_HELP, localRuntimeArgs, run } from '../../cli/run';
 import { synthesizeTemplate } from '../../local/template/deployment';

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main, reportFailure } from '../../local/cli/cli';
 import { type LocalDeployment, deploymentFromTemplate } from '../../local/template/deployment';
-import { PROGRAM } from '../args';
-import type { LocalRuntimeMain } from '../run';
+import { PROGRAM } from '../../cli/args';
+import type { LocalRuntimeMain } from '../../cli/run';
 import { loadBundledHandlerModule } from './handlers';
 
 /** The file the build writes the synthesized template to, next to the bundle. */

@@ -10,11 +10,8 @@ import type { FunctionDefinition } from '../../local/template/deployment';
 
 /** A handler entry's base name (as the template's handler metadata names it, without `.ts`) → its module. */
 const HANDLER_MODULES: Readonly<Record<string, () => Record<string, unknown>>> = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   'poll-handler': () => require('../../lambda/poll-handler'),
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   'report-failure-handler': () => require('../../lambda/report-failure-handler'),
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   'starter-handler': () => require('../../lambda/starter-handler'),
 };
 

@@ -3,4 +3,4 @@
  * clients they use, required by the CLI bundle only to run one of them, so that `--help` and
  * `--version` parse none of it.
  */
-export { main } from '../main';
+export { main } from '../../cli/main';
