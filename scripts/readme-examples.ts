@@ -24,8 +24,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, after);
     console.log(after === before ? 'README.md examples are up to date' : 'README.md examples rewritten from the demo run');
   } finally {
-    runtime.stop();
-    await LocalRuntime.shutdown();
+    await runtime.stop();
   }
 }
 

@@ -10,3 +10,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
 // Metrics are printed to stdout in embedded metric format; the tests that check them turn them on.
 process.env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLED ?? 'true';
+// jsii, jsii-docgen and jsii-pacmak (run by the assembly test) print a banner on the machine's
+// Node 20, which reached end of life; the package itself requires Node 22 or later.
+process.env.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = '20';

@@ -393,12 +393,6 @@ export class LocalRuntime {
     return closed.then(() => undefined);
   }
 
-  /**
-   * Nothing process-wide is left to close: each runtime closes its own endpoints in {@link stop}.
-   * Kept so that callers written for the former shared endpoints keep working.
-   */
-  static async shutdown(): Promise<void> {}
-
   /** The endpoint of one of this runtime's stand-ins, by service (`sfn`, `dynamodb`, ...), for the `--serve` router. */
   endpointFor(service: string): StandInEndpoint | undefined {
     if (service === 'sfn') return this.stepFunctionsEndpoint;

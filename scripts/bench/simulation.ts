@@ -94,11 +94,10 @@ export async function simulate(request: SimulateRequest, ready: () => Promise<vo
   try {
     result = await runtime.run();
   } finally {
-    runtime.stop();
+    await runtime.stop();
   }
   const endMs = performance.timeOrigin + performance.now();
   const cpu = process.cpuUsage(cpu0);
-  await LocalRuntime.shutdown();
 
   const count = (service: string, operation: string) =>
     result.calls.filter((c) => c.service === service && c.operation === operation).length;

@@ -30,7 +30,7 @@ export async function runLocally(
     const result = await runtime.run();
     return { result, runtime };
   } finally {
-    runtime.stop();
+    await runtime.stop();
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { synthesizeDeployment } from '../../local/template/deployment';
-import { LocalRuntime } from '../../local/runtime/runtime';
+
 import { UsageError, parseScriptArgs, wholeNumberFlag } from '../script-args';
 import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from './delivery-model';
 
@@ -39,15 +39,11 @@ async function main(): Promise<number> {
   const specs = fc.sample(jobArbitrary, { numRuns: jobs, seed });
   let totals: DeliveryFigures = emptyFigures();
   const problems: string[] = [];
-  try {
-    for (let offset = 0; offset < specs.length; offset += batch) {
-      const check = await runAndCheck(deployment, specs.slice(offset, offset + batch), `soak${seed}-${offset / batch}`);
-      totals = addFigures(totals, check);
-      problems.push(...check.problems);
-      process.stderr.write(`\r${totals.jobs}/${jobs} jobs, ${problems.length} problem(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    }
-  } finally {
-    await LocalRuntime.shutdown();
+  for (let offset = 0; offset < specs.length; offset += batch) {
+    const check = await runAndCheck(deployment, specs.slice(offset, offset + batch), `soak${seed}-${offset / batch}`);
+    totals = addFigures(totals, check);
+    problems.push(...check.problems);
+    process.stderr.write(`\r${totals.jobs}/${jobs} jobs, ${problems.length} problem(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   process.stderr.write('\n');
   const seconds = (Date.now() - started) / 1000;

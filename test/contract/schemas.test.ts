@@ -59,11 +59,9 @@ describe('every event the local runtime emits validates against its schema', () 
     try {
       result = await runtime.run();
     } finally {
-      runtime.stop();
+      await runtime.stop();
     }
   }, 120_000);
-
-  afterAll(() => LocalRuntime.shutdown());
 
   it('emits both detail types', () => {
     const types = new Set(result.events.map((e) => e.envelope['detail-type']));

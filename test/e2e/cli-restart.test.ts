@@ -36,8 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server.close();
-  runtime.stop();
-  await LocalRuntime.shutdown();
+  await runtime.stop();
 });
 
 it('a failed run: watch refuses and names --restart; watch --restart starts <id>+r1, which polls to the end as a new run', async () => {

@@ -37,8 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server.close();
-  runtime.stop();
-  await LocalRuntime.shutdown();
+  await runtime.stop();
 });
 
 it('watch starts a run, history shows its transitions, list its latest status', async () => {

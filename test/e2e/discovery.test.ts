@@ -1,7 +1,7 @@
 import { DetailType, PollerErrorName } from '../../lib/contract';
 import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
 import type { AsyncInvocationRecord } from '../../local/runtime/discovery';
-import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
+import type { RunResult } from '../../local/runtime/runtime';
 import { runLocally } from './support/local-run';
 
 // Automatic discovery through the local runtime: the sweeper schedule and the CloudTrail rule of
@@ -11,8 +11,6 @@ let deployment: LocalDeployment;
 beforeAll(() => {
   deployment = synthesizeDeployment();
 });
-
-afterAll(() => LocalRuntime.shutdown());
 
 const statusesOf = (events: readonly { envelope: { 'detail-type': string; detail: Record<string, unknown> } }[], id: string) =>
   events

@@ -19,15 +19,13 @@ beforeAll(() => {
   deployment = synthesizeDeployment();
 });
 
-afterAll(() => LocalRuntime.shutdown());
-
 /** Runs a scenario (given as its JSON form) on a fresh runtime. */
 async function run(scenario: unknown): Promise<RunResult> {
   const runtime = await LocalRuntime.start(validateScenario(scenario, 'test scenario'), { deployment });
   try {
     return await runtime.run();
   } finally {
-    runtime.stop();
+    await runtime.stop();
   }
 }
 

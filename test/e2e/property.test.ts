@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
-import { LocalRuntime } from '../../local/runtime/runtime';
+
 import {
   type DeliveryFigures,
   type Observation,
@@ -33,10 +33,6 @@ let deployment: LocalDeployment;
 
 beforeAll(() => {
   deployment = synthesizeDeployment();
-});
-
-afterAll(async () => {
-  await LocalRuntime.shutdown();
 });
 
 describe('delivered events = observed transitions, under random faults', () => {

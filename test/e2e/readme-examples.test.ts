@@ -19,8 +19,7 @@ beforeAll(async () => {
   try {
     result = await runtime.run();
   } finally {
-    runtime.stop();
-    await LocalRuntime.shutdown();
+    await runtime.stop();
   }
 }, 120_000);
 

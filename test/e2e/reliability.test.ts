@@ -56,10 +56,6 @@ beforeAll(async () => {
   baseline = await run([]);
 });
 
-afterAll(async () => {
-  await LocalRuntime.shutdown();
-});
-
 async function run(faults: unknown[], timeline = standardTimeline()): Promise<FaultyRun> {
   const { result, runtime } = await runLocally(deployment, { batchPredictions: [{ id: ID, timeline }], faults });
   const loops = new Set(runtime.machineLearning.answered.filter((a) => a.id === ID).map((a) => a.atMs)).size;
@@ -526,7 +522,7 @@ describe('input that is not a JSON object, started through the Step Functions AP
       result = await runtime.run();
       described = await Promise.all(arns.map((executionArn) => sfn.send(new DescribeExecutionCommand({ executionArn }))));
     } finally {
-      runtime.stop();
+      await runtime.stop();
     }
   });
 

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_RESTARTS, DetailType } from '../../lib/contract';
 import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
-import { LocalRuntime } from '../../local/runtime/runtime';
+import type { LocalRuntime } from '../../local/runtime/runtime';
 import { pollingFailures, runLocally, statusChanges } from './support/local-run';
 
 // Restarts through the local runtime: a run that fails while Amazon ML still reports the batch
@@ -11,8 +11,6 @@ let deployment: LocalDeployment;
 beforeAll(() => {
   deployment = synthesizeDeployment();
 });
-
-afterAll(() => LocalRuntime.shutdown());
 
 /** The Poll task retries MachineLearningUnavailableError 6 times: 7 failing calls end the run. */
 const EXHAUSTS_RETRIES = 7;

@@ -1,5 +1,5 @@
 import { DetailType } from '../../lib/contract';
-import { LocalRuntime } from '../../local/runtime/runtime';
+
 import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
 import { runLocally, standardTimeline } from './support/local-run';
 
@@ -12,8 +12,6 @@ let deployment: LocalDeployment;
 beforeAll(() => {
   deployment = synthesizeDeployment();
 });
-
-afterAll(() => LocalRuntime.shutdown());
 
 const first = {
   batchPredictions: [{ id: 'bp-first', timeline: standardTimeline('FAILED') }],

@@ -44,8 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   events.destroy();
   server.close();
-  runtime.stop();
-  await LocalRuntime.shutdown();
+  await runtime.stop();
 });
 
 /** The error an SDK call fails with, as `name: message`. */

@@ -120,8 +120,7 @@ afterAll(async () => {
   ml.destroy();
   sfn.destroy();
   server.close();
-  runtime.stop();
-  await LocalRuntime.shutdown();
+  await runtime.stop();
 });
 
 describe('Amazon ML DescribeBatchPredictions (served)', () => {

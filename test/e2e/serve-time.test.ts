@@ -30,7 +30,6 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(async () => {
-  await LocalRuntime.shutdown();
   // The runs here never end (a 30-day job), so polls go on until the runtime stops, and the SDK's
   // HTTP handler arms a 3 s socket-usage check per request: let the last ones lapse, so that
   // jest exits cleanly.
@@ -64,10 +63,10 @@ async function serve(speed: number): Promise<Served> {
   return { runtime, server, endpoint };
 }
 
-function stop({ runtime, server }: Served): void {
+async function stop({ runtime, server }: Served): Promise<void> {
   server.closeAllConnections();
   server.close();
-  runtime.stop();
+  await runtime.stop();
 }
 
 const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

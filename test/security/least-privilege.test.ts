@@ -181,7 +181,7 @@ describe('every call the handlers make in local runs is allowed to the calling r
       results.push(await runtime.run());
     } finally {
       for (const spy of spies) spy.mockRestore();
-      runtime.stop();
+      await runtime.stop();
     }
   }
 
@@ -218,7 +218,6 @@ describe('every call the handlers make in local runs is allowed to the calling r
         faults: [{ operation: 'GetBatchPrediction', id: 'bp-restarted', error: 'InternalServerException', times: 7 }],
       });
     } finally {
-      await LocalRuntime.shutdown();
     }
   });
 

@@ -61,12 +61,11 @@ beforeAll(async () => {
     try {
       result = await runtime.run();
     } finally {
-      runtime.stop();
+      await runtime.stop();
     }
   } finally {
     process.stdout.write = original.out;
     process.stderr.write = original.err;
-    await LocalRuntime.shutdown();
   }
   logs = captured.join('');
 });
