@@ -88,6 +88,11 @@ it('a failed run: watch refuses and names --restart; watch --restart starts <id>
   expect(history.runs[1].transitions.map((t) => t.status).slice(-2)).toEqual(['INPROGRESS', 'COMPLETED']);
   const text = await servedCli(endpoint, ['history', 'bp-stuck']);
   expect(text.stdout).toMatch(/\nrun \S+\/bp-stuck\+r1 \(restart 1: a new run after the previous one ended\)\n/);
+  // The history item of COMPLETED is written by the last poll, before the execution leaves it for
+  // its Succeed state: wait for the execution to end, then check how both ended.
+  await until(() => (runtime.stepFunctions.executions.find((e) => e.name === 'bp-stuck+r1')?.status === 'RUNNING' ? undefined : true), {
+    everyMs: 20,
+  });
   expect(runtime.stepFunctions.executions.map((e) => [e.name, e.status])).toEqual([
     ['bp-stuck', 'FAILED'],
     ['bp-stuck+r1', 'SUCCEEDED'],
