@@ -36,6 +36,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  server.closeAllConnections();
   server.close();
   await runtime.stop();
 });

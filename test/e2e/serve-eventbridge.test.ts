@@ -43,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   events.destroy();
+  server.closeAllConnections();
   server.close();
   await runtime.stop();
 });
