@@ -17,12 +17,15 @@ export interface AlertTopicTargetProps {
 }
 
 /**
- * A rule target publishing to an SNS topic, like `aws-events-targets`' `SnsTopic`, but whose grants
- * name the rule: the topic policy lets `events.amazonaws.com` publish for this rule only
- * (`aws:SourceArn`), and it grants nothing on the topic's key. (`SnsTopic` calls `grantPublish`,
- * which adds an unconditional key-policy grant to `events.amazonaws.com`; the construct grants
- * EventBridge its key use itself, limited to this account's rules.)
+ * A rule target publishing to an SNS topic, like `aws-events-targets`' `SnsTopic`: the topic policy
+ * lets `events.amazonaws.com` publish with no Condition, the shape `SnsTopic` writes, since the
+ * EventBridge guide says "You can't use Condition blocks in Amazon SNS topic policies for
+ * EventBridge". Unlike `SnsTopic` it grants nothing on the topic's key (`grantPublish` would add a
+ * second key-policy statement): the construct grants EventBridge its key use itself. The
+ * dead-letter queue's policy stays conditioned on the rule's ARN, a shape the EventBridge guide
+ * documents for dead-letter queues.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 export class AlertTopicTarget implements events.IRuleTarget {
   constructor(
@@ -42,7 +45,6 @@ export class AlertTopicTarget implements events.IRuleTarget {
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: fromThisRule,
       }),
     );
     this.props.deadLetterQueue.addToResourcePolicy(

@@ -15,10 +15,14 @@ export function encryptionKey(scope: Construct): kms.Key {
     removalPolicy: RemovalPolicy.DESTROY,
   });
   // EventBridge publishes to the encrypted topic and sends undelivered events to the encrypted
-  // dead-letter queue, for the rules of this account and region only.
+  // dead-letter queue. No aws:SourceAccount / aws:SourceArn condition: the SNS guide says adding
+  // them to a KMS key policy "is not supported for EventBridge-to-encrypted topics", and a
+  // condition the service does not send makes every alert fail with a permission error, which
+  // EventBridge does not retry. What EventBridge may deliver is narrowed by the topic and queue
+  // policies instead.
   // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
-  key.grant(serviceOfThisAccount(stack, 'events', 'rule/*'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services
+  key.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
   // CloudWatch Logs writes the encrypted log groups. It binds each use of the key to a log group
   // through the encryption context, which names the account and region; that, not
   // aws:SourceAccount, is the condition CloudWatch Logs documents for its key policy.
