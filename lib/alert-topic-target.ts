@@ -25,7 +25,7 @@ export interface AlertTopicTargetProps {
  * dead-letter queue's policy stays conditioned on the rule's ARN, a shape the EventBridge guide
  * documents for dead-letter queues.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html
  */
 export class AlertTopicTarget implements events.IRuleTarget {
   constructor(

@@ -21,7 +21,7 @@ export function encryptionKey(scope: Construct): kms.Key {
   // EventBridge does not retry. What EventBridge may deliver is narrowed by the topic and queue
   // policies instead.
   // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
   key.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
   // CloudWatch Logs writes the encrypted log groups. It binds each use of the key to a log group
   // through the encryption context, which names the account and region; that, not

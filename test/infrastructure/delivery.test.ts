@@ -348,7 +348,8 @@ describe('key and queue hardening (confused deputy, grants, redrive)', () => {
     const fromEvents = (policy.Properties.PolicyDocument.Statement as Statement[]).filter(
       (st) => st.Principal?.Service === 'events.amazonaws.com',
     );
-    expect(fromEvents.length).toBeGreaterThan(0);
+    // One statement per alert rule (FailedStatusRule, PollingFailedRule), as before.
+    expect(fromEvents).toHaveLength(2);
     for (const st of fromEvents) {
       expect(st).toEqual({
         Sid: expect.any(String),
