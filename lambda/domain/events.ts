@@ -1,10 +1,12 @@
 import {
   type BatchPredictionSnapshot,
   type BatchPredictionStatus,
-  type DetailType,
+  DetailType,
+  type MessageTruncation,
   type PollingFailedDetail,
   PollerErrorName,
   PollingFailureReason,
+  SNAPSHOT_FIELD_NAMES,
   type StatusChangeDetail,
 } from '../../lib/contract';
 import { pollingFailedEventId, statusChangeEventId } from './identifiers';
@@ -31,12 +33,13 @@ export interface EventTarget {
   readonly arnOf: (batchPredictionId: string) => string;
 }
 
-/** Builds the `detail` of a status-change event. */
+/** Builds the `detail` of a status-change event (with `messageTruncation` when the message was cut to fit). */
 export function buildStatusChangeDetail(
   transition: Transition,
   snapshot: BatchPredictionSnapshot,
   runId: string,
   observedAt: string,
+  messageTruncation?: MessageTruncation,
 ): StatusChangeDetail {
   return {
     batchPredictionId: snapshot.batchPredictionId,
@@ -46,8 +49,47 @@ export function buildStatusChangeDetail(
     sequence: transition.sequence,
     observedAt,
     runId,
-    batchPrediction: snapshot,
+    batchPrediction: inFieldOrder(snapshot),
+    ...(messageTruncation === undefined ? {} : { messageTruncation }),
   };
+}
+
+/**
+ * A `PutEvents` entry as the history item keeps it: the envelope without `Detail`, which the item's
+ * own fields rebuild ({@link statusChangeEntryOf}), so that the snapshot is stored once and an item
+ * stays well under DynamoDB's 400 KB with any event EventBridge accepts (256 KB). Items written
+ * before keep their `Detail`, and it is re-published as it is.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items
+ */
+export type StoredEventEntry = Omit<EventEntry, 'Detail'> & { readonly Detail?: string };
+
+/** What a history item holds that its event is rebuilt from. */
+export interface RecordedTransition extends Transition {
+  readonly runId: string;
+  readonly observedAt: string;
+  readonly snapshot: BatchPredictionSnapshot;
+  readonly messageTruncation?: MessageTruncation;
+  readonly event: StoredEventEntry;
+}
+
+/** The exact entry a recorded transition publishes: its stored `Detail`, or one rebuilt from the item. */
+export function statusChangeEntryOf(record: RecordedTransition): EventEntry {
+  const { Detail, ...envelope } = record.event;
+  if (Detail !== undefined) return { ...envelope, Detail };
+  const detail = buildStatusChangeDetail(record, record.snapshot, record.runId, record.observedAt, record.messageTruncation);
+  return { ...envelope, DetailType: DetailType.STATUS_CHANGE, Detail: JSON.stringify(detail) };
+}
+
+/**
+ * The snapshot's members in the contract's field order: a snapshot read back from DynamoDB (whose
+ * maps keep no order) then rebuilds the very `Detail` the first publish sent.
+ */
+function inFieldOrder(snapshot: BatchPredictionSnapshot): BatchPredictionSnapshot {
+  const source = snapshot as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const field of SNAPSHOT_FIELD_NAMES) if (source[field] !== undefined) ordered[field] = source[field];
+  for (const [field, value] of Object.entries(source)) if (!(field in ordered) && value !== undefined) ordered[field] = value;
+  return ordered as unknown as BatchPredictionSnapshot;
 }
 
 /** What the failure path knows when it reports a failed run. */

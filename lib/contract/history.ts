@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { BatchPredictionSnapshot, BatchPredictionStatus } from '../events';
+import type { BatchPredictionSnapshot, BatchPredictionStatus, MessageTruncation } from '../events';
 
 /**
  * One history item: a transition of one run, and whether its event went out. The poll handler's
@@ -23,7 +23,10 @@ export interface HistoryItem {
   readonly previousStatus: BatchPredictionStatus | null;
   readonly eventId: string;
   readonly observedAt: string;
+  /** The batch prediction as read, stored once: the event's `detail` is rebuilt from the item. */
   readonly snapshot: BatchPredictionSnapshot;
+  /** Set when `snapshot.message` was cut so that the event fits `PutEvents` (the event says so too). */
+  readonly messageTruncation?: MessageTruncation;
   /** Outbox flag: false until `PutEvents` accepted the event. */
   readonly published: boolean;
 }

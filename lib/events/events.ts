@@ -110,6 +110,20 @@ export interface StatusChangeDetail {
   /** The polling run: stays the same across continue-as-new hand-overs. */
   readonly runId: string;
   readonly batchPrediction: BatchPredictionSnapshot;
+  /**
+   * Present only when `batchPrediction.message` was cut so that the event fits EventBridge's
+   * `PutEvents` entry limit (256 KB): the message keeps its first `keptBytes` UTF-8 bytes.
+   * @default - absent: the message is whole
+   */
+  readonly messageTruncation?: MessageTruncation;
+}
+
+/** How `batchPrediction.message` was cut to fit an event (see {@link StatusChangeDetail.messageTruncation}). */
+export interface MessageTruncation {
+  /** The message's length as Amazon ML returned it, in UTF-8 bytes. */
+  readonly originalBytes: number;
+  /** The length kept (the start of the message), in UTF-8 bytes. */
+  readonly keptBytes: number;
 }
 
 /** `detail` of a `Batch Prediction Polling Failed` event. */

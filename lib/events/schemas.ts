@@ -58,7 +58,16 @@ const statusChangeProperties = {
     additionalProperties: false,
     properties: snapshotProperties,
   },
+  messageTruncation: {
+    type: 'object',
+    required: ['originalBytes', 'keptBytes'],
+    additionalProperties: false,
+    properties: { originalBytes: { type: 'integer', minimum: 1 }, keptBytes: { type: 'integer', minimum: 0 } },
+  },
 } satisfies Record<keyof StatusChangeDetail, JsonSchema>;
+
+/** Members of `detail` that only some events carry. */
+const OPTIONAL_DETAIL_MEMBERS: ReadonlySet<string> = new Set(['messageTruncation'] satisfies (keyof StatusChangeDetail)[]);
 
 const pollingFailedProperties = {
   // Whatever the run was started with (possibly not a valid id: that is why it failed).
@@ -91,7 +100,7 @@ function eventSchema(detailType: DetailType, title: string, detailProperties: Re
       resources: { type: 'array', items: { type: 'string' } },
       detail: {
         type: 'object',
-        required: Object.keys(detailProperties),
+        required: Object.keys(detailProperties).filter((member) => !OPTIONAL_DETAIL_MEMBERS.has(member)),
         additionalProperties: false,
         properties: detailProperties,
       },

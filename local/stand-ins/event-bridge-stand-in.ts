@@ -158,6 +158,10 @@ export class EventBridgeStandIn {
     if (entries.length < 1 || entries.length > 10) {
       throw new ServiceError('ValidationException', `PutEvents takes 1 to 10 entries, got ${entries.length}`);
     }
+    const size = entries.reduce((total, entry) => total + entrySize(entry), 0);
+    if (size >= PUT_EVENTS_LIMIT_BYTES) {
+      throw new ServiceError('ValidationException', `Total size of the entries in the request is over the limit (${size} bytes).`);
+    }
     const ids = entries.map((e) => idInDetail(e.Detail));
     for (const entry of entries) {
       this.calls.push({ service: 'events', operation: 'PutEvents', resource: this.busNameOf(entry.EventBusName) });
@@ -516,4 +520,23 @@ function parseOrText(text: string): unknown {
 /** Reads a simple JSONPath (`$.detail.a.b`, array indices too: `$.resources[0]`) from the envelope. */
 function readPath(envelope: EventEnvelope, path: string): unknown {
   return readReferencePath(envelope, path);
+}
+
+/**
+ * `PutEvents`: "The total entry size must be less than 256KB", each entry counted as 14 bytes of
+ * `Time` (when given) plus the UTF-8 bytes of `Source`, `DetailType`, `Detail` and each resource.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+ */
+const PUT_EVENTS_LIMIT_BYTES = 256 * 1024;
+
+function entrySize(entry: Record<string, unknown>): number {
+  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    resources.reduce((total: number, r: unknown) => total + bytes(r), 0)
+  );
 }
