@@ -1,9 +1,17 @@
-import { DetailType, type PollIntervalPolicy, type PollState, isTerminalStatus, transitionKeyOf } from '../lib/contract';
+import {
+  DetailType,
+  type MessageTruncation,
+  type PollIntervalPolicy,
+  type PollState,
+  isTerminalStatus,
+  transitionKeyOf,
+} from '../lib/contract';
 import { executionNameFor, parseExecutionName } from '../lib/contract/runs';
 import { mayFollowFailedAttempt } from './domain/attempt';
 import { PollingDeadlineExceededError } from './domain/errors';
-import { type EventTarget, buildStatusChangeDetail, toEventEntry } from './domain/events';
-import { jitterFractionFor, runIdFor } from './domain/identifiers';
+import { fitSnapshotToEvent } from './domain/event-size';
+import { type EventTarget, buildStatusChangeDetail, statusChangeEntryOf, toEventEntry } from './domain/events';
+import { jitterFractionFor, runIdFor, statusChangeEventId } from './domain/identifiers';
 import { nextWaitSeconds } from './domain/poll-interval';
 import { parsePollStateInput } from './domain/poll-state';
 import { type Transition, detectTransition } from './domain/transition';
@@ -61,11 +69,20 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
   const restart = named?.batchPredictionId === input.batchPredictionId ? named.restart : 0;
   const mayFindOrphan = mayFollowFailedAttempt(request.attempt);
 
-  const now = deps.now();
-  if (secondsBetween(runStartedAt, now) > deps.maxRunSeconds) {
-    throw new PollingDeadlineExceededError(runStartedAt, deps.maxRunSeconds);
+  // A run's first poll (and its retries) first sends what earlier runs of the id recorded and could
+  // not publish: a run that failed on PutEvents leaves its items `published: false`, and only a
+  // later run of the id (a restart, or the sweeper's revisit of a failed run) comes back for them.
+  if ((input.polls ?? 0) === 0 && generation === 1) {
+    for (const orphan of await deps.history.unpublished(id)) {
+      if (orphan.runId === runId) continue;
+      await deps.sink.publish([statusChangeEntryOf(orphan)]);
+      await deps.history.markPublished(orphan);
+    }
   }
 
+  const now = deps.now();
+  // Read before checking the deadline: a job that reached a terminal status before the deadline,
+  // and was not read yet, ends with its transition published, not TIMED_OUT.
   const snapshot = await deps.source.get(id);
   const observedAt = now.toISOString();
 
@@ -76,7 +93,14 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
 
   /** Writes the transition unless an earlier attempt did; returns the item that is there now. */
   const recordTransition = async (transition: Transition): Promise<{ effective: TransitionRecord; created: boolean }> => {
-    const detail = buildStatusChangeDetail(transition, snapshot, runId, observedAt);
+    const entryOf = (fitted: { snapshot: typeof snapshot; messageTruncation?: MessageTruncation }) =>
+      toEventEntry(
+        DetailType.STATUS_CHANGE,
+        buildStatusChangeDetail(transition, fitted.snapshot, runId, observedAt, fitted.messageTruncation),
+        deps.target,
+      );
+    const fitted = fitSnapshotToEvent(snapshot, entryOf);
+    const { Detail: _rebuiltFromTheItem, ...envelope } = entryOf(fitted);
     const record: TransitionRecord = {
       batchPredictionId: id,
       transitionKey: transitionKeyOf(runId, transition.sequence),
@@ -84,10 +108,11 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       sequence: transition.sequence,
       status: transition.status,
       previousStatus: transition.previousStatus,
-      eventId: detail.eventId,
+      eventId: statusChangeEventId(runId, transition.sequence, transition.status),
       observedAt,
-      snapshot,
-      event: toEventEntry(DetailType.STATUS_CHANGE, detail, deps.target),
+      snapshot: fitted.snapshot,
+      ...(fitted.messageTruncation === undefined ? {} : { messageTruncation: fitted.messageTruncation }),
+      event: envelope,
       published: false,
     };
     const outcome = await deps.history.record(record);
@@ -110,7 +135,7 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       ({ effective, created } = await recordTransition(transition));
     }
     if (!effective.published) {
-      await deps.sink.publish([effective.event]);
+      await deps.sink.publish([statusChangeEntryOf(effective)]);
       await deps.history.markPublished(effective);
       published.push(effective);
     }
@@ -122,9 +147,17 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
     if (created) break;
   }
 
+  const terminal = isTerminalStatus(snapshot.status);
+  // After the read and its transitions are published: what was observed goes out even past the
+  // deadline. A poll that saw a transition hands its state back first, so that the next poll's
+  // failure (and the Polling Failed event, built from the loop state) names the status last read.
+  const sawTransition = sequence !== (input.sequence ?? 0);
+  if (!terminal && !sawTransition && secondsBetween(runStartedAt, now) > deps.maxRunSeconds) {
+    throw new PollingDeadlineExceededError(runStartedAt, deps.maxRunSeconds);
+  }
+
   const polls = (input.polls ?? 0) + 1;
   const pollsThisExecution = (numberOr(request.state, 'pollsThisExecution') ?? 0) + 1;
-  const terminal = isTerminalStatus(snapshot.status);
   const continueAsNew = !terminal && pollsThisExecution >= deps.maxPollsPerExecution;
   const sinceTransition = lastTransitionAt === null ? 0 : secondsBetween(lastTransitionAt, now);
   const state: PollState = {

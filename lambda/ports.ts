@@ -5,7 +5,7 @@
 import type { BatchPredictionSnapshot } from '../lib/contract';
 import type { HistoryItem } from '../lib/contract/history';
 import type { LatestRun } from '../lib/contract/runs';
-import type { EventEntry } from './domain/events';
+import type { EventEntry, StoredEventEntry } from './domain/events';
 
 /** Reads a batch prediction's current state (Amazon ML `GetBatchPrediction`). */
 export interface BatchPredictionReader {
@@ -17,8 +17,11 @@ export interface BatchPredictionReader {
  * readers use are the contract's {@link HistoryItem} (the operator CLI reads them too).
  */
 export interface TransitionRecord extends HistoryItem {
-  /** The exact `PutEvents` entry, so a retried poll re-publishes the same event. */
-  readonly event: EventEntry;
+  /**
+   * The `PutEvents` entry's envelope (and, in items written before the snapshot was stored once,
+   * its `Detail`), so that a retried poll or a later run re-publishes the same event.
+   */
+  readonly event: StoredEventEntry;
 }
 
 /** What {@link HistoryStore.record} did. */
@@ -30,6 +33,11 @@ export interface HistoryStore {
   record(record: TransitionRecord): Promise<RecordOutcome>;
   /** The transition at a key (strongly consistent), if one was written. */
   get(batchPredictionId: string, transitionKey: string): Promise<TransitionRecord | undefined>;
+  /**
+   * Every transition of the id, of any run, whose event is not yet published (`published: false`),
+   * oldest first: what an earlier run recorded and could not send.
+   */
+  unpublished(batchPredictionId: string): Promise<TransitionRecord[]>;
   /** Sets the outbox flag once the event is published. */
   markPublished(record: Pick<TransitionRecord, 'batchPredictionId' | 'transitionKey'>): Promise<void>;
 }
@@ -82,6 +90,12 @@ export interface RunStarter {
    * consistent: an id missing here is started (a no-op if it runs after all), never skipped.
    */
   runningIds(): Promise<ReadonlySet<string>>;
+  /**
+   * Ids with an execution that ended FAILED or TIMED_OUT at or after `since` (`ListExecutions`
+   * with each status filter), whatever their batch prediction's status now: the sweeper revisits
+   * them, so that a run that failed is followed by one that reads the job's final status.
+   */
+  failedSince(since: Date): Promise<ReadonlySet<string>>;
   /**
    * The id's latest run: its highest restart whose first execution exists, and that run's latest
    * execution (following hand-overs); undefined when the id has never had a run.

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { HistoryTable } from '../../lib/contract';
 import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../domain/errors';
 import type { RecordOutcome, HistoryStore, TransitionRecord } from '../ports';
@@ -64,6 +64,33 @@ export class DynamoDbHistoryStore implements HistoryStore {
     } catch (error) {
       throw translate(error, 'UpdateItem');
     }
+  }
+
+  /**
+   * The id's items with `published = false`, in sort-key order (oldest run first), with strong
+   * consistency. A query of the id's partition with a filter: a batch prediction has a few items per
+   * run, so a sparse index for the outbox would cost a second write per transition for no gain.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html
+   */
+  async unpublished(batchPredictionId: string): Promise<TransitionRecord[]> {
+    const items: TransitionRecord[] = [];
+    try {
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :id',
+          FilterExpression: 'published = :false',
+          ExpressionAttributeNames: { '#pk': HistoryTable.PARTITION_KEY },
+          ExpressionAttributeValues: { ':id': batchPredictionId, ':false': false },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) items.push(...((page.Items ?? []) as TransitionRecord[]));
+    } catch (error) {
+      throw translate(error, 'Query');
+    }
+    return items;
   }
 
   /** One transition, read with strong consistency. */

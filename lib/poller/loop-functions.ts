@@ -67,7 +67,8 @@ export function loopFunctions(scope: Construct, options: LoopFunctionsOptions): 
       resources: [stack.formatArn({ service: 'machinelearning', resource: 'batchprediction', resourceName: '*' })],
     }),
   );
-  historyTable.grant(pollFunction, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+  // Query: a run's first poll reads the id's unpublished items (the outbox across runs).
+  historyTable.grant(pollFunction, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
   eventBus.grantPutEventsTo(pollFunction);
   eventBus.grantPutEventsTo(reportFailureFunction);
   return { pollFunction, reportFailureFunction };

@@ -4,7 +4,7 @@ import {
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDbHistoryStore } from '../../lambda/adapters/dynamo-db-history-store';
@@ -172,5 +172,42 @@ describe('DynamoDbHistoryStore.markPublished', () => {
       name: expectedClass.name,
       message: expect.stringContaining('UpdateItem failed'),
     });
+  });
+});
+
+describe('DynamoDbHistoryStore.unpublished', () => {
+  it("queries the id's partition, strongly consistent, for items not yet published, across every page, in key order", async () => {
+    // Prepare: two pages.
+    ddbMock
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [transition(1)], LastEvaluatedKey: { batchPredictionId: 'bp-1', transitionKey: transition(1).transitionKey } })
+      .resolvesOnce({ Items: [transition(3)] });
+
+    // Act
+    const items = await store.unpublished('bp-1');
+
+    // Assess
+    expect(items.map((i) => i.sequence)).toEqual([1, 3]);
+    expect(ddbMock).toHaveReceivedCommandTimes(QueryCommand, 2);
+    expect(ddbMock).toHaveReceivedNthCommandWith(1, QueryCommand, {
+      TableName: TABLE,
+      KeyConditionExpression: '#pk = :id',
+      FilterExpression: 'published = :false',
+      ExpressionAttributeNames: { '#pk': 'batchPredictionId' },
+      ExpressionAttributeValues: { ':id': 'bp-1', ':false': false },
+      ConsistentRead: true,
+    });
+    expect(ddbMock).toHaveReceivedNthCommandWith(2, QueryCommand, {
+      ExclusiveStartKey: { batchPredictionId: 'bp-1', transitionKey: transition(1).transitionKey },
+    });
+  });
+
+  it.each<[string, () => Error, new (...args: never[]) => Error]>([
+    ['throttling', () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }), HistoryStoreUnavailableError],
+    ['access denied', () => sdkError('AccessDeniedException', 400), PollerAccessDeniedError],
+    ['a missing table', () => new ResourceNotFoundException({ message: 'no table', $metadata: {} }), HistoryStoreRequestError],
+  ])('maps %s to our named error', async (_what, error, expected) => {
+    ddbMock.on(QueryCommand).rejects(error());
+    await expect(store.unpublished('bp-1')).rejects.toBeInstanceOf(expected);
   });
 });

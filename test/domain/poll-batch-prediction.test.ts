@@ -16,6 +16,8 @@ import {
   InvalidBatchPredictionInputError,
   PollingDeadlineExceededError,
 } from '../../lambda/domain/errors';
+import { PUT_EVENTS_ENTRY_LIMIT_BYTES, putEventsEntrySize } from '../../lambda/domain/event-size';
+import { statusChangeEntryOf } from '../../lambda/domain/events';
 import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
 import { type PollOutcome, pollBatchPrediction } from '../../lambda/poll-batch-prediction';
 import { transitionKeyOf } from '../../lib/contract';
@@ -37,6 +39,16 @@ function detailsOf(deps: FakePollDependencies): StatusChangeDetail[] {
 }
 
 /** Polls `status` once, advancing the clock first, and returns the next state. */
+/** Poll 1 sees PENDING; poll 2, 30 s later, records INPROGRESS and fails to publish it. */
+async function inProgressRecordedButNotPublished(deps: FakePollDependencies): Promise<PollState> {
+  const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
+  deps.clock.advanceSeconds(30);
+  deps.source.status = 'INPROGRESS';
+  deps.sink.failNext(1);
+  await expect(poll(deps, afterFirst)).rejects.toBeInstanceOf(EventPublishError);
+  return afterFirst;
+}
+
 async function pollAfter(deps: FakePollDependencies, seconds: number, state: unknown, status: BatchPredictionStatus): Promise<PollState> {
   deps.clock.advanceSeconds(seconds);
   deps.source.status = status;
@@ -96,9 +108,18 @@ describe('pollBatchPrediction', () => {
         status: 'PENDING',
         previousStatus: null,
         published: true,
-        event: entry,
+        // The envelope alone: the snapshot is stored once, and the Detail is rebuilt from the item.
+        event: {
+          Source: entry.Source,
+          DetailType: entry.DetailType,
+          Resources: entry.Resources,
+          Time: entry.Time,
+          EventBusName: entry.EventBusName,
+        },
+        snapshot: { batchPredictionId: ID, status: 'PENDING' },
       }),
     ]);
+    expect(statusChangeEntryOf(deps.history.all()[0])).toEqual(entry);
     expect(published).toEqual([expect.objectContaining({ sequence: 1, status: 'PENDING' })]);
   });
 
@@ -216,8 +237,8 @@ describe('pollBatchPrediction', () => {
 
     // Assess: the stored event went out unchanged, exactly once, and nothing was written twice.
     expect(deps.sink.published).toHaveLength(1);
-    expect(deps.sink.published[0].Detail).toBe(stored.event.Detail);
-    expect(deps.sink.published[0]).toEqual(stored.event);
+    expect(stored.event).not.toHaveProperty('Detail');
+    expect(deps.sink.published[0]).toEqual(statusChangeEntryOf(stored));
     expect(detailsOf(deps)[0]).toMatchObject({ eventId: statusChangeEventId(RUN_ID, 1, 'PENDING'), observedAt: START_TIME });
     expect(published).toHaveLength(1);
     expect(deps.history.items.size).toBe(1);
@@ -228,11 +249,7 @@ describe('pollBatchPrediction', () => {
   it('after a crash, publishes the stored transition first, then the one that happened since', async () => {
     // Prepare: poll 1 sees PENDING; poll 2 sees INPROGRESS, writes transition 2 and crashes.
     const deps = fakePollDependencies();
-    const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
-    deps.clock.advanceSeconds(30);
-    deps.source.status = 'INPROGRESS';
-    deps.sink.failNext(1);
-    await expect(poll(deps, afterFirst)).rejects.toBeInstanceOf(EventPublishError);
+    const afterFirst = await inProgressRecordedButNotPublished(deps);
     const storedInProgress = deps.history.all()[1];
     expect(storedInProgress).toMatchObject({ sequence: 2, status: 'INPROGRESS', published: false });
 
@@ -247,7 +264,7 @@ describe('pollBatchPrediction', () => {
       ['PENDING', 'INPROGRESS', 2],
       ['INPROGRESS', 'COMPLETED', 3],
     ]);
-    expect(deps.sink.published[1]).toEqual(storedInProgress.event);
+    expect(deps.sink.published[1]).toEqual(statusChangeEntryOf(storedInProgress));
     expect(detailsOf(deps)[2].eventId).toBe(statusChangeEventId(RUN_ID, 3, 'COMPLETED'));
     expect(published.map((r) => r.sequence)).toEqual([2, 3]);
     expect(deps.history.all().map((r) => [r.sequence, r.status, r.published])).toEqual([
@@ -348,7 +365,7 @@ describe('pollBatchPrediction', () => {
     expect(deps.history.items.size).toBe(1);
   });
 
-  it('fails with PollingDeadlineExceededError once the run outlives maxRunSeconds, before calling Amazon ML', async () => {
+  it('fails with PollingDeadlineExceededError once the run outlives maxRunSeconds, after reading Amazon ML', async () => {
     // Prepare
     const deps = fakePollDependencies({ maxRunSeconds: 3600 });
     const first = (await poll(deps, { batchPredictionId: ID })).state;
@@ -358,13 +375,56 @@ describe('pollBatchPrediction', () => {
     deps.clock.advanceSeconds(1);
     const late = poll(deps, atLimit);
 
-    // Assess
+    // Assess: the late poll read the job (3 reads) before failing.
     await expect(late).rejects.toBeInstanceOf(PollingDeadlineExceededError);
     await expect(late).rejects.toMatchObject({
       name: PollerErrorName.DEADLINE_EXCEEDED,
       message: expect.stringContaining(`started at ${START_TIME}`),
     });
-    expect(deps.source.requestedIds).toHaveLength(2);
+    expect(deps.source.requestedIds).toHaveLength(3);
+  });
+
+  it.each([
+    ['COMPLETED', 'terminal: the run ends with it, not TIMED_OUT', { terminal: true }],
+    ['INPROGRESS', 'not terminal: published and handed back, so the failure names it', { terminal: false }],
+  ] as const)('past the deadline, a status read as %s is recorded and published first (%s)', async (status, _why, ending) => {
+    // Prepare: the job changed after the last poll before the deadline; the next poll comes after it.
+    const deps = fakePollDependencies({ maxRunSeconds: 3600 });
+    const first = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.clock.advanceSeconds(3601);
+    deps.source.status = status;
+
+    // Act
+    const late = await poll(deps, first);
+
+    // Assess
+    expect(late.state).toMatchObject({ ...ending, lastStatus: status, sequence: 2 });
+    expect(detailsOf(deps).map((d) => [d.previousStatus, d.status])).toEqual([
+      [null, 'PENDING'],
+      ['PENDING', status],
+    ]);
+    expect(deps.history.all().map((r) => [r.status, r.published])).toEqual([
+      ['PENDING', true],
+      [status, true],
+    ]);
+  });
+
+  it('past the deadline, the poll after the one that published a transition fails, its state naming that status', async () => {
+    // Prepare: INPROGRESS is read (and published) past the deadline; the job has not changed since.
+    const deps = fakePollDependencies({ maxRunSeconds: 3600 });
+    const first = (await poll(deps, { batchPredictionId: ID })).state;
+    deps.clock.advanceSeconds(3601);
+    deps.source.status = 'INPROGRESS';
+    const handedBack = (await poll(deps, first)).state;
+    deps.clock.advanceSeconds(handedBack.waitSeconds);
+
+    // Act
+    const next = poll(deps, handedBack);
+
+    // Assess: the state the failure path receives is the one with INPROGRESS.
+    await expect(next).rejects.toBeInstanceOf(PollingDeadlineExceededError);
+    expect(handedBack).toMatchObject({ lastStatus: 'INPROGRESS', terminal: false });
+    expect(detailsOf(deps)).toHaveLength(2);
   });
 
   it('continues as new after maxPollsPerExecution polls, handing over the run', async () => {
@@ -471,6 +531,87 @@ describe('pollBatchPrediction', () => {
     deps.source.error = notFound;
     await expect(poll(deps, { batchPredictionId: ID })).rejects.toBe(notFound);
     expect(deps.history.recordCalls).toBe(0);
+  });
+});
+
+describe('pollBatchPrediction across runs: the outbox', () => {
+  const RESTART: ExecutionContext = { id: 'exec-r1', name: `${ID}+r1`, startTime: '2024-05-01T11:00:00.000Z' };
+  const RESTART_RUN_ID = `${RESTART.startTime}/${ID}+r1`;
+
+  it("a run's first poll publishes what earlier runs recorded and could not send, oldest first, then its own transition", async () => {
+    // Prepare: run 1 records PENDING, then INPROGRESS, and fails to publish INPROGRESS (PutEvents denied, not retried).
+    const deps = fakePollDependencies();
+    await inProgressRecordedButNotPublished(deps);
+    expect(deps.history.all().map((r) => [r.runId, r.status, r.published])).toEqual([
+      [RUN_ID, 'PENDING', true],
+      [RUN_ID, 'INPROGRESS', false],
+    ]);
+
+    // Act: the restart (a new run) polls after the job completed.
+    deps.clock.advanceSeconds(3600);
+    deps.source.status = 'COMPLETED';
+    const { state } = await poll(deps, { batchPredictionId: ID }, RESTART);
+
+    // Assess: run 1's INPROGRESS went out (its own eventId), then the restart's first observation.
+    expect(detailsOf(deps).map((d) => [d.runId, d.sequence, d.previousStatus, d.status, d.eventId])).toEqual([
+      [RUN_ID, 1, null, 'PENDING', statusChangeEventId(RUN_ID, 1, 'PENDING')],
+      [RUN_ID, 2, 'PENDING', 'INPROGRESS', statusChangeEventId(RUN_ID, 2, 'INPROGRESS')],
+      [RESTART_RUN_ID, 1, null, 'COMPLETED', statusChangeEventId(RESTART_RUN_ID, 1, 'COMPLETED')],
+    ]);
+    expect(deps.history.all().every((r) => r.published)).toBe(true);
+    expect(state).toMatchObject({ terminal: true, runId: RESTART_RUN_ID, sequence: 1 });
+  });
+
+  it('only a run’s first poll (and its retries) reads the outbox: later polls and hand-overs do not', async () => {
+    // Prepare / Act: three polls of one run, then the first poll of its generation 2.
+    const deps = fakePollDependencies({ maxPollsPerExecution: 2 });
+    let state = (await poll(deps, { batchPredictionId: ID })).state;
+    state = await pollAfter(deps, 30, state, 'PENDING');
+    expect(deps.history.unpublishedCalls).toBe(1);
+    await poll(deps, state.continuation?.input, executionFor(ID, 2));
+
+    // Assess
+    expect(deps.history.unpublishedCalls).toBe(1);
+  });
+
+  it('a run that cannot publish the outbox fails its poll before reading or recording anything of its own', async () => {
+    // Prepare: an unpublished item of run 1.
+    const deps = fakePollDependencies();
+    deps.sink.failNext(1);
+    await expect(poll(deps, { batchPredictionId: ID })).rejects.toBeInstanceOf(EventPublishError);
+    deps.sink.failNext(1);
+
+    // Act
+    await expect(poll(deps, { batchPredictionId: ID }, RESTART)).rejects.toBeInstanceOf(EventPublishError);
+
+    // Assess: still one unpublished item, none of the restart's, one read (run 1's).
+    expect(deps.history.all().map((r) => [r.runId, r.published])).toEqual([[RUN_ID, false]]);
+    expect(deps.source.requestedIds).toHaveLength(1);
+  });
+});
+
+describe('pollBatchPrediction: a FAILED job with a message longer than an event holds', () => {
+  it('stores the snapshot once, cut as the event is, and publishes an event under the PutEvents limit that says it was cut', async () => {
+    // Prepare: 300,000 bytes of message (DynamoDB takes 400 KB an item; EventBridge 256 KB an entry).
+    const deps = fakePollDependencies();
+    deps.source.status = 'FAILED';
+    deps.source.extra = { message: 'm'.repeat(300_000) };
+
+    // Act
+    await poll(deps, { batchPredictionId: ID });
+
+    // Assess: the event fits and says how the message was cut.
+    const [entry] = deps.sink.published;
+    expect(putEventsEntrySize(entry)).toBeLessThan(PUT_EVENTS_ENTRY_LIMIT_BYTES);
+    const detail = JSON.parse(entry.Detail) as StatusChangeDetail;
+    expect(detail.messageTruncation).toEqual({ originalBytes: 300_000, keptBytes: detail.batchPrediction.message?.length });
+    // The item: the snapshot once (no Detail), with the same cut: about the event's size, far under
+    // 400 KB (its JSON is a little larger than DynamoDB's count, names plus values).
+    const [item] = deps.history.all();
+    expect(item.event).not.toHaveProperty('Detail');
+    expect(item.snapshot).toEqual(detail.batchPrediction);
+    expect(item.messageTruncation).toEqual(detail.messageTruncation);
+    expect(Buffer.byteLength(JSON.stringify(item))).toBeLessThan(PUT_EVENTS_ENTRY_LIMIT_BYTES + 4_096);
   });
 });
 

@@ -515,11 +515,11 @@ describe('IAM least privilege', () => {
     );
   });
 
-  it('allows exactly PutItem, GetItem and UpdateItem on the history table (no index, no Scan/Query/Delete), to the poll role', () => {
+  it('allows exactly PutItem, GetItem, UpdateItem and Query on the history table (no index, no Scan/Delete), to the poll role', () => {
     const dynamo = withActionPrefix('dynamodb:');
     expect(dynamo).toHaveLength(1);
     const [{ roles, statement }] = dynamo;
-    expect([...actionsOf(statement)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect([...actionsOf(statement)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(asArray(statement.Resource)).toEqual([arnOf(stack.poller.historyTable)]);
     expect(roles).toEqual([roleRef('poll')]);
   });

@@ -65,6 +65,15 @@ export class InMemoryHistory implements HistoryStore {
     return existing === undefined ? undefined : { ...existing };
   }
 
+  unpublishedCalls = 0;
+
+  async unpublished(batchPredictionId: string): Promise<TransitionRecord[]> {
+    this.unpublishedCalls++;
+    return this.all()
+      .filter((r) => r.batchPredictionId === batchPredictionId && !r.published)
+      .map((r) => ({ ...r }));
+  }
+
   async markPublished(record: Pick<TransitionRecord, 'batchPredictionId' | 'transitionKey'>): Promise<void> {
     if (this.markFailuresLeft > 0) {
       this.markFailuresLeft--;
