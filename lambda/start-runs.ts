@@ -1,8 +1,8 @@
-import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, type StarterRequest } from '../lib/contract';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, PollerErrorName, type StarterRequest } from '../lib/contract';
 import { executionNameFor } from '../lib/contract/runs';
 import { InvalidBatchPredictionInputError } from './domain/errors';
 import { validateBatchPredictionId } from './domain/poll-state';
-import { type RestartPolicy, decideRestart } from './domain/restarts';
+import { type RestartPolicy, decideRestart, revisitWindowSeconds } from './domain/restarts';
 import type { BatchPredictionLister, RunStarter } from './ports';
 
 /** A restart the sweeper started: which run, and how the run before it ended. */
@@ -56,6 +56,9 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 /**
  * Starts a polling run for a batch prediction announced by CloudTrail, or for every PENDING and
  * INPROGRESS batch prediction (the sweep: CloudTrail delivery is best effort and needs a trail).
+ * The sweep also revisits every id whose run ended FAILED or TIMED_OUT within the
+ * {@link revisitWindowSeconds} (whatever the job's status now), and restarts it as below, so that
+ * what that run left unpublished goes out and the job's final status is read.
  * Runs are named after the id, so starting one that is already polled is a no-op; the sweep still
  * skips the ids a running execution polls (one `ListExecutions` instead of a `StartExecution` per
  * job in flight, which at a thousand jobs was a thousand calls every sweep).
@@ -70,18 +73,27 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
  * @throws InvalidBatchPredictionInputError for a CloudTrail id that is not an Amazon ML id
  */
 export async function startRuns(request: StarterRequest, deps: StartRunsDependencies): Promise<StartRunsResult> {
+  const policy = deps.restarts ?? DEFAULT_RESTART_POLICY;
+  const now = (deps.now ?? (() => new Date()))();
   let ids: string[];
   let running: ReadonlySet<string> = new Set();
+  // Ids something says exist now: the CloudTrail id, or those Amazon ML lists as unfinished.
+  let existing: ReadonlySet<string>;
   if (request.source === 'cloudtrail') {
     validateBatchPredictionId(request.batchPredictionId);
     ids = [request.batchPredictionId];
+    existing = new Set(ids);
   } else if (request.source === 'sweeper') {
-    const [pending, inProgress, runningIds] = await Promise.all([
+    const [pending, inProgress, runningIds, failed] = await Promise.all([
       deps.lister.listIds('PENDING'),
       deps.lister.listIds('INPROGRESS'),
       deps.starter.runningIds(),
+      deps.starter.failedSince(new Date(now.getTime() - revisitWindowSeconds(policy) * 1000)),
     ]);
-    ids = [...new Set([...pending, ...inProgress])].sort();
+    existing = new Set([...pending, ...inProgress]);
+    // Also every id whose run failed lately, whatever its status now: a run that failed may leave
+    // the job's last transition unpublished, or its final status unread (it completed meanwhile).
+    ids = [...new Set([...existing, ...failed])].sort();
     running = runningIds;
   } else {
     throw new InvalidBatchPredictionInputError(
@@ -91,16 +103,27 @@ export async function startRuns(request: StarterRequest, deps: StartRunsDependen
   const result: StartRunsResult = { running: [], finished: [], restarted: [], deferred: [], exhausted: [] };
   // One at a time: StartExecution is throttled per account, and a sweep finds few ids.
   for (const id of ids) {
-    if (running.has(id) || (await deps.starter.start(id)) === 'running') {
+    if (running.has(id)) {
       result.running.push(id);
       continue;
     }
-    const latest = request.source === 'sweeper' ? await deps.starter.latestRun(id) : undefined;
+    // A revisited id (not listed as unfinished) had a run: its first start would only be refused.
+    if (existing.has(id) && (await deps.starter.start(id)) === 'running') {
+      result.running.push(id);
+      continue;
+    }
+    const latest = await deps.starter.latestRun(id);
     if (latest === undefined) {
       result.finished.push(id);
       continue;
     }
-    const decision = decideRestart(latest, deps.restarts ?? DEFAULT_RESTART_POLICY, (deps.now ?? (() => new Date()))());
+    const decision = decideRestart(latest, policy, now, { idExists: existing.has(id) });
+    // CloudTrail restarts only a run that ended NOT_FOUND (it started before Amazon ML knew the id,
+    // which CloudTrail now says exists); any other ended run is the sweeper's to judge.
+    if (request.source === 'cloudtrail' && !(decision.kind === 'restart' && latest.error === PollerErrorName.NOT_FOUND)) {
+      result.finished.push(id);
+      continue;
+    }
     switch (decision.kind) {
       case 'running':
         result.running.push(id);

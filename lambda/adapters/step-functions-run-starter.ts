@@ -62,17 +62,37 @@ export class StepFunctionsRunStarter implements RunStarter {
    * (1,000 per page, the most it returns).
    * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
    */
-  async runningIds(): Promise<ReadonlySet<string>> {
+  runningIds(): Promise<ReadonlySet<string>> {
+    return this.idsOfExecutions(['RUNNING'], () => true);
+  }
+
+  /**
+   * Ids with a FAILED or TIMED_OUT execution that stopped at or after `since`. `ListExecutions`
+   * filters by status, not by time (newest start first), so every page of both statuses is read:
+   * Step Functions keeps an ended execution for 90 days.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+   */
+  failedSince(since: Date): Promise<ReadonlySet<string>> {
+    return this.idsOfExecutions(['FAILED', 'TIMED_OUT'], (stopDate) => stopDate !== undefined && stopDate.getTime() >= since.getTime());
+  }
+
+  /** Ids of the executions with one of `statuses` whose stop date passes `keep`, from `ListExecutions` (1,000 a page, the most). */
+  private async idsOfExecutions(
+    statuses: readonly ('RUNNING' | 'FAILED' | 'TIMED_OUT')[],
+    keep: (stopDate: Date | undefined) => boolean,
+  ): Promise<ReadonlySet<string>> {
     const ids = new Set<string>();
     try {
-      const pages = paginateListExecutions(
-        { client: this.client, pageSize: 1000 },
-        { stateMachineArn: this.options.stateMachineArn, statusFilter: 'RUNNING' },
-      );
-      for await (const page of pages) {
-        for (const execution of page.executions ?? []) {
-          const id = execution.name === undefined ? undefined : batchPredictionIdOfExecutionName(execution.name);
-          if (id !== undefined) ids.add(id);
+      for (const statusFilter of statuses) {
+        const pages = paginateListExecutions(
+          { client: this.client, pageSize: 1000 },
+          { stateMachineArn: this.options.stateMachineArn, statusFilter },
+        );
+        for await (const page of pages) {
+          for (const execution of page.executions ?? []) {
+            const id = execution.name === undefined ? undefined : batchPredictionIdOfExecutionName(execution.name);
+            if (id !== undefined && keep(execution.stopDate)) ids.add(id);
+          }
         }
       }
     } catch (error) {

@@ -60,6 +60,8 @@ const DISCOVERY_ORDER = Number.MAX_SAFE_INTEGER - 1;
  */
 export class LocalDiscovery {
   private forever = false;
+  /** The last sweep answered with restarts due later (`deferred`): the schedule keeps firing for them. */
+  private workDeferred = false;
 
   /** Attempts of asynchronous invocations of Lambda rule targets and schedules (each retry is one), and how they ended. */
   readonly invocations: {
@@ -177,7 +179,10 @@ export class LocalDiscovery {
         ? Object.assign(new Error(`Injected fault: ${fault.error.errorType}`), { name: fault.error.errorType })
         : undefined;
     try {
-      if (injected === undefined || (fault?.kind === 'error' && fault.after)) await this.invoke(fn, payload, requestId);
+      if (injected === undefined || (fault?.kind === 'error' && fault.after)) {
+        const answer = (await this.invoke(fn, payload, requestId)) as { deferred?: unknown } | null | undefined;
+        if (Array.isArray(answer?.deferred)) this.workDeferred = answer.deferred.length > 0;
+      }
       if (injected !== undefined) throw injected;
       record.outcome = 'returned';
       return undefined;
@@ -250,8 +255,9 @@ export class LocalDiscovery {
   }
 
   /**
-   * Fires a `rate(...)` schedule while anything can still happen: a run is active, or a batch
-   * prediction's timeline has not played out yet (it may still need to be found by a sweep).
+   * Fires a `rate(...)` schedule while anything can still happen: a run is active, a batch
+   * prediction's timeline has not played out yet (it may still need to be found by a sweep), or the
+   * last sweep deferred a restart to a later sweep (a failed run revisited after its backoff).
    */
   private async runSchedule(schedule: ScheduleDefinition): Promise<void> {
     for (let tick = 1; ; tick++) {
@@ -265,7 +271,7 @@ export class LocalDiscovery {
       const pending = this.batchPredictions.some(
         (bp) => bp.timeline.length > 0 && bp.timeline[bp.timeline.length - 1].at * 1000 > this.clock.nowMs() - this.clock.startMs,
       );
-      if (!active && !pending && !this.forever) return;
+      if (!active && !pending && !this.workDeferred && !this.forever) return;
     }
   }
 }

@@ -187,6 +187,31 @@ describe('StepFunctionsRunStarter', () => {
     });
   });
 
+  it('failedSince lists FAILED and TIMED_OUT executions, every page, and keeps the ids of those stopped at or after the time', async () => {
+    // Prepare
+    const since = new Date('2024-05-01T10:00:00.000Z');
+    const execution = (name: string, stopDate: Date) => ({
+      name,
+      stopDate,
+      executionArn: `arn:${name}`,
+      stateMachineArn: STATE_MACHINE_ARN,
+      status: 'FAILED' as const,
+      startDate: stopDate,
+    });
+    sfnMock
+      .on(ListExecutionsCommand, { statusFilter: 'FAILED' })
+      .resolvesOnce({ executions: [execution('bp-new+r1', new Date('2024-05-01T11:00:00.000Z'))], nextToken: 'page-2' })
+      .resolvesOnce({ executions: [execution('bp-old', new Date('2024-05-01T09:59:59.999Z')), execution('bp-edge', since)] });
+    sfnMock.on(ListExecutionsCommand, { statusFilter: 'TIMED_OUT' }).resolves({ executions: [execution('bp-slow+g2', since)] });
+
+    // Act
+    const ids = await starter.failedSince(since);
+
+    // Assess
+    expect([...ids].sort()).toEqual(['bp-edge', 'bp-new', 'bp-slow']);
+    expect(sfnMock.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.statusFilter)).toEqual(['FAILED', 'FAILED', 'TIMED_OUT']);
+  });
+
   it('names a restart <id>+r<N>, with the same input as the first run', async () => {
     sfnMock.on(StartExecutionCommand).resolves({});
     await expect(starter.start('bp-1', 2)).resolves.toBe('running');

@@ -7,6 +7,7 @@ import {
   decideRestart,
   restartPolicyProblems,
   restartSpacingSeconds,
+  revisitWindowSeconds,
 } from '../../lambda/domain/restarts';
 
 const POLICY: RestartPolicy = { maxRestarts: 3, backoffBaseSeconds: 900 };
@@ -133,5 +134,46 @@ describe('restartPolicyProblems', () => {
     const problems = restartPolicyProblems(policy);
     if (problem === undefined) expect(problems).toEqual([]);
     else expect(problems).toEqual([expect.stringMatching(problem)]);
+  });
+});
+
+describe('decideRestart: a run that ended NOT_FOUND (an early start)', () => {
+  const notFound = (restart: number): LatestRun => ({ ...ended(restart, 'FAILED'), error: 'BatchPredictionNotFoundError' });
+
+  it.each<[string, LatestRun, RestartPolicy, boolean, RestartDecision]>([
+    ['the id exists now: restarted at once, no backoff', notFound(0), POLICY, true, { kind: 'restart', restart: 1 }],
+    ['maxRestarts 0 does not block it', notFound(0), { ...POLICY, maxRestarts: 0 }, true, { kind: 'restart', restart: 1 }],
+    ['up to maxRestarts + 3', notFound(5), POLICY, true, { kind: 'restart', restart: 6 }],
+    ['past maxRestarts + 3: exhausted', notFound(6), POLICY, true, { kind: 'exhausted', restarts: 6 }],
+    ['nothing says the id exists: left alone', notFound(0), POLICY, false, { kind: 'finished' }],
+  ])('%s', (_what, latest, policy, idExists, expected) => {
+    expect(decideRestart(latest, policy, afterStop(1), { idExists })).toEqual(expected);
+  });
+
+  it('any other failure keeps its backoff and budget, whether or not the id is listed', () => {
+    expect(decideRestart(ended(0, 'FAILED'), POLICY, afterStop(1), { idExists: false })).toMatchObject({ kind: 'backoff', restart: 1 });
+    expect(decideRestart(ended(3, 'FAILED'), POLICY, afterStop(86_400), { idExists: true })).toEqual({ kind: 'exhausted', restarts: 3 });
+  });
+});
+
+describe('decideRestart: a run that failed on bad input', () => {
+  const badInput = (error: string): LatestRun => ({ ...ended(0, 'FAILED'), error });
+
+  it.each<[string, string, boolean, RestartDecision['kind']]>([
+    ['listed as unfinished: restarted with the input the sweeper builds', 'InvalidBatchPredictionInputError', true, 'backoff'],
+    ['revisited only (nothing says the id exists): left alone', 'InvalidBatchPredictionInputError', false, 'finished'],
+    ['an input that was no object, revisited only: left alone', 'RunInputNotAnObjectError', false, 'finished'],
+  ])('%s (%s)', (_what, error, idExists, expected) => {
+    expect(decideRestart(badInput(error), POLICY, afterStop(1), { idExists }).kind).toBe(expected);
+  });
+});
+
+describe('revisitWindowSeconds', () => {
+  it.each<[RestartPolicy, number]>([
+    [{ maxRestarts: 3, backoffBaseSeconds: 900 }, 3600 + 86_400],
+    [{ maxRestarts: 0, backoffBaseSeconds: 900 }, 900 + 86_400],
+    [{ maxRestarts: 10, backoffBaseSeconds: 60 }, 60 * 512 + 86_400],
+  ])('%o: %i s', (policy, expected) => {
+    expect(revisitWindowSeconds(policy)).toBe(expected);
   });
 });

@@ -281,14 +281,92 @@ describe('startRuns: sweeper restarts a run that ended before a terminal status'
     },
   );
 
-  it('a CloudTrail request never restarts and never looks for the latest run', async () => {
-    const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT);
+  it.each([
+    ['FAILED', 'MachineLearningUnavailableError'],
+    ['TIMED_OUT', undefined],
+    ['ABORTED', undefined],
+  ])('a CloudTrail request does not restart a run that ended %s (%s): that is the sweep’s to judge', async (status, error) => {
+    const starter = new FakeStarter().end('bp-1', 0, status, STOPPED_AT, error);
     const result = await startRuns(
       { source: 'cloudtrail', batchPredictionId: 'bp-1' },
       { lister: new FakeLister(), starter, restarts: POLICY, now: at(86_400) },
     );
     expect(result).toEqual({ ...NOTHING, finished: ['bp-1'] });
-    expect(starter.latestRunCalls).toBe(0);
+    expect(starter.startedNames).toEqual(['bp-1']);
+  });
+
+  it('a CloudTrail request restarts at once a run that ended NOT_FOUND: it started before Amazon ML knew the id', async () => {
+    // Prepare: an early start (a sweep's or a user's) ended NOT_FOUND one second ago.
+    const starter = new FakeStarter().end('bp-1', 0, 'FAILED', STOPPED_AT, PollerErrorName.NOT_FOUND);
+
+    // Act: CloudTrail's CreateBatchPrediction for the id arrives.
+    const result = await startRuns(
+      { source: 'cloudtrail', batchPredictionId: 'bp-1' },
+      { lister: new FakeLister(), starter, restarts: POLICY, now: at(1) },
+    );
+
+    // Assess: restart 1 now, no backoff.
+    expect(starter.startedNames).toEqual(['bp-1', 'bp-1+r1']);
+    expect(result.restarted).toEqual([
+      expect.objectContaining({ batchPredictionId: 'bp-1', restart: 1, previousError: PollerErrorName.NOT_FOUND }),
+    ]);
+  });
+
+  it.each([0, 3])(
+    'with maxRestarts %i, NOT_FOUND runs of a listed id are restarted at once, up to maxRestarts + 3',
+    async (maxRestarts) => {
+      // Prepare: every run so far ended NOT_FOUND; the listing names the id.
+      const starter = new FakeStarter();
+      const lister = new FakeLister({ PENDING: ['bp-1'] });
+      const policy = { maxRestarts, backoffBaseSeconds: 900 };
+      const restarts: number[] = [];
+      for (let sweep = 0; sweep < maxRestarts + 6; sweep++) {
+        for (const name of starter.startedNames.splice(0)) {
+          if (starter.executions.get(name)?.status === 'RUNNING') {
+            const restart = Number(/\+r(\d+)$/.exec(name)?.[1] ?? 0);
+            starter.end('bp-1', restart, 'FAILED', at(sweep * 60)().toISOString(), PollerErrorName.NOT_FOUND);
+          }
+        }
+        // Act: one sweep a minute after the last failure.
+        const result = await startRuns({ source: 'sweeper' }, { lister, starter, restarts: policy, now: at(sweep * 60 + 1) });
+        restarts.push(...result.restarted.map((r) => r.restart));
+      }
+      // Assess: no backoff, and the allowance bounds them.
+      expect(restarts).toEqual(Array.from({ length: maxRestarts + 3 }, (_, i) => i + 1));
+    },
+  );
+
+  it('a run that ended NOT_FOUND for an id nothing says exists is left alone (a typo stays one failed run)', async () => {
+    const starter = new FakeStarter().end('bp-typo', 0, 'FAILED', STOPPED_AT, PollerErrorName.NOT_FOUND);
+    const result = await startRuns({ source: 'sweeper' }, { lister: new FakeLister(), starter, restarts: POLICY, now: at(86_400) });
+    expect(result).toEqual({ ...NOTHING, finished: ['bp-typo'] });
+    expect(starter.startedNames).toEqual([]);
+  });
+
+  it('revisits a run that failed lately whatever the job’s status now (it completed meanwhile): restarted on the policy, without a first start', async () => {
+    // Prepare: the run failed; Amazon ML no longer lists the job as unfinished.
+    const starter = new FakeStarter().end('bp-done', 0, 'FAILED', STOPPED_AT, 'EventPublishError');
+    const lister = new FakeLister();
+
+    // Act: a sweep before the backoff, one after.
+    const early = await startRuns({ source: 'sweeper' }, { lister, starter, restarts: POLICY, now: at(600) });
+    const due = await startRuns({ source: 'sweeper' }, { lister, starter, restarts: POLICY, now: at(900) });
+
+    // Assess
+    expect(early.deferred).toEqual([{ batchPredictionId: 'bp-done', restart: 1, notBefore: at(900)().toISOString() }]);
+    expect(due.restarted).toEqual([
+      expect.objectContaining({ batchPredictionId: 'bp-done', restart: 1, previousError: 'EventPublishError' }),
+    ]);
+    expect(starter.startedNames).toEqual(['bp-done+r1']);
+  });
+
+  it('revisits only runs that ended within the revisit window (the last restart’s spacing and a day)', async () => {
+    // Prepare / Act
+    const starter = new FakeStarter();
+    await startRuns({ source: 'sweeper' }, { lister: new FakeLister(), starter, restarts: POLICY, now: at(0) });
+
+    // Assess: 900 s × 2^(3-1) + 1 day before now.
+    expect(starter.failedSinceCalls).toEqual([new Date(Date.parse(STOPPED_AT) - (3600 + 86_400) * 1000)]);
   });
 
   it('looks up the latest run only for ids whose start was refused, not for new or running ones', async () => {

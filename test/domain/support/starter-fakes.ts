@@ -71,6 +71,19 @@ export class FakeStarter implements RunStarter {
     return new Set(this.running);
   }
 
+  failedSinceCalls: Date[] = [];
+
+  async failedSince(since: Date): Promise<ReadonlySet<string>> {
+    this.failedSinceCalls.push(since);
+    if (this.listError !== undefined) throw this.listError;
+    const ids = new Set<string>();
+    for (const [name, execution] of this.executions) {
+      const stopped = execution.stoppedAt === undefined ? Number.NaN : Date.parse(execution.stoppedAt);
+      if (['FAILED', 'TIMED_OUT'].includes(execution.status) && stopped >= since.getTime()) ids.add(name.split('+')[0]);
+    }
+    return ids;
+  }
+
   async start(batchPredictionId: string, restart = 0): Promise<StartOutcome> {
     const name = executionNameFor(batchPredictionId, 1, restart);
     this.started.push(batchPredictionId);
