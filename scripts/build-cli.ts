@@ -158,7 +158,7 @@ export async function buildCli(outDir: string = CLI_ASSETS_DIR): Promise<{ metaf
     minifySyntax: true,
     legalComments: 'linked',
     // Two require.resolve calls esbuild cannot follow, neither reached in the bundle:
-    // dynaliteOperations (the README's operation inventory test) and interpreterJsonPathModule,
+    // dynaliteOperations (the operation inventory test) and interpreterJsonPathModule,
     // which takes the bundled path under BUNDLED_LOCAL_RUNTIME.
     logOverride: { 'require-resolve-not-external': 'silent' },
     metafile: true,

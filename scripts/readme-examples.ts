@@ -1,6 +1,6 @@
 /**
- * Rewrites the README's generated examples (the quick start's demo timeline and the two example
- * events) from a real run of the built-in demo on the local runtime:
+ * Rewrites the generated examples (README.md's demo timeline, docs/events.md's two example events)
+ * from a real run of the built-in demo on the local runtime:
  *
  *   npm run readme-examples
  *
@@ -9,20 +9,27 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_SCENARIO } from '../local/scenarios/demo-scenario';
-import { readmeExamples, withExamples } from '../local/cli/readme-examples';
+import { EXAMPLE_FILES, readmeExamples, withExamples } from '../local/cli/readme-examples';
 import { LocalRuntime } from '../local/runtime/runtime';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
-  const file = path.resolve(__dirname, '..', 'README.md');
+  const root = path.resolve(__dirname, '..');
+  const files = [...new Set(Object.values(EXAMPLE_FILES))];
   const runtime = await LocalRuntime.start(DEMO_SCENARIO);
   try {
     const result = await runtime.run();
-    const before = fs.readFileSync(file, 'utf8');
+    const before = Object.fromEntries(files.map((file) => [file, fs.readFileSync(path.join(root, file), 'utf8')]));
     const after = withExamples(before, readmeExamples(result, runtime));
-    fs.writeFileSync(file, after);
-    console.log(after === before ? 'README.md examples are up to date' : 'README.md examples rewritten from the demo run');
+    for (const file of files) {
+      if (after[file] === before[file]) {
+        console.log(`${file}: examples are up to date`);
+      } else {
+        fs.writeFileSync(path.join(root, file), after[file]);
+        console.log(`${file}: examples rewritten from the demo run`);
+      }
+    }
   } finally {
     await runtime.stop();
   }

@@ -3,9 +3,10 @@ import type { LocalRuntime, RunResult } from '../runtime/runtime';
 import { timelineLines } from './timeline';
 
 /**
- * The README's examples, generated from a real run of the built-in demo: the quick start's
- * timeline (as `npm start` prints it) and one event of each detail type. Each sits in README.md
- * between `<!-- readme-example:NAME -->` and `<!-- /readme-example:NAME -->`, as a fenced block.
+ * The documentation's examples, generated from a real run of the built-in demo: the quick start's
+ * timeline (as `npm start` prints it, in README.md) and one event of each detail type (in
+ * docs/events.md). Each sits between `<!-- readme-example:NAME -->` and
+ * `<!-- /readme-example:NAME -->`, as a fenced block.
  */
 export interface ReadmeExamples {
   readonly 'demo-timeline': string;
@@ -13,7 +14,7 @@ export interface ReadmeExamples {
   readonly 'polling-failed-event': string;
 }
 
-/** A README marker is missing, repeated or unclosed. */
+/** An example's marker is missing, repeated or unclosed. */
 export class ReadmeMarkerError extends Error {
   constructor(message: string) {
     super(message);
@@ -46,36 +47,55 @@ function fenced(language: string, body: string): string {
   return `\`\`\`${language}\n${body}\n\`\`\``;
 }
 
-/** The text between each example's markers, by name (what README.md says now). */
-export function readmeBlocks(readme: string): Record<keyof ReadmeExamples, string> {
+/** The page each example sits in (repository-relative). */
+export const EXAMPLE_FILES: Readonly<Record<keyof ReadmeExamples, string>> = {
+  'demo-timeline': 'README.md',
+  'status-change-event': 'docs/events.md',
+  'polling-failed-event': 'docs/events.md',
+};
+
+/** Pages by repository-relative path: `EXAMPLE_FILES`' values at least. */
+export type DocumentPages = Readonly<Record<string, string>>;
+
+/** The text between each example's markers, by name (what the pages say now). */
+export function readmeBlocks(pages: DocumentPages): Record<keyof ReadmeExamples, string> {
   const blocks = {} as Record<keyof ReadmeExamples, string>;
   for (const name of EXAMPLE_NAMES) {
-    const { start, end } = markerRange(readme, name);
-    blocks[name] = readme.slice(start, end).trim();
+    const text = pageOf(pages, name);
+    const { start, end } = markerRange(text, name, EXAMPLE_FILES[name]);
+    blocks[name] = text.slice(start, end).trim();
   }
   return blocks;
 }
 
-/** README.md with every example's block replaced by `examples`. */
-export function withExamples(readme: string, examples: ReadmeExamples): string {
-  let text = readme;
+/** The pages with every example's block replaced by `examples` (pages without one are kept). */
+export function withExamples(pages: DocumentPages, examples: ReadmeExamples): Record<string, string> {
+  const rewritten: Record<string, string> = { ...pages };
   for (const name of EXAMPLE_NAMES) {
-    const { start, end } = markerRange(text, name);
-    text = `${text.slice(0, start)}\n${examples[name]}\n${text.slice(end)}`;
+    const file = EXAMPLE_FILES[name];
+    const text = pageOf(rewritten, name);
+    const { start, end } = markerRange(text, name, file);
+    rewritten[file] = `${text.slice(0, start)}\n${examples[name]}\n${text.slice(end)}`;
   }
-  return text;
+  return rewritten;
 }
 
 const EXAMPLE_NAMES: readonly (keyof ReadmeExamples)[] = ['demo-timeline', 'status-change-event', 'polling-failed-event'];
 
-function markerRange(readme: string, name: string): { start: number; end: number } {
+function pageOf(pages: DocumentPages, name: keyof ReadmeExamples): string {
+  const text = pages[EXAMPLE_FILES[name]];
+  if (text === undefined) throw new ReadmeMarkerError(`${EXAMPLE_FILES[name]} is needed for the ${name} example`);
+  return text;
+}
+
+function markerRange(readme: string, name: string, file: string): { start: number; end: number } {
   const open = `<!-- readme-example:${name} -->`;
   const close = `<!-- /readme-example:${name} -->`;
   const first = readme.indexOf(open);
   if (first === -1 || readme.indexOf(open, first + 1) !== -1) {
-    throw new ReadmeMarkerError(`README.md needs exactly one ${open} before the ${name} block`);
+    throw new ReadmeMarkerError(`${file} needs exactly one ${open} before the ${name} block`);
   }
   const end = readme.indexOf(close, first);
-  if (end === -1) throw new ReadmeMarkerError(`README.md: ${open} has no ${close} after it`);
+  if (end === -1) throw new ReadmeMarkerError(`${file}: ${open} has no ${close} after it`);
   return { start: first + open.length, end };
 }

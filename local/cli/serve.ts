@@ -51,7 +51,7 @@ export async function startServeEndpoint(
 type QueryOperation = (res: ServerResponse, deployment: LocalDeployment, form: URLSearchParams, clock: SimulatedClock) => void;
 
 /**
- * The CloudFormation operations served, by `Action` (the README's operation inventory is checked
+ * The CloudFormation operations served, by `Action` (docs/local-runtime.md's operation inventory is checked
  * against its keys): the CLI finds the stack's resources from `DescribeStacks` outputs.
  */
 export const CLOUDFORMATION_OPERATIONS: Readonly<Record<string, QueryOperation>> = {

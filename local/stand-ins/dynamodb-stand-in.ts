@@ -16,7 +16,7 @@ import type { RecordedCall } from '../core/recorded-call';
 /**
  * The DynamoDB operations dynalite serves: one module per operation in its `actions` directory,
  * the table its request handler dispatches on (`validOperations` in dynalite's index.js). The
- * README's operation inventory is checked against it.
+ * docs/local-runtime.md's operation inventory is checked against it.
  */
 export function dynaliteOperations(): string[] {
   const actions = path.join(path.dirname(require.resolve('dynalite')), 'actions');

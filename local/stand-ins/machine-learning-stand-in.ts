@@ -36,7 +36,7 @@ export class MachineLearningStandIn {
     return this.served.endpoint;
   }
 
-  /** The dispatch table: every operation this stand-in serves (the README's inventory is checked against it). */
+  /** The dispatch table: every operation this stand-in serves (docs/local-runtime.md's inventory is checked against it). */
   operations(): Readonly<Record<string, Operation>> {
     return {
       GetBatchPrediction: (input) => this.getBatchPrediction(input),

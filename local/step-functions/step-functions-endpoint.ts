@@ -39,7 +39,7 @@ export function stepFunctionsListener(stepFunctions: LocalStepFunctions): Reques
 /**
  * The dispatch table: every Step Functions operation served, with the API's shapes and errors
  * (InvalidArn, StateMachineDoesNotExist, ExecutionDoesNotExist, InvalidToken, ValidationException).
- * The README's operation inventory is checked against its keys.
+ * The operation inventory in docs/local-runtime.md is checked against its keys.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_Operations.html
  */
 export function stepFunctionsOperations(stepFunctions: LocalStepFunctions): Readonly<Record<string, Operation>> {

@@ -111,7 +111,7 @@ describe('the tarball', () => {
     for (const absent of ['lib', 'lambda', 'local', 'test', 'scripts', '.ci', 'node_modules', 'tsconfig.json'])
       expect(top).not.toContain(absent);
     expect(top.filter((f) => f.endsWith('.tgz'))).toEqual([]);
-    for (const present of ['dist', 'assets', 'schemas', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'])
+    for (const present of ['dist', 'assets', 'schemas', 'docs', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'])
       expect(top).toContain(present);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The README's "Served operations" tables against the stand-ins' dispatch tables: every operation
+ * docs/local-runtime.md's "Served operations" tables against the stand-ins' dispatch tables: every operation
  * marked served is in its service's table, every operation a stand-in dispatches is marked served,
  * and no "not served" row names one it dispatches. So the inventory cannot drift from the code.
  */
@@ -13,18 +13,18 @@ import { stepFunctionsOperations } from '../../local/step-functions/step-functio
 import { LocalStepFunctions } from '../../local/step-functions/step-functions';
 import { VirtualClock } from '../../local/core/virtual-clock';
 
-const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+const PAGE = fs.readFileSync(path.join(__dirname, '../../docs/local-runtime.md'), 'utf8');
 
-/** `#### Service` → its table rows (operation, served). */
+/** `### Service` → its table rows (operation, served), in docs/local-runtime.md's "Served operations". */
 function inventory(): Map<string, { operation: string; served: boolean }[]> {
-  const start = README.indexOf('\n### Served operations\n');
+  const start = PAGE.indexOf('\n## Served operations\n');
   expect(start).toBeGreaterThan(-1);
-  const end = README.indexOf('\n## ', start + 1);
-  const section = README.slice(start, end === -1 ? undefined : end);
+  const end = PAGE.indexOf('\n## ', start + 1);
+  const section = PAGE.slice(start, end === -1 ? undefined : end);
   const tables = new Map<string, { operation: string; served: boolean }[]>();
   let service: string | undefined;
   for (const line of section.split('\n')) {
-    const heading = /^#### (.+)$/.exec(line);
+    const heading = /^### (.+)$/.exec(line);
     if (heading !== null) {
       service = heading[1].trim();
       tables.set(service, []);
@@ -32,10 +32,10 @@ function inventory(): Map<string, { operation: string; served: boolean }[]> {
     }
     const row = /^\| `([A-Za-z]+)` \| (yes|no) \|/.exec(line);
     if (row !== null) {
-      if (service === undefined) throw new Error(`README row ${line} is under no service heading`);
+      if (service === undefined) throw new Error(`docs/local-runtime.md row ${line} is under no service heading`);
       tables.get(service)!.push({ operation: row[1], served: row[2] === 'yes' });
     } else if (line.startsWith('| `')) {
-      throw new Error(`README row not in the "| \`Operation\` | yes/no | notes |" form: ${line}`);
+      throw new Error(`docs/local-runtime.md row not in the "| \`Operation\` | yes/no | notes |" form: ${line}`);
     }
   }
   return tables;
@@ -57,7 +57,7 @@ const DISPATCHED: Readonly<Record<string, () => string[]>> = {
     keysOf(EventBridgeStandIn.prototype.operations.call(Object.create(EventBridgeStandIn.prototype) as EventBridgeStandIn)),
 };
 
-/** The service each JSON-protocol target prefix routes to, by the README heading that lists it. */
+/** The service each JSON-protocol target prefix routes to, by the docs heading that lists it. */
 const HEADING_BY_ROUTED_SERVICE: Readonly<Record<string, string>> = {
   sfn: 'Step Functions',
   dynamodb: 'DynamoDB',
@@ -65,7 +65,7 @@ const HEADING_BY_ROUTED_SERVICE: Readonly<Record<string, string>> = {
   eventbridge: 'EventBridge',
 };
 
-describe('README operation inventory', () => {
+describe('served operation inventory (docs/local-runtime.md)', () => {
   it('has one table per served service: CloudFormation and every service the endpoint routes to', () => {
     const routed = Object.values(SERVICE_BY_TARGET_PREFIX).map((service) => HEADING_BY_ROUTED_SERVICE[service]);
     expect(routed).not.toContain(undefined);
