@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import { createServer } from 'node:http';
 import { type ParseArgsConfig, parseArgs as parseArgv } from 'node:util';
 import { DEMO_SCENARIO } from '../scenarios/demo-scenario';
-import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
+import { parseEventPattern } from '../core/event-pattern-compiler';
+import { matchesEventPattern } from '../core/event-pattern-matcher';
+import { type EventPattern, EventPatternError } from '../core/event-pattern-model';
 import { LocalRuntime, type LocalRuntimeOptions, type RunResult } from '../runtime/runtime';
 import { type Scenario, ScenarioError, parseScenario } from '../scenarios/scenario';
 import {

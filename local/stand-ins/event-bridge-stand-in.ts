@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readReferencePath } from '../core/reference-path';
 import { ServiceError } from '../core/service-error';
 import { type Operation, StandInEndpoint, awsJsonListener } from './aws-json-server';
-import { type EventPattern, EventPatternError, matchesEventPattern, parseEventPattern } from '../core/event-pattern';
+import { parseEventPattern } from '../core/event-pattern-compiler';
+import { matchesEventPattern } from '../core/event-pattern-matcher';
+import { parseJsonKeepingNumberText, withNumberText } from '../core/json-number-text';
+import { type EventPattern, EventPatternError } from '../core/event-pattern-model';
 import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../template/deployment';
 import type { FaultPlan } from '../scenarios/faults';
 import type { RecordedCall } from '../core/recorded-call';
@@ -230,12 +233,15 @@ export class EventBridgeStandIn {
       resources: Array.isArray(entry.Resources) ? (entry.Resources as string[]) : [],
       detail: detail as Record<string, unknown>,
     };
+    // Matched with the detail's numbers as event-ruler reads them (their text, where a double
+    // would change them); delivered as parsed.
+    const asMatched = { ...envelope, detail: withNumberText(entry.Detail, detail) };
     const matched = [...this.busRules.values()].filter(
       (rule) =>
         rule.eventBusName === eventBusName &&
         rule.state !== 'DISABLED' &&
         rule.pattern !== undefined &&
-        matchesEventPattern(rule.pattern, envelope),
+        matchesEventPattern(rule.pattern, asMatched),
     );
     const deliveries = matched.flatMap((rule) =>
       rule.targets.map((target) => ({
@@ -420,7 +426,8 @@ export function testEventPattern(input: Record<string, unknown>): { Result: bool
   const pattern = patternOrError(input.EventPattern);
   let event: unknown;
   try {
-    event = JSON.parse(input.Event);
+    // Numbers kept as their text where a double would change them, as event-ruler reads events.
+    event = parseJsonKeepingNumberText(input.Event);
   } catch {
     throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
   }

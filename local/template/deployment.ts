@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { App } from 'aws-cdk-lib';
-import { buildApp } from '../../bin/app';
 import { LOCAL_HANDLER_METADATA } from '../../lib/contract/handlers';
-import { type EventPattern, validateEventPattern } from '../core/event-pattern';
+import { packageRoot } from '../../lib/contract/package-root';
+import { validateEventPattern } from '../core/event-pattern-compiler';
+import type { EventPattern } from '../core/event-pattern-model';
 import { type ResolveContext, arnOf, physicalIdOf, resolveIntrinsics, resolveStateMachineDefinition } from './intrinsics';
 
 /** A rule target as the template defines it. */
@@ -130,38 +128,8 @@ interface CfnResource {
   Metadata?: Record<string, unknown>;
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, '../..');
-
-/**
- * Synthesizes the app in-process exactly as `cdk synth` does (same `buildApp`, same `cdk.json`
- * context), with bundling skipped, in a fake account and region.
- *
- * @param context extra context, e.g. `{ pollInterval: 30 }`
- */
-export function synthesizeTemplate(context: Record<string, unknown> = {}): { template: Record<string, unknown>; stackName: string } {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  const previous = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  process.env.CDK_DEFAULT_ACCOUNT = LOCAL_ACCOUNT;
-  process.env.CDK_DEFAULT_REGION = LOCAL_REGION;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpp-synth-'));
-  try {
-    // Bundling is skipped: the local runtime runs the handler's TypeScript source in-process.
-    const app = new App({ outdir, context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] } });
-    const { stack } = buildApp(app);
-    const assembly = app.synth();
-    return { template: assembly.getStackByName(stack.stackName).template as Record<string, unknown>, stackName: stack.stackName };
-  } finally {
-    restoreEnv('CDK_DEFAULT_ACCOUNT', previous.account);
-    restoreEnv('CDK_DEFAULT_REGION', previous.region);
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** Synthesizes the app and reads the deployment out of its template. */
-export function synthesizeDeployment(context: Record<string, unknown> = {}): LocalDeployment {
-  const { template, stackName } = synthesizeTemplate(context);
-  return deploymentFromTemplate(template, stackName);
-}
+/** Where handler entries named by the template's metadata are resolved from (a clone's sources). */
+const PROJECT_ROOT = packageRoot(__dirname);
 
 /** Reads a deployment out of a synthesized template. */
 export function deploymentFromTemplate(template: Record<string, unknown>, stackName: string): LocalDeployment {
@@ -300,11 +268,6 @@ export function deploymentFromTemplate(template: Record<string, unknown>, stackN
     queues,
     outputs,
   };
-}
-
-function restoreEnv(key: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[key];
-  else process.env[key] = value;
 }
 
 /** The execution role and the logging and tracing settings of a state machine, resolved where they can be. */

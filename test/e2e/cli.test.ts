@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DetailType } from '../../lib/contract';
 import { DEFAULT_SERVE_PORT, UsageError, main, parseArgs } from '../../local/cli/cli';
-import { EventPatternError } from '../../local/core/event-pattern';
+import { EventPatternError } from '../../local/core/event-pattern-model';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 let dir: string;

@@ -12,8 +12,8 @@ import {
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
 import { servedTimeline } from '../../local/cli/cli';
-import { synthesizeDeployment } from '../../local/template/deployment';
-import { parseEventPattern } from '../../local/core/event-pattern';
+import { synthesizeDeployment } from '../../local/template/synthesis';
+import { parseEventPattern } from '../../local/core/event-pattern-compiler';
 import { LocalRuntime } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 import { startServeEndpoint } from '../../local/cli/serve';

@@ -6,13 +6,13 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../bin/app';
+import { buildApp } from '../../lib/app';
 import { LOCAL_HANDLER_METADATA, STARTER_ASYNC_RETRY_ATTEMPTS } from '../../lib/batch-prediction-poller';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { ALL_STATUSES, DEFAULT_SWEEP_MINUTES, EnvVar, PollerMetric, SERVICE_NAME, type StarterRequest } from '../../lib/contract';
-import { EVENT_SCHEMAS } from '../../lib/events/schemas';
-import * as starterHandlerModule from '../../lambda/starter-handler';
-import { matchesEventPattern } from '../../local/core/event-pattern';
+import { EVENT_SCHEMAS } from '../../lib/contract/schemas';
+import * as starterHandlerModule from '../../lambda/starter/starter-handler';
+import { matchesEventPattern } from '../../local/core/event-pattern-matcher';
 import {
   TEST_ACCOUNT,
   TEST_REGION,
@@ -95,10 +95,10 @@ describe('starter function', () => {
     });
   });
 
-  it('runs lambda/starter-handler.ts, whose handler the named factory builds, bundled into the shipped asset (local runtime metadata)', () => {
+  it('runs lambda/starter/starter-handler.ts, whose handler the named factory builds, bundled into the shipped asset (local runtime metadata)', () => {
     const metadata = resourceOf(template, stack.poller.starterFunction!) as unknown as { Metadata: Record<string, unknown> };
     expect(metadata.Metadata[LOCAL_HANDLER_METADATA]).toEqual({
-      entry: 'lambda/starter-handler.ts',
+      entry: 'lambda/starter/starter-handler.ts',
       asset: 'assets/lambda/starter-handler/index.js',
       factory: 'createStarterHandler',
       constructId: 'StarterFunction',
