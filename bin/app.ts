@@ -1,23 +1,12 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
-import { MachineLearningRegionError } from '../lib/batch-prediction-poller';
-import { BatchPredictionPollerStack } from '../lib/batch-prediction-poller-stack';
-import { PollerConfigError, readPollerAppConfig } from '../lib/config';
-import { DEFAULT_STACK_NAME } from '../lib/contract';
-
 /**
- * The CDK app: context → validated config → stack. Kept as a function so tests and the local
- * runtime synthesize exactly what `cdk deploy` does.
+ * The CDK app's entry point (`cdk.json`: `npx tsx bin/app.ts`): synthesizes `buildApp`'s app and
+ * turns a configuration error into one line on stderr.
  */
-export function buildApp(app: App = new App()): { app: App; stack: BatchPredictionPollerStack } {
-  const config = readPollerAppConfig((key) => app.node.tryGetContext(key));
-  const stack = new BatchPredictionPollerStack(app, DEFAULT_STACK_NAME, {
-    config,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-    description: 'Polls Amazon ML batch predictions and publishes status changes to EventBridge',
-  });
-  return { app, stack };
-}
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../lib/app';
+import { MachineLearningRegionError } from '../lib/batch-prediction-poller';
+import { PollerConfigError } from '../lib/config';
 
 if (require.main === module) {
   try {

@@ -9,7 +9,7 @@ import {
 import type { BatchPredictionPollerProps } from './poller/props';
 import { PollerConfigError } from './poller/settings-error';
 import { type SettingNaming, validateEventBusName, validatePollerProps } from './poller/validation';
-import { PollInterval, pollIntervalProblems } from './poll-interval';
+import { PollInterval, pollIntervalProblems } from './poller/poll-interval';
 
 export { PollerConfigError };
 

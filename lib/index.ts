@@ -14,5 +14,5 @@ export { LambdaAssetsMissingError } from './poller/lambda-assets';
 export { BatchPredictionPollerStack } from './batch-prediction-poller-stack';
 export type { BatchPredictionPollerStackProps } from './batch-prediction-poller-stack';
 export type { PollerAppConfig } from './config';
-export { PollInterval } from './poll-interval';
-export type { AdaptivePollIntervalOptions } from './poll-interval';
+export { PollInterval } from './poller/poll-interval';
+export type { AdaptivePollIntervalOptions } from './poller/poll-interval';

@@ -7,7 +7,7 @@
  *   by `cli.js` to run `watch`, `history` or `list`;
  * - `simulate.js`: the local runtime with the handlers (bin/bundle/simulate.ts), required by
  *   `cli.js` only for `simulate` and `serve`, so that `--help` does not load it;
- * - `template.json`: the stack synthesized now from bin/app.ts's app with default settings, the
+ * - `template.json`: the stack synthesized now from lib/app.ts's app with default settings, the
  *   definition `simulate` runs where aws-cdk-lib is not installed;
  *
  * The build fails if anything that must not be loaded at run time (aws-cdk-lib, constructs, tsx,
@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Metafile, type Plugin, build } from 'esbuild';
-import { synthesizeTemplate } from '../local/template/deployment';
+import { synthesizeTemplate } from '../local/template/synthesis';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Where the bundles go. */
@@ -41,7 +41,7 @@ const STUB_NAMESPACE = 'bpp-unavailable';
 /**
  * Modules the bundled local runtime reaches in code it never runs, replaced by stubs whose exports
  * throw a named error if it ever does (each with the names its importers use):
- * - aws-cdk-lib and bin/app.ts, reached by `synthesizeTemplate` only: the bundle runs the template
+ * - aws-cdk-lib and lib/app.ts, reached by `synthesizeTemplate` (local/template/synthesis.ts) only: the bundle runs the template
  *   synthesized at build time;
  * - `level` (classic-level, a native LevelDB binding), reached by dynalite only for an on-disk
  *   store (its `path` option): the DynamoDB stand-in uses dynalite's in-memory store, memory-level,
@@ -51,7 +51,7 @@ const STUB_NAMESPACE = 'bpp-unavailable';
  */
 const STUBS: readonly { readonly filter: RegExp; readonly exports: readonly string[] }[] = [
   { filter: /^aws-cdk-lib$/, exports: ['App'] },
-  { filter: /\/bin\/app$/, exports: ['buildApp'] },
+  { filter: /\/lib\/app$/, exports: ['buildApp'] },
   { filter: /^level$/, exports: ['Level'] },
 ];
 

@@ -13,15 +13,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { HANDLER_SOURCES, type HandlerEntry } from '../lib/contract/handlers';
 
 /** The repository root (this file lives in `scripts/`). */
 const ROOT = path.resolve(__dirname, '..');
 
-/** The handler entries under `lambda/`, each bundled into `assets/lambda/<entry>/index.js`. */
-export const LAMBDA_ENTRIES = ['poll-handler', 'report-failure-handler', 'starter-handler'] as const;
+/** The handler entries (sources in `HANDLER_SOURCES`), each bundled into `assets/lambda/<entry>/index.js`. */
+export const LAMBDA_ENTRIES = Object.keys(HANDLER_SOURCES) as HandlerEntry[];
 
 /** One of {@link LAMBDA_ENTRIES}. */
-export type LambdaEntry = (typeof LAMBDA_ENTRIES)[number];
+export type LambdaEntry = HandlerEntry;
 
 /** Where the bundles go, relative to the package root (the construct reads them from there). */
 export const LAMBDA_ASSETS_DIR = path.join('assets', 'lambda');
@@ -70,7 +71,7 @@ export const SDK_RUNTIME_ALIASES: Readonly<Record<string, string>> = {
  */
 export function lambdaBuildOptions(entry: LambdaEntry, outfile: string): BuildOptions {
   return {
-    entryPoints: [path.join(ROOT, 'lambda', `${entry}.ts`)],
+    entryPoints: [path.join(ROOT, HANDLER_SOURCES[entry])],
     outfile,
     absWorkingDir: ROOT,
     bundle: true,

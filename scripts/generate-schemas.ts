@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT_SCHEMAS } from '../lib/events/schemas';
+import { EVENT_SCHEMAS } from '../lib/contract/schemas';
 
 /** Writes `schemas/<name>.json` from `lib/contract/schemas.ts`, the one source of truth. */
 export function renderSchemaFiles(): Map<string, string> {

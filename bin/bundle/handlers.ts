@@ -10,9 +10,9 @@ import type { FunctionDefinition } from '../../local/template/deployment';
 
 /** A handler entry's base name (as the template's handler metadata names it, without `.ts`) → its module. */
 const HANDLER_MODULES: Readonly<Record<string, () => Record<string, unknown>>> = {
-  'poll-handler': () => require('../../lambda/poll-handler'),
-  'report-failure-handler': () => require('../../lambda/report-failure-handler'),
-  'starter-handler': () => require('../../lambda/starter-handler'),
+  'poll-handler': () => require('../../lambda/poll/poll-handler'),
+  'report-failure-handler': () => require('../../lambda/report-failure/report-failure-handler'),
+  'starter-handler': () => require('../../lambda/starter/starter-handler'),
 };
 
 /** The template names a handler entry the bundle does not carry: the template and the bundle are from different builds. */

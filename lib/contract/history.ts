@@ -5,11 +5,11 @@
  *
  * @packageDocumentation
  */
-import type { BatchPredictionSnapshot, BatchPredictionStatus, MessageTruncation } from '../events';
+import type { BatchPredictionSnapshot, BatchPredictionStatus, MessageTruncation } from './events';
 
 /**
  * One history item: a transition of one run, and whether its event went out. The poll handler's
- * record adds the exact `PutEvents` entry it publishes (`TransitionRecord` in `lambda/ports.ts`);
+ * record adds the exact `PutEvents` entry it publishes (`TransitionRecord` in `lambda/shared/ports.ts`);
  * readers need only these fields.
  */
 export interface HistoryItem {

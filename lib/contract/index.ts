@@ -15,14 +15,16 @@
  * re-exports this module): `handlers.ts` (template metadata naming each function's handler) and
  * `runs.ts` (execution naming, finding and restarting runs).
  *
- * Subscribers code against `lib/events` instead, which this module re-exports for the wiring's own
- * convenience. Nothing here imports `aws-cdk-lib`, `constructs` or `@aws-sdk/*` (the layering test
+ * The subscribers' part (`events.ts`, `schemas.ts`, `snapshot-fields.ts`: what the poller publishes)
+ * is what the package's `./events` entry (`lib/events/index.ts`) re-exports. Nothing here imports `aws-cdk-lib`, `constructs` or `@aws-sdk/*` (the layering test
  * pins it), so that it bundles into the Lambda for free.
  *
  * @packageDocumentation
  */
 
-export * from '../events';
+export * from './events';
+export * from './schemas';
+export * from './snapshot-fields';
 export * from './defaults';
 export * from './environment';
 export * from './errors';

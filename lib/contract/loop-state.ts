@@ -1,5 +1,5 @@
 /** What the state machine carries between polls, and what the starter function is invoked with. */
-import type { BatchPredictionStatus } from '../events';
+import type { BatchPredictionStatus } from './events';
 
 /**
  * The loop state the state machine carries between polls (and across continue-as-new

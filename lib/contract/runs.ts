@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { BATCH_PREDICTION_ID_PATTERN } from '../events';
+import { BATCH_PREDICTION_ID_PATTERN } from './events';
 
 /** Suffix separator of hand-over executions; `+` is allowed in execution names but not in ids. */
 const GENERATION_SEPARATOR = '+g';

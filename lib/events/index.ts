@@ -9,6 +9,6 @@
  * @packageDocumentation
  */
 
-export * from './events';
-export * from './schemas';
-export * from './snapshot-fields';
+export * from '../contract/events';
+export * from '../contract/schemas';
+export * from '../contract/snapshot-fields';

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { AlertTopicTarget } from '../alert-topic-target';
+import { AlertTopicTarget } from './alert-topic-target';
 import { BatchPredictionStatus, DetailType } from '../contract';
 import { serviceOfThisAccount } from './encryption-key';
 

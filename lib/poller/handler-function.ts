@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { LOCAL_HANDLER_METADATA } from '../contract/handlers';
+import { HANDLER_SOURCES, type HandlerEntry, LOCAL_HANDLER_METADATA } from '../contract/handlers';
 import { LAMBDA_ASSETS_DIR, lambdaAssetDir } from './lambda-assets';
 
 export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from '../contract/handlers';
@@ -14,10 +14,10 @@ export interface HandlerFunctionSpec {
   /** Construct id of the function; its log group is `<id>Logs` and its role `<id>Role`. */
   readonly id: string;
   /**
-   * The handler entry, e.g. `poll-handler`: its source is `lambda/<entry>.ts`, its bundle (built by
-   * `npm run build:lambda`, shipped in the package) `assets/lambda/<entry>/index.js`.
+   * The handler entry, e.g. `poll-handler`: its source is `HANDLER_SOURCES[entry]`, its bundle
+   * (built by `npm run build:lambda`, shipped in the package) `assets/lambda/<entry>/index.js`.
    */
-  readonly entry: string;
+  readonly entry: HandlerEntry;
   /** The factory the entry builds its `handler` export with (one of {@link HANDLER_FACTORY}). */
   readonly factory: string;
   readonly environment: Record<string, string>;
@@ -65,7 +65,7 @@ export function handlerFunction(
   // alone: the entry module, the bundle built from it (relative to the package root), the factory
   // its `handler` export is built with, and the construct id (scenario faults name a function by it).
   (fn.node.defaultChild as lambda.CfnFunction).addMetadata(LOCAL_HANDLER_METADATA, {
-    entry: `lambda/${entry}.ts`,
+    entry: HANDLER_SOURCES[entry],
     asset: `${LAMBDA_ASSETS_DIR}/${entry}/index.js`,
     factory,
     constructId: id,

@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/** The package's name in its `package.json`: how {@link packageRoot} recognizes it. */
-export const PACKAGE_NAME = 'batch-prediction-poller';
+import { PackageRootNotFoundError, packageRoot as findPackageRoot } from '../contract/package-root';
 
 /** Where `npm run build:lambda` writes the handler bundles, relative to the package root. */
 export const LAMBDA_ASSETS_DIR = 'assets/lambda';
@@ -21,21 +19,17 @@ export class LambdaAssetsMissingError extends Error {
 }
 
 /**
- * The directory of the nearest `package.json` named {@link PACKAGE_NAME} at or above `from`. The
- * sources run from `lib/` (tests, the repository's own `cdk synth`) and from `dist/` when installed,
- * so a fixed `__dirname` depth would be wrong in one of the two.
+ * The package's root, from the sources (`lib/`, tests and the repository's own `cdk synth`) or the
+ * build (`dist/`, installed). A missing root is a missing bundle to the construct's users.
+ *
+ * @throws LambdaAssetsMissingError when no package.json of the package is above `from`
  */
 export function packageRoot(from: string = __dirname): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
-      } catch {
-        // An unreadable package.json is not ours: keep walking up.
-      }
-    }
-    if (path.dirname(dir) === dir) throw new LambdaAssetsMissingError(`no package.json named ${PACKAGE_NAME} at or above ${from}`);
+  try {
+    return findPackageRoot(from);
+  } catch (error) {
+    if (error instanceof PackageRootNotFoundError) throw new LambdaAssetsMissingError(error.message);
+    throw error;
   }
 }
 

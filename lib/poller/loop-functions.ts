@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { EnvVar } from '../contract';
-import type { PollInterval } from '../poll-interval';
+import type { PollInterval } from './poll-interval';
 import { HANDLER_FACTORY, handlerFunction } from './handler-function';
 
 /** What {@link loopFunctions} needs. */

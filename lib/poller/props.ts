@@ -11,7 +11,7 @@ import {
   DEFAULT_SWEEP_MINUTES,
   MAX_AUTOMATIC_RESTARTS,
 } from '../contract';
-import { PollInterval } from '../poll-interval';
+import { PollInterval } from './poll-interval';
 
 /**
  * The default of each {@link BatchPredictionPollerProps} prop that has one (each `@default` names

@@ -1,6 +1,6 @@
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import type { Construct } from 'constructs';
-import { EVENT_SCHEMAS } from '../events/schemas';
+import { EVENT_SCHEMAS } from '../contract/schemas';
 
 /**
  * An EventBridge schema registry (`SchemaRegistry` in `scope`) holding the JSON Schema (draft-04) of

@@ -27,8 +27,9 @@ export function buildBundles(): Bundles {
   const lambda = require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda');
   const nodejs = require('aws-cdk-lib/aws-lambda-nodejs') as typeof import('aws-cdk-lib/aws-lambda-nodejs');
   const cxapi = require('aws-cdk-lib/cx-api') as typeof import('aws-cdk-lib/cx-api');
-  const { buildApp } = require('../../bin/app') as typeof import('../../bin/app');
-  const { LOCAL_HANDLER_METADATA } = require('../../lib/contract/handlers') as typeof import('../../lib/contract/handlers');
+  const { buildApp } = require('../../lib/app') as typeof import('../../lib/app');
+  const { HANDLER_SOURCES, LOCAL_HANDLER_METADATA } =
+    require('../../lib/contract/handlers') as typeof import('../../lib/contract/handlers');
   const dirs: string[] = [];
   const tempDir = (prefix: string) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -85,7 +86,7 @@ export function buildBundles(): Bundles {
       env: { account: env.CDK_DEFAULT_ACCOUNT, region: env.CDK_DEFAULT_REGION },
     });
     new nodejs.NodejsFunction(baselineStack, 'Baseline', {
-      entry: path.join(ROOT, 'lambda', 'poll-handler.ts'),
+      entry: path.join(ROOT, HANDLER_SOURCES['poll-handler']),
       handler: 'handler',
       runtime: new lambda.Runtime(runtimeName, lambda.RuntimeFamily.NODEJS),
       architecture: lambda.Architecture.ARM_64,

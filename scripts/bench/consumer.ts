@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { HANDLER_SOURCES } from '../../lib/contract/handlers';
 import { LAMBDA_ENTRIES, SDK_RUNTIME_ALIASES } from '../build-lambda';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -186,8 +187,9 @@ export function measureConsumer(synthRuns = 3, log: (line: string) => void = () 
         ...stack,
         "const lambda = require('aws-cdk-lib/aws-lambda');",
         "const { NodejsFunction } = require('aws-cdk-lib/aws-lambda-nodejs');",
+        `const sources = ${JSON.stringify(Object.fromEntries(LAMBDA_ENTRIES.map((entry) => [entry, path.join(ROOT, HANDLER_SOURCES[entry])])))};`,
         `for (const entry of ${JSON.stringify(LAMBDA_ENTRIES)}) new NodejsFunction(stack, 'Bundled-' + entry, {`,
-        `  entry: ${JSON.stringify(path.join(ROOT, 'lambda'))} + '/' + entry + '.ts', handler: 'handler',`,
+        "  entry: sources[entry], handler: 'handler',",
         `  projectRoot: ${JSON.stringify(ROOT)}, depsLockFilePath: ${JSON.stringify(path.join(ROOT, 'package-lock.json'))},`,
         '  runtime: lambda.Runtime.NODEJS_24_X, architecture: lambda.Architecture.ARM_64,',
         `  bundling: ${JSON.stringify(bundling)},`,

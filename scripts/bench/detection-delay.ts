@@ -2,7 +2,7 @@
  * Detection delay: how long after a status change the poller observed it, per status-change event,
  * checked against the bound the poll-interval policy promises.
  */
-import { detectionDelayBoundSeconds } from '../../lambda/domain/poll-interval';
+import { detectionDelayBoundSeconds } from '../../lambda/shared/domain/poll-interval';
 import { DetailType, type PollIntervalPolicy } from '../../lib/contract';
 import type { TimelineEntry } from './scenarios';
 

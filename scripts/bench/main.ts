@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   // 2. The reference mix under both policies, in two workers at once.
   log('synthesizing the default (adaptive) and the fixed 30 s deployments');
   // Loaded only now: synthesis pulls in aws-cdk-lib, which the measures above do not need.
-  const { synthesizeDeployment } = require('../../local/template/deployment') as typeof import('../../local/template/deployment');
+  const { synthesizeDeployment } = require('../../local/template/synthesis') as typeof import('../../local/template/synthesis');
   const adaptiveDeployment = synthesizeDeployment({});
   const fixedDeployment = synthesizeDeployment({ pollInterval: FIXED_INTERVAL_SECONDS });
   log('running the reference mix (5 min … 7 days) under both policies');

@@ -7,7 +7,7 @@
  * Exit code 1 if any job lost, reordered or misrecorded a transition, or any run failed.
  */
 import fc from 'fast-check';
-import { synthesizeDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 
 import { UsageError, parseScriptArgs, wholeNumberFlag } from '../script-args';
 import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from './delivery-model';

@@ -7,9 +7,9 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { DynamoDbHistoryStore } from '../../lambda/adapters/dynamo-db-history-store';
-import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
-import type { TransitionRecord } from '../../lambda/ports';
+import { DynamoDbHistoryStore } from '../../lambda/shared/adapters/dynamo-db-history-store';
+import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../../lambda/shared/domain/errors';
+import type { TransitionRecord } from '../../lambda/shared/ports';
 
 const TABLE = 'poller-history';
 const RUN_ID = '2024-05-01T10:00:00.000Z/bp-1';

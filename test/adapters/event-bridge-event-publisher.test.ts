@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
-import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAccessDeniedError } from '../../lambda/domain/errors';
-import type { EventEntry } from '../../lambda/domain/events';
+import { EventBridgeEventPublisher } from '../../lambda/shared/adapters/event-bridge-event-publisher';
+import { EventBusNotFoundError, EventPublishError, EventRejectedError, PollerAccessDeniedError } from '../../lambda/shared/domain/errors';
+import type { EventEntry } from '../../lambda/shared/domain/events';
 
 function entry(n: number): EventEntry {
   return {

@@ -9,8 +9,8 @@ import {
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
-import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
-import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
+import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
+import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/shared/domain/errors';
 
 /** An error shaped as SDK v3 raises errors it has no modelled class for. */
 function sdkError(name: string, httpStatusCode: number | undefined, extra: Record<string, unknown> = {}): Error {

@@ -10,7 +10,7 @@ import {
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
-import { MachineLearningBatchPredictionReader } from '../../lambda/adapters/machine-learning-batch-prediction-reader';
+import { MachineLearningBatchPredictionReader } from '../../lambda/shared/adapters/machine-learning-batch-prediction-reader';
 import {
   BatchPredictionNotFoundError,
   InvalidBatchPredictionInputError,
@@ -18,7 +18,7 @@ import {
   MachineLearningUnavailableError,
   PollerAccessDeniedError,
   UnknownBatchPredictionStatusError,
-} from '../../lambda/domain/errors';
+} from '../../lambda/shared/domain/errors';
 
 /** An error shaped as SDK v3 raises errors it has no modelled class for. */
 function sdkError(name: string, httpStatusCode: number | undefined, extra: Record<string, unknown> = {}): Error {

@@ -12,13 +12,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/step-functions-run-starter';
+import { StepFunctionsRunStarter } from '../../lambda/shared/adapters/step-functions-run-starter';
 import {
   PollerAccessDeniedError,
   PollerConfigurationError,
   StepFunctionsRequestError,
   StepFunctionsUnavailableError,
-} from '../../lambda/domain/errors';
+} from '../../lambda/shared/domain/errors';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
 

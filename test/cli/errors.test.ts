@@ -8,7 +8,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { CliError, describeError, toCliError } from '../../cli/errors';
 import { createClients } from '../../cli/main';
-import { HistoryStoreRequestError, PollerAccessDeniedError } from '../../lambda/domain/errors';
+import { HistoryStoreRequestError, PollerAccessDeniedError } from '../../lambda/shared/domain/errors';
 import { REGION, cloudFormation, dynamoDb, resetMocks, restoreMocks, run, sdkError, stepFunctions } from './support';
 
 const COMMANDS = [['watch', 'bp-1'], ['history', 'bp-1'], ['list']];

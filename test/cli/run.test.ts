@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { HELP } from '../../cli/args';
 import { UnknownHandlerEntryError, loadBundledHandlerModule } from '../../bin/bundle/handlers';
 import { ShippedTemplateError, TEMPLATE_FILE, shippedDeployment } from '../../bin/bundle/simulate';
-import { PackageRootNotFoundError, findPackage, packageVersion } from '../../cli/package-info';
+import { packageVersion } from '../../cli/package-info';
+import { PackageRootNotFoundError, findPackage } from '../../lib/contract/package-root';
 import { type CommandLoaders, LOCAL_HELP, localRuntimeArgs, run } from '../../cli/run';
-import { synthesizeTemplate } from '../../local/template/deployment';
+import { synthesizeTemplate } from '../../local/template/synthesis';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

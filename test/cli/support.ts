@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { BatchPredictionStatus } from '../../lib/contract';
 import type { CliOutput } from '../../cli/commands';
 import { type MainOptions, createClients, main } from '../../cli/main';
-import type { TransitionRecord } from '../../lambda/ports';
+import type { TransitionRecord } from '../../lambda/shared/ports';
 
 export const REGION = 'eu-west-1';
 export const STACK = 'BatchPredictionPoller';

@@ -65,6 +65,9 @@ const AWS_SDK = isPackage('@aws-sdk', '@smithy');
  */
 const ALLOWED: ReadonlySet<string> = new Set<string>([]);
 
+/** What the `./events` entry ships: the subscribers' part of lib/contract (targets, without `.ts`). */
+const SUBSCRIBER_CONTRACT: readonly string[] = ['lib/contract/events', 'lib/contract/schemas', 'lib/contract/snapshot-fields'];
+
 /** A rule: its meaning, the folder it governs, what is forbidden there, and one arrow it forbids. */
 type Rule = readonly [rule: string, folder: string, forbidden: (arrow: ImportArrow) => boolean, example: ImportArrow];
 
@@ -73,13 +76,25 @@ const rules: readonly Rule[] = [
     'lib/ (the construct library) imports nothing outside lib/',
     'lib',
     outside('lib'),
-    { from: 'lib/poll-interval.ts', specifier: '../lambda/domain/poll-interval', target: 'lambda/domain/poll-interval' },
+    {
+      from: 'lib/poller/poll-interval.ts',
+      specifier: '../../lambda/shared/domain/poll-interval',
+      target: 'lambda/shared/domain/poll-interval',
+    },
   ],
   [
-    'lib/events (the subscribers’ contract) imports only its own files: no aws-cdk-lib, constructs, AWS SDK or Node built-ins',
+    'lib/events (the subscribers’ entry) re-exports only the subscribers’ contract files of lib/contract',
     'lib/events',
-    (arrow) => arrow.target === undefined || outside('lib/events')(arrow),
-    { from: 'lib/events/events.ts', specifier: 'node:crypto' },
+    (arrow) => arrow.target === undefined || !SUBSCRIBER_CONTRACT.includes(arrow.target),
+    { from: 'lib/events/index.ts', specifier: '../contract/errors', target: 'lib/contract/errors' },
+  ],
+  [
+    'the subscribers’ contract files import only each other: no aws-cdk-lib, constructs, AWS SDK or Node built-ins',
+    'lib/contract',
+    (arrow) =>
+      SUBSCRIBER_CONTRACT.includes(arrow.from.replace(/\.ts$/, '')) &&
+      (arrow.target === undefined || !SUBSCRIBER_CONTRACT.includes(arrow.target)),
+    { from: 'lib/contract/events.ts', specifier: 'node:crypto' },
   ],
   [
     'lib/contract (the wiring contract) bundles into the Lambda: no aws-cdk-lib, constructs or AWS SDK',
@@ -88,16 +103,16 @@ const rules: readonly Rule[] = [
     { from: 'lib/contract/runs.ts', specifier: '@aws-sdk/client-sfn' },
   ],
   [
-    'lambda/domain (the pure core) imports no AWS SDK and no aws-cdk-lib',
-    'lambda/domain',
+    'lambda/shared/domain (the pure core) imports no AWS SDK and no aws-cdk-lib',
+    'lambda/shared/domain',
     (arrow) => AWS_SDK(arrow) || AWS_CDK(arrow),
-    { from: 'lambda/domain/snapshot.ts', specifier: '@aws-sdk/client-machine-learning' },
+    { from: 'lambda/shared/domain/snapshot.ts', specifier: '@aws-sdk/client-machine-learning' },
   ],
   [
     'cli/ (the operator CLI) imports nothing from lambda/ or local/',
     'cli',
     into('lambda', 'local'),
-    { from: 'cli/history-reader.ts', specifier: '../lambda/ports', target: 'lambda/ports' },
+    { from: 'cli/history-reader.ts', specifier: '../lambda/shared/ports', target: 'lambda/shared/ports' },
   ],
   [
     'local/ (the local runtime) reads the construct through the template and lib/contract, not the construct module',

@@ -1,5 +1,5 @@
-import * as identifiers from '../../lambda/domain/identifiers';
-import * as restarts from '../../lambda/domain/restarts';
+import * as identifiers from '../../lambda/shared/domain/identifiers';
+import * as restarts from '../../lambda/shared/domain/restarts';
 import * as runs from '../../lib/contract/runs';
 import { type ExecutionDescription, findLatestRun } from '../../lib/contract/runs';
 

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { renderSchemaFiles } from '../../scripts/generate-schemas';
 import { DetailType } from '../../lib/contract';
-import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/events/schemas';
-import { synthesizeDeployment } from '../../local/template/deployment';
+import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/contract/schemas';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 

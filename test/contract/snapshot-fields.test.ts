@@ -1,11 +1,11 @@
 import type { GetBatchPredictionOutput } from '@aws-sdk/client-machine-learning';
 import { BATCH_PREDICTION_FIELDS, SNAPSHOT_FIELD_NAMES, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/events';
-import { toSnapshot } from '../../lambda/domain/snapshot';
+import { toSnapshot } from '../../lambda/shared/domain/snapshot';
 import { TIMELINE_FIELDS } from '../../local/scenarios/scenario';
 
 /**
  * The compile-time half: every field the SDK's `GetBatchPrediction` answer has is in the one field
- * list (a new SDK field fails `tsc` here until it is added to `lib/events/snapshot-fields.ts`).
+ * list (a new SDK field fails `tsc` here until it is added to `lib/contract/snapshot-fields.ts`).
  */
 type ListedApiName = (typeof BATCH_PREDICTION_FIELDS)[keyof typeof BATCH_PREDICTION_FIELDS]['apiName'];
 type UnlistedSdkField = Exclude<keyof GetBatchPredictionOutput, ListedApiName | '$metadata'>;
@@ -14,7 +14,7 @@ const everySdkFieldListed: [UnlistedSdkField] extends [never] ? true : UnlistedS
 const snapshotSchemaProperties = (STATUS_CHANGE_EVENT_SCHEMA as { properties: { detail: { properties: Record<string, unknown> } } })
   .properties.detail.properties.batchPrediction as { properties: Record<string, unknown> };
 
-describe('the GetBatchPrediction field list (lib/events/snapshot-fields.ts)', () => {
+describe('the GetBatchPrediction field list (lib/contract/snapshot-fields.ts)', () => {
   it('covers every field of the SDK answer (checked by tsc)', () => {
     expect(everySdkFieldListed).toBe(true);
   });

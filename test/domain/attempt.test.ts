@@ -1,4 +1,4 @@
-import { mayFollowFailedAttempt } from '../../lambda/domain/attempt';
+import { mayFollowFailedAttempt } from '../../lambda/shared/domain/attempt';
 
 describe('mayFollowFailedAttempt', () => {
   it.each<[string, unknown, boolean]>([

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { type BatchPredictionSnapshot, DetailType } from '../../lib/contract';
-import { PUT_EVENTS_ENTRY_LIMIT_BYTES, fitSnapshotToEvent, putEventsEntrySize } from '../../lambda/domain/event-size';
-import { type EventEntry, type EventTarget, buildStatusChangeDetail, statusChangeEntryOf, toEventEntry } from '../../lambda/domain/events';
+import { PUT_EVENTS_ENTRY_LIMIT_BYTES, fitSnapshotToEvent, putEventsEntrySize } from '../../lambda/shared/domain/event-size';
+import {
+  type EventEntry,
+  type EventTarget,
+  buildStatusChangeDetail,
+  statusChangeEntryOf,
+  toEventEntry,
+} from '../../lambda/shared/domain/events';
 
 const RUN_ID = '2024-05-01T10:00:00.000Z/bp-1';
 const OBSERVED_AT = '2024-05-01T10:05:00.000Z';

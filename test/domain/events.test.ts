@@ -12,8 +12,8 @@ import {
   buildStatusChangeDetail,
   failureReasonOf,
   toEventEntry,
-} from '../../lambda/domain/events';
-import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
+} from '../../lambda/shared/domain/events';
+import { pollingFailedEventId, statusChangeEventId } from '../../lambda/shared/domain/identifiers';
 
 const RUN_ID = '2024-05-01T10:00:00.000Z/bp-1';
 const OBSERVED_AT = '2024-05-01T10:05:00.000Z';

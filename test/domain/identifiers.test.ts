@@ -10,7 +10,7 @@ import {
   pollingFailedEventId,
   runIdFor,
   statusChangeEventId,
-} from '../../lambda/domain/identifiers';
+} from '../../lambda/shared/domain/identifiers';
 
 /** RFC 4122 layout with version nibble 5 and the 10xx variant. */
 const UUID_V5_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,59 +1,21 @@
 /**
- * The poll use case and the failure report, run against in-memory fakes of the ports. The fakes
- * keep the ports' semantics (conditional write, outbox flag), so crash-and-retry can be replayed.
+ * The poll use case, run against in-memory fakes of the ports. The fakes keep the ports' semantics
+ * (conditional write, outbox flag), so crash-and-retry can be replayed.
  */
-import {
-  type BatchPredictionStatus,
-  DetailType,
-  type PollState,
-  PollerErrorName,
-  type PollingFailedDetail,
-  type StatusChangeDetail,
-} from '../../lib/contract';
+import { type BatchPredictionStatus, DetailType, type PollState, PollerErrorName, type StatusChangeDetail } from '../../lib/contract';
 import {
   BatchPredictionNotFoundError,
   EventPublishError,
   InvalidBatchPredictionInputError,
   PollingDeadlineExceededError,
-} from '../../lambda/domain/errors';
-import { PUT_EVENTS_ENTRY_LIMIT_BYTES, putEventsEntrySize } from '../../lambda/domain/event-size';
-import { statusChangeEntryOf } from '../../lambda/domain/events';
-import { pollingFailedEventId, statusChangeEventId } from '../../lambda/domain/identifiers';
-import { type PollOutcome, pollBatchPrediction } from '../../lambda/poll-batch-prediction';
+} from '../../lambda/shared/domain/errors';
+import { statusChangeEntryOf } from '../../lambda/shared/domain/events';
+import { statusChangeEventId } from '../../lambda/shared/domain/identifiers';
+import { pollBatchPrediction } from '../../lambda/poll/poll-batch-prediction';
 import { transitionKeyOf } from '../../lib/contract';
-import type { AttemptContext, ExecutionContext } from '../../lambda/ports';
-import { type ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-polling-failure';
-import { type FakePollDependencies, RecordingSink, START_TIME, TARGET, executionFor, fakePollDependencies } from './support/fakes';
-
-const ID = 'bp-1';
-const EXECUTION = executionFor(ID);
-const RUN_ID = `${START_TIME}/${ID}`;
-const ARN = 'arn:aws:machinelearning:us-east-1:123456789012:batchprediction/bp-1';
-
-function poll(deps: FakePollDependencies, state: unknown, execution: ExecutionContext = EXECUTION): Promise<PollOutcome> {
-  return pollBatchPrediction({ state, execution }, deps);
-}
-
-function detailsOf(deps: FakePollDependencies): StatusChangeDetail[] {
-  return deps.sink.published.map((entry) => JSON.parse(entry.Detail) as StatusChangeDetail);
-}
-
-/** Polls `status` once, advancing the clock first, and returns the next state. */
-/** Poll 1 sees PENDING; poll 2, 30 s later, records INPROGRESS and fails to publish it. */
-async function inProgressRecordedButNotPublished(deps: FakePollDependencies): Promise<PollState> {
-  const afterFirst = (await poll(deps, { batchPredictionId: ID })).state;
-  deps.clock.advanceSeconds(30);
-  deps.source.status = 'INPROGRESS';
-  deps.sink.failNext(1);
-  await expect(poll(deps, afterFirst)).rejects.toBeInstanceOf(EventPublishError);
-  return afterFirst;
-}
-
-async function pollAfter(deps: FakePollDependencies, seconds: number, state: unknown, status: BatchPredictionStatus): Promise<PollState> {
-  deps.clock.advanceSeconds(seconds);
-  deps.source.status = status;
-  return (await poll(deps, state)).state;
-}
+import type { AttemptContext, ExecutionContext } from '../../lambda/shared/ports';
+import { START_TIME, TARGET, executionFor, fakePollDependencies } from './support/fakes';
+import { ARN, EXECUTION, ID, RUN_ID, detailsOf, inProgressRecordedButNotPublished, poll, pollAfter } from './support/poll-helpers';
 
 describe('pollBatchPrediction', () => {
   it('publishes null → PENDING as transition 1 on the first poll', async () => {
@@ -534,87 +496,6 @@ describe('pollBatchPrediction', () => {
   });
 });
 
-describe('pollBatchPrediction across runs: the outbox', () => {
-  const RESTART: ExecutionContext = { id: 'exec-r1', name: `${ID}+r1`, startTime: '2024-05-01T11:00:00.000Z' };
-  const RESTART_RUN_ID = `${RESTART.startTime}/${ID}+r1`;
-
-  it("a run's first poll publishes what earlier runs recorded and could not send, oldest first, then its own transition", async () => {
-    // Prepare: run 1 records PENDING, then INPROGRESS, and fails to publish INPROGRESS (PutEvents denied, not retried).
-    const deps = fakePollDependencies();
-    await inProgressRecordedButNotPublished(deps);
-    expect(deps.history.all().map((r) => [r.runId, r.status, r.published])).toEqual([
-      [RUN_ID, 'PENDING', true],
-      [RUN_ID, 'INPROGRESS', false],
-    ]);
-
-    // Act: the restart (a new run) polls after the job completed.
-    deps.clock.advanceSeconds(3600);
-    deps.source.status = 'COMPLETED';
-    const { state } = await poll(deps, { batchPredictionId: ID }, RESTART);
-
-    // Assess: run 1's INPROGRESS went out (its own eventId), then the restart's first observation.
-    expect(detailsOf(deps).map((d) => [d.runId, d.sequence, d.previousStatus, d.status, d.eventId])).toEqual([
-      [RUN_ID, 1, null, 'PENDING', statusChangeEventId(RUN_ID, 1, 'PENDING')],
-      [RUN_ID, 2, 'PENDING', 'INPROGRESS', statusChangeEventId(RUN_ID, 2, 'INPROGRESS')],
-      [RESTART_RUN_ID, 1, null, 'COMPLETED', statusChangeEventId(RESTART_RUN_ID, 1, 'COMPLETED')],
-    ]);
-    expect(deps.history.all().every((r) => r.published)).toBe(true);
-    expect(state).toMatchObject({ terminal: true, runId: RESTART_RUN_ID, sequence: 1 });
-  });
-
-  it('only a run’s first poll (and its retries) reads the outbox: later polls and hand-overs do not', async () => {
-    // Prepare / Act: three polls of one run, then the first poll of its generation 2.
-    const deps = fakePollDependencies({ maxPollsPerExecution: 2 });
-    let state = (await poll(deps, { batchPredictionId: ID })).state;
-    state = await pollAfter(deps, 30, state, 'PENDING');
-    expect(deps.history.unpublishedCalls).toBe(1);
-    await poll(deps, state.continuation?.input, executionFor(ID, 2));
-
-    // Assess
-    expect(deps.history.unpublishedCalls).toBe(1);
-  });
-
-  it('a run that cannot publish the outbox fails its poll before reading or recording anything of its own', async () => {
-    // Prepare: an unpublished item of run 1.
-    const deps = fakePollDependencies();
-    deps.sink.failNext(1);
-    await expect(poll(deps, { batchPredictionId: ID })).rejects.toBeInstanceOf(EventPublishError);
-    deps.sink.failNext(1);
-
-    // Act
-    await expect(poll(deps, { batchPredictionId: ID }, RESTART)).rejects.toBeInstanceOf(EventPublishError);
-
-    // Assess: still one unpublished item, none of the restart's, one read (run 1's).
-    expect(deps.history.all().map((r) => [r.runId, r.published])).toEqual([[RUN_ID, false]]);
-    expect(deps.source.requestedIds).toHaveLength(1);
-  });
-});
-
-describe('pollBatchPrediction: a FAILED job with a message longer than an event holds', () => {
-  it('stores the snapshot once, cut as the event is, and publishes an event under the PutEvents limit that says it was cut', async () => {
-    // Prepare: 300,000 bytes of message (DynamoDB takes 400 KB an item; EventBridge 256 KB an entry).
-    const deps = fakePollDependencies();
-    deps.source.status = 'FAILED';
-    deps.source.extra = { message: 'm'.repeat(300_000) };
-
-    // Act
-    await poll(deps, { batchPredictionId: ID });
-
-    // Assess: the event fits and says how the message was cut.
-    const [entry] = deps.sink.published;
-    expect(putEventsEntrySize(entry)).toBeLessThan(PUT_EVENTS_ENTRY_LIMIT_BYTES);
-    const detail = JSON.parse(entry.Detail) as StatusChangeDetail;
-    expect(detail.messageTruncation).toEqual({ originalBytes: 300_000, keptBytes: detail.batchPrediction.message?.length });
-    // The item: the snapshot once (no Detail), with the same cut: about the event's size, far under
-    // 400 KB (its JSON is a little larger than DynamoDB's count, names plus values).
-    const [item] = deps.history.all();
-    expect(item.event).not.toHaveProperty('Detail');
-    expect(item.snapshot).toEqual(detail.batchPrediction);
-    expect(item.messageTruncation).toEqual(detail.messageTruncation);
-    expect(Buffer.byteLength(JSON.stringify(item))).toBeLessThan(PUT_EVENTS_ENTRY_LIMIT_BYTES + 4_096);
-  });
-});
-
 describe('transitionKeyOf', () => {
   it.each([
     [1, `${RUN_ID}#000001`],
@@ -627,117 +508,5 @@ describe('transitionKeyOf', () => {
   it('sorts keys of one run numerically', () => {
     const keys = [10, 9, 100, 1].map((s) => transitionKeyOf(RUN_ID, s));
     expect([...keys].sort()).toEqual([1, 9, 10, 100].map((s) => transitionKeyOf(RUN_ID, s)));
-  });
-});
-
-describe('reportPollingFailure', () => {
-  const NOW = '2024-05-02T10:00:00.000Z';
-  const execution = executionFor(ID);
-
-  function report(request: Omit<ReportFailureRequest, 'execution'>) {
-    const sink = new RecordingSink();
-    const run = reportPollingFailure({ ...request, execution }, { sink, target: TARGET, now: () => new Date(NOW) });
-    return { sink, run };
-  }
-
-  it('maps BatchPredictionNotFoundError to NOT_FOUND and publishes the Lambda error message as cause', async () => {
-    // Prepare
-    const message = 'Amazon ML has no batch prediction with id "bp-1" in this account and region';
-    const cause = JSON.stringify({ errorType: 'BatchPredictionNotFoundError', errorMessage: message, trace: ['at get (reader.ts:1)'] });
-
-    // Act
-    const { sink, run } = report({ state: { batchPredictionId: ID }, failure: { Error: 'BatchPredictionNotFoundError', Cause: cause } });
-    const { result, detail } = await run;
-
-    // Assess
-    const eventId = pollingFailedEventId(execution.id, 'BatchPredictionNotFoundError');
-    expect(result).toEqual({ error: 'BatchPredictionNotFoundError', cause: message, eventId, reason: 'NOT_FOUND' });
-    expect(detail).toEqual<PollingFailedDetail>({
-      batchPredictionId: ID,
-      reason: 'NOT_FOUND',
-      error: 'BatchPredictionNotFoundError',
-      cause: message,
-      lastStatus: null,
-      runId: null,
-      observedAt: NOW,
-      eventId,
-    });
-    expect(sink.published).toEqual([
-      {
-        Source: TARGET.source,
-        DetailType: DetailType.POLLING_FAILED,
-        Detail: JSON.stringify(detail),
-        Resources: [ARN],
-        Time: NOW,
-        EventBusName: TARGET.eventBusName,
-      },
-    ]);
-    expect(sink.published[0].Detail).not.toContain('trace');
-  });
-
-  it.each<[string, unknown, string]>([
-    ['an id with a space and a slash', { batchPredictionId: 'bad id/1' }, 'bad id/1'],
-    ['a numeric id', { batchPredictionId: 42 }, ''],
-    ['no id', { batchPredictionID: ID }, ''],
-    ['input that is not an object', 'bp-1', ''],
-    ['null input', null, ''],
-    ['an id of 300 characters', { batchPredictionId: 'a'.repeat(300) }, 'a'.repeat(256)],
-  ])('maps invalid input with %s to INVALID_INPUT and empty resources', async (_label, state, reportedId) => {
-    // Act
-    const { sink, run } = report({ state, failure: { Error: 'InvalidBatchPredictionInputError', Cause: 'bad input' } });
-    const { result, detail } = await run;
-
-    // Assess
-    expect(result.reason).toBe('INVALID_INPUT');
-    expect(detail.batchPredictionId).toBe(reportedId);
-    expect(sink.published).toHaveLength(1);
-    expect(sink.published[0].Resources).toEqual([]);
-  });
-
-  it('carries the run id and last status of the loop state, dropping an unknown status', async () => {
-    const known = await report({
-      state: { batchPredictionId: ID, runId: RUN_ID, lastStatus: 'INPROGRESS' },
-      failure: { Error: 'States.Timeout', Cause: 'The execution timed out' },
-    }).run;
-    expect(known.detail).toMatchObject({ runId: RUN_ID, lastStatus: 'INPROGRESS', reason: 'TIMED_OUT', cause: 'The execution timed out' });
-
-    const unknown = await report({ state: { batchPredictionId: ID, lastStatus: 'RUNNING', runId: 7 }, failure: { Error: 'X' } }).run;
-    expect(unknown.detail).toMatchObject({ lastStatus: null, runId: null, reason: 'ERROR', cause: '' });
-  });
-
-  it.each<[string, unknown]>([
-    ['missing', undefined],
-    ['empty', ''],
-    ['not a string', 12],
-  ])('reports an error that is %s as States.Runtime', async (_label, errorName) => {
-    const { result } = await report({ state: { batchPredictionId: ID }, failure: { Error: errorName } }).run;
-    expect(result).toMatchObject({ error: 'States.Runtime', reason: 'ERROR' });
-  });
-
-  it('lets a publishing failure through', async () => {
-    const sink = new RecordingSink();
-    const failure = new EventPublishError('PutEvents failed');
-    sink.failNext(1, failure);
-    await expect(
-      reportPollingFailure(
-        { state: { batchPredictionId: ID }, failure: { Error: 'X' }, execution },
-        { sink, target: TARGET, now: () => new Date(NOW) },
-      ),
-    ).rejects.toBe(failure);
-  });
-});
-
-describe('readableCause', () => {
-  it.each<[string, unknown, string]>([
-    ['a Lambda error', JSON.stringify({ errorType: 'E', errorMessage: 'the message', trace: ['t'] }), 'the message'],
-    ['a plain Step Functions cause', 'The execution timed out', 'The execution timed out'],
-    ['JSON without errorMessage', '{"a":1}', '{"a":1}'],
-    ['JSON with a non-string errorMessage', '{"errorMessage":5}', '{"errorMessage":5}'],
-    ['a JSON string literal', '"x"', '"x"'],
-    ['JSON null', 'null', 'null'],
-    ['no cause', undefined, ''],
-    ['an object cause', { errorMessage: 'm' }, '{"errorMessage":"m"}'],
-  ])('%s', (_label, cause, expected) => {
-    expect(readableCause(cause)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract';
-import { detectionDelayBoundSeconds, nextWaitSeconds } from '../../lambda/domain/poll-interval';
+import { detectionDelayBoundSeconds, nextWaitSeconds } from '../../lambda/shared/domain/poll-interval';
 import { pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';
 
 const DEFAULT = DEFAULT_POLL_INTERVAL_POLICY; // adaptive, 30 s initial, 300 s max, 10 % jitter

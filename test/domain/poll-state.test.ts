@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { PollerErrorName } from '../../lib/contract';
-import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from '../../lambda/domain/errors';
-import { parsePollStateInput, validateBatchPredictionId } from '../../lambda/domain/poll-state';
+import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from '../../lambda/shared/domain/errors';
+import { parsePollStateInput, validateBatchPredictionId } from '../../lambda/shared/domain/poll-state';
 
 /** Runs `act`, expects it to throw the poller's invalid-input error, and returns that error. */
 function invalidInputErrorOf(act: () => unknown): InvalidBatchPredictionInputError {

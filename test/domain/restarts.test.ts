@@ -8,7 +8,7 @@ import {
   restartPolicyProblems,
   restartSpacingSeconds,
   revisitWindowSeconds,
-} from '../../lambda/domain/restarts';
+} from '../../lambda/shared/domain/restarts';
 
 const POLICY: RestartPolicy = { maxRestarts: 3, backoffBaseSeconds: 900 };
 const STOPPED_AT = '2024-05-01T10:00:00.000Z';

@@ -1,6 +1,6 @@
 import { type BatchPredictionSnapshot, PollerErrorName } from '../../lib/contract';
-import { UnknownBatchPredictionStatusError } from '../../lambda/domain/errors';
-import { type GetBatchPredictionAnswer, toSnapshot, withoutPresignedQuery } from '../../lambda/domain/snapshot';
+import { UnknownBatchPredictionStatusError } from '../../lambda/shared/domain/errors';
+import { type GetBatchPredictionAnswer, toSnapshot, withoutPresignedQuery } from '../../lambda/shared/domain/snapshot';
 
 const SIGNATURE = 'abcdef0123456789SIGNATURE';
 const PRESIGNED_LOG_URI = `https://bucket.s3.amazonaws.com/log.txt?X-Amz-Signature=${SIGNATURE}&X-Amz-Credential=AKIDEXAMPLE%2F20240501%2Fus-east-1%2Fs3%2Faws4_request`;

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { PollerErrorName, type StarterRequest } from '../../lib/contract';
-import { InvalidBatchPredictionInputError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/domain/errors';
-import { startRuns } from '../../lambda/start-runs';
+import {
+  InvalidBatchPredictionInputError,
+  MachineLearningUnavailableError,
+  PollerAccessDeniedError,
+} from '../../lambda/shared/domain/errors';
+import { startRuns } from '../../lambda/starter/start-runs';
 import { FakeLister, FakeStarter } from './support/starter-fakes';
 
 describe('startRuns: CloudTrail (one announced id)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ALL_STATUSES, type BatchPredictionStatus } from '../../lib/contract';
-import { type Transition, detectTransition } from '../../lambda/domain/transition';
+import { type Transition, detectTransition } from '../../lambda/shared/domain/transition';
 
 describe('detectTransition', () => {
   it.each<[string, BatchPredictionStatus | null, BatchPredictionStatus, number, Transition | undefined]>([

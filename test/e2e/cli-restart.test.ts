@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { synthesizeDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import { LocalRuntime } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 import { startServeEndpoint } from '../../local/cli/serve';

@@ -1,5 +1,6 @@
 import { DetailType, PollerErrorName } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { LocalDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import type { AsyncInvocationRecord } from '../../local/runtime/discovery';
 import type { RunResult } from '../../local/runtime/runtime';
 import { runLocally } from './support/local-run';

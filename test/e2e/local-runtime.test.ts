@@ -4,7 +4,8 @@
  * stand-ins. Each scenario gets a fresh runtime; the stack is synthesized once for the file.
  */
 import { DEFAULT_EVENT_SOURCE, DetailType, PollerErrorName, PollingFailureReason } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { LocalDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';

@@ -8,14 +8,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { BatchPredictionPoller } from '../../lib';
 import { DetailType, PollerErrorName, PollingFailureReason } from '../../lib/contract';
-import { statusChangeEventId } from '../../lambda/domain/identifiers';
-import {
-  LOCAL_ACCOUNT,
-  LOCAL_REGION,
-  type LocalDeployment,
-  deploymentFromTemplate,
-  synthesizeDeployment,
-} from '../../local/template/deployment';
+import { statusChangeEventId } from '../../lambda/shared/domain/identifiers';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalDeployment, deploymentFromTemplate } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import { historyOf, pollingFailures, runLocally, statusChanges } from './support/local-run';
 
 let deployment: LocalDeployment;

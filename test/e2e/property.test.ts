@@ -8,7 +8,8 @@
  * `npm run soak` runs the same model over 10,000 jobs.
  */
 import fc from 'fast-check';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { LocalDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 
 import {
   type DeliveryFigures,

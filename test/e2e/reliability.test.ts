@@ -12,11 +12,12 @@ import {
   PollingFailureReason,
   TRANSIENT_ERROR_NAMES,
 } from '../../lib/contract';
-import { pollingFailedEventId } from '../../lambda/domain/identifiers';
+import { pollingFailedEventId } from '../../lambda/shared/domain/identifiers';
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ServiceError } from '../../local/core/service-error';
 import { validateScenario } from '../../local/scenarios/scenario';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { LocalDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import {
   callsOf,

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_RESTARTS, DetailType } from '../../lib/contract';
-import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { LocalDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import type { LocalRuntime } from '../../local/runtime/runtime';
 import { pollingFailures, runLocally, statusChanges } from './support/local-run';
 

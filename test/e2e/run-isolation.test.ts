@@ -1,6 +1,7 @@
 import { DetailType } from '../../lib/contract';
 
-import { type LocalDeployment, synthesizeDeployment } from '../../local/template/deployment';
+import type { LocalDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import { runLocally, standardTimeline } from './support/local-run';
 
 // Two runs in one process (as tests, benchmarks and a `--serve` restart do) share only what lives

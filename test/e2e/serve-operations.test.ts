@@ -23,7 +23,7 @@ import {
   StopExecutionCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
-import { synthesizeDeployment } from '../../local/template/deployment';
+import { synthesizeDeployment } from '../../local/template/synthesis';
 import { LocalRuntime } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 import { startServeEndpoint } from '../../local/cli/serve';

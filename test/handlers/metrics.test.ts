@@ -4,11 +4,11 @@
  * a fresh copy of the handler module with them on — fresh, so the cold start is its own again.
  */
 import { PollerMetric, SERVICE_NAME } from '../../lib/contract';
-import { MachineLearningUnavailableError } from '../../lambda/domain/errors';
+import { MachineLearningUnavailableError } from '../../lambda/shared/domain/errors';
 
-type PollHandlerModule = typeof import('../../lambda/poll-handler');
+type PollHandlerModule = typeof import('../../lambda/poll/poll-handler');
 type FakesModule = typeof import('../domain/support/fakes');
-type PollUseCaseModule = typeof import('../../lambda/poll-batch-prediction');
+type PollUseCaseModule = typeof import('../../lambda/poll/poll-batch-prediction');
 
 /** The parts of an EMF document these tests read. */
 interface EmfDocument {
@@ -57,9 +57,9 @@ function freshModules(): { pollHandler: PollHandlerModule; fakes: FakesModule; u
   let loaded: { pollHandler: PollHandlerModule; fakes: FakesModule; useCase: PollUseCaseModule } | undefined;
   jest.isolateModules(() => {
     loaded = {
-      pollHandler: require('../../lambda/poll-handler') as PollHandlerModule,
+      pollHandler: require('../../lambda/poll/poll-handler') as PollHandlerModule,
       fakes: require('../domain/support/fakes') as FakesModule,
-      useCase: require('../../lambda/poll-batch-prediction') as PollUseCaseModule,
+      useCase: require('../../lambda/poll/poll-batch-prediction') as PollUseCaseModule,
     };
   });
   return loaded!;
@@ -236,7 +236,7 @@ describe('poll handler metrics (EMF on stdout)', () => {
 });
 
 describe('starter handler metrics (EMF on stdout)', () => {
-  type StarterHandlerModule = typeof import('../../lambda/starter-handler');
+  type StarterHandlerModule = typeof import('../../lambda/starter/starter-handler');
   type StarterFakesModule = typeof import('../domain/support/starter-fakes');
   const STOPPED_AT = '2024-05-01T10:00:00.000Z';
 
@@ -244,7 +244,7 @@ describe('starter handler metrics (EMF on stdout)', () => {
     let loaded: { starterHandler: StarterHandlerModule; fakes: StarterFakesModule } | undefined;
     jest.isolateModules(() => {
       loaded = {
-        starterHandler: require('../../lambda/starter-handler') as StarterHandlerModule,
+        starterHandler: require('../../lambda/starter/starter-handler') as StarterHandlerModule,
         fakes: require('../domain/support/starter-fakes') as StarterFakesModule,
       };
     });

@@ -5,18 +5,18 @@ import {
   DEFAULT_POLL_INTERVAL_POLICY,
   PollerErrorName,
 } from '../../lib/contract';
-import { MachineLearningBatchPredictionReader } from '../../lambda/adapters/machine-learning-batch-prediction-reader';
-import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
-import { DynamoDbHistoryStore } from '../../lambda/adapters/dynamo-db-history-store';
-import { readHandlerConfig } from '../../lambda/config';
+import { MachineLearningBatchPredictionReader } from '../../lambda/shared/adapters/machine-learning-batch-prediction-reader';
+import { EventBridgeEventPublisher } from '../../lambda/shared/adapters/event-bridge-event-publisher';
+import { DynamoDbHistoryStore } from '../../lambda/shared/adapters/dynamo-db-history-store';
+import { readHandlerConfig } from '../../lambda/shared/config';
 import {
   BatchPredictionNotFoundError,
   InvalidBatchPredictionInputError,
   MachineLearningUnavailableError,
   PollerConfigurationError,
-} from '../../lambda/domain/errors';
-import type { PollDependencies } from '../../lambda/poll-batch-prediction';
-import { createPollHandler, defaultPollDependencies } from '../../lambda/poll-handler';
+} from '../../lambda/shared/domain/errors';
+import type { PollDependencies } from '../../lambda/poll/poll-batch-prediction';
+import { createPollHandler, defaultPollDependencies } from '../../lambda/poll/poll-handler';
 import { START_TIME, executionFor, fakePollDependencies } from '../domain/support/fakes';
 
 const EXECUTION = executionFor('bp-1');

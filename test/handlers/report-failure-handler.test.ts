@@ -1,9 +1,9 @@
 import { DetailType, PollerErrorName } from '../../lib/contract';
-import { EventBridgeEventPublisher } from '../../lambda/adapters/event-bridge-event-publisher';
-import { EventBusNotFoundError } from '../../lambda/domain/errors';
-import { pollingFailedEventId } from '../../lambda/domain/identifiers';
-import { createReportFailureHandler, defaultReportFailureDependencies } from '../../lambda/report-failure-handler';
-import type { ReportFailureDependencies, ReportFailureRequest } from '../../lambda/report-polling-failure';
+import { EventBridgeEventPublisher } from '../../lambda/shared/adapters/event-bridge-event-publisher';
+import { EventBusNotFoundError } from '../../lambda/shared/domain/errors';
+import { pollingFailedEventId } from '../../lambda/shared/domain/identifiers';
+import { createReportFailureHandler, defaultReportFailureDependencies } from '../../lambda/report-failure/report-failure-handler';
+import type { ReportFailureDependencies, ReportFailureRequest } from '../../lambda/report-failure/report-polling-failure';
 import { RecordingSink, TARGET, executionFor } from '../domain/support/fakes';
 
 const EXECUTION = executionFor('bp-1');

@@ -1,14 +1,14 @@
 import { EnvVar, PollerErrorName } from '../../lib/contract';
-import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
-import { StepFunctionsRunStarter } from '../../lambda/adapters/step-functions-run-starter';
-import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/domain/errors';
+import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
+import { StepFunctionsRunStarter } from '../../lambda/shared/adapters/step-functions-run-starter';
+import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/shared/domain/errors';
 import {
   type StarterDependencies,
   createStarterHandler,
   defaultStarterDependencies,
   handler,
   readRestartPolicy,
-} from '../../lambda/starter-handler';
+} from '../../lambda/starter/starter-handler';
 import { FakeLister, FakeStarter } from '../domain/support/starter-fakes';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';

@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import { CONTEXT_KEYS, PollerConfigError, readPollerAppConfig } from '../../lib/config';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract';
-import { PollInterval } from '../../lib/poll-interval';
+import { PollInterval } from '../../lib/poller/poll-interval';
 import { contextFromCdkJson, thrownBy } from './synth';
 
 /** Reads the app config from a plain context object, as `app.node.tryGetContext` would. */

@@ -11,7 +11,7 @@ import { BatchPredictionPoller, type BatchPredictionPollerProps, PollerConfigErr
 import { readPollerAppConfig } from '../../lib/config';
 import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract';
 import * as pkg from '../../lib/index';
-import { PollInterval } from '../../lib/poll-interval';
+import { PollInterval } from '../../lib/poller/poll-interval';
 import { thrownBy } from './synth';
 
 const construct = (props: BatchPredictionPollerProps) => () => new BatchPredictionPoller(new Stack(new App(), 'S'), 'P', props);

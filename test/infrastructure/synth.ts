@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../bin/app';
+import { buildApp } from '../../lib/app';
 import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 

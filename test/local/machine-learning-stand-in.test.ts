@@ -3,7 +3,7 @@
  * of at most 100 (`Limit`), followed with the stand-in's opaque `NextToken`, list every match once.
  */
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import { MachineLearningBatchPredictionLister } from '../../lambda/adapters/machine-learning-batch-prediction-lister';
+import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
 import { FaultPlan } from '../../local/scenarios/faults';
 import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning-stand-in';
 import { validateScenario } from '../../local/scenarios/scenario';

@@ -8,16 +8,11 @@
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { DetailType, EnvVar } from '../../lib/contract';
-import * as pollHandlerModule from '../../lambda/poll-handler';
-import * as reportFailureHandlerModule from '../../lambda/report-failure-handler';
-import * as starterHandlerModule from '../../lambda/starter-handler';
-import {
-  LOCAL_ACCOUNT,
-  LOCAL_REGION,
-  type LocalDeployment,
-  deploymentFromTemplate,
-  synthesizeTemplate,
-} from '../../local/template/deployment';
+import * as pollHandlerModule from '../../lambda/poll/poll-handler';
+import * as reportFailureHandlerModule from '../../lambda/report-failure/report-failure-handler';
+import * as starterHandlerModule from '../../lambda/starter/starter-handler';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalDeployment, deploymentFromTemplate } from '../../local/template/deployment';
+import { synthesizeTemplate } from '../../local/template/synthesis';
 import { type ResolveContext, arnOf, resolveIntrinsics } from '../../local/template/intrinsics';
 import type { RecordedCall } from '../../local/core/recorded-call';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';

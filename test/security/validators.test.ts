@@ -13,7 +13,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { buildApp } from '../../bin/app';
+import { buildApp } from '../../lib/app';
 import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
 import { deploymentFromTemplate } from '../../local/template/deployment';
 import { TEST_ACCOUNT, TEST_REGION, contextFromCdkJson } from '../infrastructure/synth';

@@ -9,9 +9,9 @@ import {
   type PollIntervalPolicy,
   batchPredictionArn,
 } from '../../../lib/contract';
-import { EventPublishError } from '../../../lambda/domain/errors';
-import type { EventEntry, EventTarget } from '../../../lambda/domain/events';
-import type { PollDependencies } from '../../../lambda/poll-batch-prediction';
+import { EventPublishError } from '../../../lambda/shared/domain/errors';
+import type { EventEntry, EventTarget } from '../../../lambda/shared/domain/events';
+import type { PollDependencies } from '../../../lambda/poll/poll-batch-prediction';
 import type {
   BatchPredictionReader,
   EventPublisher,
@@ -19,7 +19,7 @@ import type {
   RecordOutcome,
   HistoryStore,
   TransitionRecord,
-} from '../../../lambda/ports';
+} from '../../../lambda/shared/ports';
 
 /** A source that answers with whatever status the test last scripted, or throws a scripted error. */
 export class ScriptedSource implements BatchPredictionReader {

@@ -6,10 +6,10 @@ import {
   EnvVar,
   type PollIntervalPolicy,
   batchPredictionArn,
-} from '../lib/contract';
+} from '../../lib/contract';
 import { PollerConfigurationError } from './domain/errors';
 import type { EventTarget } from './domain/events';
-import { pollIntervalPolicyProblems } from '../lib/contract/poll-interval-policy';
+import { pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';
 
 /** The handlers' settings, read once per cold start from the environment the stack sets. */
 export interface HandlerConfig {

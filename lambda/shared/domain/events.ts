@@ -8,7 +8,7 @@ import {
   PollingFailureReason,
   SNAPSHOT_FIELD_NAMES,
   type StatusChangeDetail,
-} from '../../lib/contract';
+} from '../../../lib/contract';
 import { pollingFailedEventId, statusChangeEventId } from './identifiers';
 import type { Transition } from './transition';
 

@@ -4,7 +4,7 @@ import {
   SNAPSHOT_FIELD_NAMES,
   type SnapshotFieldKind,
   isBatchPredictionStatus,
-} from '../../lib/contract';
+} from '../../../lib/contract';
 import { UnknownBatchPredictionStatusError } from './errors';
 
 type Fields = typeof BATCH_PREDICTION_FIELDS;

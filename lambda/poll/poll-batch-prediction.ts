@@ -5,17 +5,24 @@ import {
   type PollState,
   isTerminalStatus,
   transitionKeyOf,
-} from '../lib/contract';
-import { executionNameFor, parseExecutionName } from '../lib/contract/runs';
-import { mayFollowFailedAttempt } from './domain/attempt';
-import { PollingDeadlineExceededError } from './domain/errors';
-import { fitSnapshotToEvent } from './domain/event-size';
-import { type EventTarget, buildStatusChangeDetail, statusChangeEntryOf, toEventEntry } from './domain/events';
-import { jitterFractionFor, runIdFor, statusChangeEventId } from './domain/identifiers';
-import { nextWaitSeconds } from './domain/poll-interval';
-import { parsePollStateInput } from './domain/poll-state';
-import { type Transition, detectTransition } from './domain/transition';
-import type { AttemptContext, BatchPredictionReader, EventPublisher, ExecutionContext, HistoryStore, TransitionRecord } from './ports';
+} from '../../lib/contract';
+import { executionNameFor, parseExecutionName } from '../../lib/contract/runs';
+import { mayFollowFailedAttempt } from '../shared/domain/attempt';
+import { PollingDeadlineExceededError } from '../shared/domain/errors';
+import { fitSnapshotToEvent } from '../shared/domain/event-size';
+import { type EventTarget, buildStatusChangeDetail, statusChangeEntryOf, toEventEntry } from '../shared/domain/events';
+import { jitterFractionFor, runIdFor, statusChangeEventId } from '../shared/domain/identifiers';
+import { nextWaitSeconds } from '../shared/domain/poll-interval';
+import { parsePollStateInput } from '../shared/domain/poll-state';
+import { type Transition, detectTransition } from '../shared/domain/transition';
+import type {
+  AttemptContext,
+  BatchPredictionReader,
+  EventPublisher,
+  ExecutionContext,
+  HistoryStore,
+  TransitionRecord,
+} from '../shared/ports';
 
 /** What one poll needs besides its input. */
 export interface PollDependencies {

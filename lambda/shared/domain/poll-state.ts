@@ -1,4 +1,4 @@
-import { BATCH_PREDICTION_ID_PATTERN, POLL_STATE_INPUT_KEYS, type PollStateInput, isBatchPredictionStatus } from '../../lib/contract';
+import { BATCH_PREDICTION_ID_PATTERN, POLL_STATE_INPUT_KEYS, type PollStateInput, isBatchPredictionStatus } from '../../../lib/contract';
 import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from './errors';
 
 /**

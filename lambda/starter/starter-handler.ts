@@ -1,15 +1,15 @@
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { EnvVar, type StarterRequest } from '../lib/contract';
-import { MachineLearningBatchPredictionLister } from './adapters/machine-learning-batch-prediction-lister';
-import { sdkClientConfig } from './adapters/sdk-http';
-import { StepFunctionsRunStarter } from './adapters/step-functions-run-starter';
-import type { AwsClients } from './clients';
-import { PollerConfigurationError } from './domain/errors';
-import { type RestartPolicy, restartPolicyProblems } from './domain/restarts';
-import { type HandlerFactoryOptions, type LambdaHandler, withHandlerLifecycle } from './lifecycle';
-import { countRestartsExhausted, countRunRestart } from './metrics';
-import type { BatchPredictionLister, RunStarter } from './ports';
+import { EnvVar, type StarterRequest } from '../../lib/contract';
+import { MachineLearningBatchPredictionLister } from '../shared/adapters/machine-learning-batch-prediction-lister';
+import { sdkClientConfig } from '../shared/adapters/sdk-http';
+import { StepFunctionsRunStarter } from '../shared/adapters/step-functions-run-starter';
+import type { AwsClients } from '../shared/clients';
+import { PollerConfigurationError } from '../shared/domain/errors';
+import { type RestartPolicy, restartPolicyProblems } from '../shared/domain/restarts';
+import { type HandlerFactoryOptions, type LambdaHandler, withHandlerLifecycle } from '../shared/lifecycle';
+import { countRestartsExhausted, countRunRestart } from '../shared/metrics';
+import type { BatchPredictionLister, RunStarter } from '../shared/ports';
 import { DEFAULT_RESTART_POLICY, type StartRunsResult, startRuns } from './start-runs';
 
 /** What the starter needs. */

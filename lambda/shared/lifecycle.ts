@@ -15,7 +15,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { PollerMetric, SERVICE_NAME } from '../lib/contract';
+import { PollerMetric, SERVICE_NAME } from '../../lib/contract';
 
 /** The part of the Lambda context object the handlers read. */
 export type InvocationContext = Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;

@@ -1,10 +1,10 @@
 /**
  * The ports of the handlers' use cases: what they need from AWS, as interfaces the adapters in
- * `lambda/adapters/` implement and the tests fake.
+ * `lambda/shared/adapters/` implement and the tests fake.
  */
-import type { BatchPredictionSnapshot } from '../lib/contract';
-import type { HistoryItem } from '../lib/contract/history';
-import type { LatestRun } from '../lib/contract/runs';
+import type { BatchPredictionSnapshot } from '../../lib/contract';
+import type { HistoryItem } from '../../lib/contract/history';
+import type { LatestRun } from '../../lib/contract/runs';
 import type { EventEntry, StoredEventEntry } from './domain/events';
 
 /** Reads a batch prediction's current state (Amazon ML `GetBatchPrediction`). */

@@ -1,9 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EventBridgeEventPublisher } from './adapters/event-bridge-event-publisher';
-import { sdkClientConfig } from './adapters/sdk-http';
-import type { AwsClients } from './clients';
-import { type HandlerConfig, readHandlerConfig } from './config';
-import { type HandlerFactoryOptions, type LambdaHandler, taskKeysOf, withHandlerLifecycle } from './lifecycle';
+import { EventBridgeEventPublisher } from '../shared/adapters/event-bridge-event-publisher';
+import { sdkClientConfig } from '../shared/adapters/sdk-http';
+import type { AwsClients } from '../shared/clients';
+import { type HandlerConfig, readHandlerConfig } from '../shared/config';
+import { type HandlerFactoryOptions, type LambdaHandler, taskKeysOf, withHandlerLifecycle } from '../shared/lifecycle';
 import {
   type ReportFailureDependencies,
   type ReportFailureRequest,

@@ -4,9 +4,9 @@ import {
   DetailType,
   type PollingFailedDetail,
   isBatchPredictionStatus,
-} from '../lib/contract';
-import { type EventTarget, buildPollingFailedDetail, toEventEntry } from './domain/events';
-import type { EventPublisher, ExecutionContext } from './ports';
+} from '../../lib/contract';
+import { type EventTarget, buildPollingFailedDetail, toEventEntry } from '../shared/domain/events';
+import type { EventPublisher, ExecutionContext } from '../shared/ports';
 
 /** What the state machine's Catch hands the failure path. */
 export interface ReportFailureRequest {

@@ -11,7 +11,7 @@ import {
   executionArnFor,
   executionNameFor,
   findLatestRun,
-} from '../../lib/contract/runs';
+} from '../../../lib/contract/runs';
 import {
   PollerAccessDeniedError,
   PollerConfigurationError,

@@ -1,15 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import type { PollState } from '../lib/contract';
-import { DynamoDbHistoryStore } from './adapters/dynamo-db-history-store';
-import { EventBridgeEventPublisher } from './adapters/event-bridge-event-publisher';
-import { MachineLearningBatchPredictionReader } from './adapters/machine-learning-batch-prediction-reader';
-import { sdkClientConfig } from './adapters/sdk-http';
-import type { AwsClients } from './clients';
-import { type HandlerConfig, readHandlerConfig } from './config';
-import { type HandlerFactoryOptions, type LambdaHandler, taskKeysOf, withHandlerLifecycle } from './lifecycle';
-import { countPollError, countTransition } from './metrics';
+import type { PollState } from '../../lib/contract';
+import { DynamoDbHistoryStore } from '../shared/adapters/dynamo-db-history-store';
+import { EventBridgeEventPublisher } from '../shared/adapters/event-bridge-event-publisher';
+import { MachineLearningBatchPredictionReader } from '../shared/adapters/machine-learning-batch-prediction-reader';
+import { sdkClientConfig } from '../shared/adapters/sdk-http';
+import type { AwsClients } from '../shared/clients';
+import { type HandlerConfig, readHandlerConfig } from '../shared/config';
+import { type HandlerFactoryOptions, type LambdaHandler, taskKeysOf, withHandlerLifecycle } from '../shared/lifecycle';
+import { countPollError, countTransition } from '../shared/metrics';
 import { type PollDependencies, type PollRequest, pollBatchPrediction } from './poll-batch-prediction';
 
 /** The SDK clients the poll task's adapters call. */

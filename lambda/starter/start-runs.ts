@@ -1,9 +1,9 @@
-import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, PollerErrorName, type StarterRequest } from '../lib/contract';
-import { executionNameFor } from '../lib/contract/runs';
-import { InvalidBatchPredictionInputError } from './domain/errors';
-import { validateBatchPredictionId } from './domain/poll-state';
-import { type RestartPolicy, decideRestart, revisitWindowSeconds } from './domain/restarts';
-import type { BatchPredictionLister, RunStarter } from './ports';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, PollerErrorName, type StarterRequest } from '../../lib/contract';
+import { executionNameFor } from '../../lib/contract/runs';
+import { InvalidBatchPredictionInputError } from '../shared/domain/errors';
+import { validateBatchPredictionId } from '../shared/domain/poll-state';
+import { type RestartPolicy, decideRestart, revisitWindowSeconds } from '../shared/domain/restarts';
+import type { BatchPredictionLister, RunStarter } from '../shared/ports';
 
 /** A restart the sweeper started: which run, and how the run before it ended. */
 export interface StartedRestart {
