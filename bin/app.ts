@@ -5,7 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
-import { MachineLearningRegionError } from '../lib/batch-prediction-poller';
+import { MachineLearningRegionError } from '../lib/poller/validation';
 import { PollerConfigError } from '../lib/config';
 
 if (require.main === module) {

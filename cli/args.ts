@@ -5,13 +5,8 @@
 import { type ParseArgsConfig, parseArgs as parseArgTokens } from 'node:util';
 // Imports nothing that loads the SDK (stack-resources does): the bundled CLI prints help with this
 // module alone, before it loads the commands and their clients.
-import {
-  ALL_STATUSES,
-  BATCH_PREDICTION_ID_PATTERN,
-  type BatchPredictionStatus,
-  DEFAULT_STACK_NAME,
-  isBatchPredictionStatus,
-} from '../lib/contract';
+import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, type BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract/events';
+import { DEFAULT_STACK_NAME } from '../lib/contract/stack-outputs';
 import { UsageError } from './errors';
 
 /** The program's name in help texts and hints. */

@@ -6,13 +6,8 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  type BatchPredictionStatus,
-  DEFAULT_MAX_RESTARTS,
-  DEFAULT_RESTART_BACKOFF_SECONDS,
-  isBatchPredictionStatus,
-  isTerminalStatus,
-} from '../lib/contract';
+import { type BatchPredictionStatus, isBatchPredictionStatus, isTerminalStatus } from '../lib/contract/events';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS } from '../lib/contract/defaults';
 import type { HistoryItem } from '../lib/contract/history';
 import {
   type LatestRun,
@@ -37,7 +32,8 @@ import {
 } from './format';
 import { HistoryReader, type ListedItem } from './history-reader';
 import { RunReader } from './run-reader';
-import { StackOutput, type StackResources, findStackResources } from './stack-resources';
+import { StackOutput } from '../lib/contract/stack-outputs';
+import { type StackResources, findStackResources } from './stack-resources';
 
 // Part of the commands' API since before the naming rule moved to the contract.
 export { executionArnFor };

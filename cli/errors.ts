@@ -2,6 +2,7 @@
  * The CLI's errors: each one prints as a single line on stderr (message, then a hint) and sets the
  * exit code: 2 for a command-line mistake, 1 for everything else.
  */
+import { ACCESS_DENIED_ERROR_NAMES, CREDENTIAL_ERROR_NAMES, NETWORK_ERROR_CODES } from '../lib/contract/sdk-errors';
 
 /** Exit codes of the CLI. */
 export const ExitCode = {
@@ -40,27 +41,6 @@ export class UsageError extends CliError {
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
-
-/** Names SDK v3 gives to missing, malformed, unknown or expired credentials, across services. */
-const CREDENTIAL_ERROR_NAMES = new Set([
-  'CredentialsProviderError',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'IncompleteSignature',
-  'IncompleteSignatureException',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-  'TokenRefreshRequired',
-]);
-
-const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException']);
-
-/** Node's codes for an endpoint that does not answer at all. */
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 interface ErrorShape {
   name?: unknown;
@@ -130,7 +110,7 @@ export function toCliError(error: unknown, context: AwsCallContext): CliError {
     );
   }
 
-  const denied = findInChain(error, ACCESS_DENIED_NAMES);
+  const denied = findInChain(error, ACCESS_DENIED_ERROR_NAMES);
   if (denied !== undefined) {
     return new CliError(
       `${context.operation} was denied${where}: ${messageOf(denied)}`,

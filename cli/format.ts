@@ -2,7 +2,7 @@
  * Text output of the CLI: durations, the history timeline and the status list. Pure functions over
  * the views the commands build, so they are tested without any client.
  */
-import type { BatchPredictionStatus } from '../lib/contract';
+import type { BatchPredictionStatus } from '../lib/contract/events';
 
 /** Units of {@link formatDuration}, largest first. */
 const UNITS: readonly [string, number][] = [

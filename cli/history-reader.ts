@@ -6,7 +6,7 @@
  * unwrapped: the commands word them (see `errors.ts`).
  */
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { HistoryTable } from '../lib/contract';
+import { HistoryTable } from '../lib/contract/history';
 import type { HistoryItem } from '../lib/contract/history';
 
 /** The attributes `list` reads from every item (the snapshot and event stay behind). */

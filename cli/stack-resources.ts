@@ -1,9 +1,8 @@
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CliError, findInChain, toCliError } from './errors';
-import type { StackOutputName } from '../lib/contract';
+import type { StackOutputName } from '../lib/contract/stack-outputs';
 
 // From the contract (no aws-cdk-lib import), so the CLI starts fast and names what the stack does.
-export { DEFAULT_STACK_NAME, StackOutput } from '../lib/contract';
 
 /** The deployed stack as the CLI sees it. */
 export interface StackResources {

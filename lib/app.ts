@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { BatchPredictionPollerStack } from './batch-prediction-poller-stack';
 import { readPollerAppConfig } from './config';
-import { DEFAULT_STACK_NAME } from './contract';
+import { DEFAULT_STACK_NAME } from './contract/stack-outputs';
 
 /**
  * The CDK app: context → validated config → stack. Kept as a function, apart from the entry point

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { BatchPredictionPoller } from './batch-prediction-poller';
 import type { PollerAppConfig } from './config';
-import { StackOutput, type StackOutputName } from './contract';
+import { StackOutput, type StackOutputName } from './contract/stack-outputs';
 
 /** Properties of {@link BatchPredictionPollerStack}. */
 export interface BatchPredictionPollerStackProps extends StackProps {

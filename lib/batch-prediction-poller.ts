@@ -23,13 +23,6 @@ import { checkRegion, validatePollerProps } from './poller/validation';
 
 // The construct's parts live in lib/poller/, one concern per file; these re-exports keep every
 // import of this module working.
-export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from './poller/handler-function';
-export { LambdaAssetsMissingError } from './poller/lambda-assets';
-export { STARTER_ASYNC_RETRY_ATTEMPTS } from './poller/discovery';
-export * from './poller/props';
-export { MachineLearningRegionError, PROP_NAMING, validatePollerProps } from './poller/validation';
-export type { SettingNaming } from './poller/validation';
-export { PollerConfigError } from './poller/settings-error';
 
 /**
  * Polls Amazon ML batch predictions from a Step Functions Standard wait loop and turns every

@@ -1,11 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  DEFAULT_EVENT_SOURCE,
-  DEFAULT_MAX_RESTARTS,
-  DEFAULT_POLL_INTERVAL_POLICY,
-  MAX_AUTOMATIC_RESTARTS,
-  type PollIntervalPolicy,
-} from './contract';
+import { DEFAULT_EVENT_SOURCE } from './contract/events';
+import { DEFAULT_MAX_RESTARTS, MAX_AUTOMATIC_RESTARTS } from './contract/defaults';
+import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from './contract/poll-interval-policy';
 import type { BatchPredictionPollerProps } from './poller/props';
 import { PollerConfigError } from './poller/settings-error';
 import { type SettingNaming, validateEventBusName, validatePollerProps } from './poller/validation';

@@ -21,12 +21,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The files the build produced, and where the generated sources are. */
-export interface PythonPackage {
-  readonly sourceDir: string;
-  readonly artifacts: readonly string[];
-}
-
 /** Runs `command`; throws with its output when it fails. */
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env });

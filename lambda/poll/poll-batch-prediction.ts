@@ -1,11 +1,7 @@
-import {
-  DetailType,
-  type MessageTruncation,
-  type PollIntervalPolicy,
-  type PollState,
-  isTerminalStatus,
-  transitionKeyOf,
-} from '../../lib/contract';
+import { DetailType, type MessageTruncation, isTerminalStatus } from '../../lib/contract/events';
+import type { PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
+import type { PollState } from '../../lib/contract/loop-state';
+import { transitionKeyOf } from '../../lib/contract/history';
 import { executionNameFor, parseExecutionName } from '../../lib/contract/runs';
 import { mayFollowFailedAttempt } from '../shared/domain/attempt';
 import { PollingDeadlineExceededError } from '../shared/domain/errors';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import type { PollState } from '../../lib/contract';
+import type { PollState } from '../../lib/contract/loop-state';
 import { DynamoDbHistoryStore } from '../shared/adapters/dynamo-db-history-store';
 import { EventBridgeEventPublisher } from '../shared/adapters/event-bridge-event-publisher';
 import { MachineLearningBatchPredictionReader } from '../shared/adapters/machine-learning-batch-prediction-reader';

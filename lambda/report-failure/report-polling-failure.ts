@@ -4,9 +4,10 @@ import {
   DetailType,
   type PollingFailedDetail,
   isBatchPredictionStatus,
-} from '../../lib/contract';
+} from '../../lib/contract/events';
 import { type EventTarget, buildPollingFailedDetail, toEventEntry } from '../shared/domain/events';
 import type { EventPublisher, ExecutionContext } from '../shared/ports';
+import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 
 /** What the state machine's Catch hands the failure path. */
 export interface ReportFailureRequest {
@@ -42,8 +43,7 @@ export async function reportPollingFailure(
 ): Promise<{ result: ReportFailureResult; detail: PollingFailedDetail }> {
   const state = (typeof request.state === 'object' && request.state !== null ? request.state : {}) as Record<string, unknown>;
   const error = typeof request.failure.Error === 'string' && request.failure.Error !== '' ? request.failure.Error : 'States.Runtime';
-  const rawId = state.batchPredictionId;
-  const batchPredictionId = typeof rawId === 'string' ? rawId.slice(0, 256) : '';
+  const batchPredictionId = (batchPredictionIdIn(state) ?? '').slice(0, 256);
   const lastStatus: BatchPredictionStatus | null = isBatchPredictionStatus(state.lastStatus) ? state.lastStatus : null;
   const detail = buildPollingFailedDetail({
     batchPredictionId,

@@ -1,12 +1,7 @@
-import {
-  DEFAULT_EVENT_SOURCE,
-  DEFAULT_MAX_POLLS_PER_EXECUTION,
-  DEFAULT_MAX_RUN_SECONDS,
-  DEFAULT_POLL_INTERVAL_POLICY,
-  EnvVar,
-  type PollIntervalPolicy,
-  batchPredictionArn,
-} from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE, batchPredictionArn } from '../../lib/contract/events';
+import { DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RUN_SECONDS } from '../../lib/contract/defaults';
+import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
+import { EnvVar } from '../../lib/contract/environment';
 import { PollerConfigurationError } from './domain/errors';
 import type { EventTarget } from './domain/events';
 import { pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';

@@ -15,7 +15,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { PollerMetric, SERVICE_NAME } from '../../lib/contract';
+import { PollerMetric, SERVICE_NAME } from '../../lib/contract/observability';
+import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 
 /** The part of the Lambda context object the handlers read. */
 export type InvocationContext = Partial<Pick<Context, 'awsRequestId' | 'functionName'>>;
@@ -101,9 +102,8 @@ export function withHandlerLifecycle<Event, Result, Dependencies>(
 /** `batchPredictionId` and `executionId` of a state machine task's event, for its log lines. */
 export function taskKeysOf(event: unknown): Record<string, unknown> {
   const task = event as { readonly state?: unknown; readonly execution?: { readonly id?: unknown } } | null | undefined;
-  const state = (task?.state ?? {}) as Record<string, unknown>;
   return {
-    batchPredictionId: typeof state.batchPredictionId === 'string' ? state.batchPredictionId : undefined,
+    batchPredictionId: batchPredictionIdIn(task?.state),
     executionId: task?.execution?.id,
   };
 }

@@ -1,5 +1,5 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { PollerMetric } from '../../lib/contract';
+import { PollerMetric } from '../../lib/contract/observability';
 
 /** Counts one published transition under its status. */
 export function countTransition(metrics: Metrics, status: string): void {

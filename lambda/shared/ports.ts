@@ -2,7 +2,7 @@
  * The ports of the handlers' use cases: what they need from AWS, as interfaces the adapters in
  * `lambda/shared/adapters/` implement and the tests fake.
  */
-import type { BatchPredictionSnapshot } from '../../lib/contract';
+import type { BatchPredictionSnapshot } from '../../lib/contract/events';
 import type { HistoryItem } from '../../lib/contract/history';
 import type { LatestRun } from '../../lib/contract/runs';
 import type { EventEntry, StoredEventEntry } from './domain/events';

@@ -1,4 +1,6 @@
-import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, PollerErrorName, type StarterRequest } from '../../lib/contract';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS } from '../../lib/contract/defaults';
+import { PollerErrorName } from '../../lib/contract/errors';
+import type { StarterRequest } from '../../lib/contract/loop-state';
 import { executionNameFor } from '../../lib/contract/runs';
 import { InvalidBatchPredictionInputError } from '../shared/domain/errors';
 import { validateBatchPredictionId } from '../shared/domain/poll-state';

@@ -1,6 +1,7 @@
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { EnvVar, type StarterRequest } from '../../lib/contract';
+import { EnvVar } from '../../lib/contract/environment';
+import type { StarterRequest } from '../../lib/contract/loop-state';
 import { MachineLearningBatchPredictionLister } from '../shared/adapters/machine-learning-batch-prediction-lister';
 import { sdkClientConfig } from '../shared/adapters/sdk-http';
 import { StepFunctionsRunStarter } from '../shared/adapters/step-functions-run-starter';

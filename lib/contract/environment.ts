@@ -27,6 +27,3 @@ export const EnvVar = {
   /** Whole seconds restart N waits after the previous run ended, times 2^(N-1). */
   RESTART_BACKOFF_SECONDS: 'POLLER_RESTART_BACKOFF_SECONDS',
 } as const satisfies Record<string, `POLLER_${string}`>;
-
-/** One of {@link EnvVar}: the stack sets only these (besides Powertools' own `POWERTOOLS_*`). */
-export type EnvVarName = (typeof EnvVar)[keyof typeof EnvVar];

@@ -1,8 +1,8 @@
-/** Statuses, detail types, failure reasons and the `detail` types of the events (see `./index`). */
+/** Statuses, detail types, failure reasons and the `detail` types of the events (the `./events` entry re-exports them). */
 
 /**
  * Every status Amazon ML reports for a batch prediction.
- * @see ../../../shared/reference/get-batch-prediction.rst
+ * @see https://docs.aws.amazon.com/machine-learning/latest/APIReference/API_GetBatchPrediction.html
  */
 export const BatchPredictionStatus = {
   PENDING: 'PENDING',

@@ -59,3 +59,14 @@ export const POLL_STATE_INPUT_KEYS: readonly string[] = Object.keys(POLL_STATE_K
  * (`CreateBatchPrediction`), or a sweep of every PENDING and INPROGRESS batch prediction.
  */
 export type StarterRequest = { readonly source: 'cloudtrail'; readonly batchPredictionId: string } | { readonly source: 'sweeper' };
+
+/**
+ * The `batchPredictionId` a loop state, run input or event detail names, whatever else it holds
+ * (or `undefined` when it names none as a string): the one place that reads the id out of an
+ * untyped value. Whether the id is valid is `validateBatchPredictionId`'s to say.
+ */
+export function batchPredictionIdIn(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const id = (value as { readonly batchPredictionId?: unknown }).batchPredictionId;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -7,7 +7,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AlertTopicTarget } from './alert-topic-target';
-import { BatchPredictionStatus, DetailType } from '../contract';
+import { BatchPredictionStatus, DetailType } from '../contract/events';
 import { serviceOfThisAccount } from './encryption-key';
 
 /** The retry policy and dead-letter queue of every rule target of the construct. */

@@ -8,9 +8,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { EnvVar, SERVICE_NAME, type StarterRequest } from '../contract';
+import { EnvVar } from '../contract/environment';
+import { SERVICE_NAME } from '../contract/observability';
+import type { StarterRequest } from '../contract/loop-state';
 import type { TargetDelivery } from './alerting';
-import { HANDLER_FACTORY, handlerFunction } from './handler-function';
+import { HANDLER_FACTORY } from '../contract/handlers';
+import { handlerFunction } from './handler-function';
 
 /**
  * How many times Lambda retries a failed asynchronous invocation of the starter before it sends

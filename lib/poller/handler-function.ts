@@ -7,8 +7,6 @@ import type { Construct } from 'constructs';
 import { HANDLER_SOURCES, type HandlerEntry, LOCAL_HANDLER_METADATA } from '../contract/handlers';
 import { LAMBDA_ASSETS_DIR, lambdaAssetDir } from './lambda-assets';
 
-export { HANDLER_FACTORY, LOCAL_HANDLER_METADATA } from '../contract/handlers';
-
 /** One handler function of the construct: what {@link handlerFunction} builds. */
 export interface HandlerFunctionSpec {
   /** Construct id of the function; its log group is `<id>Logs` and its role `<id>Role`. */

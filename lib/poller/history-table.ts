@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { HistoryTable } from '../contract';
+import { HistoryTable } from '../contract/history';
 
 /** The history table (`HistoryTable` in `scope`): one item per transition, keys as the contract lays them out. */
 export function historyTable(scope: Construct, removalPolicy: RemovalPolicy): dynamodb.Table {

@@ -6,9 +6,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { EnvVar } from '../contract';
+import { EnvVar } from '../contract/environment';
 import type { PollInterval } from './poll-interval';
-import { HANDLER_FACTORY, handlerFunction } from './handler-function';
+import { HANDLER_FACTORY } from '../contract/handlers';
+import { handlerFunction } from './handler-function';
 
 /** What {@link loopFunctions} needs. */
 export interface LoopFunctionsOptions {

@@ -6,7 +6,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ALL_STATUSES, PollerMetric, SERVICE_NAME } from '../contract';
+import { ALL_STATUSES } from '../contract/events';
+import { PollerMetric, SERVICE_NAME } from '../contract/observability';
 
 /** What {@link pollerAlarms} and {@link pollerDashboard} watch. */
 export interface MonitoredResources {

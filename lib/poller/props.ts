@@ -2,15 +2,15 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { DEFAULT_EVENT_SOURCE } from '../contract/events';
 import {
-  DEFAULT_EVENT_SOURCE,
   DEFAULT_MAX_POLLS_PER_EXECUTION,
   DEFAULT_MAX_RESTARTS,
   DEFAULT_MAX_RUN_SECONDS,
   DEFAULT_RESTART_BACKOFF_SECONDS,
   DEFAULT_SWEEP_MINUTES,
   MAX_AUTOMATIC_RESTARTS,
-} from '../contract';
+} from '../contract/defaults';
 import { PollInterval } from './poll-interval';
 
 /**

@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RESTARTS } from '../contract';
+import { DEFAULT_EVENT_SOURCE } from '../contract/events';
+import { DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RESTARTS } from '../contract/defaults';
 import { type BatchPredictionPollerProps, PROP_LIMITS } from './props';
 import { PollerConfigError } from './settings-error';
 import { MachineLearningRegionError } from './machine-learning-region-error';

@@ -1,4 +1,4 @@
-import { DetailType } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
 import type { LocalRuntime, RunResult } from '../runtime/runtime';
 import { timelineLines } from './timeline';
 

@@ -1,4 +1,5 @@
-import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar } from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE, DetailType } from '../../lib/contract/events';
+import { EnvVar } from '../../lib/contract/environment';
 import type { LocalDeployment } from '../template/deployment';
 import type { DeliveredEvent } from '../stand-ins/event-bridge-stand-in';
 import type { LocalRuntime, RunResult } from '../runtime/runtime';

@@ -1,4 +1,4 @@
-import type { StarterRequest } from '../../lib/contract';
+import type { StarterRequest } from '../../lib/contract/loop-state';
 import type { FunctionDefinition, ScheduleDefinition } from '../template/deployment';
 import type { Delivery, EventBridgeStandIn } from '../stand-ins/event-bridge-stand-in';
 import type { FaultPlan } from '../scenarios/faults';

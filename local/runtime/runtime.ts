@@ -4,8 +4,9 @@ import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { sdkClientConfig } from '../../lambda/shared/adapters/sdk-http';
 import type { AwsClients } from '../../lambda/shared/clients';
-import { executionNameFor, executionNameForInvalidId } from '../../lambda/shared/domain/identifiers';
-import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
+import { executionNameFor } from '../../lib/contract/runs';
+import { executionNameForInvalidId } from '../../lambda/shared/domain/identifiers';
+import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract/events';
 import { HANDLER_FACTORY } from '../../lib/contract/handlers';
 import { StandInEndpoint } from '../stand-ins/aws-json-server';
 import type { FunctionDefinition, LocalDeployment } from '../template/deployment';
@@ -21,6 +22,7 @@ import { type ExecutionRecord, LocalStepFunctions } from '../step-functions/step
 import { VirtualClock, installVirtualTime } from '../core/virtual-clock';
 import { LocalDiscovery } from './discovery';
 import { stepFunctionsListener } from '../step-functions/step-functions-endpoint';
+import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 
 /** Options of {@link LocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -180,10 +182,9 @@ export class LocalRuntime {
     const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
       const instance = instanceFor(fn);
       instance.busy = true;
-      const state = (payload as { state?: { batchPredictionId?: unknown } } | null)?.state;
       const invocation: InvocationRecord = {
         functionLogicalId: fn.logicalId,
-        batchPredictionId: typeof state?.batchPredictionId === 'string' ? state.batchPredictionId : null,
+        batchPredictionId: batchPredictionIdIn((payload as { state?: unknown } | null)?.state) ?? null,
         atMs: this.clock.nowMs(),
         answersBefore: this.machineLearning.answered.length,
       };
@@ -402,8 +403,7 @@ export class LocalRuntime {
   }
 
   private summarize(e: ExecutionRecord): ExecutionSummary {
-    const input = e.input as Record<string, unknown> | null;
-    const id = input !== null && typeof input === 'object' && typeof input.batchPredictionId === 'string' ? input.batchPredictionId : null;
+    const id = batchPredictionIdIn(e.input) ?? null;
     const pollFunctions = this.deployment.functions.filter((f) => f.factory === HANDLER_FACTORY.POLL).map((f) => f.logicalId);
     return {
       name: e.name,

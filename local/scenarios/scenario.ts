@@ -1,4 +1,4 @@
-import { SNAPSHOT_FIELD_NAMES } from '../../lib/contract';
+import { SNAPSHOT_FIELD_NAMES } from '../../lib/contract/snapshot-fields';
 import type { FaultSpec } from './faults';
 
 /** A scenario file is wrong; the message is one line naming where and what. */

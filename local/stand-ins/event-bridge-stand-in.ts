@@ -9,6 +9,7 @@ import { type EventPattern, EventPatternError } from '../core/event-pattern-mode
 import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../template/deployment';
 import type { FaultPlan } from '../scenarios/faults';
 import type { RecordedCall } from '../core/recorded-call';
+import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 
 /** An event in EventBridge's envelope form. */
 export interface EventEnvelope {
@@ -461,8 +462,7 @@ function nameAfterToken(token: unknown): string {
 function idInDetail(detail: unknown): string {
   if (typeof detail !== 'string') return '';
   try {
-    const parsed = JSON.parse(detail) as Record<string, unknown>;
-    return typeof parsed.batchPredictionId === 'string' ? parsed.batchPredictionId : '';
+    return batchPredictionIdIn(JSON.parse(detail)) ?? '';
   } catch {
     return '';
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../lib/contract';
+import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../lib/contract/snapshot-fields';
 import { ServiceError } from '../core/service-error';
 import { type Operation, StandInEndpoint, awsJsonListener } from './aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';

@@ -1,8 +1,9 @@
 import { installJsonPathWithoutThrow } from './jsonpath-without-throw';
 
 /**
- * aws-local-stepfunctions 3 calls `Promise.withResolvers` (Node 22+). This project also runs on
- * Node 20, so supply it when missing.
+ * aws-local-stepfunctions 3 calls `Promise.withResolvers` (Node 22+, the package's `engines`
+ * floor). The repository's own tooling may still run on an older Node (this machine's is 20), so
+ * supply it when missing.
  */
 const PromiseWithResolvers = Promise as unknown as {
   withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };

@@ -15,6 +15,7 @@ import { type HistoryEvent, type LoggedEvent, type TaskAttempt, historyOf } from
 import type { FaultPlan } from '../scenarios/faults';
 import type { RecordedCall } from '../core/recorded-call';
 import { type VirtualClock, seededRandom } from '../core/virtual-clock';
+import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 
 /** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
 export type InvokeFunction = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
@@ -477,8 +478,8 @@ export class LocalStepFunctions {
 
 /** The batch prediction a Lambda task's payload is about (`state.batchPredictionId`), for id-scoped faults. */
 function batchPredictionIdsIn(payload: unknown): string[] {
-  const state = (payload as { state?: { batchPredictionId?: unknown } } | null)?.state;
-  return typeof state?.batchPredictionId === 'string' ? [state.batchPredictionId] : [];
+  const id = batchPredictionIdIn((payload as { state?: unknown } | null)?.state);
+  return id === undefined ? [] : [id];
 }
 
 /**

@@ -3,7 +3,8 @@
  * checked against the bound the poll-interval policy promises.
  */
 import { detectionDelayBoundSeconds } from '../../lambda/shared/domain/poll-interval';
-import { DetailType, type PollIntervalPolicy } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
+import type { PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import type { TimelineEntry } from './scenarios';
 
 /** What the issue allows on top of the policy's wait: the poll's own latency. */

@@ -24,7 +24,7 @@
  * machine was before and after. Every figure is measured in the run that prints it.
  */
 import * as os from 'node:os';
-import type { PollIntervalPolicy } from '../../lib/contract';
+import type { PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import { buildBundles } from './bundle-size';
 import { type BundleFigures, measureBundles } from './cold-init';
 import { benchCliStart } from './cli-start';

@@ -2,7 +2,7 @@
  * One simulation in a bench worker process: a scenario through one local runtime, and what it used
  * (state transitions, calls the stand-ins answered, history items, events, handler durations).
  */
-import type { PollIntervalPolicy } from '../../lib/contract';
+import type { PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import type { FunctionDefinition, LocalDeployment } from '../../local/template/deployment';
 import type { RunResult, RunTotals } from '../../local/runtime/runtime';
 import { type Usage, dynamoDbItemBytes, eventBridgeEvents, lambdaGbSeconds, readRequestUnits, writeRequestUnits } from '../pricing';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isBatchPredictionStatus, isTerminalStatus } from '../../lib/contract';
+import { isBatchPredictionStatus, isTerminalStatus } from '../../lib/contract/events';
 import type { LocalDeployment } from '../../local/template/deployment';
 import type { FaultSpec } from '../../local/scenarios/faults';
 import type { InvocationRecord, LocalRuntime, RunResult } from '../../local/runtime/runtime';

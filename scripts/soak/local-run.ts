@@ -2,7 +2,7 @@
  * Running a scenario through the local runtime and reading what it delivered: what the delivery
  * model (the property test and `npm run soak`) and the end-to-end tests share.
  */
-import { DetailType } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
 import type { LocalDeployment } from '../../local/template/deployment';
 import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';

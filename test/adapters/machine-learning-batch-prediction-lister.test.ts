@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-machine-learning';
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { PollerErrorName } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
 import { MachineLearningRequestError, MachineLearningUnavailableError, PollerAccessDeniedError } from '../../lambda/shared/domain/errors';
 

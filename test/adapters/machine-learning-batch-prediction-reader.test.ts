@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-machine-learning';
 import { type AwsCommand, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { PollerErrorName } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { MachineLearningBatchPredictionReader } from '../../lambda/shared/adapters/machine-learning-batch-prediction-reader';
 import {
   BatchPredictionNotFoundError,

@@ -11,7 +11,8 @@ import { DescribeBatchPredictionsCommand, GetBatchPredictionCommand, MachineLear
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EnvVar, PollerErrorName } from '../../lib/contract';
+import { EnvVar } from '../../lib/contract/environment';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { readHandlerConfig } from '../../lambda/shared/config';
 import { StepFunctionsUnavailableError } from '../../lambda/shared/domain/errors';
 import { defaultPollDependencies } from '../../lambda/poll/poll-handler';

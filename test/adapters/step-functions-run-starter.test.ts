@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { PollerErrorName } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { StepFunctionsRunStarter } from '../../lambda/shared/adapters/step-functions-run-starter';
 import {
   PollerAccessDeniedError,

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HELP, parseArgs, validateBatchPredictionId } from '../../cli/args';
 import { UsageError } from '../../cli/errors';
-import { DEFAULT_STACK_NAME } from '../../cli/stack-resources';
-import { ALL_STATUSES } from '../../lib/contract';
+import { DEFAULT_STACK_NAME } from '../../lib/contract/stack-outputs';
+import { ALL_STATUSES } from '../../lib/contract/events';
 import { cloudFormation, resetMocks, restoreMocks, run } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { HELP } from '../../cli/args';
-import { PollerErrorName } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { LOCAL_HELP } from '../../cli/run';
 import { main as localMain } from '../../local/cli/cli';
 

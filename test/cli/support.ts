@@ -6,7 +6,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { BatchPredictionStatus } from '../../lib/contract';
+import type { BatchPredictionStatus } from '../../lib/contract/events';
 import type { CliOutput } from '../../cli/commands';
 import { type MainOptions, createClients, main } from '../../cli/main';
 import type { TransitionRecord } from '../../lambda/shared/ports';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { renderSchemaFiles } from '../../scripts/generate-schemas';
-import { DetailType } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
 import { EVENT_SCHEMAS, POLLING_FAILED_EVENT_SCHEMA, STATUS_CHANGE_EVENT_SCHEMA } from '../../lib/contract/schemas';
 import { synthesizeDeployment } from '../../local/template/synthesis';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';

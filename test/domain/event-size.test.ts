@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type BatchPredictionSnapshot, DetailType } from '../../lib/contract';
+import { type BatchPredictionSnapshot, DetailType } from '../../lib/contract/events';
 import { PUT_EVENTS_ENTRY_LIMIT_BYTES, fitSnapshotToEvent, putEventsEntrySize } from '../../lambda/shared/domain/event-size';
 import {
   type EventEntry,

@@ -4,7 +4,7 @@ import {
   type PollingFailedDetail,
   type PollingFailureReason,
   type StatusChangeDetail,
-} from '../../lib/contract';
+} from '../../lib/contract/events';
 import {
   type EventTarget,
   type FailedRun,

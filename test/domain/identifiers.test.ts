@@ -1,11 +1,8 @@
 import fc from 'fast-check';
-import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract';
+import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract/events';
+import { batchPredictionIdOfExecutionName, executionNameFor, MAX_RESTART_NUMBER, parseExecutionName } from '../../lib/contract/runs';
 import {
-  batchPredictionIdOfExecutionName,
-  executionNameFor,
   executionNameForInvalidId,
-  MAX_RESTART_NUMBER,
-  parseExecutionName,
   jitterFractionFor,
   pollingFailedEventId,
   runIdFor,

@@ -2,7 +2,7 @@
  * The poll use case across runs (what earlier runs recorded and could not send) and with a message
  * longer than an event holds, against in-memory fakes of the ports.
  */
-import type { StatusChangeDetail } from '../../lib/contract';
+import type { StatusChangeDetail } from '../../lib/contract/events';
 import { EventPublishError } from '../../lambda/shared/domain/errors';
 import { PUT_EVENTS_ENTRY_LIMIT_BYTES, putEventsEntrySize } from '../../lambda/shared/domain/event-size';
 import { statusChangeEventId } from '../../lambda/shared/domain/identifiers';

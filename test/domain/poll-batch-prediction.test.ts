@@ -2,7 +2,9 @@
  * The poll use case, run against in-memory fakes of the ports. The fakes keep the ports' semantics
  * (conditional write, outbox flag), so crash-and-retry can be replayed.
  */
-import { type BatchPredictionStatus, DetailType, type PollState, PollerErrorName, type StatusChangeDetail } from '../../lib/contract';
+import { type BatchPredictionStatus, DetailType, type StatusChangeDetail } from '../../lib/contract/events';
+import type { PollState } from '../../lib/contract/loop-state';
+import { PollerErrorName } from '../../lib/contract/errors';
 import {
   BatchPredictionNotFoundError,
   EventPublishError,
@@ -12,7 +14,7 @@ import {
 import { statusChangeEntryOf } from '../../lambda/shared/domain/events';
 import { statusChangeEventId } from '../../lambda/shared/domain/identifiers';
 import { pollBatchPrediction } from '../../lambda/poll/poll-batch-prediction';
-import { transitionKeyOf } from '../../lib/contract';
+import { transitionKeyOf } from '../../lib/contract/history';
 import type { AttemptContext, ExecutionContext } from '../../lambda/shared/ports';
 import { START_TIME, TARGET, executionFor, fakePollDependencies } from './support/fakes';
 import { ARN, EXECUTION, ID, RUN_ID, detailsOf, inProgressRecordedButNotPublished, poll, pollAfter } from './support/poll-helpers';

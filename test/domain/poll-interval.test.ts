@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract';
+import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import { detectionDelayBoundSeconds, nextWaitSeconds } from '../../lambda/shared/domain/poll-interval';
 import { pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';
 

@@ -3,7 +3,7 @@
  * `[a-zA-Z0-9_.-]`) and no unknown key may slip through.
  */
 import fc from 'fast-check';
-import { PollerErrorName } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from '../../lambda/shared/domain/errors';
 import { parsePollStateInput, validateBatchPredictionId } from '../../lambda/shared/domain/poll-state';
 

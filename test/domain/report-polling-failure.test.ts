@@ -2,7 +2,7 @@
  * The failure report (a run that could not finish publishes Batch Prediction Polling Failed), run
  * against an in-memory event sink.
  */
-import { DetailType, type PollingFailedDetail } from '../../lib/contract';
+import { DetailType, type PollingFailedDetail } from '../../lib/contract/events';
 import { EventPublishError } from '../../lambda/shared/domain/errors';
 import { pollingFailedEventId } from '../../lambda/shared/domain/identifiers';
 import { type ReportFailureRequest, readableCause, reportPollingFailure } from '../../lambda/report-failure/report-polling-failure';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, MAX_AUTOMATIC_RESTARTS } from '../../lib/contract';
+import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_BACKOFF_SECONDS, MAX_AUTOMATIC_RESTARTS } from '../../lib/contract/defaults';
+import type { LatestRun } from '../../lib/contract/runs';
 import {
-  type LatestRun,
   type RestartDecision,
   type RestartPolicy,
   decideRestart,

@@ -1,4 +1,5 @@
-import { type BatchPredictionSnapshot, PollerErrorName } from '../../lib/contract';
+import type { BatchPredictionSnapshot } from '../../lib/contract/events';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { UnknownBatchPredictionStatusError } from '../../lambda/shared/domain/errors';
 import { type GetBatchPredictionAnswer, toSnapshot, withoutPresignedQuery } from '../../lambda/shared/domain/snapshot';
 

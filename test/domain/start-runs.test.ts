@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { PollerErrorName, type StarterRequest } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
+import type { StarterRequest } from '../../lib/contract/loop-state';
 import {
   InvalidBatchPredictionInputError,
   MachineLearningUnavailableError,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ALL_STATUSES, type BatchPredictionStatus } from '../../lib/contract';
+import { ALL_STATUSES, type BatchPredictionStatus } from '../../lib/contract/events';
 import { type Transition, detectTransition } from '../../lambda/shared/domain/transition';
 
 describe('detectTransition', () => {

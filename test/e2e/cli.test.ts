@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DetailType } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
 import { DEFAULT_SERVE_PORT, UsageError, main, parseArgs } from '../../local/cli/cli';
 import { EventPatternError } from '../../local/core/event-pattern-model';
 

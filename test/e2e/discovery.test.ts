@@ -1,4 +1,5 @@
-import { DetailType, PollerErrorName } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
+import { PollerErrorName } from '../../lib/contract/errors';
 import type { LocalDeployment } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';
 import type { AsyncInvocationRecord } from '../../local/runtime/discovery';

@@ -3,7 +3,8 @@
  * simulated time, with the real handlers talking HTTP to the Amazon ML, EventBridge and DynamoDB
  * stand-ins. Each scenario gets a fresh runtime; the stack is synthesized once for the file.
  */
-import { DEFAULT_EVENT_SOURCE, DetailType, PollerErrorName, PollingFailureReason } from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE, DetailType, PollingFailureReason } from '../../lib/contract/events';
+import { PollerErrorName } from '../../lib/contract/errors';
 import type { LocalDeployment } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';
 import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';

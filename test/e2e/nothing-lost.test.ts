@@ -7,7 +7,8 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { BatchPredictionPoller } from '../../lib';
-import { DetailType, PollerErrorName, PollingFailureReason } from '../../lib/contract';
+import { DetailType, PollingFailureReason } from '../../lib/contract/events';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { statusChangeEventId } from '../../lambda/shared/domain/identifiers';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalDeployment, deploymentFromTemplate } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';

@@ -4,14 +4,8 @@
  * without the mechanism it names: the outbox flag on the history item, the conditional write, the
  * partial-failure handling of PutEvents, the named errors and the state machine's failure path.
  */
-import {
-  DetailType,
-  LAMBDA_CRASH_ERROR_NAMES,
-  LAMBDA_SERVICE_ERROR_NAMES,
-  PollerErrorName,
-  PollingFailureReason,
-  TRANSIENT_ERROR_NAMES,
-} from '../../lib/contract';
+import { DetailType, PollingFailureReason } from '../../lib/contract/events';
+import { LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, TRANSIENT_ERROR_NAMES } from '../../lib/contract/errors';
 import { pollingFailedEventId } from '../../lambda/shared/domain/identifiers';
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ServiceError } from '../../local/core/service-error';

@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_RESTARTS, DetailType } from '../../lib/contract';
+import { DEFAULT_MAX_RESTARTS } from '../../lib/contract/defaults';
+import { DetailType } from '../../lib/contract/events';
 import type { LocalDeployment } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';
 import type { LocalRuntime } from '../../local/runtime/runtime';

@@ -1,4 +1,4 @@
-import { DetailType } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
 
 import type { LocalDeployment } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';

@@ -3,7 +3,7 @@
  * format (EMF) documents to stdout. Metrics are off in tests (test/setup-env.ts), so each test loads
  * a fresh copy of the handler module with them on — fresh, so the cold start is its own again.
  */
-import { PollerMetric, SERVICE_NAME } from '../../lib/contract';
+import { PollerMetric, SERVICE_NAME } from '../../lib/contract/observability';
 import { MachineLearningUnavailableError } from '../../lambda/shared/domain/errors';
 
 type PollHandlerModule = typeof import('../../lambda/poll/poll-handler');

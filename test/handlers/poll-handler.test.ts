@@ -1,10 +1,7 @@
-import {
-  DEFAULT_EVENT_SOURCE,
-  DEFAULT_MAX_POLLS_PER_EXECUTION,
-  DEFAULT_MAX_RUN_SECONDS,
-  DEFAULT_POLL_INTERVAL_POLICY,
-  PollerErrorName,
-} from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE } from '../../lib/contract/events';
+import { DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RUN_SECONDS } from '../../lib/contract/defaults';
+import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract/poll-interval-policy';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { MachineLearningBatchPredictionReader } from '../../lambda/shared/adapters/machine-learning-batch-prediction-reader';
 import { EventBridgeEventPublisher } from '../../lambda/shared/adapters/event-bridge-event-publisher';
 import { DynamoDbHistoryStore } from '../../lambda/shared/adapters/dynamo-db-history-store';

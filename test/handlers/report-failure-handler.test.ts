@@ -1,4 +1,5 @@
-import { DetailType, PollerErrorName } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { EventBridgeEventPublisher } from '../../lambda/shared/adapters/event-bridge-event-publisher';
 import { EventBusNotFoundError } from '../../lambda/shared/domain/errors';
 import { pollingFailedEventId } from '../../lambda/shared/domain/identifiers';

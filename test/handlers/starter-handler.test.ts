@@ -1,4 +1,5 @@
-import { EnvVar, PollerErrorName } from '../../lib/contract';
+import { EnvVar } from '../../lib/contract/environment';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
 import { StepFunctionsRunStarter } from '../../lambda/shared/adapters/step-functions-run-starter';
 import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/shared/domain/errors';

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
-import { PollerErrorName } from '../../lib/contract';
+import { PollerErrorName } from '../../lib/contract/errors';
 import { LOCAL_HANDLER_METADATA } from '../../lib/contract/handlers';
 import { LAMBDA_ENTRIES, type LambdaEntry, buildLambdaAssets } from '../../scripts/build-lambda';
 import { type SynthResult, synth } from './synth';

@@ -1,7 +1,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
+import type { BatchPredictionPollerProps } from '../../lib/poller/props';
 import { CONTEXT_KEYS, PollerConfigError, readPollerAppConfig } from '../../lib/config';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE } from '../../lib/contract/events';
+import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import { PollInterval } from '../../lib/poller/poll-interval';
 import { contextFromCdkJson, thrownBy } from './synth';
 

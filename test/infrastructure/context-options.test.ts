@@ -2,7 +2,9 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
-import { DEFAULT_EVENT_SOURCE, DetailType, EnvVar, type PollIntervalPolicy } from '../../lib/contract';
+import { DEFAULT_EVENT_SOURCE, DetailType } from '../../lib/contract/events';
+import { EnvVar } from '../../lib/contract/environment';
+import type { PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import { TEST_ACCOUNT, TEST_REGION, asArray, iamPolicyStatements, joinedString, synth } from './synth';
 
 /** Every context option the app reads that changes the template, set at once: one synthesis. */

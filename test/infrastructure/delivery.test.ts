@@ -6,7 +6,8 @@
 import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
+import type { BatchPredictionPollerProps } from '../../lib/poller/props';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString } from './synth';
 

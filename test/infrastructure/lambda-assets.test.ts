@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LambdaAssetsMissingError } from '../../lib/batch-prediction-poller';
+import { LambdaAssetsMissingError } from '../../lib/poller/lambda-assets';
 import { lambdaAssetDir, packageRoot } from '../../lib/poller/lambda-assets';
 import { thrownBy } from './synth';
 

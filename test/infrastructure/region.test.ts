@@ -5,12 +5,9 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import {
-  BatchPredictionPoller,
-  type BatchPredictionPollerProps,
-  MACHINE_LEARNING_REGIONS,
-  MachineLearningRegionError,
-} from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
+import { type BatchPredictionPollerProps, MACHINE_LEARNING_REGIONS } from '../../lib/poller/props';
+import { MachineLearningRegionError } from '../../lib/poller/validation';
 import { TEST_ACCOUNT } from './synth';
 
 const WARNING = /region is not known at synthesis time; Amazon ML runs only in us-east-1, eu-west-1/;

@@ -7,9 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { BatchPredictionPoller, type BatchPredictionPollerProps, PollerConfigError, withDefaults } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
+import { type BatchPredictionPollerProps, withDefaults } from '../../lib/poller/props';
+import { PollerConfigError } from '../../lib/poller/settings-error';
 import { readPollerAppConfig } from '../../lib/config';
-import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract';
+import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract/poll-interval-policy';
 import * as pkg from '../../lib/index';
 import { PollInterval } from '../../lib/poller/poll-interval';
 import { thrownBy } from './synth';

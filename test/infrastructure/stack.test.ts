@@ -1,22 +1,17 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type BatchPredictionPollerStack, StackOutput } from '../../lib/batch-prediction-poller-stack';
+import { BatchPredictionStatus, DEFAULT_EVENT_SOURCE, DetailType } from '../../lib/contract/events';
 import {
-  BatchPredictionStatus,
-  DEFAULT_EVENT_SOURCE,
   DEFAULT_MAX_POLLS_PER_EXECUTION,
   DEFAULT_MAX_RESTARTS,
   DEFAULT_RESTART_BACKOFF_SECONDS,
   DEFAULT_MAX_RUN_SECONDS,
-  DEFAULT_POLL_INTERVAL_POLICY,
-  DetailType,
-  EnvVar,
-  HistoryTable,
-  LAMBDA_CRASH_ERROR_NAMES,
-  LAMBDA_SERVICE_ERROR_NAMES,
-  PollerErrorName,
-  TRANSIENT_ERROR_NAMES,
-} from '../../lib/contract';
+} from '../../lib/contract/defaults';
+import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract/poll-interval-policy';
+import { EnvVar } from '../../lib/contract/environment';
+import { HistoryTable } from '../../lib/contract/history';
+import { LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, TRANSIENT_ERROR_NAMES } from '../../lib/contract/errors';
 import { type PolicyStatementJson, TEST_ACCOUNT, asArray, joinedString, synth, logicalId, arnOf, ref } from './synth';
 
 /** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */

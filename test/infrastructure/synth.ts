@@ -5,7 +5,8 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
-import { BatchPredictionPoller, type BatchPredictionPollerProps } from '../../lib/batch-prediction-poller';
+import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
+import type { BatchPredictionPollerProps } from '../../lib/poller/props';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
 
 export const TEST_ACCOUNT = '123456789012';

@@ -3,7 +3,7 @@
  * else on the bus as what it is, and the `--serve` timeline in time order whatever the order the
  * events were accepted in.
  */
-import { DetailType } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
 import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
 import { ServedTimeline, formatTimeline, pollerEventSource } from '../../local/cli/timeline';
 

@@ -7,7 +7,8 @@
  * (b) Calls the handlers must never make are denied.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { DetailType, EnvVar } from '../../lib/contract';
+import { DetailType } from '../../lib/contract/events';
+import { EnvVar } from '../../lib/contract/environment';
 import * as pollHandlerModule from '../../lambda/poll/poll-handler';
 import * as reportFailureHandlerModule from '../../lambda/report-failure/report-failure-handler';
 import * as starterHandlerModule from '../../lambda/starter/starter-handler';

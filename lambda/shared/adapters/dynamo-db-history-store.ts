@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { HistoryTable } from '../../../lib/contract';
+import { HistoryTable } from '../../../lib/contract/history';
 import { HistoryStoreRequestError, HistoryStoreUnavailableError, PollerAccessDeniedError } from '../domain/errors';
 import type { RecordOutcome, HistoryStore, TransitionRecord } from '../ports';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';

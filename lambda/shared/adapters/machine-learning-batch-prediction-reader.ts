@@ -3,7 +3,7 @@ import {
   type GetBatchPredictionCommandOutput,
   type MachineLearningClient,
 } from '@aws-sdk/client-machine-learning';
-import type { BatchPredictionSnapshot } from '../../../lib/contract';
+import type { BatchPredictionSnapshot } from '../../../lib/contract/events';
 import {
   BatchPredictionNotFoundError,
   InvalidBatchPredictionInputError,

@@ -1,20 +1,9 @@
 /**
  * Reading SDK v3 errors: the adapters turn them into the poller's named errors, and these
- * predicates decide which of those the state machine retries.
+ * predicates decide which of those the state machine retries. The names are the contract's
+ * (`lib/contract/sdk-errors.ts`), which the operator CLI reads too.
  */
-
-const THROTTLING_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottledException',
-  'LimitExceededException',
-]);
-
-const ACCESS_DENIED_NAMES = new Set(['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException', 'ExpiredTokenException']);
+import { ACCESS_DENIED_ERROR_NAMES, CREDENTIAL_ERROR_NAMES, THROTTLING_ERROR_NAMES } from '../../../lib/contract/sdk-errors';
 
 interface SdkErrorShape {
   name?: unknown;
@@ -35,7 +24,7 @@ export function isTransientSdkError(error: unknown): boolean {
   const shape = error as SdkErrorShape | undefined;
   if (shape === undefined || shape === null) return false;
   const name = sdkErrorName(error);
-  if (THROTTLING_NAMES.has(name)) return true;
+  if (THROTTLING_ERROR_NAMES.has(name)) return true;
   if (shape.$retryable || shape.$fault === 'server') return true;
   const status = shape.$metadata?.httpStatusCode;
   if (typeof status === 'number') return status >= 500 || status === 429;
@@ -43,9 +32,10 @@ export function isTransientSdkError(error: unknown): boolean {
   return typeof shape.code === 'string' || name === 'TimeoutError' || name === 'AbortError';
 }
 
-/** True when the call was refused for lack of permission or credentials. */
+/** True when the call was refused for lack of permission or credentials (neither is retried). */
 export function isAccessDeniedSdkError(error: unknown): boolean {
-  return ACCESS_DENIED_NAMES.has(sdkErrorName(error));
+  const name = sdkErrorName(error);
+  return ACCESS_DENIED_ERROR_NAMES.has(name) || CREDENTIAL_ERROR_NAMES.has(name);
 }
 
 /** A one-line description: `Name: message`. */

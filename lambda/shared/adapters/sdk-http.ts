@@ -21,8 +21,8 @@ export interface SdkHttpTimeouts {
  * The limits the handlers' clients use. An AWS API answers in well under a second; with the SDK's
  * default 3 attempts in standard retry mode a call that hangs every time fails after about
  * 3 × 4 s plus backoff (under a second), so one hung dependency fails an invocation in about 13 s,
- * well inside the 30 s function timeout (`test/adapters/sdk-http.test.ts` pins that margin
- * against the synthesized template).
+ * well inside the 30 s function timeout (`test/adapters/sdk-timeouts.test.ts` checks that every
+ * handler's client gives up at its request timeout).
  */
 export const SDK_HTTP_TIMEOUTS: SdkHttpTimeouts = { connectionTimeoutMs: 1000, requestTimeoutMs: 4000 };
 

@@ -1,4 +1,4 @@
-import { PollerErrorName } from '../../../lib/contract';
+import { PollerErrorName } from '../../../lib/contract/errors';
 
 /**
  * Base of every error the handlers throw on purpose. `name` equals the class name because Step

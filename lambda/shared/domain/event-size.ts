@@ -3,7 +3,7 @@
  * in an event, so a status change whose entry would reach `PutEvents`' limit keeps the start of the
  * message and says so ({@link MessageTruncation}). Pure.
  */
-import type { BatchPredictionSnapshot, MessageTruncation } from '../../../lib/contract';
+import type { BatchPredictionSnapshot, MessageTruncation } from '../../../lib/contract/events';
 import type { EventEntry } from './events';
 
 /**

@@ -4,11 +4,11 @@ import {
   DetailType,
   type MessageTruncation,
   type PollingFailedDetail,
-  PollerErrorName,
   PollingFailureReason,
-  SNAPSHOT_FIELD_NAMES,
   type StatusChangeDetail,
-} from '../../../lib/contract';
+} from '../../../lib/contract/events';
+import { PollerErrorName } from '../../../lib/contract/errors';
+import { SNAPSHOT_FIELD_NAMES } from '../../../lib/contract/snapshot-fields';
 import { pollingFailedEventId, statusChangeEventId } from './identifiers';
 import type { Transition } from './transition';
 

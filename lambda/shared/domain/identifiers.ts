@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 
 // The execution-naming rule is shared with the operator CLI and the local runtime, so it lives in
 // the contract; re-exported so that the domain's users keep one import for every id.
-export { MAX_RESTART_NUMBER, batchPredictionIdOfExecutionName, executionNameFor, parseExecutionName } from '../../../lib/contract/runs';
-export type { ExecutionNameParts } from '../../../lib/contract/runs';
 
 /**
  * Formats 16 bytes of a SHA-256 digest as a UUID (version nibble 5, RFC 4122 variant) so ids look

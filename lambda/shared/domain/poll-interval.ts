@@ -1,4 +1,4 @@
-import type { PollIntervalPolicy } from '../../../lib/contract';
+import type { PollIntervalPolicy } from '../../../lib/contract/poll-interval-policy';
 
 /** Step Functions Wait states take whole seconds. */
 const MIN_WAIT_SECONDS = 1;

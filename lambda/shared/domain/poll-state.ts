@@ -1,4 +1,5 @@
-import { BATCH_PREDICTION_ID_PATTERN, POLL_STATE_INPUT_KEYS, type PollStateInput, isBatchPredictionStatus } from '../../../lib/contract';
+import { BATCH_PREDICTION_ID_PATTERN, isBatchPredictionStatus } from '../../../lib/contract/events';
+import { POLL_STATE_INPUT_KEYS, type PollStateInput } from '../../../lib/contract/loop-state';
 import { InvalidBatchPredictionInputError, RunInputNotAnObjectError } from './errors';
 
 /**

@@ -2,13 +2,12 @@
  * When the sweeper restarts a run that ended before its batch prediction reached a terminal status.
  * Pure: the adapter finds the latest run, this decides, the use case acts.
  */
-import { MAX_AUTOMATIC_RESTARTS, PollerErrorName } from '../../../lib/contract';
+import { MAX_AUTOMATIC_RESTARTS } from '../../../lib/contract/defaults';
+import { PollerErrorName } from '../../../lib/contract/errors';
 import { AUTOMATIC_RESTART_STATUSES, type LatestRun, MAX_RESTART_NUMBER } from '../../../lib/contract/runs';
 
 // The run shape and the restart statuses are shared with the operator CLI (`watch --restart`), so
 // they live in the contract; re-exported for the domain's users.
-export { AUTOMATIC_RESTART_STATUSES, RESTARTABLE_EXECUTION_STATUSES } from '../../../lib/contract/runs';
-export type { LatestRun } from '../../../lib/contract/runs';
 
 /** How many automatic restarts, and how far apart. */
 export interface RestartPolicy {

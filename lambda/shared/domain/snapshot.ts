@@ -1,10 +1,5 @@
-import {
-  BATCH_PREDICTION_FIELDS,
-  type BatchPredictionSnapshot,
-  SNAPSHOT_FIELD_NAMES,
-  type SnapshotFieldKind,
-  isBatchPredictionStatus,
-} from '../../../lib/contract';
+import { BATCH_PREDICTION_FIELDS, SNAPSHOT_FIELD_NAMES, type SnapshotFieldKind } from '../../../lib/contract/snapshot-fields';
+import { type BatchPredictionSnapshot, isBatchPredictionStatus } from '../../../lib/contract/events';
 import { UnknownBatchPredictionStatusError } from './errors';
 
 type Fields = typeof BATCH_PREDICTION_FIELDS;

@@ -1,4 +1,4 @@
-import type { BatchPredictionStatus } from '../../../lib/contract';
+import type { BatchPredictionStatus } from '../../../lib/contract/events';
 
 /** A change of status the poller observed. */
 export interface Transition {

@@ -6,9 +6,9 @@ import {
   type BatchPredictionSnapshot,
   type BatchPredictionStatus,
   DEFAULT_EVENT_SOURCE,
-  type PollIntervalPolicy,
   batchPredictionArn,
-} from '../../../lib/contract';
+} from '../../../lib/contract/events';
+import type { PollIntervalPolicy } from '../../../lib/contract/poll-interval-policy';
 import { EventPublishError } from '../../../lambda/shared/domain/errors';
 import type { EventEntry, EventTarget } from '../../../lambda/shared/domain/events';
 import type { PollDependencies } from '../../../lambda/poll/poll-batch-prediction';

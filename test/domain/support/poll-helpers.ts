@@ -1,5 +1,6 @@
 /** What the poll use case's tests share: the run they poll and the steps they repeat. */
-import type { BatchPredictionStatus, PollState, StatusChangeDetail } from '../../../lib/contract';
+import type { BatchPredictionStatus, StatusChangeDetail } from '../../../lib/contract/events';
+import type { PollState } from '../../../lib/contract/loop-state';
 import { type PollOutcome, pollBatchPrediction } from '../../../lambda/poll/poll-batch-prediction';
 import { EventPublishError } from '../../../lambda/shared/domain/errors';
 import type { ExecutionContext } from '../../../lambda/shared/ports';

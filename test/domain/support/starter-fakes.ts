@@ -3,8 +3,8 @@
  * the ports' semantics: a lister answers per status; a starter names runs after the id (and the
  * restart), so a second start of a running id is a no-op and an id whose run ended is `finished`.
  */
-import { executionNameFor } from '../../../lambda/shared/domain/identifiers';
-import type { LatestRun } from '../../../lambda/shared/domain/restarts';
+import { executionNameFor } from '../../../lib/contract/runs';
+import type { LatestRun } from '../../../lib/contract/runs';
 import type { BatchPredictionLister, RunStarter, StartOutcome } from '../../../lambda/shared/ports';
 
 type ListedStatus = 'PENDING' | 'INPROGRESS';

@@ -1,4 +1,4 @@
-import { DetailType } from '../../../lib/contract';
+import { DetailType } from '../../../lib/contract/events';
 import type { DeliveredEvent } from '../../../local/stand-ins/event-bridge-stand-in';
 import type { RecordedCall } from '../../../local/core/recorded-call';
 import type { RunResult } from '../../../local/runtime/runtime';
