@@ -85,30 +85,6 @@ export class PollerPropLimits {
   private constructor() {}
 }
 
-// The module-level names the construct's own code (validation, CLI, tests) reads: the same values
-// as the classes above, which are the public API.
-/** {@link PollerDefaults.MACHINE_LEARNING_REGIONS}. */
-export const MACHINE_LEARNING_REGIONS = PollerDefaults.MACHINE_LEARNING_REGIONS;
-/** {@link PollerDefaults.MAX_RUN_DURATION}. */
-export const DEFAULT_MAX_RUN_DURATION = PollerDefaults.MAX_RUN_DURATION;
-/** {@link PollerDefaults.HISTORY_REMOVAL_POLICY}. */
-export const DEFAULT_HISTORY_REMOVAL_POLICY = PollerDefaults.HISTORY_REMOVAL_POLICY;
-/** {@link PollerDefaults.LOG_RETENTION}. */
-export const DEFAULT_LOG_RETENTION = PollerDefaults.LOG_RETENTION;
-/** {@link PollerDefaults.TARGET_RETRY_ATTEMPTS}. */
-export const DEFAULT_TARGET_RETRY_ATTEMPTS = PollerDefaults.TARGET_RETRY_ATTEMPTS;
-/** {@link PollerDefaults.TARGET_MAX_EVENT_AGE}. */
-export const DEFAULT_TARGET_MAX_EVENT_AGE = PollerDefaults.TARGET_MAX_EVENT_AGE;
-/** {@link PollerDefaults.DISCOVERY}. */
-export const DEFAULT_DISCOVERY = PollerDefaults.DISCOVERY;
-/** {@link PollerDefaults.SWEEP_INTERVAL}. */
-export const DEFAULT_SWEEP_INTERVAL = PollerDefaults.SWEEP_INTERVAL;
-/** {@link PollerDefaults.RESTART_BACKOFF}. */
-export const DEFAULT_RESTART_BACKOFF = PollerDefaults.RESTART_BACKOFF;
-/** {@link PollerDefaults.SCHEMA_REGISTRY}. */
-export const DEFAULT_SCHEMA_REGISTRY = PollerDefaults.SCHEMA_REGISTRY;
-/** {@link PollerPropLimits}. */
-export const PROP_LIMITS = PollerPropLimits;
 
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
@@ -246,17 +222,17 @@ export function withDefaults(props: BatchPredictionPollerProps): ResolvedPollerP
     ...props,
     eventSource: props.eventSource ?? DEFAULT_EVENT_SOURCE,
     pollInterval: props.pollInterval ?? PollInterval.adaptive(),
-    maxRunDuration: props.maxRunDuration ?? DEFAULT_MAX_RUN_DURATION,
+    maxRunDuration: props.maxRunDuration ?? PollerDefaults.MAX_RUN_DURATION,
     maxPollsPerExecution: props.maxPollsPerExecution ?? DEFAULT_MAX_POLLS_PER_EXECUTION,
-    historyRemovalPolicy: props.historyRemovalPolicy ?? DEFAULT_HISTORY_REMOVAL_POLICY,
-    logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-    targetRetryAttempts: props.targetRetryAttempts ?? DEFAULT_TARGET_RETRY_ATTEMPTS,
-    targetMaxEventAge: props.targetMaxEventAge ?? DEFAULT_TARGET_MAX_EVENT_AGE,
-    discovery: props.discovery ?? DEFAULT_DISCOVERY,
-    sweepInterval: props.sweepInterval ?? DEFAULT_SWEEP_INTERVAL,
+    historyRemovalPolicy: props.historyRemovalPolicy ?? PollerDefaults.HISTORY_REMOVAL_POLICY,
+    logRetention: props.logRetention ?? PollerDefaults.LOG_RETENTION,
+    targetRetryAttempts: props.targetRetryAttempts ?? PollerDefaults.TARGET_RETRY_ATTEMPTS,
+    targetMaxEventAge: props.targetMaxEventAge ?? PollerDefaults.TARGET_MAX_EVENT_AGE,
+    discovery: props.discovery ?? PollerDefaults.DISCOVERY,
+    sweepInterval: props.sweepInterval ?? PollerDefaults.SWEEP_INTERVAL,
     maxRestarts: props.maxRestarts ?? DEFAULT_MAX_RESTARTS,
-    restartBackoff: props.restartBackoff ?? DEFAULT_RESTART_BACKOFF,
-    schemaRegistry: props.schemaRegistry ?? DEFAULT_SCHEMA_REGISTRY,
-    machineLearningRegions: props.machineLearningRegions ?? MACHINE_LEARNING_REGIONS,
+    restartBackoff: props.restartBackoff ?? PollerDefaults.RESTART_BACKOFF,
+    schemaRegistry: props.schemaRegistry ?? PollerDefaults.SCHEMA_REGISTRY,
+    machineLearningRegions: props.machineLearningRegions ?? PollerDefaults.MACHINE_LEARNING_REGIONS,
   };
 }

@@ -2,7 +2,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE } from '../contract/events';
 import { DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RESTARTS } from '../contract/defaults';
-import { type BatchPredictionPollerProps, PROP_LIMITS } from './props';
+import { type BatchPredictionPollerProps, PollerPropLimits } from './props';
 import { PollerConfigError } from './settings-error';
 import { MachineLearningRegionError } from './machine-learning-region-error';
 
@@ -38,7 +38,7 @@ const isWhole = (n: unknown, min: number, max: number): boolean => typeof n === 
  * @throws PollerConfigError naming the setting, its value and the fix
  */
 export function validatePollerProps(props: BatchPredictionPollerProps, naming: SettingNaming = PROP_NAMING): void {
-  const L = PROP_LIMITS;
+  const L = PollerPropLimits;
   const fail = (message: string): never => {
     throw new PollerConfigError(message);
   };

@@ -6,7 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
-import { type BatchPredictionPollerProps, MACHINE_LEARNING_REGIONS } from '../../lib/poller/props';
+import { type BatchPredictionPollerProps, PollerDefaults } from '../../lib/poller/props';
 import { MachineLearningRegionError } from '../../lib/poller/validation';
 import { TEST_ACCOUNT } from './synth';
 
@@ -30,7 +30,7 @@ function errorOf(build: () => unknown): Error {
 }
 
 it('the default list is the regions Amazon ML runs in', () => {
-  expect(MACHINE_LEARNING_REGIONS).toEqual(['us-east-1', 'eu-west-1']);
+  expect(PollerDefaults.MACHINE_LEARNING_REGIONS).toEqual(['us-east-1', 'eu-west-1']);
 });
 
 it.each(['us-east-1', 'eu-west-1'])('synthesizes in %s without a region warning', (region) => {
