@@ -7,7 +7,7 @@ import { type ParseArgsConfig, parseArgs as parseArgTokens } from 'node:util';
 // module alone, before it loads the commands and their clients.
 import { ALL_STATUSES, BATCH_PREDICTION_ID_PATTERN, type BatchPredictionStatus, isBatchPredictionStatus } from '../lib/contract/events';
 import { DEFAULT_STACK_NAME } from '../lib/contract/stack-outputs';
-import { UsageError } from './errors';
+import { UsageError } from '../lib/contract/usage-error';
 
 /** The program's name in help texts and hints. */
 export const PROGRAM = 'batch-prediction-poller';

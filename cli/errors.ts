@@ -2,13 +2,14 @@
  * The CLI's errors: each one prints as a single line on stderr (message, then a hint) and sets the
  * exit code: 2 for a command-line mistake, 1 for everything else.
  */
+import { USAGE_EXIT_CODE } from '../lib/contract/usage-error';
 import { ACCESS_DENIED_ERROR_NAMES, CREDENTIAL_ERROR_NAMES, NETWORK_ERROR_CODES } from '../lib/contract/sdk-errors';
 
 /** Exit codes of the CLI. */
 export const ExitCode = {
   OK: 0,
   ERROR: 1,
-  USAGE: 2,
+  USAGE: USAGE_EXIT_CODE,
 } as const;
 
 /** An error the CLI reports to the user: one line, with a hint on what to do about it. */
@@ -26,14 +27,6 @@ export class CliError extends Error {
   /** The line printed on stderr. */
   get line(): string {
     return oneLine(this.hint === undefined ? this.message : `${this.message}; ${this.hint}`);
-  }
-}
-
-/** A command-line mistake: unknown command or option, missing or invalid argument. Exit code 2. */
-export class UsageError extends CliError {
-  constructor(message: string, hint?: string) {
-    super(message, hint, ExitCode.USAGE);
-    this.name = 'UsageError';
   }
 }
 

@@ -10,6 +10,7 @@ import { HELP, PROGRAM, parseArgs } from './args';
 import { type CliClients, type CliOutput, type CommandContext, history, list, watch } from './commands';
 import { EndpointClock } from './endpoint-clock';
 import { CliError, ExitCode, describeError } from './errors';
+import { UsageError } from '../lib/contract/usage-error';
 
 /**
  * The real clients. Built plainly, so the SDK's own configuration applies: credentials and region
@@ -89,7 +90,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         return ExitCode.OK;
     }
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof UsageError) {
       output.stderr(`${PROGRAM}: ${error.line}`);
       return error.exitCode;
     }

@@ -3,7 +3,7 @@ import { DEFAULT_EVENT_SOURCE } from './contract/events';
 import { DEFAULT_MAX_RESTARTS, MAX_AUTOMATIC_RESTARTS } from './contract/defaults';
 import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from './contract/poll-interval-policy';
 import type { BatchPredictionPollerProps } from './poller/props';
-import { PollerConfigError } from './poller/settings-error';
+import { PollerConfigError } from './contract/config-error';
 import { type SettingNaming, validateEventBusName, validatePollerProps } from './poller/validation';
 import { PollInterval, pollIntervalProblems } from './poller/poll-interval';
 

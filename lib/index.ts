@@ -9,7 +9,7 @@ export { BatchPredictionPoller } from './batch-prediction-poller';
 export type { BatchPredictionPollerProps } from './poller/props';
 export { PollerDefaults, PollerPropLimits } from './poller/props';
 export { MachineLearningRegionError } from './poller/validation';
-export { PollerConfigError } from './poller/settings-error';
+export { PollerConfigError } from './contract/config-error';
 export { LambdaAssetsMissingError } from './poller/lambda-assets';
 export { BatchPredictionPollerStack } from './batch-prediction-poller-stack';
 export type { BatchPredictionPollerStackProps } from './batch-prediction-poller-stack';

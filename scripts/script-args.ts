@@ -5,11 +5,7 @@
  * a script may pass the arguments it does not know on to another program (jest).
  */
 import { parseArgs } from 'node:util';
-
-/** A mistake on a script's command line: the message names the flag and shows the usage. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from '../lib/contract/usage-error';
 
 /** The flags a script takes, by name without the dashes (`'init-runs'` for `--init-runs`). */
 export type ScriptFlags = Readonly<Record<string, { readonly type: 'boolean' | 'string' }>>;

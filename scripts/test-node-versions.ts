@@ -12,7 +12,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, parseScriptArgs } from './script-args';
+import { parseScriptArgs } from './script-args';
+import { UsageError } from '../lib/contract/usage-error';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The aliases in package.json's devDependencies, by Node major. */

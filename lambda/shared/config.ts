@@ -2,9 +2,10 @@ import { DEFAULT_EVENT_SOURCE, batchPredictionArn } from '../../lib/contract/eve
 import { DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RUN_SECONDS } from '../../lib/contract/defaults';
 import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../../lib/contract/poll-interval-policy';
 import { EnvVar } from '../../lib/contract/environment';
-import { PollerConfigurationError } from './domain/errors';
+
 import type { EventTarget } from './domain/events';
 import { pollIntervalPolicyProblems } from '../../lib/contract/poll-interval-policy';
+import { PollerConfigError } from '../../lib/contract/config-error';
 
 /** The handlers' settings, read once per cold start from the environment the stack sets. */
 export interface HandlerConfig {
@@ -17,13 +18,13 @@ export interface HandlerConfig {
 
 /**
  * Reads {@link HandlerConfig} from `env`.
- * @throws PollerConfigurationError naming the variable and what is wrong with it
+ * @throws PollerConfigError naming the variable and what is wrong with it
  */
 export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const required = (name: string): string => {
     const value = env[name];
     if (value === undefined || value === '') {
-      throw new PollerConfigurationError(`Environment variable ${name} is not set; the stack sets it, so deploy through the stack`);
+      throw new PollerConfigError(`Environment variable ${name} is not set; the stack sets it, so deploy through the stack`);
     }
     return value;
   };
@@ -32,7 +33,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1) {
-      throw new PollerConfigurationError(`Environment variable ${name} must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
+      throw new PollerConfigError(`Environment variable ${name} must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
     }
     return value;
   };
@@ -58,11 +59,11 @@ function readPolicy(raw: string | undefined): PollIntervalPolicy {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new PollerConfigurationError(`Environment variable ${EnvVar.POLL_INTERVAL_POLICY} is not JSON: ${raw}`);
+    throw new PollerConfigError(`Environment variable ${EnvVar.POLL_INTERVAL_POLICY} is not JSON: ${raw}`);
   }
   const problems = pollIntervalPolicyProblems(parsed);
   if (problems.length > 0) {
-    throw new PollerConfigurationError(`Environment variable ${EnvVar.POLL_INTERVAL_POLICY}: ${problems.join('; ')}`);
+    throw new PollerConfigError(`Environment variable ${EnvVar.POLL_INTERVAL_POLICY}: ${problems.join('; ')}`);
   }
   return parsed as PollIntervalPolicy;
 }

@@ -6,12 +6,13 @@ import { MachineLearningBatchPredictionLister } from '../shared/adapters/machine
 import { sdkClientConfig } from '../shared/adapters/sdk-http';
 import { StepFunctionsRunStarter } from '../shared/adapters/step-functions-run-starter';
 import type { AwsClients } from '../shared/clients';
-import { PollerConfigurationError } from '../shared/domain/errors';
+
 import { type RestartPolicy, restartPolicyProblems } from '../shared/domain/restarts';
 import { type HandlerFactoryOptions, type LambdaHandler, withHandlerLifecycle } from '../shared/lifecycle';
 import { countRestartsExhausted, countRunRestart } from '../shared/metrics';
 import type { BatchPredictionLister, RunStarter } from '../shared/ports';
 import { DEFAULT_RESTART_POLICY, type StartRunsResult, startRuns } from './start-runs';
+import { PollerConfigError } from '../../lib/contract/config-error';
 
 /** What the starter needs. */
 export interface StarterDependencies {
@@ -24,7 +25,7 @@ export interface StarterDependencies {
 /**
  * The sweeper's restart policy from {@link EnvVar.MAX_RESTARTS} and
  * {@link EnvVar.RESTART_BACKOFF_SECONDS} (the stack sets both; unset means the default).
- * @throws PollerConfigurationError naming the variable and what is wrong with it
+ * @throws PollerConfigError naming the variable and what is wrong with it
  */
 export function readRestartPolicy(env: NodeJS.ProcessEnv): RestartPolicy {
   const read = (name: string, fallback: number): number => {
@@ -38,9 +39,7 @@ export function readRestartPolicy(env: NodeJS.ProcessEnv): RestartPolicy {
   const problems = restartPolicyProblems(policy);
   if (problems.length > 0) {
     const raw = `${EnvVar.MAX_RESTARTS}=${JSON.stringify(env[EnvVar.MAX_RESTARTS])}, ${EnvVar.RESTART_BACKOFF_SECONDS}=${JSON.stringify(env[EnvVar.RESTART_BACKOFF_SECONDS])}`;
-    throw new PollerConfigurationError(
-      `Invalid restart settings (${raw}): ${problems.join('; ')}; the stack sets them from the maxRestarts prop`,
-    );
+    throw new PollerConfigError(`Invalid restart settings (${raw}): ${problems.join('; ')}; the stack sets them from the maxRestarts prop`);
   }
   return policy;
 }
@@ -65,8 +64,7 @@ export function defaultStarterDependencies(
   clients: StarterClients = starterClients(),
 ): StarterDependencies {
   const stateMachineArn = env[EnvVar.STATE_MACHINE_ARN];
-  if (!stateMachineArn)
-    throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
+  if (!stateMachineArn) throw new PollerConfigError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
   return {
     lister: new MachineLearningBatchPredictionLister({ client: clients.machineLearning }),
     starter: new StepFunctionsRunStarter({ stateMachineArn, client: clients.stepFunctions }),

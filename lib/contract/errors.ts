@@ -27,7 +27,11 @@ export const PollerErrorName = {
   EVENT_BUS_NOT_FOUND: 'EventBusNotFoundError',
   EVENT_REJECTED: 'EventRejectedError',
   DEADLINE_EXCEEDED: 'PollingDeadlineExceededError',
-  CONFIGURATION: 'PollerConfigurationError',
+  CONFIGURATION: 'PollerConfigError',
+  /** The starter's (outside the state machine: Lambda retries its asynchronous invocation). */
+  STEP_FUNCTIONS_UNAVAILABLE: 'StepFunctionsUnavailableError',
+  /** The starter's: a request Step Functions refuses for good. */
+  STEP_FUNCTIONS_REQUEST: 'StepFunctionsRequestError',
 } as const;
 
 /** Errors worth retrying: the dependency may answer next time. */
@@ -58,3 +62,21 @@ export const LAMBDA_SERVICE_ERROR_NAMES: readonly string[] = [
  * @see https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts
  */
 export const LAMBDA_CRASH_ERROR_NAMES: readonly string[] = ['Lambda.Unknown', 'Sandbox.Timedout'];
+
+/**
+ * Errors of the `states:startExecution` task that continues a run as a new execution, which may
+ * pass: retried. (`StepFunctions.ExecutionAlreadyExistsException` is the hand-over already done,
+ * caught as success: {@link STEP_FUNCTIONS_HANDED_OVER_ERROR_NAME}.)
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+ */
+export const STEP_FUNCTIONS_RETRIED_ERROR_NAMES: readonly string[] = [
+  'StepFunctions.SdkClientException',
+  'StepFunctions.ThrottlingException',
+  'StepFunctions.AWSStepFunctionsException',
+];
+
+/** The continue-as-new `StartExecution` found its execution name taken: an earlier attempt handed over. */
+export const STEP_FUNCTIONS_HANDED_OVER_ERROR_NAME = 'StepFunctions.ExecutionAlreadyExistsException';
+
+/** Step Functions' catch-all, which routes every other error to the failure report. */
+export const STATES_ALL = 'States.ALL';

@@ -1,7 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import { DEFAULT_POLL_INTERVAL_POLICY, type PollIntervalPolicy } from '../contract/poll-interval-policy';
 import { type PolicyFieldNaming, pollIntervalPolicyProblems } from '../contract/poll-interval-policy';
-import { PollerConfigError } from './settings-error';
+import { PollerConfigError } from '../contract/config-error';
 
 export type { PolicyFieldNaming };
 

@@ -5,7 +5,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, TRANSIENT_ERROR_NAMES } from '../contract/errors';
+import {
+  LAMBDA_CRASH_ERROR_NAMES,
+  LAMBDA_SERVICE_ERROR_NAMES,
+  PollerErrorName,
+  STATES_ALL,
+  STEP_FUNCTIONS_HANDED_OVER_ERROR_NAME,
+  STEP_FUNCTIONS_RETRIED_ERROR_NAMES,
+  TRANSIENT_ERROR_NAMES,
+} from '../contract/errors';
 
 /** What {@link pollLoop} needs. */
 export interface PollLoopOptions {
@@ -101,7 +109,7 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
       jitterStrategy: sfn.JitterType.FULL,
     })
     // Even if the alert cannot be published, the execution still fails with the original error.
-    .addCatch(pollingFailed, { errors: ['States.ALL'], resultPath: '$.reportError' });
+    .addCatch(pollingFailed, { errors: [STATES_ALL], resultPath: '$.reportError' });
   reportFailure.next(pollingFailed);
 
   const rejectNonObjectInput = new sfn.Pass(scope, 'RejectNonObjectInput', {
@@ -148,7 +156,7 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
     // the failure is put into an object of its own, which the failure path reports as INVALID_INPUT.
     // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
     .addCatch(rejectNonObjectInput, { errors: [PollerErrorName.INPUT_NOT_AN_OBJECT], resultPath: sfn.JsonPath.DISCARD })
-    .addCatch(reportFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    .addCatch(reportFailure, { errors: [STATES_ALL], resultPath: '$.failure' });
 
   const self = sfn.StateMachine.fromStateMachineArn(
     scope,
@@ -169,7 +177,7 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
     resultPath: sfn.JsonPath.DISCARD,
   })
     .addRetry({
-      errors: ['StepFunctions.SdkClientException', 'StepFunctions.ThrottlingException', 'StepFunctions.AWSStepFunctionsException'],
+      errors: [...STEP_FUNCTIONS_RETRIED_ERROR_NAMES],
       interval: Duration.seconds(2),
       maxAttempts: 6,
       backoffRate: 2,
@@ -177,8 +185,8 @@ function pollLoopDefinition(scope: Construct, { stateMachineName, pollFunction, 
     })
     // The deterministic name makes the hand-over idempotent: if a retried start finds the next
     // execution already there, the hand-over has happened.
-    .addCatch(handedOver, { errors: ['StepFunctions.ExecutionAlreadyExistsException'], resultPath: sfn.JsonPath.DISCARD })
-    .addCatch(reportFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+    .addCatch(handedOver, { errors: [STEP_FUNCTIONS_HANDED_OVER_ERROR_NAME], resultPath: sfn.JsonPath.DISCARD })
+    .addCatch(reportFailure, { errors: [STATES_ALL], resultPath: '$.failure' });
   continueAsNew.next(handedOver);
 
   const wait = new sfn.Wait(scope, 'WaitBeforeNextPoll', { time: sfn.WaitTime.secondsPath('$.waitSeconds') });

@@ -85,7 +85,6 @@ export class PollerPropLimits {
   private constructor() {}
 }
 
-
 /** Properties of {@link BatchPredictionPoller}. */
 export interface BatchPredictionPollerProps {
   /**

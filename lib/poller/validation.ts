@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE } from '../contract/events';
 import { DEFAULT_MAX_POLLS_PER_EXECUTION, DEFAULT_MAX_RESTARTS } from '../contract/defaults';
 import { type BatchPredictionPollerProps, PollerPropLimits } from './props';
-import { PollerConfigError } from './settings-error';
+import { PollerConfigError } from '../contract/config-error';
 import { MachineLearningRegionError } from './machine-learning-region-error';
 
 export { MachineLearningRegionError };

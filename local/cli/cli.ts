@@ -17,17 +17,10 @@ import {
   timelineLines,
 } from './timeline';
 import { startServeEndpoint } from './serve';
+import { UsageError } from '../../lib/contract/usage-error';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-/** A command-line mistake: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** `--serve` cannot listen on its port: one line naming the port and the fix, exit code 1. */
 export class PortInUseError extends Error {

@@ -33,11 +33,12 @@ import { detectionFigures } from './detection-delay';
 import { loopbackRoundTripMs } from './machine-reference';
 import { peakRssMb } from './memory';
 import { parseBenchOptions } from './options';
-import { UsageError } from '../script-args';
+
 import { FIXED_INTERVAL_SECONDS, mixFigures, runReferenceMix } from './reference-mix';
 import { buildReport, renderReport } from './report';
 import { POLL_FACTORY } from './simulation';
 import { runThroughput, throughputFigures } from './throughput';
+import { UsageError } from '../../lib/contract/usage-error';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

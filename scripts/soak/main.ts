@@ -9,8 +9,9 @@
 import fc from 'fast-check';
 import { synthesizeDeployment } from '../../local/template/synthesis';
 
-import { UsageError, parseScriptArgs, wholeNumberFlag } from '../script-args';
+import { parseScriptArgs, wholeNumberFlag } from '../script-args';
 import { type DeliveryFigures, addFigures, emptyFigures, jobArbitrary, runAndCheck } from './delivery-model';
+import { UsageError } from '../../lib/contract/usage-error';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

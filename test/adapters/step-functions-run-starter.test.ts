@@ -13,12 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { PollerErrorName } from '../../lib/contract/errors';
 import { StepFunctionsRunStarter } from '../../lambda/shared/adapters/step-functions-run-starter';
-import {
-  PollerAccessDeniedError,
-  PollerConfigurationError,
-  StepFunctionsRequestError,
-  StepFunctionsUnavailableError,
-} from '../../lambda/shared/domain/errors';
+import { PollerAccessDeniedError, StepFunctionsRequestError, StepFunctionsUnavailableError } from '../../lambda/shared/domain/errors';
+import { PollerConfigError } from '../../lib/contract/config-error';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
 
@@ -317,8 +313,8 @@ describe('StepFunctionsRunStarter', () => {
     });
   });
 
-  it('refuses an empty state machine ARN with PollerConfigurationError', () => {
-    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '', client: new SFNClient({}) })).toThrow(PollerConfigurationError);
+  it('refuses an empty state machine ARN with PollerConfigError', () => {
+    expect(() => new StepFunctionsRunStarter({ stateMachineArn: '', client: new SFNClient({}) })).toThrow(PollerConfigError);
     expect(() => new StepFunctionsRunStarter({ stateMachineArn: '', client: new SFNClient({}) })).toThrow(
       expect.objectContaining({ name: PollerErrorName.CONFIGURATION }),
     );

@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HELP, parseArgs, validateBatchPredictionId } from '../../cli/args';
-import { UsageError } from '../../cli/errors';
+
 import { DEFAULT_STACK_NAME } from '../../lib/contract/stack-outputs';
 import { ALL_STATUSES } from '../../lib/contract/events';
 import { cloudFormation, resetMocks, restoreMocks, run } from './support';
+import { UsageError } from '../../lib/contract/usage-error';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -14,8 +14,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DetailType } from '../../lib/contract/events';
-import { DEFAULT_SERVE_PORT, UsageError, main, parseArgs } from '../../local/cli/cli';
+import { DEFAULT_SERVE_PORT, main, parseArgs } from '../../local/cli/cli';
 import { EventPatternError } from '../../local/core/event-pattern-model';
+import { UsageError } from '../../lib/contract/usage-error';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 let dir: string;

@@ -10,11 +10,11 @@ import {
   BatchPredictionNotFoundError,
   InvalidBatchPredictionInputError,
   MachineLearningUnavailableError,
-  PollerConfigurationError,
 } from '../../lambda/shared/domain/errors';
 import type { PollDependencies } from '../../lambda/poll/poll-batch-prediction';
 import { createPollHandler, defaultPollDependencies } from '../../lambda/poll/poll-handler';
 import { START_TIME, executionFor, fakePollDependencies } from '../domain/support/fakes';
+import { PollerConfigError } from '../../lib/contract/config-error';
 
 const EXECUTION = executionFor('bp-1');
 
@@ -92,7 +92,7 @@ describe('createPollHandler', () => {
     const factory = jest
       .fn<PollDependencies, []>()
       .mockImplementationOnce(() => {
-        throw new PollerConfigurationError('Environment variable POLLER_EVENT_BUS_NAME is not set');
+        throw new PollerConfigError('Environment variable POLLER_EVENT_BUS_NAME is not set');
       })
       .mockImplementation(() => deps);
     const handler = createPollHandler({ dependencies: factory });
@@ -173,7 +173,7 @@ describe('readHandlerConfig', () => {
     ['a run limit of zero', { POLLER_MAX_RUN_SECONDS: '0' }, /POLLER_MAX_RUN_SECONDS must be a whole number ≥ 1, got "0"/],
     ['a run limit that is not a number', { POLLER_MAX_RUN_SECONDS: 'a week' }, /POLLER_MAX_RUN_SECONDS.*got "a week"/],
     ['a fractional poll count', { POLLER_MAX_POLLS_PER_EXECUTION: '2.5' }, /POLLER_MAX_POLLS_PER_EXECUTION.*got "2.5"/],
-  ])('rejects %s with PollerConfigurationError naming the variable', (_label, change, message) => {
+  ])('rejects %s with PollerConfigError naming the variable', (_label, change, message) => {
     // Prepare
     const env: NodeJS.ProcessEnv = { ...VALID_ENV, ...change };
 
@@ -186,7 +186,7 @@ describe('readHandlerConfig', () => {
     }
 
     // Assess
-    expect(caught).toBeInstanceOf(PollerConfigurationError);
+    expect(caught).toBeInstanceOf(PollerConfigError);
     expect(caught).toMatchObject({ name: PollerErrorName.CONFIGURATION, message: expect.stringMatching(message) });
   });
 });

@@ -102,7 +102,7 @@ describe('defaultReportFailureDependencies', () => {
     expect(deps.now()).toBeInstanceOf(Date);
   });
 
-  it('fails the invocation with PollerConfigurationError when the environment is incomplete', async () => {
+  it('fails the invocation with PollerConfigError when the environment is incomplete', async () => {
     // Prepare
     process.env.POLLER_ACCOUNT_ID = '123456789012';
     delete process.env.POLLER_EVENT_BUS_NAME;

@@ -2,7 +2,7 @@ import { EnvVar } from '../../lib/contract/environment';
 import { PollerErrorName } from '../../lib/contract/errors';
 import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
 import { StepFunctionsRunStarter } from '../../lambda/shared/adapters/step-functions-run-starter';
-import { MachineLearningUnavailableError, PollerConfigurationError } from '../../lambda/shared/domain/errors';
+import { MachineLearningUnavailableError } from '../../lambda/shared/domain/errors';
 import {
   type StarterDependencies,
   createStarterHandler,
@@ -11,6 +11,7 @@ import {
   readRestartPolicy,
 } from '../../lambda/starter/starter-handler';
 import { FakeLister, FakeStarter } from '../domain/support/starter-fakes';
+import { PollerConfigError } from '../../lib/contract/config-error';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:BatchPredictionPoller-Poller';
 
@@ -86,7 +87,7 @@ describe('createStarterHandler', () => {
     const factory = jest
       .fn<StarterDependencies, []>()
       .mockImplementationOnce(() => {
-        throw new PollerConfigurationError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
+        throw new PollerConfigError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
       })
       .mockImplementation(() => deps);
     const starterHandler = createStarterHandler({ dependencies: factory });
@@ -114,8 +115,8 @@ describe('defaultStarterDependencies', () => {
   it.each<[string, NodeJS.ProcessEnv]>([
     ['missing', {}],
     ['empty', { [EnvVar.STATE_MACHINE_ARN]: '' }],
-  ])('throws PollerConfigurationError naming POLLER_STATE_MACHINE_ARN when it is %s', (_what, env) => {
-    expect(() => defaultStarterDependencies(env)).toThrow(PollerConfigurationError);
+  ])('throws PollerConfigError naming POLLER_STATE_MACHINE_ARN when it is %s', (_what, env) => {
+    expect(() => defaultStarterDependencies(env)).toThrow(PollerConfigError);
     expect(() => defaultStarterDependencies(env)).toThrow(
       expect.objectContaining({ name: PollerErrorName.CONFIGURATION, message: expect.stringContaining('POLLER_STATE_MACHINE_ARN') }),
     );
@@ -158,8 +159,8 @@ describe('readRestartPolicy', () => {
       { [EnvVar.RESTART_BACKOFF_SECONDS]: '0' },
       /POLLER_RESTART_BACKOFF_SECONDS="0".*backoffBaseSeconds must be a whole number ≥ 1, got 0/,
     ],
-  ])('rejects %s with PollerConfigurationError naming the variable', (_what, env, message) => {
-    expect(() => readRestartPolicy(env)).toThrow(PollerConfigurationError);
+  ])('rejects %s with PollerConfigError naming the variable', (_what, env, message) => {
+    expect(() => readRestartPolicy(env)).toThrow(PollerConfigError);
     expect(() => readRestartPolicy(env)).toThrow(message);
   });
 });
@@ -172,9 +173,9 @@ describe('handler (the Lambda entry point)', () => {
     else process.env[EnvVar.STATE_MACHINE_ARN] = previous;
   });
 
-  it('fails every invocation with PollerConfigurationError while POLLER_STATE_MACHINE_ARN is unset (built before any AWS call)', async () => {
+  it('fails every invocation with PollerConfigError while POLLER_STATE_MACHINE_ARN is unset (built before any AWS call)', async () => {
     delete process.env[EnvVar.STATE_MACHINE_ARN];
-    await expect(handler({ source: 'sweeper' }, { awsRequestId: 'req-1' })).rejects.toBeInstanceOf(PollerConfigurationError);
+    await expect(handler({ source: 'sweeper' }, { awsRequestId: 'req-1' })).rejects.toBeInstanceOf(PollerConfigError);
     await expect(handler({ source: 'cloudtrail', batchPredictionId: 'bp-1' })).rejects.toHaveProperty(
       'name',
       PollerErrorName.CONFIGURATION,

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
 import { type BatchPredictionPollerProps, withDefaults } from '../../lib/poller/props';
-import { PollerConfigError } from '../../lib/poller/settings-error';
+import { PollerConfigError } from '../../lib/contract/config-error';
 import { readPollerAppConfig } from '../../lib/config';
 import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract/poll-interval-policy';
 import * as pkg from '../../lib/index';

@@ -3,7 +3,8 @@
  * every mistake a named UsageError that says which flag and shows the usage line.
  */
 import { parseBenchOptions } from '../../scripts/bench/options';
-import { type ScriptFlags, UsageError, parseScriptArgs, wholeNumberFlag } from '../../scripts/script-args';
+import { type ScriptFlags, parseScriptArgs, wholeNumberFlag } from '../../scripts/script-args';
+import { UsageError } from '../../lib/contract/usage-error';
 
 const FLAGS: ScriptFlags = { json: { type: 'boolean' }, jobs: { type: 'string' }, node: { type: 'string' } };
 const USAGE = 'npm run x -- [--json] [--jobs N]';

@@ -12,15 +12,11 @@ import {
   executionNameFor,
   findLatestRun,
 } from '../../../lib/contract/runs';
-import {
-  PollerAccessDeniedError,
-  PollerConfigurationError,
-  StepFunctionsRequestError,
-  StepFunctionsUnavailableError,
-} from '../domain/errors';
+import { PollerAccessDeniedError, StepFunctionsRequestError, StepFunctionsUnavailableError } from '../domain/errors';
 import type { RunStarter, StartOutcome } from '../ports';
 import type { AdapterOptions } from './adapter-options';
 import { describeSdkError, isAccessDeniedSdkError, isTransientSdkError, sdkErrorName } from './sdk-errors';
+import { PollerConfigError } from '../../../lib/contract/config-error';
 
 /** Options of {@link StepFunctionsRunStarter}. */
 export interface StepFunctionsRunStarterOptions extends AdapterOptions<SFNClient> {
@@ -39,7 +35,7 @@ export class StepFunctionsRunStarter implements RunStarter {
   private readonly client: SFNClient;
 
   constructor(private readonly options: StepFunctionsRunStarterOptions) {
-    if (options.stateMachineArn === '') throw new PollerConfigurationError('The starter needs the state machine ARN');
+    if (options.stateMachineArn === '') throw new PollerConfigError('The starter needs the state machine ARN');
     this.client = options.client;
   }
 

@@ -122,13 +122,6 @@ export class PollingDeadlineExceededError extends PollerError {
   }
 }
 
-/** The handler's environment is missing or has a bad setting. */
-export class PollerConfigurationError extends PollerError {
-  constructor(message: string) {
-    super(PollerErrorName.CONFIGURATION, message);
-  }
-}
-
 /**
  * Step Functions failed in a way that may pass (5xx, throttling, network) while the starter
  * started, listed or described runs. Not a state machine error: the starter runs outside it, and
@@ -136,13 +129,13 @@ export class PollerConfigurationError extends PollerError {
  */
 export class StepFunctionsUnavailableError extends PollerError {
   constructor(message: string, options?: ErrorOptions) {
-    super('StepFunctionsUnavailableError', message, options);
+    super(PollerErrorName.STEP_FUNCTIONS_UNAVAILABLE, message, options);
   }
 }
 
 /** Step Functions rejected a starter's request for a reason retrying will not fix (e.g. a bad ARN). */
 export class StepFunctionsRequestError extends PollerError {
   constructor(message: string, options?: ErrorOptions) {
-    super('StepFunctionsRequestError', message, options);
+    super(PollerErrorName.STEP_FUNCTIONS_REQUEST, message, options);
   }
 }
