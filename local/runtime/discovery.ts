@@ -1,53 +1,10 @@
 import type { StarterRequest } from '../../lib/contract/loop-state';
 import type { FunctionDefinition, ScheduleDefinition } from '../template/deployment';
 import type { Delivery, EventBridgeStandIn } from '../stand-ins/event-bridge-stand-in';
-import type { FaultPlan } from '../scenarios/faults';
-import type { SqsStandIn } from '../stand-ins/sqs-stand-in';
+import type { AsyncAttemptRecord, AsyncFailure, LambdaStandIn } from '../stand-ins/lambda/lambda-stand-in';
 import type { BatchPredictionScenario } from '../scenarios/scenario';
 import type { LocalStepFunctions } from '../step-functions/step-functions';
 import type { VirtualClock } from '../core/virtual-clock';
-
-/** Runs a function once for an asynchronous (event) invocation; errors are the attempt's own. */
-export type AsyncInvoke = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
-
-/** Why Lambda gave up on an asynchronous event, as its invocation record says. */
-export type AsyncFailureCondition = 'RetriesExhausted' | 'EventAgeExceeded';
-
-/**
- * The record Lambda sends to an on-failure destination.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
- */
-export interface AsyncInvocationRecord {
-  readonly version: '1.0';
-  readonly timestamp: string;
-  readonly requestContext: {
-    readonly requestId: string;
-    readonly functionArn: string;
-    readonly condition: AsyncFailureCondition;
-    readonly approximateInvokeCount: number;
-  };
-  readonly requestPayload: unknown;
-  readonly responseContext: { readonly statusCode: number; readonly executedVersion: string; readonly functionError: 'Unhandled' };
-  readonly responsePayload: { readonly errorType: string; readonly errorMessage: string; readonly trace: readonly string[] };
-}
-
-/** An asynchronous event Lambda gave up on, and where its record went. */
-export interface AsyncFailure {
-  readonly target: string;
-  readonly functionLogicalId: string;
-  readonly requestId: string;
-  readonly condition: AsyncFailureCondition;
-  readonly attempts: number;
-  /** The queue the record was sent to, or null if the function has no on-failure destination (the event is dropped). */
-  readonly destinationArn: string | null;
-  readonly atMs: number;
-}
-
-/**
- * Waits before Lambda's retries of a failed asynchronous invocation: one minute before the first,
- * two before the second. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
- */
-export const ASYNC_RETRY_DELAYS_SECONDS: readonly number[] = [60, 120];
 
 /** Sleepers of discovery run after every execution due at the same instant. */
 const DISCOVERY_ORDER = Number.MAX_SAFE_INTEGER - 1;
@@ -64,16 +21,14 @@ export class LocalDiscovery {
   private workDeferred = false;
 
   /** Attempts of asynchronous invocations of Lambda rule targets and schedules (each retry is one), and how they ended. */
-  readonly invocations: {
-    readonly target: string;
-    readonly atMs: number;
-    readonly requestId: string;
-    readonly attempt: number;
-    outcome?: string;
-  }[] = [];
+  get invocations(): readonly AsyncAttemptRecord[] {
+    return this.lambda.asyncAttempts;
+  }
+
   /** Events Lambda gave up on after its retries (or their age), and where their records went. */
-  readonly failures: AsyncFailure[] = [];
-  private events = 0;
+  get failures(): readonly AsyncFailure[] {
+    return this.lambda.asyncFailures;
+  }
 
   constructor(
     private readonly clock: VirtualClock,
@@ -82,20 +37,10 @@ export class LocalDiscovery {
     private readonly eventBridge: EventBridgeStandIn,
     private readonly stepFunctions: LocalStepFunctions,
     private readonly batchPredictions: readonly BatchPredictionScenario[],
-    private readonly invoke: AsyncInvoke,
-    private readonly queues: SqsStandIn,
-    private readonly faults?: FaultPlan,
+    /** Lambda, which runs the asynchronous invocations (retries, on-failure destinations, faults). */
+    private readonly lambda: LambdaStandIn,
   ) {
     eventBridge.onDelivery = (delivery) => this.deliver(delivery);
-    const queueArns = new Set(queues.contents().map((q) => q.arn));
-    for (const fn of functions) {
-      const arn = fn.asyncInvoke.onFailureArn;
-      if (arn !== undefined && !queueArns.has(arn)) {
-        throw new Error(
-          `Function ${fn.logicalId} sends failed asynchronous invocations to ${arn}; the local runtime models SQS queues of the template only`,
-        );
-      }
-    }
   }
 
   /**
@@ -127,100 +72,19 @@ export class LocalDiscovery {
     void body().finally(() => this.clock.end());
   }
 
-  /**
-   * One asynchronous event, as Lambda handles it once EventBridge has handed it over (EventBridge's
-   * own retry policy covers only that hand-over): the first attempt now; after a function error up
-   * to `maximumRetryAttempts` more, 1 and 2 minutes apart, while the event is younger than
-   * `maximumEventAgeSeconds`; then the invocation record goes to the on-failure destination, or the
-   * event is dropped. The retries run as an activity of their own, so a caller (the sweeper's
-   * schedule) waits for the first attempt only.
-   */
-  private async run(target: string, fn: FunctionDefinition, payload: unknown): Promise<void> {
-    const requestId = `local-event-${++this.events}`;
-    const enqueuedMs = this.clock.nowMs();
-    const first = await this.attempt(target, fn, payload, requestId, 1);
-    if (first === undefined) return;
-    this.process(async () => {
-      let error = first;
-      let attempts = 1;
-      for (const delaySeconds of ASYNC_RETRY_DELAYS_SECONDS.slice(0, fn.asyncInvoke.maximumRetryAttempts)) {
-        const retryMs = this.clock.nowMs() + delaySeconds * 1000;
-        if (retryMs - enqueuedMs > fn.asyncInvoke.maximumEventAgeSeconds * 1000)
-          return this.giveUp(target, fn, payload, requestId, 'EventAgeExceeded', attempts, error);
-        await this.clock.sleepUntil(retryMs, DISCOVERY_ORDER);
-        const next = await this.attempt(target, fn, payload, requestId, ++attempts);
-        if (next === undefined) return;
-        error = next;
-      }
-      this.giveUp(target, fn, payload, requestId, 'RetriesExhausted', attempts, error);
-    });
-  }
-
-  /** One attempt; the function error it ended with, or undefined if it returned. */
-  private async attempt(
-    target: string,
-    fn: FunctionDefinition,
-    payload: unknown,
-    requestId: string,
-    attempt: number,
-  ): Promise<Error | undefined> {
-    const record: { target: string; atMs: number; requestId: string; attempt: number; outcome?: string } = {
+  /** An asynchronous invocation of `fn` by `target` (a rule or schedule), on discovery's order of the clock. */
+  private run(target: string, fn: FunctionDefinition, payload: unknown): Promise<void> {
+    return this.lambda.invokeAsync(fn, payload, {
       target,
-      atMs: this.clock.nowMs(),
-      requestId,
-      attempt,
-    };
-    this.invocations.push(record);
-    // A scenario fault on this function: the attempt fails with a function error of that name,
-    // before the function runs, or ("after") once it has run to its end.
-    const fault = this.faults?.take('Invoke', idsIn(payload), undefined, fn.constructId);
-    const injected =
-      fault?.kind === 'error'
-        ? Object.assign(new Error(`Injected fault: ${fault.error.errorType}`), { name: fault.error.errorType })
-        : undefined;
-    try {
-      if (injected === undefined || (fault?.kind === 'error' && fault.after)) {
-        const answer = (await this.invoke(fn, payload, requestId)) as { deferred?: unknown } | null | undefined;
-        if (Array.isArray(answer?.deferred)) this.workDeferred = answer.deferred.length > 0;
-      }
-      if (injected !== undefined) throw injected;
-      record.outcome = 'returned';
-      return undefined;
-    } catch (error) {
-      record.outcome = (error as Error).name || 'Error';
-      return error as Error;
-    }
-  }
-
-  private giveUp(
-    target: string,
-    fn: FunctionDefinition,
-    payload: unknown,
-    requestId: string,
-    condition: AsyncFailureCondition,
-    attempts: number,
-    error: Error,
-  ): void {
-    const destinationArn = fn.asyncInvoke.onFailureArn ?? null;
-    this.failures.push({
-      target,
-      functionLogicalId: fn.logicalId,
-      requestId,
-      condition,
-      attempts,
-      destinationArn,
-      atMs: this.clock.nowMs(),
+      sleepUntil: async (ms) => {
+        await this.clock.sleepUntil(ms, DISCOVERY_ORDER);
+      },
+      background: (body) => this.process(body),
+      onAnswer: (answer) => {
+        const deferred = (answer as { deferred?: unknown } | null | undefined)?.deferred;
+        if (Array.isArray(deferred)) this.workDeferred = deferred.length > 0;
+      },
     });
-    if (destinationArn === null) return;
-    const record: AsyncInvocationRecord = {
-      version: '1.0',
-      timestamp: new Date(this.clock.nowMs()).toISOString(),
-      requestContext: { requestId, functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: attempts },
-      requestPayload: payload,
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: { errorType: error.name || 'Error', errorMessage: error.message, trace: [] },
-    };
-    this.queues.send(destinationArn, JSON.stringify(record));
   }
 
   /** CloudTrail's record of a successful `CreateBatchPrediction`, as EventBridge delivers it. */
@@ -274,10 +138,4 @@ export class LocalDiscovery {
       if (!active && !pending && !this.workDeferred && !this.forever) return;
     }
   }
-}
-
-/** The batch prediction an asynchronous payload names (the CloudTrail start's id), for id-scoped faults. */
-function idsIn(payload: unknown): string[] {
-  const id = (payload as { batchPredictionId?: unknown } | null)?.batchPredictionId;
-  return typeof id === 'string' ? [id] : [];
 }

@@ -23,6 +23,7 @@ import { VirtualClock, installVirtualTime } from '../core/virtual-clock';
 import { LocalDiscovery } from './discovery';
 import { stepFunctionsListener } from '../step-functions/step-functions-endpoint';
 import { batchPredictionIdIn } from '../../lib/contract/loop-state';
+import { type InvocationRecord, LambdaStandIn } from '../stand-ins/lambda/lambda-stand-in';
 
 /** Options of {@link LocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -61,18 +62,6 @@ export interface ExecutionSummary {
   readonly simulatedSeconds: number;
 }
 
-/** One run of a handler. */
-export interface InvocationRecord {
-  readonly functionLogicalId: string;
-  /** `state.batchPredictionId` of the payload, if a string. */
-  readonly batchPredictionId: string | null;
-  readonly atMs: number;
-  /** How many `GetBatchPrediction` answers Amazon ML had given when it began (an index into its `answered`). */
-  readonly answersBefore: number;
-  /** `returned`, or the name of the error it threw; unset while it runs. */
-  outcome?: string;
-}
-
 /** What a scenario run produced. */
 export interface RunResult {
   readonly executions: readonly ExecutionSummary[];
@@ -107,12 +96,6 @@ const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 /** A handler factory of an entry module (`createPollHandler`, ...), as the runtime calls it. */
 type HandlerFactory = (options: { clients?: AwsClients }) => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>;
 
-/** One execution environment of a function: its handler instance, and whether it runs an invocation now. */
-interface HandlerInstance {
-  readonly handler: ReturnType<HandlerFactory>;
-  busy: boolean;
-}
-
 /**
  * The embedded local runtime: the synthesized state machine run by a real ASL interpreter, the
  * real handlers in-process, and their real SDK clients talking HTTP to local stand-ins for
@@ -132,8 +115,13 @@ export class LocalRuntime {
   private stepFunctionsEndpoint?: StandInEndpoint;
   /** The SDK clients every handler instance of this runtime is built with, pointed at its own stand-ins. */
   private clients?: AwsClients;
+  /** Lambda: the template's functions, their execution environments, their invocations. */
+  readonly lambda: LambdaStandIn;
+
   /** Every handler run, in start order: which function, about which batch prediction, and how it ended. */
-  readonly invocations: InvocationRecord[] = [];
+  get invocations(): readonly InvocationRecord[] {
+    return this.lambda.invocations;
+  }
   /** The URLs of this runtime's stand-ins, by service; set by {@link start}. */
   endpoints: Readonly<Record<'machinelearning' | 'eventbridge' | 'dynamodb' | 'sfn', string>> = {
     machinelearning: '',
@@ -162,53 +150,27 @@ export class LocalRuntime {
       deployment.schedules,
     );
     this.dynamoDb = new DynamoDbStandIn(deployment.tables, this.faults, deployment.account, deployment.region);
-    // Each function's execution environments, as Lambda keeps them: an instance runs one
-    // invocation at a time; an invocation that finds them all busy gets a new one (a cold start).
-    // Each instance is built by the factory the entry point's `handler` export is built with, so
-    // it has its own logger (its keys never reach another invocation's log lines), metrics and
-    // dependencies, over this runtime's clients.
-    const environments = new Map<string, HandlerInstance[]>();
-    const instanceFor = (fn: FunctionDefinition): HandlerInstance => {
-      const pool = environments.get(fn.logicalId) ?? [];
-      environments.set(fn.logicalId, pool);
-      let instance = pool.find((candidate) => !candidate.busy);
-      if (instance === undefined) {
-        const module = (options.loadHandlerModule?.(fn) ?? require(fn.entry)) as Record<string, HandlerFactory>;
-        instance = { handler: module[fn.factory]({ clients: this.clients }), busy: false };
-        pool.push(instance);
-      }
-      return instance;
-    };
-    const invoke = async (fn: FunctionDefinition, payload: unknown, requestId: string) => {
-      const instance = instanceFor(fn);
-      instance.busy = true;
-      const invocation: InvocationRecord = {
-        functionLogicalId: fn.logicalId,
-        batchPredictionId: batchPredictionIdIn((payload as { state?: unknown } | null)?.state) ?? null,
-        atMs: this.clock.nowMs(),
-        answersBefore: this.machineLearning.answered.length,
-      };
-      this.invocations.push(invocation);
-      try {
-        const output = await instance.handler(payload, { awsRequestId: requestId });
-        invocation.outcome = 'returned';
-        return output;
-      } catch (error) {
-        invocation.outcome = (error as Error).name || 'Error';
-        throw error;
-      } finally {
-        instance.busy = false;
-      }
-    };
-    this.stepFunctions = new LocalStepFunctions(
-      deployment.stateMachines,
+    this.queues = new SqsStandIn(deployment.queues, this.clock);
+    // Each function's execution environments are built by the factory its entry point's `handler`
+    // export is built with, so each has its own logger (its keys never reach another invocation's
+    // log lines), metrics and dependencies, over this runtime's clients.
+    this.lambda = new LambdaStandIn(
       deployment.functions,
       this.clock,
-      invoke,
-      options.seed ?? 'batch-prediction-poller',
+      (fn) => {
+        const module = (options.loadHandlerModule?.(fn) ?? require(fn.entry)) as Record<string, HandlerFactory>;
+        return module[fn.factory]({ clients: this.clients });
+      },
+      this.queues,
       this.faults,
+      () => this.machineLearning.answered.length,
     );
-    this.queues = new SqsStandIn(deployment.queues, this.clock);
+    this.stepFunctions = new LocalStepFunctions(
+      deployment.stateMachines,
+      this.lambda,
+      this.clock,
+      options.seed ?? 'batch-prediction-poller',
+    );
     const constructIds = deployment.functions.flatMap((f) => (f.constructId === undefined ? [] : [f.constructId]));
     for (const named of this.faults.functionsNamed()) {
       if (!constructIds.includes(named)) {
@@ -224,9 +186,7 @@ export class LocalRuntime {
       this.eventBridge,
       this.stepFunctions,
       scenario.batchPredictions,
-      invoke,
-      this.queues,
-      this.faults,
+      this.lambda,
     );
     this.stepFunctions.simulateRetryDelays = options.simulateRetryDelays ?? false;
     for (const [i, bp] of scenario.batchPredictions.entries()) this.order.set(bp.id, i);

@@ -10,15 +10,14 @@ import {
   waitMillisecondsOf,
 } from '../template/asl';
 import { ServiceError } from '../core/service-error';
-import type { FunctionDefinition, StateMachineDefinitionInfo } from '../template/deployment';
+import type { StateMachineDefinitionInfo } from '../template/deployment';
 import { type HistoryEvent, type LoggedEvent, type TaskAttempt, historyOf } from './execution-history';
-import type { FaultPlan } from '../scenarios/faults';
+import { LambdaInvokeError, type LambdaStandIn } from '../stand-ins/lambda/lambda-stand-in';
 import type { RecordedCall } from '../core/recorded-call';
 import { type VirtualClock, seededRandom } from '../core/virtual-clock';
-import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 
-/** Invokes a Lambda function in-process; resolves with its result, rejects with its error. */
-export type InvokeFunction = (fn: FunctionDefinition, payload: unknown, requestId: string) => Promise<unknown>;
+/** What the interpreter's Lambda tasks call: the local Lambda ({@link LambdaStandIn}). */
+export type TaskInvoker = Pick<LambdaStandIn, 'functionNamed' | 'invokeForTask'>;
 
 /** Status of an execution, as DescribeExecution reports it. */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -102,12 +101,10 @@ export class LocalStepFunctions {
 
   constructor(
     stateMachines: readonly StateMachineDefinitionInfo[],
-    private readonly functions: readonly FunctionDefinition[],
+    /** Lambda, which runs the tasks' functions (and applies the scenario's `Invoke` faults). */
+    private readonly lambda: TaskInvoker,
     private readonly clock: VirtualClock,
-    private readonly invoke: InvokeFunction,
     private readonly seed: string,
-    /** Scenario faults; `Invoke` faults make Lambda tasks fail without calling the function. */
-    private readonly faults?: FaultPlan,
   ) {
     this.createdMs = clock.nowMs();
     for (const info of stateMachines) {
@@ -451,35 +448,19 @@ export class LocalStepFunctions {
   }
 
   private async invokeFunction(record: ExecutionRecord, nameOrArn: string, payload: unknown, stateName: string): Promise<unknown> {
-    const fn = this.functions.find((f) => f.arn === nameOrArn || f.name === nameOrArn);
+    const fn = this.lambda.functionNamed(nameOrArn);
     if (fn === undefined) throw taskError('Lambda.ResourceNotFoundException', `Function not found: ${nameOrArn}`);
-    // An injected Lambda service error (throttling, 5xx): the task fails with it, the function never runs.
-    const fault = this.faults?.take('Invoke', batchPredictionIdsIn(payload), stateName, fn.constructId);
-    const code = fault === undefined ? undefined : fault.kind === 'error' ? fault.error.errorType : 'Lambda.ServiceException';
-    if (code !== undefined && !(fault?.kind === 'error' && fault.after)) {
-      throw taskError(code, `Injected fault: ${code} (Service: Lambda; Function: ${fn.name})`);
-    }
-    record.invocations[fn.logicalId] = (record.invocations[fn.logicalId] ?? 0) + 1;
-    const requestId = `local-${record.ordinal}-${++this.invocationCounter}`;
     try {
-      const output = await this.invoke(fn, payload, requestId);
-      // "after": the function ran to its end (its writes and publishes happened), then the
-      // invocation died before its result came back: a crash or timeout after the side effects.
-      if (code !== undefined) throw taskError(code, `Injected fault: ${code} after the function ran (Function: ${fn.name})`);
-      return output;
+      return await this.lambda.invokeForTask(fn, payload, stateName, () => {
+        record.invocations[fn.logicalId] = (record.invocations[fn.logicalId] ?? 0) + 1;
+        return `local-${record.ordinal}-${++this.invocationCounter}`;
+      });
     } catch (error) {
-      if (code !== undefined) throw error;
-      const e = error as Error;
-      // Step Functions reports a function error as Error = errorType, Cause = the error JSON.
-      throw taskError(e.name || 'Error', JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, trace: [] }));
+      // The task fails with the name and cause Step Functions' Lambda integration reports.
+      if (error instanceof LambdaInvokeError) throw taskError(error.errorName, error.cause);
+      throw error;
     }
   }
-}
-
-/** The batch prediction a Lambda task's payload is about (`state.batchPredictionId`), for id-scoped faults. */
-function batchPredictionIdsIn(payload: unknown): string[] {
-  const id = batchPredictionIdIn((payload as { state?: unknown } | null)?.state);
-  return id === undefined ? [] : [id];
 }
 
 /**

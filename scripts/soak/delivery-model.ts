@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { isBatchPredictionStatus, isTerminalStatus } from '../../lib/contract/events';
 import type { LocalDeployment } from '../../local/template/deployment';
 import type { FaultSpec } from '../../local/scenarios/faults';
-import type { InvocationRecord, LocalRuntime, RunResult } from '../../local/runtime/runtime';
+import type { InvocationRecord } from '../../local/stand-ins/lambda/lambda-stand-in';
+import type { LocalRuntime, RunResult } from '../../local/runtime/runtime';
 import { historyOf, runLocally, statusChanges } from './local-run';
 
 /**

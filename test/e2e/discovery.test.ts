@@ -2,7 +2,7 @@ import { DetailType } from '../../lib/contract/events';
 import { PollerErrorName } from '../../lib/contract/errors';
 import type { LocalDeployment } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';
-import type { AsyncInvocationRecord } from '../../local/runtime/discovery';
+import type { AsyncInvocationRecord } from '../../local/stand-ins/lambda/lambda-stand-in';
 import type { RunResult } from '../../local/runtime/runtime';
 import { runLocally } from './support/local-run';
 

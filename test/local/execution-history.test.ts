@@ -9,6 +9,7 @@ import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/temp
 import { wireEvent } from '../../local/step-functions/execution-history';
 import { HistoryNotKeptError, LocalStepFunctions } from '../../local/step-functions/step-functions';
 import { VirtualClock, installVirtualTime } from '../../local/core/virtual-clock';
+import { lambdaRunning } from './support/lambda';
 
 const FN: FunctionDefinition = {
   logicalId: 'Worker',
@@ -63,9 +64,8 @@ async function run(outcomes: string[], options: { timeoutSeconds?: number; keepH
   };
   const sfn = new LocalStepFunctions(
     [{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition(options.timeoutSeconds) }],
-    [FN],
+    lambdaRunning([FN], clock, invoke),
     clock,
-    invoke,
     'seed',
   );
   sfn.keepHistory = options.keepHistory ?? true;
@@ -278,9 +278,8 @@ describe('StopExecution in the interpreter', () => {
     };
     const sfn = new LocalStepFunctions(
       [{ logicalId: 'M', name: 'history', arn: MACHINE_ARN, definition: definition() }],
-      [FN],
+      lambdaRunning([FN], clock, invoke),
       clock,
-      invoke,
       'seed',
     );
     sfn.keepHistory = true;

@@ -12,6 +12,7 @@ import { CLOUDFORMATION_OPERATIONS, SERVICE_BY_TARGET_PREFIX } from '../../local
 import { stepFunctionsOperations } from '../../local/step-functions/step-functions-endpoint';
 import { LocalStepFunctions } from '../../local/step-functions/step-functions';
 import { VirtualClock } from '../../local/core/virtual-clock';
+import { lambdaRunning } from './support/lambda';
 
 const PAGE = fs.readFileSync(path.join(__dirname, '../../docs/local-runtime.md'), 'utf8');
 
@@ -49,7 +50,16 @@ const keysOf = (operations: Readonly<Record<string, unknown>>) => Object.keys(op
 const DISPATCHED: Readonly<Record<string, () => string[]>> = {
   CloudFormation: () => keysOf(CLOUDFORMATION_OPERATIONS),
   'Step Functions': () =>
-    keysOf(stepFunctionsOperations(new LocalStepFunctions([], [], new VirtualClock(0), async () => undefined, 'inventory'))),
+    keysOf(
+      stepFunctionsOperations(
+        new LocalStepFunctions(
+          [],
+          lambdaRunning([], new VirtualClock(0), async () => undefined),
+          new VirtualClock(0),
+          'inventory',
+        ),
+      ),
+    ),
   DynamoDB: () => dynaliteOperations(),
   'Amazon ML': () =>
     keysOf(MachineLearningStandIn.prototype.operations.call(Object.create(MachineLearningStandIn.prototype) as MachineLearningStandIn)),

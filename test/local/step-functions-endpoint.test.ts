@@ -11,6 +11,7 @@ import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/temp
 import { LocalStepFunctions } from '../../local/step-functions/step-functions';
 import { stepFunctionsListener } from '../../local/step-functions/step-functions-endpoint';
 import { VirtualClock } from '../../local/core/virtual-clock';
+import { lambdaRunning } from './support/lambda';
 
 const FN: FunctionDefinition = {
   logicalId: 'Worker',
@@ -42,7 +43,12 @@ beforeAll(async () => {
     StartAt: 'Work',
     States: { Work: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: FN.arn, 'Payload.$': '$' }, End: true } },
   };
-  sfn = new LocalStepFunctions([{ logicalId: 'M', name: 'names', arn: MACHINE_ARN, definition }], [FN], clock, invoke, 'seed');
+  sfn = new LocalStepFunctions(
+    [{ logicalId: 'M', name: 'names', arn: MACHINE_ARN, definition }],
+    lambdaRunning([FN], clock, invoke),
+    clock,
+    'seed',
+  );
   server = createServer(stepFunctionsListener(sfn));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   client = new SFNClient({

@@ -6,6 +6,7 @@ import { LAMBDA_INVOKE } from '../../local/template/asl';
 import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/template/deployment';
 import { LocalStepFunctions } from '../../local/step-functions/step-functions';
 import { VirtualClock } from '../../local/core/virtual-clock';
+import { lambdaRunning } from './support/lambda';
 
 const FN: FunctionDefinition = {
   logicalId: 'Worker',
@@ -52,9 +53,8 @@ async function run(maxAttempts: number, failures: number) {
   };
   const sfn = new LocalStepFunctions(
     [{ logicalId: 'M', name: 'attempts', arn: MACHINE_ARN, definition: definition(maxAttempts) }],
-    [FN],
+    lambdaRunning([FN], clock, invoke),
     clock,
-    invoke,
     'seed',
   );
   const { executionArn } = sfn.startExecution(MACHINE_ARN, 'one', { x: 1 });
