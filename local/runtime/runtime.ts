@@ -1,14 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { sdkClientConfig } from '../../lambda/shared/adapters/sdk-http';
 import type { AwsClients } from '../../lambda/shared/clients';
 import { executionNameFor } from '../../lib/contract/runs';
 import { executionNameForInvalidId } from '../../lambda/shared/domain/identifiers';
 import { BATCH_PREDICTION_ID_PATTERN } from '../../lib/contract/events';
 import { HANDLER_FACTORY } from '../../lib/contract/handlers';
-import { StandInEndpoint } from '../stand-ins/aws-json-server';
+import type { StandInEndpoint } from '../stand-ins/aws-json-server';
 import type { FunctionDefinition, LocalDeployment } from '../template/deployment';
 import { synthesizeDeployment } from '../template/synthesis';
 import { DynamoDbStandIn } from '../stand-ins/dynamodb-stand-in';
@@ -21,7 +17,8 @@ import { type QueueContents, SqsStandIn } from '../stand-ins/sqs-stand-in';
 import { type ExecutionRecord, LocalStepFunctions } from '../step-functions/step-functions';
 import { VirtualClock, installVirtualTime } from '../core/virtual-clock';
 import { LocalDiscovery } from './discovery';
-import { stepFunctionsListener } from '../step-functions/step-functions-endpoint';
+import { StepFunctionsStandIn } from '../step-functions/step-functions-endpoint';
+import type { ServiceKey, StandIn } from '../stand-ins/stand-in';
 import { batchPredictionIdIn } from '../../lib/contract/loop-state';
 import { type InvocationRecord, LambdaStandIn } from '../stand-ins/lambda/lambda-stand-in';
 
@@ -112,7 +109,12 @@ export class LocalRuntime {
   readonly discovery: LocalDiscovery;
   /** The template's SQS queues: where Lambda sends the records of asynchronous invocations that failed for good. */
   readonly queues: SqsStandIn;
-  private stepFunctionsEndpoint?: StandInEndpoint;
+  /**
+   * Every AWS service stand-in, the one registry: each is started and stopped with the runtime,
+   * gets an endpoint, and gives the handlers the SDK client that reaches it. A new service is its
+   * stand-in's folder and one line here.
+   */
+  readonly standIns: readonly StandIn[];
   /** The SDK clients every handler instance of this runtime is built with, pointed at its own stand-ins. */
   private clients?: AwsClients;
   /** Lambda: the template's functions, their execution environments, their invocations. */
@@ -123,7 +125,7 @@ export class LocalRuntime {
     return this.lambda.invocations;
   }
   /** The URLs of this runtime's stand-ins, by service; set by {@link start}. */
-  endpoints: Readonly<Record<'machinelearning' | 'eventbridge' | 'dynamodb' | 'sfn', string>> = {
+  endpoints: Readonly<Record<ServiceKey, string>> = {
     machinelearning: '',
     eventbridge: '',
     dynamodb: '',
@@ -171,6 +173,7 @@ export class LocalRuntime {
       this.clock,
       options.seed ?? 'batch-prediction-poller',
     );
+    this.standIns = [this.machineLearning, this.eventBridge, this.dynamoDb, new StepFunctionsStandIn(this.stepFunctions)];
     const constructIds = deployment.functions.flatMap((f) => (f.constructId === undefined ? [] : [f.constructId]));
     for (const named of this.faults.functionsNamed()) {
       if (!constructIds.includes(named)) {
@@ -201,14 +204,8 @@ export class LocalRuntime {
   }
 
   private async boot(): Promise<void> {
-    const [ml, events, dynamo, sfn] = await Promise.all([
-      this.machineLearning.start(),
-      this.eventBridge.start(),
-      this.dynamoDb.start(),
-      StandInEndpoint.start('sfn', stepFunctionsListener(this.stepFunctions)),
-    ]);
-    this.stepFunctionsEndpoint = sfn;
-    this.endpoints = { machinelearning: ml, eventbridge: events, dynamodb: dynamo, sfn: sfn.endpoint };
+    const urls = await Promise.all(this.standIns.map((standIn) => standIn.start()));
+    this.endpoints = Object.fromEntries(this.standIns.map((standIn, i) => [standIn.service, urls[i]])) as Record<ServiceKey, string>;
     // Real SDK clients with the handlers' own HTTP limits, pointed at this runtime's stand-ins and
     // handed to every handler instance it builds (the composition root's `clients` option).
     const config = (endpoint: string) => ({
@@ -219,12 +216,9 @@ export class LocalRuntime {
       // Retries are the state machine's, as in AWS.
       maxAttempts: 1,
     });
-    this.clients = {
-      machineLearning: new MachineLearningClient(config(ml)),
-      eventBridge: new EventBridgeClient(config(events)),
-      dynamoDb: new DynamoDBClient(config(dynamo)),
-      stepFunctions: new SFNClient(config(sfn.endpoint)),
-    };
+    this.clients = Object.fromEntries(
+      this.standIns.map((standIn, i) => [standIn.clientKey, standIn.createClient(config(urls[i]))]),
+    ) as unknown as AwsClients;
     const env: Record<string, string> = {
       AWS_ACCESS_KEY_ID: 'AKIDLOCALRUNTIME',
       AWS_SECRET_ACCESS_KEY: 'local-runtime-secret',
@@ -345,9 +339,7 @@ export class LocalRuntime {
     this.clock.stop();
     for (const client of Object.values(this.clients ?? {})) client.destroy();
     this.clients = undefined;
-    const sfn = this.stepFunctionsEndpoint;
-    this.stepFunctionsEndpoint = undefined;
-    const closed = Promise.all([this.machineLearning.stop(), this.eventBridge.stop(), this.dynamoDb.stop(), sfn?.close()]);
+    const closed = Promise.all(this.standIns.map((standIn) => standIn.stop()));
     this.restoreTime?.();
     this.restoreEnv?.();
     this.restoreTime = undefined;
@@ -357,9 +349,7 @@ export class LocalRuntime {
 
   /** The endpoint of one of this runtime's stand-ins, by service (`sfn`, `dynamodb`, ...), for the `--serve` router. */
   endpointFor(service: string): StandInEndpoint | undefined {
-    if (service === 'sfn') return this.stepFunctionsEndpoint;
-    const standIn = { machinelearning: this.machineLearning, eventbridge: this.eventBridge, dynamodb: this.dynamoDb }[service];
-    return standIn?.served;
+    return this.standIns.find((standIn) => standIn.service === service)?.served;
   }
 
   private summarize(e: ExecutionRecord): ExecutionSummary {

@@ -12,6 +12,7 @@ import { StandInEndpoint, readBody, sendError } from './aws-json-server';
 import type { FaultPlan } from '../scenarios/faults';
 import type { TableDefinition } from '../template/deployment';
 import type { RecordedCall } from '../core/recorded-call';
+import type { StandIn, StandInClientConfig } from './stand-in';
 
 /**
  * The DynamoDB operations dynalite serves: one module per operation in its `actions` directory,
@@ -36,7 +37,15 @@ type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse)
  * DynamoDB stand-in: dynalite, in memory, behind a thin front that injects the scenario's faults
  * and records calls before handing each request to dynalite's own request handler.
  */
-export class DynamoDbStandIn {
+export class DynamoDbStandIn implements StandIn<'dynamoDb'> {
+  readonly service = 'dynamodb';
+  readonly clientKey = 'dynamoDb';
+
+  /** The DynamoDB client the handlers reach it with. */
+  createClient(config: StandInClientConfig): DynamoDBClient {
+    return new DynamoDBClient(config);
+  }
+
   readonly calls: RecordedCall[] = [];
   /** Its endpoint while started. */
   served?: StandInEndpoint;

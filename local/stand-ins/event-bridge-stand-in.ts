@@ -10,6 +10,8 @@ import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../te
 import type { FaultPlan } from '../scenarios/faults';
 import type { RecordedCall } from '../core/recorded-call';
 import { batchPredictionIdIn } from '../../lib/contract/loop-state';
+import type { StandIn, StandInClientConfig } from './stand-in';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 /** An event in EventBridge's envelope form. */
 export interface EventEnvelope {
@@ -84,7 +86,15 @@ const RULE_NAME = /^[.\-_A-Za-z0-9]+$/;
  * `TestEventPattern`, and `PutRule` / `DeleteRule` / `ListRules` / `DescribeRule` over the
  * template's rules plus those put by clients.
  */
-export class EventBridgeStandIn {
+export class EventBridgeStandIn implements StandIn<'eventBridge'> {
+  readonly service = 'eventbridge';
+  readonly clientKey = 'eventBridge';
+
+  /** The EventBridge client the handlers reach it with. */
+  createClient(config: StandInClientConfig): EventBridgeClient {
+    return new EventBridgeClient(config);
+  }
+
   readonly calls: RecordedCall[] = [];
   readonly events: DeliveredEvent[] = [];
   private readonly occurrences = new Map<string, number>();

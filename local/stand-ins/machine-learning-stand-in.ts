@@ -7,13 +7,17 @@ import type { FaultPlan } from '../scenarios/faults';
 import type { BatchPredictionScenario } from '../scenarios/scenario';
 import type { RecordedCall } from '../core/recorded-call';
 import type { VirtualClock } from '../core/virtual-clock';
+import type { StandIn, StandInClientConfig } from './stand-in';
+import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 
 /**
  * Amazon ML stand-in (awsJson1_1, target prefix `AmazonML_20141212`): answers
  * `GetBatchPrediction` and `DescribeBatchPredictions` from the scenario's timelines at the
  * simulated time.
  */
-export class MachineLearningStandIn {
+export class MachineLearningStandIn implements StandIn<'machineLearning'> {
+  readonly service = 'machinelearning';
+  readonly clientKey = 'machineLearning';
   readonly calls: RecordedCall[] = [];
   /** Every successful `GetBatchPrediction` answer, in order: what the poller could observe. */
   readonly answered: { readonly id: string; readonly status: string; readonly atMs: number }[] = [];
@@ -28,6 +32,11 @@ export class MachineLearningStandIn {
     private readonly account: string,
   ) {
     this.byId = new Map(batchPredictions.map((bp) => [bp.id, bp]));
+  }
+
+  /** The Amazon ML client the handlers reach it with. */
+  createClient(config: StandInClientConfig): MachineLearningClient {
+    return new MachineLearningClient(config);
   }
 
   /** Serves this stand-in on its own endpoint; returns its URL. */

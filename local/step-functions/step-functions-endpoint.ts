@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { ServiceError } from '../core/service-error';
-import { type Operation, awsJsonListener } from '../stand-ins/aws-json-server';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { type Operation, StandInEndpoint, awsJsonListener } from '../stand-ins/aws-json-server';
+import type { StandIn, StandInClientConfig } from '../stand-ins/stand-in';
 import { wireEvent } from './execution-history';
 import {
   type ExecutionRecord,
@@ -18,6 +20,34 @@ const DEFAULT_RESULTS = 100;
 /** StopExecution's `error` and `cause` limits. @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html */
 const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32768;
+
+/** The local Step Functions as a stand-in: its API served on an endpoint of its own. */
+export class StepFunctionsStandIn implements StandIn<'stepFunctions'> {
+  readonly service = 'sfn';
+  readonly clientKey = 'stepFunctions';
+  /** Its endpoint while started. */
+  served?: StandInEndpoint;
+
+  constructor(private readonly stepFunctions: LocalStepFunctions) {}
+
+  /** Serves the Step Functions API on its own endpoint; returns its URL. */
+  async start(): Promise<string> {
+    this.served = await StandInEndpoint.start('sfn', stepFunctionsListener(this.stepFunctions));
+    return this.served.endpoint;
+  }
+
+  /** Closes its endpoint. */
+  async stop(): Promise<void> {
+    const served = this.served;
+    this.served = undefined;
+    await served?.close();
+  }
+
+  /** The Step Functions client the starter reaches it with. */
+  createClient(config: StandInClientConfig): SFNClient {
+    return new SFNClient(config);
+  }
+}
 
 /**
  * The Step Functions API (awsJson1_0, target prefix `AWSStepFunctions`) over the local executions,
