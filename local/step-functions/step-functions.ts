@@ -15,6 +15,7 @@ import { type HistoryEvent, type LoggedEvent, type TaskAttempt, historyOf } from
 import { LambdaInvokeError, type LambdaStandIn } from '../stand-ins/lambda/lambda-stand-in';
 import type { RecordedCall } from '../core/recorded-call';
 import { type VirtualClock, seededRandom } from '../core/virtual-clock';
+import { assertArn, localRoleArn, regionOf } from './arns';
 
 /** What the interpreter's Lambda tasks call: the local Lambda ({@link LambdaStandIn}). */
 export type TaskInvoker = Pick<LambdaStandIn, 'functionNamed' | 'invokeForTask'>;
@@ -242,93 +243,115 @@ export class LocalStepFunctions {
     return { stopDate: (record.stopMs ?? this.clock.nowMs()) / 1000 };
   }
 
-  private async run(
+  /**
+   * Runs one execution to its end, in named steps: the Task handlers of its states, their retry
+   * counting, the interpreter's run, the count of its events, and how it ended.
+   */
+  private async run(record: ExecutionRecord, entry: MachineEntry): Promise<void> {
+    const control: RunControl = {
+      deadlineMs: entry.timeoutSeconds === undefined ? Infinity : record.startMs + entry.timeoutSeconds * 1000,
+      timedOut: false,
+      abort: () => undefined,
+      // StopExecution wakes a sleeping Wait state through this signal.
+      stopping: new AbortController(),
+    };
+    const { handlers, retryOverrides } = this.taskHandlers(record, entry, control);
+    // The context object's `State.RetryCount`. The interpreter evaluates a state's Parameters before
+    // it calls the handler, so the wrapper of a failed attempt sets the count its retry will read.
+    const stateContext = { RetryCount: 0 };
+    this.countRetries(record, entry, handlers, stateContext, control.stopping.signal);
+    const execution = this.interpret(record, entry, handlers, retryOverrides, stateContext);
+    control.abort = () => execution.abort();
+    record.abort = () => {
+      control.stopping.abort();
+      execution.abort();
+    };
+    const events = this.countEvents(record, execution, entry.stateTypes);
+    try {
+      record.output = await execution.result;
+      record.status = 'SUCCEEDED';
+    } catch (error) {
+      settleFailure(record, error, control.timedOut, entry.timeoutSeconds);
+    }
+    const lastEventMs = await events;
+    record.abort = undefined;
+    // The last event's time is the execution's stopDate (in paced mode time flows while it runs).
+    record.stopMs ??= Math.min(lastEventMs ?? Infinity, this.clock.nowMs());
+  }
+
+  /** The local handler of every Task state (Wait states were rewritten into local tasks), and the retriers whose interval the clock keeps instead. */
+  private taskHandlers(
     record: ExecutionRecord,
-    entry: {
-      info: StateMachineDefinitionInfo;
-      machine: StateMachine;
-      stateTypes: Map<string, string>;
-      runnable: Record<string, unknown>;
-      timeoutSeconds?: number;
-    },
-  ): Promise<void> {
-    const deadlineMs = entry.timeoutSeconds === undefined ? Infinity : record.startMs + entry.timeoutSeconds * 1000;
-    let timedOut = false;
-    let abort: () => void = () => undefined;
-    // StopExecution wakes a sleeping Wait state through this signal.
-    const stopping = new AbortController();
-    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    entry: MachineEntry,
+    control: RunControl,
+  ): { handlers: Record<string, TaskHandler>; retryOverrides: Record<string, number> } {
+    const handlers: Record<string, TaskHandler> = {};
     const retryOverrides: Record<string, number> = {};
     walkStates(entry.runnable, (name, state) => {
       if (Array.isArray(state.Retry)) retryOverrides[name] = 0;
       if (state.Type !== 'Task') return;
       const resource = String(state.Resource);
+      const recorded = (resourceType: string, taskResource: string, handler: TaskHandler) =>
+        attempted(record, () => this.clock.nowMs(), name, resourceType, taskResource, handler);
       if (resource.startsWith('arn:aws:states:::local:wait:')) {
-        const original = findState(entry.info.definition, name);
-        handlers[name] = async (input) => {
-          const wakeMs = this.clock.nowMs() + waitMillisecondsOf(original, input, this.clock.nowMs());
-          if (wakeMs > deadlineMs) {
-            await this.clock.sleepUntil(deadlineMs, record.ordinal, stopping.signal);
-            if (stopping.signal.aborted) return input;
-            timedOut = true;
-            abort();
-            return input;
-          }
-          await this.clock.sleepUntil(wakeMs, record.ordinal, stopping.signal);
-          return input;
-        };
+        handlers[name] = this.waitHandler(record, findState(entry.info.definition, name), control);
       } else if (resource === LAMBDA_INVOKE) {
-        handlers[name] = attempted(
-          record,
-          () => this.clock.nowMs(),
-          name,
-          'lambda',
-          'invoke',
-          async (input) => {
-            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-            const result = await this.invokeFunction(record, FunctionName, Payload, name);
-            // The shape Step Functions' Lambda integration returns.
-            return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
-          },
-        );
+        handlers[name] = recorded('lambda', 'invoke', async (input) => {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+          const result = await this.invokeFunction(record, FunctionName, Payload, name);
+          // The shape Step Functions' Lambda integration returns.
+          return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } };
+        });
       } else if (resource === START_EXECUTION) {
-        handlers[name] = attempted(
-          record,
-          () => this.clock.nowMs(),
-          name,
-          'states',
-          'startExecution',
-          async (input) => {
-            const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
-            try {
-              const started = this.startExecution(
-                StateMachineArn,
-                Name ?? `${record.name}-child-${this.executions.length}`,
-                typeof Input === 'string' ? JSON.parse(Input) : Input,
-              );
-              return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
-            } catch (error) {
-              // As the StartExecution integration names service errors: StepFunctions.<Code>Exception.
-              const code = error instanceof ServiceError ? error.errorType : 'StepFunctions';
-              throw taskError(`StepFunctions.${code}Exception`, (error as Error).message);
-            }
-          },
-        );
+        handlers[name] = recorded('states', 'startExecution', (input) => this.startChild(record, input));
       } else {
-        handlers[name] = attempted(
-          record,
-          () => this.clock.nowMs(),
-          name,
-          'lambda',
-          resource,
-          (input) => this.invokeFunction(record, resource, input, name),
-        );
+        handlers[name] = recorded('lambda', resource, (input) => this.invokeFunction(record, resource, input, name));
       }
     });
+    return { handlers, retryOverrides };
+  }
 
-    // The context object's `State.RetryCount`. The interpreter evaluates a state's Parameters before
-    // it calls the handler, so the wrapper of a failed attempt sets the count its retry will read.
-    const stateContext = { RetryCount: 0 };
+  /** A Wait state, on the virtual clock: it sleeps its time, or until the execution's timeout, which ends the run. */
+  private waitHandler(record: ExecutionRecord, original: Record<string, unknown>, control: RunControl): TaskHandler {
+    return async (input) => {
+      const wakeMs = this.clock.nowMs() + waitMillisecondsOf(original, input, this.clock.nowMs());
+      if (wakeMs > control.deadlineMs) {
+        await this.clock.sleepUntil(control.deadlineMs, record.ordinal, control.stopping.signal);
+        if (control.stopping.signal.aborted) return input;
+        control.timedOut = true;
+        control.abort();
+        return input;
+      }
+      await this.clock.sleepUntil(wakeMs, record.ordinal, control.stopping.signal);
+      return input;
+    };
+  }
+
+  /** A `states:startExecution` task: a new execution, its service errors named as the integration names them. */
+  private async startChild(record: ExecutionRecord, input: unknown): Promise<unknown> {
+    const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
+    try {
+      const started = this.startExecution(
+        StateMachineArn,
+        Name ?? `${record.name}-child-${this.executions.length}`,
+        typeof Input === 'string' ? JSON.parse(Input) : Input,
+      );
+      return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
+    } catch (error) {
+      // As the StartExecution integration names service errors: StepFunctions.<Code>Exception.
+      const code = error instanceof ServiceError ? error.errorType : 'StepFunctions';
+      throw taskError(`StepFunctions.${code}Exception`, (error as Error).message);
+    }
+  }
+
+  /** Wraps each Task handler to keep `$$.State.RetryCount` (and, if asked, the retry backoff) as Step Functions does. */
+  private countRetries(
+    record: ExecutionRecord,
+    entry: MachineEntry,
+    handlers: Record<string, TaskHandler>,
+    stateContext: { RetryCount: number },
+    signal: AbortSignal,
+  ): void {
     // Backoff jitter from the execution's own stream: other executions' retries do not shift it.
     const retryDelays = this.simulateRetryDelays ? seededRandom(`${this.seed}/${record.name}`) : undefined;
     walkStates(entry.runnable, (name, state) => {
@@ -340,11 +363,20 @@ export class LocalStepFunctions {
           stateContext,
           retryDelays,
           handler,
-          stopping.signal,
+          signal,
         );
     });
+  }
 
-    const execution = entry.machine.run(record.input as never, {
+  /** Starts the interpreter on the execution's input, with the local handlers and the context object. */
+  private interpret(
+    record: ExecutionRecord,
+    entry: MachineEntry,
+    handlers: Record<string, TaskHandler>,
+    retryOverrides: Record<string, number>,
+    stateContext: { RetryCount: number },
+  ) {
+    return entry.machine.run(record.input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryOverrides },
       context: {
         // Executions are never redriven locally.
@@ -354,43 +386,21 @@ export class LocalStepFunctions {
         State: stateContext,
       },
     });
-    abort = () => execution.abort();
-    record.abort = () => {
-      stopping.abort();
-      execution.abort();
-    };
-    // The last event's time is the execution's stopDate (in paced mode time flows while it runs).
+  }
+
+  /** Counts the interpreter's events as Step Functions counts them (and logs them, when kept); resolves with the last one's time. */
+  private async countEvents(
+    record: ExecutionRecord,
+    execution: ReturnType<StateMachine['run']>,
+    stateTypes: Map<string, string>,
+  ): Promise<number | undefined> {
     let lastEventMs: number | undefined;
-    const counting = (async () => {
-      for await (const event of execution.eventLogs) {
-        countEvent(record.counts, event as never, entry.stateTypes);
-        record.log?.push(event as LoggedEvent);
-        lastEventMs = (event as LoggedEvent).timestamp;
-      }
-    })();
-    try {
-      record.output = await execution.result;
-      record.status = 'SUCCEEDED';
-    } catch (error) {
-      if (record.stopped !== undefined) {
-        record.status = 'ABORTED';
-        record.error = record.stopped.error;
-        record.cause = record.stopped.cause;
-      } else if (timedOut) {
-        record.status = 'TIMED_OUT';
-        record.error = 'States.Timeout';
-        record.cause = `Execution exceeded its TimeoutSeconds of ${entry.timeoutSeconds}`;
-        // Its one last event (ExecutionTimedOut) is the interpreter's ExecutionAborted, already counted.
-      } else {
-        const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
-        record.status = 'FAILED';
-        record.error = cause?.name ?? (error as Error).name;
-        record.cause = typeof cause?.cause === 'string' ? cause.cause : (cause?.message ?? (error as Error).message);
-      }
+    for await (const event of execution.eventLogs) {
+      countEvent(record.counts, event as never, stateTypes);
+      record.log?.push(event as LoggedEvent);
+      lastEventMs = (event as LoggedEvent).timestamp;
     }
-    await counting;
-    record.abort = undefined;
-    record.stopMs ??= Math.min(lastEventMs ?? Infinity, this.clock.nowMs());
+    return lastEventMs;
   }
 
   /**
@@ -503,43 +513,6 @@ export class HistoryNotKeptError extends Error {
   }
 }
 
-/** ARNs the Step Functions API accepts, by resource type. */
-const ARN_PATTERNS = {
-  stateMachine: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]{1,80}$/,
-  execution: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]{1,80}:[^:]{1,80}$/,
-} as const;
-
-/**
- * Refuses a malformed ARN as Step Functions does, with InvalidArn (a missing one: ValidationException).
- * @throws ServiceError InvalidArn, ValidationException
- */
-export function assertArn(arn: string, resourceType: keyof typeof ARN_PATTERNS): void {
-  if (ARN_PATTERNS[resourceType].test(arn)) return;
-  if (arn === '') {
-    const member = resourceType === 'stateMachine' ? 'stateMachineArn' : 'executionArn';
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  const parts = arn.split(':');
-  const reason =
-    parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'states'
-      ? `Invalid ARN prefix: ${arn}`
-      : parts[5] !== resourceType
-        ? `Resource type not valid in this context: ${parts[5]}`
-        : `Invalid resource name in ARN: ${arn}`;
-  throw new ServiceError('InvalidArn', `Invalid Arn: '${reason}'`);
-}
-
-function regionOf(arn: string): string {
-  return arn.split(':')[3] ?? 'us-east-1';
-}
-
-function localRoleArn(arn: string): string {
-  return `arn:aws:iam::${arn.split(':')[4] ?? '000000000000'}:role/local`;
-}
-
 /** A `Retry` entry of a Task state. */
 interface Retrier {
   readonly ErrorEquals: readonly string[];
@@ -548,6 +521,45 @@ interface Retrier {
   readonly BackoffRate?: number;
   readonly MaxDelaySeconds?: number;
   readonly JitterStrategy?: string;
+}
+
+/** A state machine as the runtime keeps it: the definition, the interpreter's machine, state types, the runnable copy. */
+interface MachineEntry {
+  readonly info: StateMachineDefinitionInfo;
+  readonly machine: StateMachine;
+  readonly stateTypes: Map<string, string>;
+  readonly runnable: Record<string, unknown>;
+  readonly timeoutSeconds?: number;
+}
+
+/** What one execution's steps share: its timeout, whether it struck, and how to stop the interpreter. */
+interface RunControl {
+  readonly deadlineMs: number;
+  timedOut: boolean;
+  abort: () => void;
+  readonly stopping: AbortController;
+}
+
+/** A Task state's local handler. */
+type TaskHandler = (input: unknown) => Promise<unknown>;
+
+/** How an execution that did not succeed ended: stopped, timed out, or failed with the error the interpreter reports. */
+function settleFailure(record: ExecutionRecord, error: unknown, timedOut: boolean, timeoutSeconds: number | undefined): void {
+  if (record.stopped !== undefined) {
+    record.status = 'ABORTED';
+    record.error = record.stopped.error;
+    record.cause = record.stopped.cause;
+  } else if (timedOut) {
+    record.status = 'TIMED_OUT';
+    record.error = 'States.Timeout';
+    record.cause = `Execution exceeded its TimeoutSeconds of ${timeoutSeconds}`;
+    // Its one last event (ExecutionTimedOut) is the interpreter's ExecutionAborted, already counted.
+  } else {
+    const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
+    record.status = 'FAILED';
+    record.error = cause?.name ?? (error as Error).name;
+    record.cause = typeof cause?.cause === 'string' ? cause.cause : (cause?.message ?? (error as Error).message);
+  }
 }
 
 function taskError(name: string, cause: string): Error {
