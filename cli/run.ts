@@ -6,6 +6,7 @@
  */
 import { HELP, PROGRAM, parseArgs } from './args';
 import { packageVersion } from './package-info';
+import { localRuntimeHelp } from '../lib/contract/local-runtime-command';
 
 /** Runs a command line (the arguments after the program name); resolves with the exit code. */
 export type CommandLineMain = (argv: readonly string[]) => Promise<number>;
@@ -30,41 +31,10 @@ export const LOCAL_COMMANDS = ['simulate', 'serve'] as const;
 /** One of {@link LOCAL_COMMANDS}. */
 export type LocalCommand = (typeof LOCAL_COMMANDS)[number];
 
-const RUNTIME = `The local runtime runs the poller's real state machine definition (synthesized from the stack
-with default settings when the package was built) on an Amazon States Language interpreter on
-simulated time, with the real handlers and local stand-ins for Amazon ML, EventBridge and DynamoDB.
-No AWS account is needed.`;
-
-/** Help of the local runtime's commands. */
+/** Help of the local runtime's commands, from the runtime's one definition of its flags. */
 export const LOCAL_HELP: Readonly<Record<LocalCommand, string>> = {
-  simulate: `Usage: ${PROGRAM} simulate [--scenario FILE] [--rule PATTERN.json]... [--events-out F] [--history-out F]
-                                [--summary-out F] [--verbose]
-
-Runs a scenario (FILE, JSON; without it the built-in demo) to the end and prints the timeline of
-events, the executions and, for each --rule (an EventBridge event pattern, JSON), the events it
-matches: test a subscriber's rule against the events the poller really publishes.
-
-  --scenario FILE     batch predictions, their status timelines and injected faults (see README)
-  --rule FILE         an event pattern; repeatable
-  --events-out F      the published events, NDJSON
-  --history-out F     the history table's items, NDJSON
-  --summary-out F     executions, totals and queued messages, JSON
-  --verbose           the handlers' logs and metrics
-
-${RUNTIME}
-
-Same options as npm start -- ... from a clone.`,
-  serve: `Usage: ${PROGRAM} serve [--speed N] [--port P] [--scenario FILE] [--rule PATTERN.json]... [--events-out F]
-                             [--verbose]
-
-Keeps the local runtime running on one endpoint (http://127.0.0.1:P, default 4599) that the aws
-CLI, SDKs and '${PROGRAM} watch|history|list' talk to (AWS_ENDPOINT_URL), simulated time N times
-faster than real time (default 60). Prints each event as it is delivered, with the rules that match
-it (--rule files, and rules put with aws events put-rule). Ctrl-C stops it.
-
-${RUNTIME}
-
-Same options as npm start -- --serve ... from a clone.`,
+  simulate: localRuntimeHelp('simulate', `${PROGRAM} simulate`),
+  serve: localRuntimeHelp('serve', `${PROGRAM} serve`),
 };
 
 /** The local runtime's arguments for `simulate` or `serve` followed by `rest`. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
-import { type ParseArgsConfig, parseArgs as parseArgv } from 'node:util';
+import { parseArgs as parseArgv } from 'node:util';
 import { DEMO_SCENARIO } from '../scenarios/demo-scenario';
 import { parseEventPattern } from '../core/event-pattern-compiler';
 import { matchesEventPattern } from '../core/event-pattern-matcher';
@@ -18,6 +18,7 @@ import {
 } from './timeline';
 import { startServeEndpoint } from './serve';
 import { UsageError } from '../../lib/contract/usage-error';
+import { DEFAULT_SERVE_PORT, DEFAULT_SERVE_SPEED, LOCAL_RUNTIME_OPTIONS, localRuntimeHelp } from '../../lib/contract/local-runtime-command';
 
 // The SDK warns once per process on Node 20 that future releases need Node 22; not news here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -58,33 +59,7 @@ export interface CliOptions {
   readonly serve?: { readonly speed: number; readonly port: number };
 }
 
-/** The port `--serve` listens on unless `--port` says otherwise. */
-export const DEFAULT_SERVE_PORT = 4599;
-
-const USAGE = `Usage: npm start -- [--scenario FILE] [--events-out F] [--history-out F] [--summary-out F] [--rule PATTERN.json]... [--verbose]
-       npm start -- --serve [--speed N] [--port P] [--scenario FILE] [--events-out F] [--rule PATTERN.json]... [--verbose]
-
-Runs the synthesized batch-prediction poller locally on simulated time. Without --scenario it runs
-the built-in demo. With --serve it keeps running on one local endpoint (for the CLI, with
-AWS_ENDPOINT_URL), simulated time N times faster than real time (default 60), printing each event as it
-arrives with the rules that match it (--rule files, and rules put with aws events put-rule). See README.md.`;
-
-/**
- * The options of `npm start`, as `node:util` `parseArgs` reads them. Every value is a string here;
- * `--speed` and `--port` are checked as numbers afterwards, with messages that name the flag.
- */
-const OPTIONS = {
-  scenario: { type: 'string' },
-  'events-out': { type: 'string' },
-  'history-out': { type: 'string' },
-  'summary-out': { type: 'string' },
-  rule: { type: 'string', multiple: true },
-  verbose: { type: 'boolean' },
-  serve: { type: 'boolean' },
-  speed: { type: 'string' },
-  port: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+const OPTIONS = LOCAL_RUNTIME_OPTIONS;
 
 type OptionName = keyof typeof OPTIONS;
 
@@ -147,7 +122,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     rules,
     verbose,
     help,
-    ...(serve ? { serve: { speed: positiveNumber('--speed', values['--speed'] ?? '60'), port: port(values['--port']) } } : {}),
+    ...(serve
+      ? { serve: { speed: positiveNumber('--speed', values['--speed'] ?? String(DEFAULT_SERVE_SPEED)), port: port(values['--port']) } }
+      : {}),
   };
 }
 
@@ -277,7 +254,12 @@ export async function main(
 ): Promise<number> {
   const options = parseArgs(argv);
   if (options.help) {
-    print(USAGE);
+    print(
+      localRuntimeHelp(
+        options.serve === undefined ? 'simulate' : 'serve',
+        options.serve === undefined ? 'npm start --' : 'npm start -- --serve',
+      ),
+    );
     return 0;
   }
   const scenario: Scenario =

@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DetailType } from '../../lib/contract/events';
-import { DEFAULT_SERVE_PORT, main, parseArgs } from '../../local/cli/cli';
+import { main, parseArgs } from '../../local/cli/cli';
+import { DEFAULT_SERVE_PORT } from '../../lib/contract/local-runtime-command';
 import { EventPatternError } from '../../local/core/event-pattern-model';
 import { UsageError } from '../../lib/contract/usage-error';
 
@@ -43,12 +44,17 @@ async function runMain(argv: string[]): Promise<{ code: number; lines: string[] 
   return { code, lines };
 }
 
-/** Runs the real entry point as `npm start` does (`tsx local/cli/cli.ts ...`). */
+/** Runs the real entry point as `npm start` does (`tsx bin/batch-prediction-poller.ts simulate ...`). */
 function spawnCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
   // Let the child decide for itself whether the SDK's Node-version warning shows.
   delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
-  const child = spawnSync('npx', ['tsx', 'local/cli/cli.ts', ...args], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  const child = spawnSync('npx', ['tsx', 'bin/batch-prediction-poller.ts', 'simulate', ...args], {
+    cwd: PROJECT_ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (child.error) throw child.error;
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
