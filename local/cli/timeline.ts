@@ -1,7 +1,7 @@
 import { DEFAULT_EVENT_SOURCE, DetailType } from '../../lib/contract/events';
 import { EnvVar } from '../../lib/contract/environment';
 import type { LocalDeployment } from '../template/deployment';
-import type { DeliveredEvent } from '../stand-ins/event-bridge-stand-in';
+import type { DeliveredEvent } from '../stand-ins/event-bridge/event-bridge-stand-in';
 import type { LocalRuntime, RunResult } from '../runtime/runtime';
 
 /** `+HH:MM:SS` (or `+Dd HH:MM:SS`) of simulated time since the run's start. */

@@ -1,6 +1,6 @@
 import type { StarterRequest } from '../../lib/contract/loop-state';
 import type { FunctionDefinition, ScheduleDefinition } from '../template/deployment';
-import type { Delivery, EventBridgeStandIn } from '../stand-ins/event-bridge-stand-in';
+import type { Delivery, EventBridgeStandIn } from '../stand-ins/event-bridge/event-bridge-stand-in';
 import type { AsyncAttemptRecord, AsyncFailure, LambdaStandIn } from '../stand-ins/lambda/lambda-stand-in';
 import type { BatchPredictionScenario } from '../scenarios/scenario';
 import type { LocalStepFunctions } from '../step-functions/step-functions';

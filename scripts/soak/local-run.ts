@@ -4,7 +4,7 @@
  */
 import { DetailType } from '../../lib/contract/events';
 import type { LocalDeployment } from '../../local/template/deployment';
-import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
+import type { DeliveredEvent } from '../../local/stand-ins/event-bridge/event-bridge-stand-in';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 

@@ -7,7 +7,7 @@ import { DEFAULT_EVENT_SOURCE, DetailType, PollingFailureReason } from '../../li
 import { PollerErrorName } from '../../lib/contract/errors';
 import type { LocalDeployment } from '../../local/template/deployment';
 import { synthesizeDeployment } from '../../local/template/synthesis';
-import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
+import type { DeliveredEvent } from '../../local/stand-ins/event-bridge/event-bridge-stand-in';
 import { LocalRuntime, type RunResult } from '../../local/runtime/runtime';
 import { validateScenario } from '../../local/scenarios/scenario';
 

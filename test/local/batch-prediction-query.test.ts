@@ -13,7 +13,7 @@ import {
   pageOf,
   parseBatchPredictionQuery,
   selectBatchPredictions,
-} from '../../local/stand-ins/batch-prediction-query';
+} from '../../local/stand-ins/machine-learning/batch-prediction-query';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 

@@ -4,7 +4,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
 import type { TargetDefinition } from '../../local/template/deployment';
-import { type EventEnvelope, targetInput } from '../../local/stand-ins/event-bridge-stand-in';
+import { type EventEnvelope, targetInput } from '../../local/stand-ins/event-bridge/event-bridge-stand-in';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 const RULE = 'BatchPredictionPoller-FailedStatusRule';

@@ -10,7 +10,7 @@
  *   unless a field sorted before it matched within one element, which then is the one judged.
  */
 import { isExactDouble, parseJsonKeepingNumberText, ExactNumberText } from '../../local/core/json-number-text';
-import { testEventPattern } from '../../local/stand-ins/event-bridge-stand-in';
+import { testEventPattern } from '../../local/stand-ins/event-bridge/event-bridge-stand-in';
 import { ServiceError } from '../../local/core/service-error';
 
 /** An event's text with the envelope fields TestEventPattern requires added in front, its own text kept. */

@@ -11,7 +11,7 @@ import {
   LambdaStandIn,
   type LocalHandler,
 } from '../../local/stand-ins/lambda/lambda-stand-in';
-import { SqsStandIn } from '../../local/stand-ins/sqs-stand-in';
+import { SqsStandIn } from '../../local/stand-ins/sqs/sqs-stand-in';
 import { type FunctionDefinition, LAMBDA_ASYNC_DEFAULTS } from '../../local/template/deployment';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:dlq';

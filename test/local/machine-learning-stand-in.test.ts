@@ -5,7 +5,7 @@
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 import { MachineLearningBatchPredictionLister } from '../../lambda/shared/adapters/machine-learning-batch-prediction-lister';
 import { FaultPlan } from '../../local/scenarios/faults';
-import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning-stand-in';
+import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning/machine-learning-stand-in';
 import { validateScenario } from '../../local/scenarios/scenario';
 import { VirtualClock } from '../../local/core/virtual-clock';
 

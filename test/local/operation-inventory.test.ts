@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dynaliteOperations } from '../../local/stand-ins/dynamodb-stand-in';
-import { EventBridgeStandIn } from '../../local/stand-ins/event-bridge-stand-in';
-import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning-stand-in';
+import { dynaliteOperations } from '../../local/stand-ins/dynamodb/dynamodb-stand-in';
+import { EventBridgeStandIn } from '../../local/stand-ins/event-bridge/event-bridge-stand-in';
+import { MachineLearningStandIn } from '../../local/stand-ins/machine-learning/machine-learning-stand-in';
 import { CLOUDFORMATION_OPERATIONS, SERVICE_BY_TARGET_PREFIX } from '../../local/cli/serve';
 import { stepFunctionsOperations } from '../../local/step-functions/step-functions-endpoint';
 import { LocalStepFunctions } from '../../local/step-functions/step-functions';

@@ -2,7 +2,7 @@
  * The local SQS: the template's queues keep what is sent to them, in order, with deterministic ids,
  * and refuse a queue the template does not have.
  */
-import { SqsStandIn } from '../../local/stand-ins/sqs-stand-in';
+import { SqsStandIn } from '../../local/stand-ins/sqs/sqs-stand-in';
 import { VirtualClock } from '../../local/core/virtual-clock';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');

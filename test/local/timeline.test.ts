@@ -4,7 +4,7 @@
  * events were accepted in.
  */
 import { DetailType } from '../../lib/contract/events';
-import type { DeliveredEvent } from '../../local/stand-ins/event-bridge-stand-in';
+import type { DeliveredEvent } from '../../local/stand-ins/event-bridge/event-bridge-stand-in';
 import { ServedTimeline, formatTimeline, pollerEventSource } from '../../local/cli/timeline';
 
 const START = Date.parse('2026-01-05T00:00:00.000Z');

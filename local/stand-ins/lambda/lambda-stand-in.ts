@@ -13,7 +13,7 @@ import { batchPredictionIdIn } from '../../../lib/contract/loop-state';
 import type { VirtualClock } from '../../core/virtual-clock';
 import type { FaultPlan } from '../../scenarios/faults';
 import type { FunctionDefinition } from '../../template/deployment';
-import type { SqsStandIn } from '../sqs-stand-in';
+import type { SqsStandIn } from '../sqs/sqs-stand-in';
 
 /** A handler as a function's execution environment runs it. */
 export type LocalHandler = (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import { DetailType } from '../../../lib/contract/events';
-import type { DeliveredEvent } from '../../../local/stand-ins/event-bridge-stand-in';
+import type { DeliveredEvent } from '../../../local/stand-ins/event-bridge/event-bridge-stand-in';
 import type { RecordedCall } from '../../../local/core/recorded-call';
 import type { RunResult } from '../../../local/runtime/runtime';
 

@@ -2,7 +2,7 @@
 import type { VirtualClock } from '../../../local/core/virtual-clock';
 import type { FaultPlan } from '../../../local/scenarios/faults';
 import { LambdaStandIn } from '../../../local/stand-ins/lambda/lambda-stand-in';
-import { SqsStandIn } from '../../../local/stand-ins/sqs-stand-in';
+import { SqsStandIn } from '../../../local/stand-ins/sqs/sqs-stand-in';
 import type { FunctionDefinition } from '../../../local/template/deployment';
 
 /** `invoke(fn, payload, requestId)` answers every invocation of the functions. */

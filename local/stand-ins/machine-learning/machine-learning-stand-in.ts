@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../lib/contract/snapshot-fields';
-import { ServiceError } from '../core/service-error';
-import { type Operation, StandInEndpoint, awsJsonListener } from './aws-json-server';
+import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../../lib/contract/snapshot-fields';
+import { ServiceError } from '../../core/service-error';
+import { type Operation, StandInEndpoint, awsJsonListener } from '../aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
-import type { FaultPlan } from '../scenarios/faults';
-import type { BatchPredictionScenario } from '../scenarios/scenario';
-import type { RecordedCall } from '../core/recorded-call';
-import type { VirtualClock } from '../core/virtual-clock';
-import type { StandIn, StandInClientConfig } from './stand-in';
+import type { FaultPlan } from '../../scenarios/faults';
+import type { BatchPredictionScenario } from '../../scenarios/scenario';
+import type { RecordedCall } from '../../core/recorded-call';
+import type { VirtualClock } from '../../core/virtual-clock';
+import type { StandIn, StandInClientConfig } from '../stand-in';
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 
 /**
@@ -114,7 +114,7 @@ export class MachineLearningStandIn implements StandIn<'machineLearning'> {
 
   /**
    * Every filter variable and operator, `SortOrder`, `Limit` and `NextToken`, validated as the API
-   * does (`local/stand-ins/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
+   * does (`local/stand-ins/machine-learning/batch-prediction-query.ts`). Results have `BatchPrediction`'s fields, which are
    * `GetBatchPrediction`'s without `LogUri`.
    * @see https://docs.aws.amazon.com/machine-learning/latest/APIReference/API_DescribeBatchPredictions.html
    */

@@ -7,12 +7,12 @@ import { crc32 } from 'node:zlib';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
-import { ServiceError } from '../core/service-error';
-import { StandInEndpoint, readBody, sendError } from './aws-json-server';
-import type { FaultPlan } from '../scenarios/faults';
-import type { TableDefinition } from '../template/deployment';
-import type { RecordedCall } from '../core/recorded-call';
-import type { StandIn, StandInClientConfig } from './stand-in';
+import { ServiceError } from '../../core/service-error';
+import { StandInEndpoint, readBody, sendError } from '../aws-json-server';
+import type { FaultPlan } from '../../scenarios/faults';
+import type { TableDefinition } from '../../template/deployment';
+import type { RecordedCall } from '../../core/recorded-call';
+import type { StandIn, StandInClientConfig } from '../stand-in';
 
 /**
  * The DynamoDB operations dynalite serves: one module per operation in its `actions` directory,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { QueueDefinition } from '../template/deployment';
-import type { VirtualClock } from '../core/virtual-clock';
+import type { QueueDefinition } from '../../template/deployment';
+import type { VirtualClock } from '../../core/virtual-clock';
 
 /** A message a queue holds. */
 export interface QueueMessage {

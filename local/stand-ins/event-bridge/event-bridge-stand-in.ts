@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
-import { readReferencePath } from '../core/reference-path';
-import { ServiceError } from '../core/service-error';
-import { type Operation, StandInEndpoint, awsJsonListener } from './aws-json-server';
-import { parseEventPattern } from '../core/event-pattern-compiler';
-import { matchesEventPattern } from '../core/event-pattern-matcher';
-import { parseJsonKeepingNumberText, withNumberText } from '../core/json-number-text';
-import { type EventPattern, EventPatternError } from '../core/event-pattern-model';
-import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../template/deployment';
-import type { FaultPlan } from '../scenarios/faults';
-import type { RecordedCall } from '../core/recorded-call';
-import { batchPredictionIdIn } from '../../lib/contract/loop-state';
-import type { StandIn, StandInClientConfig } from './stand-in';
+import { readReferencePath } from '../../core/reference-path';
+import { ServiceError } from '../../core/service-error';
+import { type Operation, StandInEndpoint, awsJsonListener } from '../aws-json-server';
+import { parseEventPattern } from '../../core/event-pattern-compiler';
+import { matchesEventPattern } from '../../core/event-pattern-matcher';
+import { parseJsonKeepingNumberText, withNumberText } from '../../core/json-number-text';
+import { type EventPattern, EventPatternError } from '../../core/event-pattern-model';
+import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../../template/deployment';
+import type { FaultPlan } from '../../scenarios/faults';
+import type { RecordedCall } from '../../core/recorded-call';
+import { batchPredictionIdIn } from '../../../lib/contract/loop-state';
+import type { StandIn, StandInClientConfig } from '../stand-in';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 /** An event in EventBridge's envelope form. */
