@@ -31,6 +31,7 @@ function pollClients(): PollClients {
 export function defaultPollDependencies(
   config: HandlerConfig = readHandlerConfig(process.env),
   clients: PollClients = pollClients(),
+  now: () => Date = () => new Date(),
 ): PollDependencies {
   return {
     source: new MachineLearningBatchPredictionReader({ client: clients.machineLearning }),
@@ -40,7 +41,7 @@ export function defaultPollDependencies(
     policy: config.policy,
     maxRunSeconds: config.maxRunSeconds,
     maxPollsPerExecution: config.maxPollsPerExecution,
-    now: () => new Date(),
+    now,
   };
 }
 
@@ -54,7 +55,9 @@ export function createPollHandler(
   return withHandlerLifecycle<PollRequest, PollState, PollDependencies>(
     {
       keysOf: taskKeysOf,
-      dependencies: options.dependencies ?? (() => defaultPollDependencies(undefined, options.clients)),
+      dependencies:
+        options.dependencies ??
+        (() => defaultPollDependencies(readHandlerConfig(options.settings ?? process.env), options.clients, options.now)),
       failureMessage: 'Poll failed',
       onError: ({ metrics }) => countPollError(metrics),
     },

@@ -26,8 +26,9 @@ function reportFailureClients(): ReportFailureClients {
 export function defaultReportFailureDependencies(
   config: HandlerConfig = readHandlerConfig(process.env),
   clients: ReportFailureClients = reportFailureClients(),
+  now: () => Date = () => new Date(),
 ): ReportFailureDependencies {
-  return { sink: new EventBridgeEventPublisher({ client: clients.eventBridge }), target: config.target, now: () => new Date() };
+  return { sink: new EventBridgeEventPublisher({ client: clients.eventBridge }), target: config.target, now };
 }
 
 /** Makes one instance of the failure path's handler: publishes a `Batch Prediction Polling Failed` event. */
@@ -37,7 +38,9 @@ export function createReportFailureHandler(
   return withHandlerLifecycle<ReportFailureRequest, ReportFailureResult, ReportFailureDependencies>(
     {
       keysOf: taskKeysOf,
-      dependencies: options.dependencies ?? (() => defaultReportFailureDependencies(undefined, options.clients)),
+      dependencies:
+        options.dependencies ??
+        (() => defaultReportFailureDependencies(readHandlerConfig(options.settings ?? process.env), options.clients, options.now)),
       failureMessage: 'Reporting the failure failed',
     },
     async (event, deps, { logger }) => {

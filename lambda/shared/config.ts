@@ -20,7 +20,7 @@ export interface HandlerConfig {
  * Reads {@link HandlerConfig} from `env`.
  * @throws PollerConfigError naming the variable and what is wrong with it
  */
-export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
+export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
   const required = (name: string): string => {
     const value = env[name];
     if (value === undefined || value === '') {

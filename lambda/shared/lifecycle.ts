@@ -48,7 +48,21 @@ export interface HandlerFactoryOptions<Dependencies, Clients> {
    * @default the container's clients, built once per container (module scope)
    */
   readonly clients?: Clients;
+  /**
+   * The function's settings (the environment variables the stack sets), read by the default
+   * dependencies; the local runtime passes each function's own, from the template.
+   * @default process.env
+   */
+  readonly settings?: Settings;
+  /**
+   * The clock the default dependencies read the time from; the local runtime passes its virtual one.
+   * @default () => new Date()
+   */
+  readonly now?: () => Date;
 }
+
+/** A function's settings: its environment variables, by name. */
+export type Settings = Readonly<Record<string, string | undefined>>;
 
 /** What {@link withHandlerLifecycle} needs to know about one handler. */
 export interface HandlerLifecycle<Event, Dependencies> {

@@ -8,7 +8,7 @@ import { StepFunctionsRunStarter } from '../shared/adapters/step-functions-run-s
 import type { AwsClients } from '../shared/clients';
 
 import { type RestartPolicy, restartPolicyProblems } from '../shared/domain/restarts';
-import { type HandlerFactoryOptions, type LambdaHandler, withHandlerLifecycle } from '../shared/lifecycle';
+import { type HandlerFactoryOptions, type LambdaHandler, type Settings, withHandlerLifecycle } from '../shared/lifecycle';
 import { countRestartsExhausted, countRunRestart } from '../shared/metrics';
 import type { BatchPredictionLister, RunStarter } from '../shared/ports';
 import { DEFAULT_RESTART_POLICY, type StartRunsResult, startRuns } from './start-runs';
@@ -27,7 +27,7 @@ export interface StarterDependencies {
  * {@link EnvVar.RESTART_BACKOFF_SECONDS} (the stack sets both; unset means the default).
  * @throws PollerConfigError naming the variable and what is wrong with it
  */
-export function readRestartPolicy(env: NodeJS.ProcessEnv): RestartPolicy {
+export function readRestartPolicy(env: Settings): RestartPolicy {
   const read = (name: string, fallback: number): number => {
     const raw = env[name];
     return raw === undefined || raw === '' ? fallback : /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -60,8 +60,9 @@ function starterClients(): StarterClients {
 
 /** Builds the production dependencies from the environment and the clients. */
 export function defaultStarterDependencies(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Settings = process.env,
   clients: StarterClients = starterClients(),
+  now?: () => Date,
 ): StarterDependencies {
   const stateMachineArn = env[EnvVar.STATE_MACHINE_ARN];
   if (!stateMachineArn) throw new PollerConfigError(`Environment variable ${EnvVar.STATE_MACHINE_ARN} is not set; the stack sets it`);
@@ -69,6 +70,7 @@ export function defaultStarterDependencies(
     lister: new MachineLearningBatchPredictionLister({ client: clients.machineLearning }),
     starter: new StepFunctionsRunStarter({ stateMachineArn, client: clients.stepFunctions }),
     restarts: readRestartPolicy(env),
+    ...(now === undefined ? {} : { now }),
   };
 }
 
@@ -83,7 +85,8 @@ export function createStarterHandler(
   return withHandlerLifecycle(
     {
       keysOf: (event: StarterRequest) => ({ source: event?.source }),
-      dependencies: options.dependencies ?? (() => defaultStarterDependencies(undefined, options.clients)),
+      dependencies:
+        options.dependencies ?? (() => defaultStarterDependencies(options.settings ?? process.env, options.clients, options.now)),
       failureMessage: 'Starting runs failed',
     },
     async (event, deps, { logger, metrics }) => {

@@ -91,7 +91,11 @@ export interface RunTotals {
 const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 
 /** A handler factory of an entry module (`createPollHandler`, ...), as the runtime calls it. */
-type HandlerFactory = (options: { clients?: AwsClients }) => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>;
+type HandlerFactory = (options: {
+  clients?: AwsClients;
+  settings?: Readonly<Record<string, string | undefined>>;
+  now?: () => Date;
+}) => (payload: unknown, context: { awsRequestId: string }) => Promise<unknown>;
 
 /**
  * The embedded local runtime: the synthesized state machine run by a real ASL interpreter, the
@@ -161,7 +165,17 @@ export class LocalRuntime {
       this.clock,
       (fn) => {
         const module = (options.loadHandlerModule?.(fn) ?? require(fn.entry)) as Record<string, HandlerFactory>;
-        return module[fn.factory]({ clients: this.clients });
+        // Injected through the factory, the composition root: the function's own settings (its
+        // template environment) and the virtual clock, not the process's environment and Date.
+        // Settings as Lambda gives them: the template's variables and Lambda's own reserved ones
+        // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+        const settings = {
+          AWS_REGION: deployment.region,
+          AWS_DEFAULT_REGION: deployment.region,
+          AWS_LAMBDA_FUNCTION_NAME: fn.name,
+          ...fn.environment,
+        };
+        return module[fn.factory]({ clients: this.clients, settings, now: () => new Date(this.clock.nowMs()) });
       },
       this.queues,
       this.faults,
@@ -231,8 +245,10 @@ export class LocalRuntime {
       // Embedded-metric JSON on stdout would drown the timeline; shown with the logs when asked.
       POWERTOOLS_METRICS_DISABLED: this.options.logLevel === undefined || this.options.logLevel === 'SILENT' ? 'true' : 'false',
     };
+    // The functions' own settings reach them through their factories; only Powertools' (which it
+    // reads from the environment itself) go to the process, and they must agree.
     for (const fn of this.deployment.functions) {
-      for (const [key, value] of Object.entries(fn.environment)) {
+      for (const [key, value] of Object.entries(fn.environment).filter(([name]) => name.startsWith('POWERTOOLS_'))) {
         if (env[key] !== undefined && env[key] !== value) {
           throw new Error(
             `Functions disagree on environment variable ${key}; the local runtime runs them in one process and needs one value`,
