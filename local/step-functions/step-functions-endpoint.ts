@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { ServiceError } from '../core/service-error';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { type Operation, StandInEndpoint, awsJsonListener } from '../stand-ins/aws-json-server';
-import type { StandIn, StandInClientConfig } from '../stand-ins/stand-in';
+import { type Operation, awsJsonListener } from '../stand-ins/aws-json-server';
+import { ServedStandIn, type StandInClientConfig } from '../stand-ins/stand-in';
 import { wireEvent } from './execution-history';
 import {
   type ExecutionRecord,
@@ -22,25 +22,16 @@ const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32768;
 
 /** The local Step Functions as a stand-in: its API served on an endpoint of its own. */
-export class StepFunctionsStandIn implements StandIn<'stepFunctions'> {
+export class StepFunctionsStandIn extends ServedStandIn<'stepFunctions'> {
   readonly service = 'sfn';
   readonly clientKey = 'stepFunctions';
-  /** Its endpoint while started. */
-  served?: StandInEndpoint;
 
-  constructor(private readonly stepFunctions: LocalStepFunctions) {}
-
-  /** Serves the Step Functions API on its own endpoint; returns its URL. */
-  async start(): Promise<string> {
-    this.served = await StandInEndpoint.start('sfn', stepFunctionsListener(this.stepFunctions));
-    return this.served.endpoint;
+  constructor(private readonly stepFunctions: LocalStepFunctions) {
+    super();
   }
 
-  /** Closes its endpoint. */
-  async stop(): Promise<void> {
-    const served = this.served;
-    this.served = undefined;
-    await served?.close();
+  protected listener(): RequestListener {
+    return stepFunctionsListener(this.stepFunctions);
   }
 
   /** The Step Functions client the starter reaches it with. */

@@ -2,17 +2,17 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { ServiceError } from '../../core/service-error';
-import { StandInEndpoint, readBody, sendError } from '../aws-json-server';
+import { readBody, sendError } from '../aws-json-server';
 import type { FaultPlan } from '../../scenarios/faults';
 import type { TableDefinition } from '../../template/deployment';
 import type { RecordedCall } from '../../core/recorded-call';
-import type { StandIn, StandInClientConfig } from '../stand-in';
+import { ServedStandIn, type StandInClientConfig } from '../stand-in';
 
 /**
  * The DynamoDB operations dynalite serves: one module per operation in its `actions` directory,
@@ -37,7 +37,7 @@ type RequestHandler = (req: IncomingMessage | EventEmitter, res: ServerResponse)
  * DynamoDB stand-in: dynalite, in memory, behind a thin front that injects the scenario's faults
  * and records calls before handing each request to dynalite's own request handler.
  */
-export class DynamoDbStandIn implements StandIn<'dynamoDb'> {
+export class DynamoDbStandIn extends ServedStandIn<'dynamoDb'> {
   readonly service = 'dynamodb';
   readonly clientKey = 'dynamoDb';
 
@@ -47,26 +47,30 @@ export class DynamoDbStandIn implements StandIn<'dynamoDb'> {
   }
 
   readonly calls: RecordedCall[] = [];
-  /** Its endpoint while started. */
-  served?: StandInEndpoint;
-  private endpoint = '';
 
   constructor(
     private readonly tables: readonly TableDefinition[],
     private readonly faults: FaultPlan,
     private readonly account: string,
     private readonly region: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  async start(): Promise<string> {
+  /** A fresh in-memory dynalite behind the fault-injecting front. */
+  protected listener(): RequestListener {
     const engine = withEnvironment({ AWS_ACCOUNT_ID: this.account, AWS_REGION: this.region, AWS_DEFAULT_REGION: this.region }, () =>
       // dynalite builds its ARNs from these variables, read once here (else account 000000000000).
       dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
     );
     const dynaliteHandler = engine.listeners('request')[0] as RequestHandler;
-    this.served = await StandInEndpoint.start('dynamodb', (req, res) => void this.handle(req, res, dynaliteHandler));
-    this.endpoint = this.served.endpoint;
-    const client = this.client();
+    return (req, res) => void this.handle(req, res, dynaliteHandler);
+  }
+
+  /** Serves dynalite on its own endpoint and creates the template's tables in it; returns its URL. */
+  override async start(): Promise<string> {
+    const endpoint = await super.start();
+    const client = this.client(endpoint);
     for (const table of this.tables) {
       await client.send(
         new CreateTableCommand({
@@ -84,14 +88,7 @@ export class DynamoDbStandIn implements StandIn<'dynamoDb'> {
       }
     }
     client.destroy();
-    return this.endpoint;
-  }
-
-  /** Closes its endpoint; the in-memory tables go with this instance. */
-  async stop(): Promise<void> {
-    const served = this.served;
-    this.served = undefined;
-    await served?.close();
+    return endpoint;
   }
 
   /** Every item of a table, as plain objects. */
@@ -108,9 +105,9 @@ export class DynamoDbStandIn implements StandIn<'dynamoDb'> {
     return items;
   }
 
-  private client(): DynamoDBClient {
+  private client(endpoint = this.served?.endpoint ?? ''): DynamoDBClient {
     return new DynamoDBClient({
-      endpoint: this.endpoint,
+      endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readReferencePath } from '../../core/reference-path';
 import { ServiceError } from '../../core/service-error';
-import { type Operation, StandInEndpoint, awsJsonListener } from '../aws-json-server';
+import type { RequestListener } from 'node:http';
+import { type Operation, awsJsonListener } from '../aws-json-server';
 import { parseEventPattern } from '../../core/event-pattern-compiler';
 import { matchesEventPattern } from '../../core/event-pattern-matcher';
 import { parseJsonKeepingNumberText, withNumberText } from '../../core/json-number-text';
@@ -10,7 +11,7 @@ import type { RuleDefinition, ScheduleDefinition, TargetDefinition } from '../..
 import type { FaultPlan } from '../../scenarios/faults';
 import type { RecordedCall } from '../../core/recorded-call';
 import { batchPredictionIdIn } from '../../../lib/contract/loop-state';
-import type { StandIn, StandInClientConfig } from '../stand-in';
+import { ServedStandIn, type StandInClientConfig } from '../stand-in';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 /** An event in EventBridge's envelope form. */
@@ -86,7 +87,7 @@ const RULE_NAME = /^[.\-_A-Za-z0-9]+$/;
  * `TestEventPattern`, and `PutRule` / `DeleteRule` / `ListRules` / `DescribeRule` over the
  * template's rules plus those put by clients.
  */
-export class EventBridgeStandIn implements StandIn<'eventBridge'> {
+export class EventBridgeStandIn extends ServedStandIn<'eventBridge'> {
   readonly service = 'eventbridge';
   readonly clientKey = 'eventBridge';
 
@@ -98,8 +99,6 @@ export class EventBridgeStandIn implements StandIn<'eventBridge'> {
   readonly calls: RecordedCall[] = [];
   readonly events: DeliveredEvent[] = [];
   private readonly occurrences = new Map<string, number>();
-  /** Its endpoint while started. */
-  served?: StandInEndpoint;
   /** Every rule by bus and name, template rules first, in creation order (delivery order follows it). */
   private readonly busRules = new Map<string, BusRule>();
 
@@ -111,6 +110,7 @@ export class EventBridgeStandIn implements StandIn<'eventBridge'> {
     private readonly region: string,
     schedules: readonly ScheduleDefinition[] = [],
   ) {
+    super();
     // The template's scheduled rules are listed and described like any other (they run on the default
     // bus, matching no events); the runtime's discovery fires them on the virtual clock.
     for (const schedule of schedules) {
@@ -136,9 +136,8 @@ export class EventBridgeStandIn implements StandIn<'eventBridge'> {
     }
   }
 
-  async start(): Promise<string> {
-    this.served = await StandInEndpoint.start('eventbridge', awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
-    return this.served.endpoint;
+  protected listener(): RequestListener {
+    return awsJsonListener(this.operations(), 'application/x-amz-json-1.1');
   }
 
   /** The dispatch table: every operation this stand-in serves (docs/local-runtime.md's inventory is checked against it). */
@@ -151,13 +150,6 @@ export class EventBridgeStandIn implements StandIn<'eventBridge'> {
       ListRules: (input) => this.listRules(input),
       DescribeRule: (input) => this.describeRule(input),
     };
-  }
-
-  /** Closes its endpoint. */
-  async stop(): Promise<void> {
-    const served = this.served;
-    this.served = undefined;
-    await served?.close();
   }
 
   private busNameOf(nameOrArn: unknown): string {

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { BATCH_PREDICTION_FIELDS, type SnapshotFieldName } from '../../../lib/contract/snapshot-fields';
 import { ServiceError } from '../../core/service-error';
-import { type Operation, StandInEndpoint, awsJsonListener } from '../aws-json-server';
+import type { RequestListener } from 'node:http';
+import { type Operation, awsJsonListener } from '../aws-json-server';
 import { InvalidInputError, pageOf, parseBatchPredictionQuery, selectBatchPredictions } from './batch-prediction-query';
 import type { FaultPlan } from '../../scenarios/faults';
 import type { BatchPredictionScenario } from '../../scenarios/scenario';
 import type { RecordedCall } from '../../core/recorded-call';
 import type { VirtualClock } from '../../core/virtual-clock';
-import type { StandIn, StandInClientConfig } from '../stand-in';
+import { ServedStandIn, type StandInClientConfig } from '../stand-in';
 import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
 
 /**
@@ -15,15 +16,13 @@ import { MachineLearningClient } from '@aws-sdk/client-machine-learning';
  * `GetBatchPrediction` and `DescribeBatchPredictions` from the scenario's timelines at the
  * simulated time.
  */
-export class MachineLearningStandIn implements StandIn<'machineLearning'> {
+export class MachineLearningStandIn extends ServedStandIn<'machineLearning'> {
   readonly service = 'machinelearning';
   readonly clientKey = 'machineLearning';
   readonly calls: RecordedCall[] = [];
   /** Every successful `GetBatchPrediction` answer, in order: what the poller could observe. */
   readonly answered: { readonly id: string; readonly status: string; readonly atMs: number }[] = [];
   private readonly byId: Map<string, BatchPredictionScenario>;
-  /** Its endpoint while started. */
-  served?: StandInEndpoint;
 
   constructor(
     batchPredictions: readonly BatchPredictionScenario[],
@@ -31,6 +30,7 @@ export class MachineLearningStandIn implements StandIn<'machineLearning'> {
     private readonly faults: FaultPlan,
     private readonly account: string,
   ) {
+    super();
     this.byId = new Map(batchPredictions.map((bp) => [bp.id, bp]));
   }
 
@@ -39,10 +39,8 @@ export class MachineLearningStandIn implements StandIn<'machineLearning'> {
     return new MachineLearningClient(config);
   }
 
-  /** Serves this stand-in on its own endpoint; returns its URL. */
-  async start(): Promise<string> {
-    this.served = await StandInEndpoint.start('machinelearning', awsJsonListener(this.operations(), 'application/x-amz-json-1.1'));
-    return this.served.endpoint;
+  protected listener(): RequestListener {
+    return awsJsonListener(this.operations(), 'application/x-amz-json-1.1');
   }
 
   /** The dispatch table: every operation this stand-in serves (docs/local-runtime.md's inventory is checked against it). */
@@ -51,13 +49,6 @@ export class MachineLearningStandIn implements StandIn<'machineLearning'> {
       GetBatchPrediction: (input) => this.getBatchPrediction(input),
       DescribeBatchPredictions: (input) => this.describeBatchPredictions(input),
     };
-  }
-
-  /** Closes its endpoint. */
-  async stop(): Promise<void> {
-    const served = this.served;
-    this.served = undefined;
-    await served?.close();
   }
 
   /** The answer for `id` now, or undefined if it does not exist (yet). */
