@@ -71,15 +71,18 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
   const named = parseExecutionName(request.execution.name);
   const restart = named?.batchPredictionId === input.batchPredictionId ? named.restart : 0;
   const mayFindOrphan = mayFollowFailedAttempt(request.attempt);
+  /** The outbox step: publish a recorded transition, then flag it published. */
+  const send = async (record: TransitionRecord) => {
+    await deps.sink.publish([statusChangeEntryOf(record)]);
+    await deps.history.markPublished(record);
+  };
 
   // A run's first poll (and its retries) first sends what earlier runs of the id recorded and could
   // not publish: a run that failed on PutEvents leaves its items `published: false`, and only a
   // later run of the id (a restart, or the sweeper's revisit of a failed run) comes back for them.
   if ((input.polls ?? 0) === 0 && generation === 1) {
     for (const orphan of await deps.history.unpublished(id)) {
-      if (orphan.runId === runId) continue;
-      await deps.sink.publish([statusChangeEntryOf(orphan)]);
-      await deps.history.markPublished(orphan);
+      if (orphan.runId !== runId) await send(orphan);
     }
   }
 
@@ -138,8 +141,7 @@ export async function pollBatchPrediction(request: PollRequest, deps: PollDepend
       ({ effective, created } = await recordTransition(transition));
     }
     if (!effective.published) {
-      await deps.sink.publish([statusChangeEntryOf(effective)]);
-      await deps.history.markPublished(effective);
+      await send(effective);
       published.push(effective);
     }
     lastStatus = effective.status;
