@@ -8,8 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { REPOSITORY_ROOT, sourcesUnder } from '../support/source-files';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = REPOSITORY_ROOT;
 const TOP_FOLDERS = ['lib', 'lambda', 'local', 'cli', 'bin', 'scripts'] as const;
 
 /** The floors, lowest first: a folder belongs to the first floor one of whose prefixes it has. */
@@ -38,22 +39,6 @@ function floorOf(folder: string): number {
     }
   });
   return best.floor;
-}
-
-function sourcesUnder(folder: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-      const relative = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(relative);
-      } else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        found.push(relative);
-      }
-    }
-  };
-  walk(folder);
-  return found.sort();
 }
 
 /** A relative import resolved to the repository file it loads, or undefined when it loads none. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { REPOSITORY_ROOT, sourcesUnder } from '../support/source-files';
 
 /**
  * The project's layering, as import arrows: each rule names the files it governs and the import
@@ -9,24 +10,7 @@ import * as ts from 'typescript';
  * ones are resolved to repository paths, so `../../lambda/x` and `../lambda/x` are one arrow.
  */
 
-const ROOT = path.join(__dirname, '..', '..');
-
-/** Every source file under `folder` (repository-relative, `/`-separated). */
-function sourcesUnder(folder: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-      const relative = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(relative);
-      } else if (/\.(ts|mts|cts|js|mjs|cjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        found.push(relative);
-      }
-    }
-  };
-  walk(folder);
-  return found.sort();
-}
+const ROOT = REPOSITORY_ROOT;
 
 /** What a file imports: a package name as written, or a relative import resolved to a repository path. */
 interface ImportArrow {

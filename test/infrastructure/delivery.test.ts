@@ -9,10 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { BatchPredictionPoller } from '../../lib/batch-prediction-poller';
 import type { BatchPredictionPollerProps } from '../../lib/poller/props';
 import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poller-stack';
-import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString } from './synth';
-
-/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
-const TOKEN = '${TOKEN}';
+import { TEST_ACCOUNT, TEST_REGION, synth, logicalId, ref, pollerTemplate, arnOf, joinedString, TOKEN } from './synth';
 
 let template: Template;
 let stack: BatchPredictionPollerStack;

@@ -30,10 +30,8 @@ import {
   ref,
   pollerTemplate,
   arnOf,
+  TOKEN,
 } from './synth';
-
-/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
-const TOKEN = '${TOKEN}';
 
 let template: Template;
 let stack: BatchPredictionPollerStack;

@@ -11,10 +11,8 @@ import {
   logicalId,
   arnOf,
   ref,
+  TOKEN,
 } from './synth';
-
-/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
-const TOKEN = '${TOKEN}';
 
 let template: Template;
 let stack: BatchPredictionPollerStack;

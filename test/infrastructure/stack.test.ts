@@ -12,10 +12,8 @@ import { DEFAULT_POLL_INTERVAL_POLICY } from '../../lib/contract/poll-interval-p
 import { EnvVar } from '../../lib/contract/environment';
 import { HistoryTable } from '../../lib/contract/history';
 import { LAMBDA_CRASH_ERROR_NAMES, LAMBDA_SERVICE_ERROR_NAMES, PollerErrorName, TRANSIENT_ERROR_NAMES } from '../../lib/contract/errors';
-import { type PolicyStatementJson, TEST_ACCOUNT, asArray, joinedString, synth, logicalId, arnOf, ref } from './synth';
+import { type PolicyStatementJson, TEST_ACCOUNT, asArray, joinedString, synth, logicalId, arnOf, ref, TOKEN } from './synth';
 
-/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened. */
-const TOKEN = '${TOKEN}';
 const SEVEN_DAYS = 7 * 24 * 3600;
 
 let template: Template;

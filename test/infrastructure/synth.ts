@@ -12,6 +12,9 @@ import type { BatchPredictionPollerStack } from '../../lib/batch-prediction-poll
 export const TEST_ACCOUNT = '123456789012';
 export const TEST_REGION = 'us-east-1';
 
+/** Stands in for the non-string parts (Ref, Fn::GetAtt) of a Fn::Join when it is flattened (`joinedString`). */
+export const TOKEN = '${TOKEN}';
+
 /** The context `cdk synth` would use: `cdk.json`'s `context` block. */
 export function contextFromCdkJson(): Record<string, unknown> {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
