@@ -68,7 +68,9 @@ export function loopFunctions(scope: Construct, options: LoopFunctionsOptions): 
       resources: [stack.formatArn({ service: 'machinelearning', resource: 'batchprediction', resourceName: '*' })],
     }),
   );
-  // Query: a run's first poll reads the id's unpublished items (the outbox across runs).
+  // Query: a run's first poll reads the id's unpublished items (the outbox across runs). Every
+  // action here takes the table ARN as its resource, with no condition (resource type `table`:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
   historyTable.grant(pollFunction, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
   eventBus.grantPutEventsTo(pollFunction);
   eventBus.grantPutEventsTo(reportFailureFunction);
