@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../stand-ins/aws-json-server';
+import { listenerOf, readBody } from '../stand-ins/aws-json-server';
 import type { LocalDeployment } from '../template/deployment';
 import type { LocalRuntime } from '../runtime/runtime';
 
@@ -32,13 +32,14 @@ export async function startServeEndpoint(
   port: number,
   clock: SimulatedClock = { nowMs: () => Date.now(), startMs: Date.now() },
 ): Promise<{ server: Server; endpoint: string }> {
+  const routed = listenerOf((req, res) => route(req, res, runtime, clock));
   const server = createServer((req, res) => {
     // Every answer is dated in simulated time, as AWS dates its answers in its own: clients that
     // measure durations against the endpoint's clock (the operator CLI) then agree with the
     // served timeline at any --speed. (The SDK's clock-skew correction reads it too; only the
     // signature's date moves, and the local endpoint does not check signatures.)
     res.setHeader('Date', new Date(clock.nowMs()).toUTCString());
-    void route(req, res, runtime, clock);
+    routed(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -54,7 +54,26 @@ export class StandInEndpoint {
  * the SDK raises the right exception class.
  */
 export function awsJsonListener(operations: Readonly<Record<string, Operation>>, contentType: string): RequestListener {
-  return (req, res) => void handle(req, res, operations, contentType);
+  return listenerOf((req, res) => handle(req, res, operations, contentType));
+}
+
+/**
+ * The request listener of an asynchronous handler. What the handler does not answer ends that one
+ * request, never the process: a client that went away in the middle of its body (its request
+ * errors with ECONNRESET) gets its socket closed; any other failure an InternalServerException.
+ */
+export function listenerOf(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): RequestListener {
+  return (req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      // An incomplete request: its client is gone, nothing can be answered.
+      if (!req.complete || res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      sendError(res, new ServiceError('InternalServerException', `Local stand-in failed: ${message}`, 500), 'application/x-amz-json-1.1');
+    });
+  };
 }
 
 /** Reads a request body. */

@@ -8,7 +8,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand }
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { ServiceError } from '../../core/service-error';
-import { readBody, sendError } from '../aws-json-server';
+import { listenerOf, readBody, sendError } from '../aws-json-server';
 import type { FaultPlan } from '../../scenarios/faults';
 import type { TableDefinition } from '../../template/deployment';
 import type { RecordedCall } from '../../core/recorded-call';
@@ -64,7 +64,7 @@ export class DynamoDbStandIn extends ServedStandIn<'dynamoDb'> {
       dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
     );
     const dynaliteHandler = engine.listeners('request')[0] as RequestHandler;
-    return (req, res) => void this.handle(req, res, dynaliteHandler);
+    return listenerOf((req, res) => this.handle(req, res, dynaliteHandler));
   }
 
   /** Serves dynalite on its own endpoint and creates the template's tables in it; returns its URL. */
